@@ -1,0 +1,139 @@
+package polyak.data;
+
+/**
+ * A dense in-memory block of examples: features row-major ({@code rows × width} in one array) and
+ * either class labels in [0, classes) or real-valued targets ({@code rows × targetWidth}). A Spark
+ * partition holds one of these, never one object per example. {@code baseId} is the global index of
+ * row 0, so each example has a stable key wherever it lives (dropout masks are drawn per key).
+ */
+public final class Dataset {
+  private final String source;
+  private final int rows;
+  private final int width;
+  private final double[] features;
+  private final int[] labels;
+  private final int classes;
+  private final double[] targets;
+  private final int targetWidth;
+  private final long baseId;
+
+  private Dataset(String source, int rows, int width, double[] features, int[] labels, int classes,
+      double[] targets, int targetWidth, long baseId) {
+    this.source = source;
+    this.rows = rows;
+    this.width = width;
+    this.features = features;
+    this.labels = labels;
+    this.classes = classes;
+    this.targets = targets;
+    this.targetWidth = targetWidth;
+    this.baseId = baseId;
+  }
+
+  /**
+   * A classification data set. Validates shapes, finite features and labels in [0, classes); the
+   * error names {@code source} and the row.
+   */
+  public static Dataset classification(String source, int width, double[] features, int[] labels, int classes,
+      long baseId) {
+    if (width <= 0) {
+      throw new DataException(source + ": feature width must be positive, got " + width);
+    }
+    if (features.length != (long) labels.length * width) {
+      throw new DataException(source + ": " + features.length + " feature values do not make " + labels.length
+          + " rows of width " + width);
+    }
+    for (int r = 0; r < labels.length; r++) {
+      if (labels[r] < 0 || labels[r] >= classes) {
+        throw new DataException(source + ": row " + r + ": label " + labels[r] + " outside [0, " + classes + ")");
+      }
+    }
+    checkFinite(source, features, width, "feature");
+    return new Dataset(source, labels.length, width, features, labels, classes, null, 0, baseId);
+  }
+
+  /** A regression data set with {@code targetWidth} real targets per row. */
+  public static Dataset regression(String source, int width, double[] features, int targetWidth, double[] targets,
+      long baseId) {
+    if (width <= 0 || targetWidth <= 0) {
+      throw new DataException(source + ": widths must be positive, got features " + width + ", targets " + targetWidth);
+    }
+    int rows = features.length / width;
+    if (features.length != rows * width || targets.length != rows * targetWidth) {
+      throw new DataException(source + ": " + features.length + " feature values and " + targets.length
+          + " target values do not make whole rows of width " + width + " and " + targetWidth);
+    }
+    checkFinite(source, features, width, "feature");
+    checkFinite(source, targets, targetWidth, "target");
+    return new Dataset(source, rows, width, features, null, 0, targets, targetWidth, baseId);
+  }
+
+  private static void checkFinite(String source, double[] values, int width, String what) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
+        throw new DataException(source + ": row " + (i / width) + ", " + what + " " + (i % width) + ": value "
+            + values[i] + " is not finite");
+      }
+    }
+  }
+
+  /** The same examples with new features (e.g. standardised); labels and targets are shared. */
+  public Dataset withFeatures(double[] newFeatures) {
+    if (newFeatures.length != features.length) {
+      throw new IllegalArgumentException("feature array length " + newFeatures.length + " != " + features.length);
+    }
+    return new Dataset(source, rows, width, newFeatures, labels, classes, targets, targetWidth, baseId);
+  }
+
+  /** Rows [from, from + count) as a data set of their own (copies), keeping their global ids. */
+  public Dataset slice(int from, int count) {
+    double[] f = java.util.Arrays.copyOfRange(features, from * width, (from + count) * width);
+    int[] l = labels == null ? null : java.util.Arrays.copyOfRange(labels, from, from + count);
+    double[] t = targets == null ? null
+        : java.util.Arrays.copyOfRange(targets, from * targetWidth, (from + count) * targetWidth);
+    return new Dataset(source, count, width, f, l, classes, t, targetWidth, baseId + from);
+  }
+
+  public String source() {
+    return source;
+  }
+
+  public int rows() {
+    return rows;
+  }
+
+  public int width() {
+    return width;
+  }
+
+  /** Row-major features; shared, not copied: do not modify. */
+  public double[] features() {
+    return features;
+  }
+
+  public boolean isClassification() {
+    return labels != null;
+  }
+
+  /** Class labels, or null for a regression set; shared, not copied. */
+  public int[] labels() {
+    return labels;
+  }
+
+  public int classes() {
+    return classes;
+  }
+
+  /** Row-major targets, or null for a classification set; shared, not copied. */
+  public double[] targets() {
+    return targets;
+  }
+
+  public int targetWidth() {
+    return isClassification() ? classes : targetWidth;
+  }
+
+  public long baseId() {
+    return baseId;
+  }
+}
