@@ -1,0 +1,267 @@
+package polyak.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.ejml.data.DMatrixRMaj;
+import polyak.data.DataException;
+import polyak.data.Dataset;
+import polyak.nn.loss.Loss;
+import polyak.spec.ActivationKind;
+import polyak.spec.Initialiser;
+import polyak.spec.LayerSpec;
+import polyak.spec.NetworkSpec;
+import polyak.util.Seeds;
+
+/**
+ * A feed-forward network built from a {@link NetworkSpec}: the layers, the loss and the work buffers
+ * of one thread. The parameters are not held here: every call takes the flat parameter vector (and
+ * the non-trainable state vector, e.g. batch-norm running statistics), so one network instance can
+ * evaluate any broadcast θ. Not thread-safe; build one per task or thread (building is cheap).
+ */
+public final class Network {
+  private final NetworkSpec spec;
+  private final List<Layer> layers;
+  private final ParameterLayout layout;
+  private final int stateSize;
+  private final List<int[]> batchNorms;
+  private final List<Double> batchNormMomenta;
+  private final Loss loss;
+  private final Pass pass = new Pass();
+  private final DMatrixRMaj input = new DMatrixRMaj(1, 1);
+  private final DMatrixRMaj lossGrad = new DMatrixRMaj(1, 1);
+  private int[] labelBuf = new int[0];
+  private boolean classificationBatch;
+  private double[] targetBuf = new double[0];
+
+  private Network(NetworkSpec spec, List<Layer> layers, ParameterLayout layout, int stateSize,
+      List<int[]> batchNorms, List<Double> batchNormMomenta) {
+    this.spec = spec;
+    this.layers = layers;
+    this.layout = layout;
+    this.stateSize = stateSize;
+    this.batchNorms = batchNorms;
+    this.batchNormMomenta = batchNormMomenta;
+    this.loss = Loss.of(spec.loss());
+  }
+
+  public static Network build(NetworkSpec spec) {
+    ParameterLayout.Builder lb = ParameterLayout.builder();
+    List<Layer> layers = new ArrayList<>();
+    List<int[]> bns = new ArrayList<>();
+    List<Double> momenta = new ArrayList<>();
+    int width = spec.inputWidth();
+    int state = 0;
+    List<LayerSpec> specs = spec.layers();
+    for (int i = 0; i < specs.size(); i++) {
+      LayerSpec ls = specs.get(i);
+      Layer layer;
+      if (ls instanceof LayerSpec.Dense d) {
+        int w = lb.add("layer" + i + ".weight", i, ParameterKind.WEIGHT, width, d.width());
+        int b = lb.add("layer" + i + ".bias", i, ParameterKind.BIAS, 1, d.width());
+        Initialiser init = d.init() == Initialiser.AUTO ? autoInitialiser(specs, i) : d.init();
+        layer = new DenseLayer(width, d.width(), w, b, init, d.sigma());
+      } else if (ls instanceof LayerSpec.Activation a) {
+        layer = new ActivationLayer(width, a.kind(), a.alpha());
+      } else if (ls instanceof LayerSpec.Maxout m) {
+        layer = new MaxoutLayer(width, m.pieces());
+      } else if (ls instanceof LayerSpec.BatchNorm bn) {
+        int g = lb.add("layer" + i + ".gamma", i, ParameterKind.NORM_SCALE, 1, width);
+        int b = lb.add("layer" + i + ".beta", i, ParameterKind.NORM_SHIFT, 1, width);
+        layer = new BatchNormLayer(width, g, b, state, bn.eps());
+        bns.add(new int[] {state, width});
+        momenta.add(bn.momentum());
+        state += 2 * width;
+      } else if (ls instanceof LayerSpec.LayerNorm ln) {
+        int g = lb.add("layer" + i + ".gamma", i, ParameterKind.NORM_SCALE, 1, width);
+        int b = lb.add("layer" + i + ".beta", i, ParameterKind.NORM_SHIFT, 1, width);
+        layer = new LayerNormLayer(width, g, b, ln.eps());
+      } else if (ls instanceof LayerSpec.Dropout dr) {
+        layer = new DropoutLayer(width, dr.keep(), i);
+      } else {
+        throw new IllegalStateException("unhandled layer " + ls);
+      }
+      layers.add(layer);
+      width = layer.outputWidth();
+    }
+    return new Network(spec, List.copyOf(layers), lb.build(), state, bns, momenta);
+  }
+
+  /** He init when the next activation (past normalisation and dropout) is ReLU-like, else Xavier. */
+  private static Initialiser autoInitialiser(List<LayerSpec> specs, int denseIndex) {
+    for (int j = denseIndex + 1; j < specs.size(); j++) {
+      LayerSpec s = specs.get(j);
+      if (s instanceof LayerSpec.Activation a) {
+        return a.kind().reluFamily() ? Initialiser.HE_NORMAL : Initialiser.XAVIER_NORMAL;
+      }
+      if (s instanceof LayerSpec.Maxout) {
+        return Initialiser.HE_NORMAL;
+      }
+      if (s instanceof LayerSpec.Dense) {
+        break;
+      }
+    }
+    return Initialiser.XAVIER_NORMAL;
+  }
+
+  public NetworkSpec spec() {
+    return spec;
+  }
+
+  public ParameterLayout layout() {
+    return layout;
+  }
+
+  public int parameterCount() {
+    return layout.size();
+  }
+
+  /** Size of the non-trainable state vector (batch-norm running means and variances). */
+  public int stateSize() {
+    return stateSize;
+  }
+
+  public List<Layer> layers() {
+    return layers;
+  }
+
+  /** Fresh parameters and state from {@code seed}; layer i draws from its own derived stream. */
+  public void initialise(long seed, double[] params, double[] state) {
+    for (int i = 0; i < layers.size(); i++) {
+      layers.get(i).initialise(params, state, new SplittableRandom(Seeds.derive(seed, 0x1417L, i)));
+    }
+  }
+
+  /**
+   * Forward and backward over rows {@code rows[from .. from+count)} of {@code data} (or the
+   * contiguous rows from..from+count when {@code rows} is null) in training mode. Adds the gradient of
+   * the loss SUM into {@code grad} and, when {@code batchStats} is not null, batch-norm sums into it.
+   */
+  public BatchResult gradient(double[] params, double[] state, Dataset data, int[] rows, int from, int count,
+      long passSeed, double[] grad, double[] batchStats) {
+    pass.set(true, passSeed, batchStats);
+    DMatrixRMaj out = forward(params, state, data, rows, from, count);
+    BatchResult result = score(out, count, lossGrad);
+    DMatrixRMaj g = lossGrad;
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      g = layers.get(i).backward(params, g, grad, i > 0);
+    }
+    return result;
+  }
+
+  /** Inference-mode loss sum and correct count over rows from..from+count. */
+  public BatchResult evaluate(double[] params, double[] state, Dataset data, int from, int count) {
+    pass.set(false, 0, null);
+    DMatrixRMaj out = forward(params, state, data, null, from, count);
+    return score(out, count, null);
+  }
+
+  /**
+   * Inference-mode predictions (class probabilities for softmax-CE, raw outputs otherwise) for rows
+   * from..from+count, written row-major into {@code out}.
+   */
+  public void predict(double[] params, double[] state, Dataset data, int from, int count, double[] out) {
+    pass.set(false, 0, null);
+    DMatrixRMaj y = forward(params, state, data, null, from, count);
+    loss.toPrediction(y);
+    System.arraycopy(y.data, 0, out, 0, y.getNumElements());
+  }
+
+  /**
+   * Moves the batch-norm running statistics toward the global batch's: r ← m·r + (1 − m)·batch, with
+   * the unbiased variance. {@code batchStats} holds the Σx and Σx² that {@link #gradient} collected
+   * (summed over partitions) for {@code count} examples.
+   */
+  public void updateRunningStatistics(double[] state, double[] batchStats, long count) {
+    if (count < 1) {
+      return;
+    }
+    for (int b = 0; b < batchNorms.size(); b++) {
+      int off = batchNorms.get(b)[0];
+      int width = batchNorms.get(b)[1];
+      double m = batchNormMomenta.get(b);
+      for (int j = 0; j < width; j++) {
+        double mean = batchStats[off + j] / count;
+        double var = Math.max(0.0, batchStats[off + width + j] / count - mean * mean);
+        if (count > 1) {
+          var *= (double) count / (count - 1);
+        }
+        state[off + j] = m * state[off + j] + (1 - m) * mean;
+        state[off + width + j] = m * state[off + width + j] + (1 - m) * var;
+      }
+    }
+  }
+
+  /** Checks that {@code data} fits this network's input and output; the message names the source. */
+  public void checkCompatible(Dataset data) {
+    if (data.width() != spec.inputWidth()) {
+      throw new DataException(data.source() + ": " + data.width() + " features per row, but the network's input"
+          + " width is " + spec.inputWidth());
+    }
+    if (loss.usesLabels() && !data.isClassification()) {
+      throw new DataException(data.source() + ": the loss " + spec.loss().text() + " needs class labels, but the"
+          + " data has real-valued targets");
+    }
+    if (data.targetWidth() != spec.outputWidth()) {
+      throw new DataException(data.source() + ": " + data.targetWidth() + (data.isClassification() ? " classes"
+          : " targets") + " per row, but the network's output width is " + spec.outputWidth());
+    }
+  }
+
+  private DMatrixRMaj forward(double[] params, double[] state, Dataset data, int[] rows, int from, int count) {
+    int width = data.width();
+    int outWidth = spec.outputWidth();
+    input.reshape(count, width);
+    long[] keys = pass.keys(count);
+    if (labelBuf.length < count) {
+      labelBuf = new int[count];
+    }
+    classificationBatch = data.isClassification();
+    boolean oneHot = classificationBatch && !loss.usesLabels();
+    if ((oneHot || !data.isClassification()) && targetBuf.length < count * outWidth) {
+      targetBuf = new double[count * outWidth];
+    }
+    double[] x = data.features();
+    for (int i = 0; i < count; i++) {
+      int src = rows == null ? from + i : rows[from + i];
+      System.arraycopy(x, src * width, input.data, i * width, width);
+      keys[i] = data.baseId() + src;
+      if (data.isClassification()) {
+        labelBuf[i] = data.labels()[src];
+        if (oneHot) {
+          java.util.Arrays.fill(targetBuf, i * outWidth, (i + 1) * outWidth, 0.0);
+          targetBuf[i * outWidth + labelBuf[i]] = 1.0;
+        }
+      } else {
+        System.arraycopy(data.targets(), src * outWidth, targetBuf, i * outWidth, outWidth);
+      }
+    }
+    DMatrixRMaj a = input;
+    for (Layer layer : layers) {
+      a = layer.forward(params, state, a, pass);
+    }
+    return a;
+  }
+
+  /** Loss sum and correct count of the last forward pass; also d(loss sum)/d(output) when grad is set. */
+  private BatchResult score(DMatrixRMaj out, int count, DMatrixRMaj grad) {
+    double lossSum = loss.lossAndGradient(out, labelBuf, targetBuf, grad);
+    long correct = 0;
+    if (classificationBatch && out.numCols > 1) {
+      int k = out.numCols;
+      for (int r = 0; r < count; r++) {
+        int best = 0;
+        for (int j = 1; j < k; j++) {
+          if (out.data[r * k + j] > out.data[r * k + best]) {
+            best = j;
+          }
+        }
+        if (best == labelBuf[r]) {
+          correct++;
+        }
+      }
+    }
+    return new BatchResult(lossSum, correct, count);
+  }
+
+}
