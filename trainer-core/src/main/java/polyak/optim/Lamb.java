@@ -1,0 +1,107 @@
+package polyak.optim;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Set;
+import polyak.nn.ParameterKind;
+import polyak.nn.ParameterLayout;
+
+/**
+ * LAMB (You et al. 2019), per segment. Adam moments with bias correction give
+ * r = m̂/(√ŝ + δ); for a segment whose kind is in {@code adaptedKinds} (default WEIGHT):
+ * u = r + λw, trust = η·‖w‖/‖u‖ (1 when either norm is 0), θ ← θ − ε·trust·u. Other segments
+ * (biases, normalisation γ/β) take the plain Adam step θ ← θ − ε·r.
+ */
+public final class Lamb implements Optimizer {
+  public static final String NAME = "lamb";
+  private final int size;
+  private final double beta1;
+  private final double beta2;
+  private final double epsilon;
+  private final double trustCoefficient;
+  private final double weightDecay;
+  private final SegmentRanges ranges;
+  private final double[] firstMoment;
+  private final double[] secondMoment;
+
+  public Lamb(ParameterLayout layout, double beta1, double beta2, double epsilon, double trustCoefficient,
+      double weightDecay, Set<ParameterKind> adaptedKinds) {
+    this.size = layout.size();
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+    this.trustCoefficient = trustCoefficient;
+    this.weightDecay = weightDecay;
+    this.ranges = new SegmentRanges(layout, adaptedKinds);
+    this.firstMoment = new double[size];
+    this.secondMoment = new double[size];
+  }
+
+  public Lamb(ParameterLayout layout, double beta1, double beta2, double epsilon, double weightDecay) {
+    this(layout, beta1, beta2, epsilon, 1.0, weightDecay, Regularization.DEFAULT_KINDS);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public void step(double[] theta, double[] gradient, long t, double learningRate) {
+    Checks.step(NAME, size, theta, gradient, t, learningRate);
+    double c1 = 1 - Math.pow(beta1, t);
+    double c2 = 1 - Math.pow(beta2, t);
+    double[] m = firstMoment;
+    double[] s = secondMoment;
+    for (int k = 0; k < ranges.count; k++) {
+      int from = ranges.from[k];
+      int to = ranges.to[k];
+      boolean adapted = ranges.selected[k];
+      double decay = adapted ? weightDecay : 0.0;
+      double wSquares = 0;
+      double uSquares = 0;
+      // First pass: update the moments and, for adapted segments, the norms; the second pass
+      // recomputes u from the updated moments instead of storing it, so nothing is allocated.
+      for (int i = from; i < to; i++) {
+        double g = gradient[i];
+        m[i] = beta1 * m[i] + (1 - beta1) * g;
+        s[i] = beta2 * s[i] + (1 - beta2) * g * g;
+        if (adapted) {
+          double w = theta[i];
+          double u = (m[i] / c1) / (Math.sqrt(s[i] / c2) + epsilon) + decay * w;
+          wSquares += w * w;
+          uSquares += u * u;
+        }
+      }
+      double rate = learningRate;
+      if (adapted && wSquares > 0 && uSquares > 0) {
+        rate = learningRate * trustCoefficient * Math.sqrt(wSquares) / Math.sqrt(uSquares);
+      }
+      for (int i = from; i < to; i++) {
+        theta[i] -= rate * ((m[i] / c1) / (Math.sqrt(s[i] / c2) + epsilon) + decay * theta[i]);
+      }
+    }
+  }
+
+  @Override
+  public void writeState(DataOutput out) throws IOException {
+    StateCodec.writeHeader(out, NAME, size);
+    StateCodec.writeVector(out, "first_moment", firstMoment);
+    StateCodec.writeVector(out, "second_moment", secondMoment);
+  }
+
+  @Override
+  public void readState(DataInput in) throws IOException {
+    StateCodec.readHeader(in, NAME, size);
+    double[] m = StateCodec.readVector(in, NAME, "first_moment", size);
+    double[] s = StateCodec.readVector(in, NAME, "second_moment", size);
+    System.arraycopy(m, 0, firstMoment, 0, size);
+    System.arraycopy(s, 0, secondMoment, 0, size);
+  }
+}

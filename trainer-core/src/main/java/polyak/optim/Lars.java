@@ -1,0 +1,92 @@
+package polyak.optim;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Set;
+import polyak.nn.ParameterKind;
+import polyak.nn.ParameterLayout;
+
+/**
+ * LARS (You et al. 2017), per segment. For a segment whose kind is in {@code adaptedKinds}
+ * (default WEIGHT): u = g + λw, trust = η·‖w‖/‖u‖ (1 when either norm is 0), and
+ * v ← μv − ε·trust·u, θ ← θ + v. Other segments (biases, normalisation γ/β) get neither the trust
+ * ratio nor the weight decay: v ← μv − εg. μ = momentum.valueAt(t − 1).
+ */
+public final class Lars implements Optimizer {
+  public static final String NAME = "lars";
+  private final int size;
+  private final Schedule momentum;
+  private final double trustCoefficient;
+  private final double weightDecay;
+  private final SegmentRanges ranges;
+  private final double[] velocity;
+
+  public Lars(ParameterLayout layout, Schedule momentum, double trustCoefficient, double weightDecay,
+      Set<ParameterKind> adaptedKinds) {
+    this.size = layout.size();
+    this.momentum = momentum;
+    this.trustCoefficient = trustCoefficient;
+    this.weightDecay = weightDecay;
+    this.ranges = new SegmentRanges(layout, adaptedKinds);
+    this.velocity = new double[size];
+  }
+
+  public Lars(ParameterLayout layout, Schedule momentum, double trustCoefficient, double weightDecay) {
+    this(layout, momentum, trustCoefficient, weightDecay, Regularization.DEFAULT_KINDS);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public void step(double[] theta, double[] gradient, long t, double learningRate) {
+    Checks.step(NAME, size, theta, gradient, t, learningRate);
+    double mu = Checks.momentum(NAME, momentum, t);
+    double[] v = velocity;
+    for (int k = 0; k < ranges.count; k++) {
+      int from = ranges.from[k];
+      int to = ranges.to[k];
+      double decay = 0.0;
+      double rate = learningRate;
+      if (ranges.selected[k]) {
+        decay = weightDecay;
+        double wSquares = 0;
+        double uSquares = 0;
+        for (int i = from; i < to; i++) {
+          double w = theta[i];
+          double u = gradient[i] + decay * w;
+          wSquares += w * w;
+          uSquares += u * u;
+        }
+        if (wSquares > 0 && uSquares > 0) {
+          rate = learningRate * trustCoefficient * Math.sqrt(wSquares) / Math.sqrt(uSquares);
+        }
+      }
+      for (int i = from; i < to; i++) {
+        v[i] = mu * v[i] - rate * (gradient[i] + decay * theta[i]);
+        theta[i] += v[i];
+      }
+    }
+  }
+
+  @Override
+  public void writeState(DataOutput out) throws IOException {
+    StateCodec.writeHeader(out, NAME, size);
+    StateCodec.writeVector(out, "velocity", velocity);
+  }
+
+  @Override
+  public void readState(DataInput in) throws IOException {
+    StateCodec.readHeader(in, NAME, size);
+    double[] v = StateCodec.readVector(in, NAME, "velocity", size);
+    System.arraycopy(v, 0, velocity, 0, size);
+  }
+}
