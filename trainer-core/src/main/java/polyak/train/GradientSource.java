@@ -1,0 +1,23 @@
+package polyak.train;
+
+import polyak.nn.BatchResult;
+
+/**
+ * Where the training loop gets its gradients: in this JVM ({@link LocalGradientSource}) or from
+ * Spark executors. Both compute the same sums for the same (θ, iteration), which is what makes the
+ * distributed loop equal to the local one.
+ */
+public interface GradientSource {
+  /**
+   * Adds into {@code gradientSum} the gradient of the loss SUM over global minibatch {@code t}
+   * (0-based) at θ = {@code params}, and into {@code normStatsSum} the batch-norm sums; both arrive
+   * zeroed.
+   */
+  BatchResult gradient(long t, double[] params, double[] normState, double[] gradientSum, double[] normStatsSum);
+
+  /** Inference-mode loss and accuracy over the validation set. */
+  BatchResult evaluate(double[] params, double[] normState);
+
+  /** Iterations in one epoch. */
+  long iterationsPerEpoch();
+}

@@ -1,0 +1,39 @@
+package polyak.train;
+
+import polyak.data.Dataset;
+import polyak.nn.Network;
+import polyak.spec.NetworkSpec;
+
+/**
+ * Single-JVM minibatch training: the reference loop. By default the training set is one partition;
+ * {@link #train(Dataset[], Dataset, TrainingListener)} takes the partitions a Spark run would have,
+ * so it reproduces that run's global minibatches exactly.
+ */
+public final class LocalTrainer {
+  private final NetworkSpec spec;
+  private final TrainingConfig config;
+
+  public LocalTrainer(NetworkSpec spec, TrainingConfig config) {
+    this.spec = spec;
+    this.config = config;
+  }
+
+  public TrainResult train(Dataset training, Dataset validation, TrainingListener listener) {
+    return train(new Dataset[] {training}, validation, listener);
+  }
+
+  public TrainResult train(Dataset[] partitions, Dataset validation, TrainingListener listener) {
+    Network network = Network.build(spec);
+    LocalGradientSource source = new LocalGradientSource(network, partitions, validation, config.seed(),
+        config.batchSize());
+    TrainingState state = TrainingState.initial(network, config, source.iterationsPerEpoch());
+    return TrainingLoop.run(state, source, listener);
+  }
+
+  /** Continues {@code state} (e.g. restored from a checkpoint) on the same data. */
+  public TrainResult resume(TrainingState state, Dataset[] partitions, Dataset validation, TrainingListener listener) {
+    LocalGradientSource source = new LocalGradientSource(state.network(), partitions, validation, config.seed(),
+        config.batchSize());
+    return TrainingLoop.run(state, source, listener);
+  }
+}

@@ -1,0 +1,59 @@
+package polyak.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import polyak.nn.BatchResult;
+import polyak.optim.EarlyStopping;
+import polyak.optim.MetricGoal;
+
+/**
+ * The training loop, the same for one JVM and for Spark: for each iteration, gradient sums from the
+ * {@link GradientSource}, one central {@link TrainingState#step}, and validation on the configured
+ * cadence with early stopping on validation accuracy. Resumes from whatever step the state is at.
+ */
+public final class TrainingLoop {
+  private TrainingLoop() {}
+
+  public static TrainResult run(TrainingState state, GradientSource source, TrainingListener listener) {
+    TrainingConfig config = state.config();
+    long perEpoch = source.iterationsPerEpoch();
+    long total = config.epochs() * perEpoch;
+    if (config.maxIterations() > 0) {
+      total = Math.min(total, config.maxIterations());
+    }
+    long every = config.evaluateEvery() > 0 ? config.evaluateEvery() : perEpoch;
+    double[] gradientSum = new double[state.parameters().length];
+    double[] normStats = new double[state.normState().length];
+    EarlyStopping early = config.patience() > 0
+        ? new EarlyStopping(gradientSum.length, MetricGoal.MAXIMIZE, config.patience(), 0.0) : null;
+    List<EvaluationReport> evaluations = new ArrayList<>();
+    String reason = "completed " + total + " iterations";
+    while (state.step() < total) {
+      long t = state.step();
+      Arrays.fill(gradientSum, 0.0);
+      Arrays.fill(normStats, 0.0);
+      BatchResult batch = source.gradient(t, state.parameters(), state.normState(), gradientSum, normStats);
+      StepReport report = state.step(gradientSum, normStats, batch);
+      listener.onStep(state, report);
+      if (state.step() % every == 0 || state.step() == total) {
+        double[] evalParams = state.evaluationParameters();
+        BatchResult v = source.evaluate(evalParams, state.normState());
+        EvaluationReport e = new EvaluationReport(state.step(), (double) state.step() / perEpoch, v.meanLoss(),
+            v.accuracy());
+        evaluations.add(e);
+        listener.onEvaluation(state, e);
+        if (early != null && early.observe(v.accuracy(), evalParams)) {
+          reason = "early stopping after " + state.step() + " iterations: no gain in validation accuracy for "
+              + config.patience() + " evaluations; best " + early.bestMetric() + " restored";
+          break;
+        }
+      }
+    }
+    double[] exported = state.evaluationParameters().clone();
+    if (early != null && early.hasBest()) {
+      early.restoreBest(exported);
+    }
+    return new TrainResult(state, exported, List.copyOf(evaluations), reason);
+  }
+}

@@ -1,0 +1,196 @@
+package polyak.train;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import polyak.nn.BatchResult;
+import polyak.nn.Network;
+import polyak.optim.DivergenceGuard;
+import polyak.optim.ExponentialMovingAverage;
+import polyak.optim.GradientClipping;
+import polyak.optim.IterateAverage;
+import polyak.optim.MaxNormConstraint;
+import polyak.optim.Optimizer;
+import polyak.optim.Optimizers;
+import polyak.optim.Schedule;
+import polyak.optim.Schedules;
+import polyak.optim.StateMismatchException;
+import polyak.optim.UniformAverage;
+import polyak.optim.WeightPenalty;
+
+/**
+ * The driver's side of training: the flat parameters, the batch-norm running statistics, the
+ * optimizer and Polyak-average state, and the step count — and the one central step that turns a
+ * summed gradient into new parameters. LocalTrainer and the Spark loop both call {@link #step}, so
+ * given the same gradient sums they produce the same parameters.
+ *
+ * <p>The step: g ← Σg / count; stop if loss or g is not finite (parameters untouched); g += penalty
+ * gradient; clip; θ ← optimizer(θ, g, ε_t); max-norm re-projection; running statistics; average.
+ */
+public final class TrainingState {
+  private static final int FORMAT = 1;
+
+  private final Network network;
+  private final TrainingConfig config;
+  private final double[] params;
+  private final double[] normState;
+  private final double[] gradient;
+  private final Optimizer optimizer;
+  private final Schedule schedule;
+  private final double rateScale;
+  private final WeightPenalty penalty;
+  private final MaxNormConstraint maxNorm;
+  private final IterateAverage average;
+  private final DivergenceGuard guard;
+  private long step;
+
+  private TrainingState(Network network, TrainingConfig config, long iterationsPerEpoch) {
+    this.network = network;
+    this.config = config;
+    int n = network.parameterCount();
+    this.params = new double[n];
+    this.normState = new double[network.stateSize()];
+    this.gradient = new double[n];
+    this.optimizer = Optimizers.create(config.optimizer(), network.layout(), iterationsPerEpoch);
+    this.schedule = Schedules.create(config.learningRate(), iterationsPerEpoch);
+    this.rateScale = config.rateScale();
+    this.penalty = config.l1() > 0 || config.l2() > 0
+        ? WeightPenalty.elasticNet(network.layout(), config.l1(), config.l2()) : null;
+    this.maxNorm = config.maxNorm() > 0 ? new MaxNormConstraint(network.layout(), config.maxNorm()) : null;
+    this.average = switch (config.averaging().kind()) {
+      case NONE -> null;
+      case UNIFORM -> new UniformAverage(n, config.averaging().start());
+      case EMA -> new ExponentialMovingAverage(n, config.averaging().decay(), config.averaging().start());
+    };
+    this.guard = new DivergenceGuard(network.layout());
+  }
+
+  /** Fresh state: parameters initialised from the config's seed. */
+  public static TrainingState initial(Network network, TrainingConfig config, long iterationsPerEpoch) {
+    TrainingState s = new TrainingState(network, config, iterationsPerEpoch);
+    network.initialise(config.seed(), s.params, s.normState);
+    return s;
+  }
+
+  /**
+   * One central step from gradient sums. {@code gradientSum} is not modified. {@code normStatsSum}
+   * holds the summed batch-norm Σx, Σx² (may be null when the network has no batch norm).
+   *
+   * @throws polyak.optim.DivergenceException when loss or gradient is not finite; the parameters are
+   *     those of the last good step
+   */
+  public StepReport step(double[] gradientSum, double[] normStatsSum, BatchResult batch) {
+    long t = step + 1;
+    double inv = 1.0 / batch.count();
+    for (int i = 0; i < gradient.length; i++) {
+      gradient[i] = gradientSum[i] * inv;
+    }
+    double loss = batch.meanLoss();
+    guard.check(t, loss, gradient);
+    if (penalty != null) {
+      penalty.addTo(params, gradient);
+    }
+    double norm = config.clipNorm() > 0 ? GradientClipping.clipByGlobalNorm(gradient, config.clipNorm())
+        : GradientClipping.l2Norm(gradient);
+    if (config.clipValue() > 0) {
+      GradientClipping.clipByValue(gradient, config.clipValue());
+    }
+    double rate = schedule.valueAt(step) * rateScale;
+    optimizer.step(params, gradient, t, rate);
+    if (maxNorm != null) {
+      maxNorm.apply(params);
+    }
+    if (normStatsSum != null && normState.length > 0) {
+      network.updateRunningStatistics(normState, normStatsSum, batch.count());
+    }
+    if (average != null) {
+      average.update(params, t);
+    }
+    step = t;
+    return new StepReport(t, loss, batch.accuracy(), norm, rate);
+  }
+
+  /** Completed steps. */
+  public long step() {
+    return step;
+  }
+
+  public Network network() {
+    return network;
+  }
+
+  public TrainingConfig config() {
+    return config;
+  }
+
+  /** The raw parameters the optimizer steps (live; the Spark loop broadcasts a copy). */
+  public double[] parameters() {
+    return params;
+  }
+
+  /** Batch-norm running means and variances (live). */
+  public double[] normState() {
+    return normState;
+  }
+
+  /** The parameters to evaluate and export: the Polyak average when on and started, else the raw ones. */
+  public double[] evaluationParameters() {
+    return average != null && average.count() > 0 ? average.average() : params;
+  }
+
+  /** Writes everything needed to continue bit-identically: step, θ, running stats, optimizer, average. */
+  public void write(DataOutput out) throws IOException {
+    out.writeInt(FORMAT);
+    out.writeLong(step);
+    writeVector(out, params);
+    writeVector(out, normState);
+    optimizer.writeState(out);
+    out.writeBoolean(average != null);
+    if (average != null) {
+      average.writeState(out);
+    }
+  }
+
+  /** Restores what {@link #write} wrote into this (freshly built, same network and config) state. */
+  public void read(DataInput in) throws IOException {
+    int format = in.readInt();
+    if (format != FORMAT) {
+      throw new StateMismatchException("training state: unsupported format " + format + " (expected " + FORMAT + ")");
+    }
+    long savedStep = in.readLong();
+    double[] p = readVector(in, "parameters", params.length);
+    double[] s = readVector(in, "normalisation state", normState.length);
+    optimizer.readState(in);
+    boolean hasAverage = in.readBoolean();
+    if (hasAverage != (average != null)) {
+      throw new StateMismatchException("training state: saved with" + (hasAverage ? "" : "out")
+          + " Polyak averaging, but the config has it " + (average != null ? "on" : "off"));
+    }
+    if (average != null) {
+      average.readState(in);
+    }
+    System.arraycopy(p, 0, params, 0, p.length);
+    System.arraycopy(s, 0, normState, 0, s.length);
+    step = savedStep;
+  }
+
+  private static void writeVector(DataOutput out, double[] v) throws IOException {
+    out.writeInt(v.length);
+    for (double d : v) {
+      out.writeLong(Double.doubleToRawLongBits(d));
+    }
+  }
+
+  private static double[] readVector(DataInput in, String what, int expected) throws IOException {
+    int n = in.readInt();
+    if (n != expected) {
+      throw new StateMismatchException("training state: " + what + " has " + n + " values, the network needs "
+          + expected);
+    }
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = Double.longBitsToDouble(in.readLong());
+    }
+    return v;
+  }
+}
