@@ -16,4 +16,17 @@ public final class SparkTestSession {
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate();
   }
+
+  /** As {@link #start} with Kryo serialization. */
+  public static SparkSession startWithKryo(String name) {
+    return SparkSession.builder()
+        .master("local[2]")
+        .appName(name)
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .getOrCreate();
+  }
 }

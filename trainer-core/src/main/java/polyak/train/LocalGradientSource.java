@@ -18,6 +18,8 @@ public final class LocalGradientSource implements GradientSource {
   private final MinibatchSampler sampler;
   private final int[][] permutations;
   private final int[] rows;
+  private final double[] partialGradient;
+  private final double[] partialStats;
   private long permutationEpoch = -1;
 
   public LocalGradientSource(Network network, Dataset[] partitions, Dataset validation, long seed, int batchSize) {
@@ -39,6 +41,8 @@ public final class LocalGradientSource implements GradientSource {
     }
     this.permutations = new int[partitions.length][];
     this.rows = new int[maxShare];
+    this.partialGradient = new double[network.parameterCount()];
+    this.partialStats = new double[network.stateSize()];
   }
 
   public MinibatchSampler sampler() {
@@ -62,10 +66,24 @@ public final class LocalGradientSource implements GradientSource {
         continue;
       }
       sampler.rows(p, t, permutations[p], rows);
+      java.util.Arrays.fill(partialGradient, 0.0);
+      java.util.Arrays.fill(partialStats, 0.0);
       total = total.plus(network.gradient(params, normState, partitions[p], rows, 0, share, sampler.passSeed(t),
-          gradientSum, normStatsSum));
+          partialGradient, partialStats));
+      addInto(gradientSum, partialGradient);
+      addInto(normStatsSum, partialStats);
     }
     return total;
+  }
+
+  /**
+   * Each partition's sums are formed on their own and added in partition order, exactly as the
+   * Spark driver adds executor results, so both produce the same bits.
+   */
+  public static void addInto(double[] sum, double[] part) {
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] += part[i];
+    }
   }
 
   @Override

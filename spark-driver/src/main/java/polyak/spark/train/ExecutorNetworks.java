@@ -1,0 +1,40 @@
+package polyak.spark.train;
+
+import java.util.HashMap;
+import java.util.Map;
+import polyak.nn.Network;
+import polyak.spec.NetworkSpec;
+import polyak.spec.SpecParser;
+import polyak.train.MinibatchSampler;
+
+/**
+ * One {@link Network} (with its work buffers) per executor thread and spec, reused across
+ * iterations: building buffers every task would allocate per iteration what is only needed once.
+ */
+final class ExecutorNetworks {
+  private static final ThreadLocal<Map<String, Network>> NETWORKS = ThreadLocal.withInitial(HashMap::new);
+  private static final ThreadLocal<Map<String, CachedPermutation>> PERMUTATIONS = ThreadLocal.withInitial(HashMap::new);
+
+  private ExecutorNetworks() {}
+
+  static Network network(String specText) {
+    return NETWORKS.get().computeIfAbsent(specText, t -> Network.build(parse(t)));
+  }
+
+  static NetworkSpec parse(String specText) {
+    return SpecParser.network("broadcast network spec", specText);
+  }
+
+  /** The permutation of a partition's rows for an epoch, kept per thread for the partition's latest epoch. */
+  static int[] permutation(MinibatchSampler sampler, long seed, int partition, long epoch) {
+    String key = seed + "/" + partition;
+    CachedPermutation cached = PERMUTATIONS.get().get(key);
+    if (cached == null || cached.epoch() != epoch) {
+      cached = new CachedPermutation(epoch, sampler.permutation(partition, epoch));
+      PERMUTATIONS.get().put(key, cached);
+    }
+    return cached.rows();
+  }
+
+  private record CachedPermutation(long epoch, int[] rows) {}
+}

@@ -1,0 +1,239 @@
+package polyak.spark.train;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.api.java.function.PairFunction;
+import org.apache.spark.broadcast.Broadcast;
+import polyak.data.Dataset;
+import polyak.nn.BatchResult;
+import polyak.nn.Network;
+import polyak.train.GradientSource;
+import polyak.train.LocalGradientSource;
+import polyak.train.MinibatchSampler;
+import scala.Tuple2;
+
+/**
+ * Gradients from Spark executors. Each iteration: broadcast θ (destroying the previous broadcast);
+ * every partition computes the gradient sum of its share of the global minibatch with its own
+ * network; the sums come back to the driver and are added in partition order.
+ *
+ * <p>Why not {@code treeAggregate}: Spark merges task results in the order tasks finish, so its sums
+ * differ in the last bits from run to run, and a retried task or a resumed run would not reproduce
+ * the parameters. Adding results in partition order is deterministic, and costs what
+ * {@code treeAggregate} at depth 1 costs (each partition's vector reaches the driver once). With
+ * {@code depth = 2} partitions are first summed in fixed groups (in partition order, in a shuffle
+ * stage) and the group sums in group order — a fixed tree, for many partitions.
+ */
+public final class SparkGradientSource implements GradientSource {
+  private final JavaSparkContext sc;
+  private final JavaRDD<Dataset> training;
+  private final JavaRDD<Dataset> validation;
+  private final String specText;
+  private final long seed;
+  private final MinibatchSampler sampler;
+  private final int[] partitionRows;
+  private final int batchSize;
+  private final int depth;
+  private Broadcast<ModelBroadcast> current;
+  private IterationTiming lastTiming = new IterationTiming(0, 0, 0, 0);
+
+  /**
+   * @param training one {@link Dataset} block per partition, cached; block p has
+   *     {@code partitionRows[p]} rows
+   * @param validation blocks to evaluate on (any partitioning), or null
+   */
+  public SparkGradientSource(JavaSparkContext sc, Network network, JavaRDD<Dataset> training, int[] partitionRows,
+      JavaRDD<Dataset> validation, long seed, int batchSize, int depth) {
+    if (training.getNumPartitions() != partitionRows.length) {
+      throw new IllegalArgumentException("training data has " + training.getNumPartitions() + " partitions but "
+          + partitionRows.length + " partition sizes were given");
+    }
+    if (depth < 1 || depth > 2) {
+      throw new IllegalArgumentException("aggregation depth must be 1 or 2, got " + depth);
+    }
+    this.sc = sc;
+    this.training = training;
+    this.validation = validation;
+    this.specText = network.spec().text();
+    this.seed = seed;
+    this.partitionRows = partitionRows.clone();
+    this.batchSize = batchSize;
+    this.depth = depth;
+    this.sampler = new MinibatchSampler(seed, partitionRows, batchSize);
+  }
+
+  public MinibatchSampler sampler() {
+    return sampler;
+  }
+
+  /** Timing of the last {@link #gradient} call. */
+  public IterationTiming lastTiming() {
+    return lastTiming;
+  }
+
+  @Override
+  public long iterationsPerEpoch() {
+    return sampler.iterationsPerEpoch();
+  }
+
+  @Override
+  public BatchResult gradient(long t, double[] params, double[] normState, double[] gradientSum,
+      double[] normStatsSum) {
+    long start = System.nanoTime();
+    Broadcast<ModelBroadcast> b = broadcast(params, normState);
+    long broadcastDone = System.nanoTime();
+    long epoch = sampler.epochOf(t);
+    sc.setJobDescription("polyak iteration " + (t + 1) + " / epoch " + (epoch + 1));
+    JavaRDD<PartialGradient> partials = training.mapPartitionsWithIndex(
+        new ShardGradient(b, specText, seed, partitionRows, batchSize, t), true);
+    List<PartialGradient> ordered = depth == 1 ? partials.collect() : groupSums(partials);
+    BatchResult total = BatchResult.EMPTY;
+    long maxCompute = 0;
+    for (PartialGradient part : ordered) {
+      LocalGradientSource.addInto(gradientSum, part.gradient());
+      LocalGradientSource.addInto(normStatsSum, part.normStats());
+      total = total.plus(part.result());
+      maxCompute = Math.max(maxCompute, part.computeNanos());
+    }
+    long end = System.nanoTime();
+    double jobMs = (end - broadcastDone) / 1e6;
+    lastTiming = new IterationTiming((broadcastDone - start) / 1e6, maxCompute / 1e6, jobMs - maxCompute / 1e6, jobMs);
+    return total;
+  }
+
+  /** Depth 2: partitions summed in groups of ⌈√P⌉ (in partition order), groups returned in order. */
+  private List<PartialGradient> groupSums(JavaRDD<PartialGradient> partials) {
+    int p = partitionRows.length;
+    int group = (int) Math.ceil(Math.sqrt(p));
+    int groups = (p + group - 1) / group;
+    List<Tuple2<Integer, PartialGradient>> sums = partials
+        .mapToPair((PairFunction<PartialGradient, Integer, PartialGradient>) g -> new Tuple2<>(g.partition() / group, g))
+        .groupByKey(groups)
+        .mapValues(SparkGradientSource::sumInPartitionOrder)
+        .sortByKey()
+        .collect();
+    List<PartialGradient> out = new ArrayList<>(sums.size());
+    for (Tuple2<Integer, PartialGradient> s : sums) {
+      out.add(s._2());
+    }
+    return out;
+  }
+
+  static PartialGradient sumInPartitionOrder(Iterable<PartialGradient> parts) {
+    List<PartialGradient> list = new ArrayList<>();
+    parts.forEach(list::add);
+    list.sort((a, c) -> Integer.compare(a.partition(), c.partition()));
+    PartialGradient first = list.get(0);
+    double[] g = new double[first.gradient().length];
+    double[] s = new double[first.normStats().length];
+    BatchResult r = BatchResult.EMPTY;
+    long compute = 0;
+    for (PartialGradient part : list) {
+      LocalGradientSource.addInto(g, part.gradient());
+      LocalGradientSource.addInto(s, part.normStats());
+      r = r.plus(part.result());
+      compute = Math.max(compute, part.computeNanos());
+    }
+    return new PartialGradient(first.partition(), g, s, r.lossSum(), r.correct(), r.count(), compute);
+  }
+
+  @Override
+  public BatchResult evaluate(double[] params, double[] normState) {
+    if (validation == null) {
+      return BatchResult.EMPTY;
+    }
+    Broadcast<ModelBroadcast> b = broadcast(params, normState);
+    sc.setJobDescription("polyak validation");
+    List<BatchResult> results = validation.mapPartitions(new ShardEvaluation(b, specText), true).collect();
+    BatchResult total = BatchResult.EMPTY;
+    for (BatchResult r : results) {
+      total = total.plus(r);
+    }
+    return total;
+  }
+
+  /** Destroys the last broadcast; call when training ends. */
+  public void close() {
+    if (current != null) {
+      current.destroy();
+      current = null;
+    }
+  }
+
+  private Broadcast<ModelBroadcast> broadcast(double[] params, double[] normState) {
+    if (current != null) {
+      current.destroy();
+    }
+    current = sc.broadcast(new ModelBroadcast(params.clone(), normState.clone()));
+    return current;
+  }
+
+  /** The executor side of one iteration: one partition's share of the global minibatch. */
+  static final class ShardGradient implements Function2<Integer, Iterator<Dataset>, Iterator<PartialGradient>> {
+    private final Broadcast<ModelBroadcast> model;
+    private final String specText;
+    private final long seed;
+    private final int[] partitionRows;
+    private final int batchSize;
+    private final long t;
+
+    ShardGradient(Broadcast<ModelBroadcast> model, String specText, long seed, int[] partitionRows, int batchSize,
+        long t) {
+      this.model = model;
+      this.specText = specText;
+      this.seed = seed;
+      this.partitionRows = partitionRows;
+      this.batchSize = batchSize;
+      this.t = t;
+    }
+
+    @Override
+    public Iterator<PartialGradient> call(Integer partition, Iterator<Dataset> blocks) {
+      long start = System.nanoTime();
+      Network network = ExecutorNetworks.network(specText);
+      ModelBroadcast m = model.value();
+      MinibatchSampler sampler = new MinibatchSampler(seed, partitionRows, batchSize);
+      double[] gradient = new double[network.parameterCount()];
+      double[] stats = new double[network.stateSize()];
+      BatchResult result = BatchResult.EMPTY;
+      int share = sampler.share(partition);
+      if (blocks.hasNext() && share > 0) {
+        Dataset block = blocks.next();
+        int[] perm = ExecutorNetworks.permutation(sampler, seed, partition, sampler.epochOf(t));
+        int[] rows = new int[share];
+        sampler.rows(partition, t, perm, rows);
+        result = network.gradient(m.params(), m.normState(), block, rows, 0, share, sampler.passSeed(t), gradient,
+            stats);
+      }
+      return List.of(new PartialGradient(partition, gradient, stats, result.lossSum(), result.correct(),
+          result.count(), System.nanoTime() - start)).iterator();
+    }
+  }
+
+  /** The executor side of validation: inference over every block of a partition, in chunks. */
+  static final class ShardEvaluation implements
+      org.apache.spark.api.java.function.FlatMapFunction<Iterator<Dataset>, BatchResult> {
+    private final Broadcast<ModelBroadcast> model;
+    private final String specText;
+
+    ShardEvaluation(Broadcast<ModelBroadcast> model, String specText) {
+      this.model = model;
+      this.specText = specText;
+    }
+
+    @Override
+    public Iterator<BatchResult> call(Iterator<Dataset> blocks) {
+      Network network = ExecutorNetworks.network(specText);
+      ModelBroadcast m = model.value();
+      BatchResult total = BatchResult.EMPTY;
+      while (blocks.hasNext()) {
+        total = total.plus(LocalGradientSource.evaluate(network, m.params(), m.normState(), blocks.next()));
+      }
+      return List.of(total).iterator();
+    }
+  }
+}

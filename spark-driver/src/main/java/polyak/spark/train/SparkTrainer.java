@@ -1,0 +1,61 @@
+package polyak.spark.train;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import polyak.data.Dataset;
+import polyak.nn.Network;
+import polyak.spec.NetworkSpec;
+import polyak.train.TrainResult;
+import polyak.train.TrainingConfig;
+import polyak.train.TrainingListener;
+import polyak.train.TrainingLoop;
+import polyak.train.TrainingState;
+
+/**
+ * Data-parallel training on Spark: {@link TrainingLoop} with gradients from the executors
+ * ({@link SparkGradientSource}). Everything the driver does per step is the same code LocalTrainer
+ * runs, so with the same partitions, seed and global batch both end at the same parameters.
+ */
+public final class SparkTrainer {
+  private final JavaSparkContext sc;
+  private final NetworkSpec spec;
+  private final TrainingConfig config;
+  private final int aggregationDepth;
+
+  public SparkTrainer(JavaSparkContext sc, NetworkSpec spec, TrainingConfig config, int aggregationDepth) {
+    this.sc = sc;
+    this.spec = spec;
+    this.config = config;
+    this.aggregationDepth = aggregationDepth;
+  }
+
+  /** The gradient source over {@code training} (one cached block per partition). */
+  public SparkGradientSource source(JavaRDD<Dataset> training, int[] partitionRows, JavaRDD<Dataset> validation) {
+    return new SparkGradientSource(sc, Network.build(spec), training, partitionRows, validation, config.seed(),
+        config.batchSize(), aggregationDepth);
+  }
+
+  /** A fresh state for {@code source}: parameters initialised from the config's seed. */
+  public TrainingState initialState(SparkGradientSource source) {
+    return TrainingState.initial(Network.build(spec), config, source.iterationsPerEpoch());
+  }
+
+  public TrainResult train(JavaRDD<Dataset> training, int[] partitionRows, JavaRDD<Dataset> validation,
+      TrainingListener listener) {
+    SparkGradientSource source = source(training, partitionRows, validation);
+    try {
+      return TrainingLoop.run(initialState(source), source, listener);
+    } finally {
+      source.close();
+    }
+  }
+
+  /** Continues {@code state} (e.g. restored from a checkpoint). */
+  public TrainResult resume(TrainingState state, SparkGradientSource source, TrainingListener listener) {
+    try {
+      return TrainingLoop.run(state, source, listener);
+    } finally {
+      source.close();
+    }
+  }
+}
