@@ -139,6 +139,15 @@ class SpecValidationTest {
         mse()), "layers[1]", "alpha must be a non-negative number");
   }
 
+  /** Values that text() cannot write (and the layer or loss ignores) are rejected, so text() round-trips. */
+  @Test
+  void ignoredAlphaOrSmoothingIsRejected() {
+    assertMessage(invalid(4, List.of(new LayerSpec.Dense(3), new LayerSpec.Activation(ActivationKind.RELU, 0.5)),
+        mse()), "layers[1]", "alpha applies only to leaky_relu and elu", "got 0.5");
+    assertMessage(invalid(4, List.of(new LayerSpec.Dense(3)), new LossSpec(LossSpec.Kind.MSE, 0.1)),
+        "loss", "smoothing applies only to softmax_ce", "got 0.1");
+  }
+
   @Test
   void textRoundTrip() {
     NetworkSpec spec = new NetworkSpec(7, List.of(
