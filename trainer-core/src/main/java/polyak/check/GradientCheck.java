@@ -9,9 +9,12 @@ import polyak.nn.ParameterSegment;
 /**
  * Compares the network's analytic gradient with centered differences (f(θ+h) − f(θ−h)) / 2h of the
  * mean training loss, in double precision, for every parameter. The relative error of a parameter
- * is |a − n| / max(|a|, |n|, floor): the floor (default 1e-8) keeps parameters whose true gradient is
- * zero, or within round-off of it, from reporting 0/0. Dropout masks are fixed by using the same pass
- * seed for every evaluation.
+ * is |a − n| / max(|a|, |n|, floor · max(1, |L|)) with L the mean loss at θ: the floor keeps parameters
+ * whose true gradient is zero, or within round-off of it, from reporting noise as error. A centered
+ * difference of step h carries round-off of a few ε·|L|/h (≈ 1e-11·|L| at h = 1e-5), so the default floor
+ * 1e-4 is set where that round-off is 1e-7 of the floor: a gradient below floor·max(1, |L|) is checked
+ * to an absolute error of (tolerance · floor · max(1, |L|)) instead of a relative one it cannot resolve.
+ * Dropout masks are fixed by using the same pass seed for every evaluation.
  */
 public final class GradientCheck {
   private final double step;
@@ -23,7 +26,7 @@ public final class GradientCheck {
   }
 
   public GradientCheck() {
-    this(1e-5, 1e-8);
+    this(1e-5, 1e-4);
   }
 
   /** The worst relative error in one parameter segment, and where. */
@@ -55,7 +58,8 @@ public final class GradientCheck {
   public Report check(Network network, double[] params, double[] state, Dataset data, long passSeed) {
     int n = data.rows();
     double[] analytic = new double[params.length];
-    network.gradient(params, state, data, null, 0, n, passSeed, analytic, null);
+    double loss = network.gradient(params, state, data, null, 0, n, passSeed, analytic, null).meanLoss();
+    double scaledFloor = floor * Math.max(1.0, Math.abs(loss));
     for (int i = 0; i < analytic.length; i++) {
       analytic[i] /= n;
     }
@@ -75,7 +79,7 @@ public final class GradientCheck {
         params[i] = saved;
         double numeric = (plus - minus) / (2 * step);
         double a = analytic[i];
-        double err = Math.abs(a - numeric) / Math.max(floor, Math.max(Math.abs(a), Math.abs(numeric)));
+        double err = Math.abs(a - numeric) / Math.max(scaledFloor, Math.max(Math.abs(a), Math.abs(numeric)));
         if (err > worst || i == seg.offset()) {
           worst = Math.max(worst, err);
           worstAt = i;

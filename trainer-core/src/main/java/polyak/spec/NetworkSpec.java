@@ -66,6 +66,9 @@ public record NetworkSpec(int inputWidth, List<LayerSpec> layers, LossSpec loss)
         if (!(a.alpha() >= 0) || !Double.isFinite(a.alpha())) {
           throw new SpecException(field + ": alpha must be a non-negative number, got " + a.alpha());
         }
+        if (a.kind() != ActivationKind.LEAKY_RELU && a.kind() != ActivationKind.ELU && a.alpha() != 0) {
+          throw new SpecException(field + ": alpha applies only to leaky_relu and elu, got " + a.alpha());
+        }
       } else if (l instanceof LayerSpec.Maxout m) {
         if (m.pieces() < 2) {
           throw new SpecException(field + ": pieces must be at least 2, got " + m.pieces());
@@ -97,6 +100,10 @@ public record NetworkSpec(int inputWidth, List<LayerSpec> layers, LossSpec loss)
     }
     if (!dense) {
       throw new SpecException("layers: a network needs at least one dense layer");
+    }
+    if (loss.kind() != LossSpec.Kind.SOFTMAX_CE && loss.labelSmoothing() != 0) {
+      throw new SpecException("loss (" + loss.text() + "): smoothing applies only to softmax_ce, got "
+          + loss.labelSmoothing());
     }
     if (loss.kind() == LossSpec.Kind.SOFTMAX_CE) {
       if (width < 2) {
