@@ -27,6 +27,8 @@ public final class SparkTestSession {
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.kryo.registrator", "polyak.spark.PolyakKryoRegistrator")
+        .config("spark.kryo.registrationRequired", "true")
         .getOrCreate();
   }
 }

@@ -25,9 +25,12 @@ final class ExecutorNetworks {
     return SpecParser.network("broadcast network spec", specText);
   }
 
-  /** The permutation of a partition's rows for an epoch, kept per thread for the partition's latest epoch. */
-  static int[] permutation(MinibatchSampler sampler, long seed, int partition, long epoch) {
-    String key = seed + "/" + partition;
+  /**
+   * The permutation of a partition's rows for an epoch, kept per thread for the partition's latest
+   * epoch. A permutation depends only on (seed, epoch, partition, rows), hence the key.
+   */
+  static int[] permutation(MinibatchSampler sampler, long seed, int partition, int rows, long epoch) {
+    String key = seed + "/" + partition + "/" + rows;
     CachedPermutation cached = PERMUTATIONS.get().get(key);
     if (cached == null || cached.epoch() != epoch) {
       cached = new CachedPermutation(epoch, sampler.permutation(partition, epoch));

@@ -203,7 +203,8 @@ public final class SparkGradientSource implements GradientSource {
       int share = sampler.share(partition);
       if (blocks.hasNext() && share > 0) {
         Dataset block = blocks.next();
-        int[] perm = ExecutorNetworks.permutation(sampler, seed, partition, sampler.epochOf(t));
+        int[] perm = ExecutorNetworks.permutation(sampler, seed, partition, partitionRows[partition],
+            sampler.epochOf(t));
         int[] rows = new int[share];
         sampler.rows(partition, t, perm, rows);
         result = network.gradient(m.params(), m.normState(), block, rows, 0, share, sampler.passSeed(t), gradient,

@@ -116,6 +116,10 @@ class DistributedEqualsLocalTest {
       assertEquals(localResult.lossSum(), sparkResult.lossSum(), 1e-10 * Math.abs(localResult.lossSum()));
       assertTrue(relativeDifference(expected, actual) <= 1e-10,
           "depth " + depth + ": relative difference " + relativeDifference(expected, actual));
+      if (depth == 1) {
+        // Same per-partition sums added in the same order: not just close, the same bits.
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual);
+      }
     }
   }
 
@@ -140,6 +144,8 @@ class DistributedEqualsLocalTest {
     assertEquals(50, distributed.state().step());
     double diff = maxAbsDifference(local.state().parameters(), distributed.state().parameters());
     assertTrue(diff <= 1e-8, "max |θ_local − θ_spark| = " + diff);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(local.state().parameters(), distributed.state().parameters(),
+        "depth-1 aggregation adds partition sums in the oracle's order, so the parameters are bit-identical");
     assertEquals(local.lastEvaluation().accuracy(), distributed.lastEvaluation().accuracy());
   }
 
