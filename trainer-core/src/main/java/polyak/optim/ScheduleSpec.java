@@ -9,7 +9,7 @@ package polyak.optim;
  * @param decayRate k of exponential e^(−k·i) and inverse-time 1/(1 + k·i), per iteration
  * @param factor step decay multiplier, applied every {@code stepEpochs} epochs
  * @param end final value of polynomial, floor of cosine
- * @param totalIterations T of polynomial and cosine
+ * @param totalIterations T of polynomial and cosine; 0 means the whole training run (see {@link #spanning})
  * @param warmupIterations 0 for no warmup
  * @param warmupStart value at iteration 0 of the warmup
  */
@@ -40,7 +40,7 @@ public record ScheduleSpec(
       }
       case POLYNOMIAL, COSINE -> {
         ConfigChecks.nonNegative("schedule.end", end);
-        ConfigChecks.atLeast("schedule.total_iterations", totalIterations, 1);
+        ConfigChecks.atLeast("schedule.total_iterations", totalIterations, 0);
         ConfigChecks.positive("schedule.power", power);
       }
       default -> { }
@@ -69,6 +69,15 @@ public record ScheduleSpec(
 
   public static ScheduleSpec cosine(double initial, double floor, long totalIterations) {
     return new ScheduleSpec(ScheduleKind.COSINE, initial, 0, 1, 1, floor, totalIterations, 1, 0, 0);
+  }
+
+  /** This spec with a total of 0 ("the whole run") replaced by {@code runIterations}. */
+  public ScheduleSpec spanning(long runIterations) {
+    if (totalIterations != 0) {
+      return this;
+    }
+    return new ScheduleSpec(kind, initial, decayRate, factor, stepEpochs, end, Math.max(1, runIterations), power,
+        warmupIterations, warmupStart);
   }
 
   public ScheduleSpec withWarmup(long iterations, double startValue) {

@@ -66,6 +66,12 @@ public record TrainingConfig(
         RateScaling.NONE, 128, 0, 0, 0, 0, 0, AveragingSpec.NONE, 0, 0);
   }
 
+  /** Iterations in the whole run: {@code epochs} epochs, capped by {@code maxIterations} when set. */
+  public long totalIterations(long iterationsPerEpoch) {
+    long total = epochs * iterationsPerEpoch;
+    return maxIterations > 0 ? Math.min(total, maxIterations) : total;
+  }
+
   /** Multiplier of the scheduled learning rate from the scaling rule. */
   public double rateScale() {
     return switch (rateScaling) {

@@ -18,10 +18,7 @@ public final class TrainingLoop {
   public static TrainResult run(TrainingState state, GradientSource source, TrainingListener listener) {
     TrainingConfig config = state.config();
     long perEpoch = source.iterationsPerEpoch();
-    long total = config.epochs() * perEpoch;
-    if (config.maxIterations() > 0) {
-      total = Math.min(total, config.maxIterations());
-    }
+    long total = config.totalIterations(perEpoch);
     long every = config.evaluateEvery() > 0 ? config.evaluateEvery() : perEpoch;
     double[] gradientSum = new double[state.parameters().length];
     double[] normStats = new double[state.normState().length];
@@ -33,9 +30,12 @@ public final class TrainingLoop {
       long t = state.step();
       Arrays.fill(gradientSum, 0.0);
       Arrays.fill(normStats, 0.0);
+      long start = System.nanoTime();
       BatchResult batch = source.gradient(t, state.parameters(), state.normState(), gradientSum, normStats);
+      long gradientDone = System.nanoTime();
       StepReport report = state.step(gradientSum, normStats, batch);
-      listener.onStep(state, report);
+      long stepDone = System.nanoTime();
+      listener.onStep(state, report.timed((gradientDone - start) / 1e6, (stepDone - gradientDone) / 1e6));
       if (state.step() % every == 0 || state.step() == total) {
         double[] evalParams = state.evaluationParameters();
         BatchResult v = source.evaluate(evalParams, state.normState());

@@ -52,7 +52,8 @@ public final class TrainingState {
     this.normState = new double[network.stateSize()];
     this.gradient = new double[n];
     this.optimizer = Optimizers.create(config.optimizer(), network.layout(), iterationsPerEpoch);
-    this.schedule = Schedules.create(config.learningRate(), iterationsPerEpoch);
+    this.schedule = Schedules.create(config.learningRate().spanning(config.totalIterations(iterationsPerEpoch)),
+        iterationsPerEpoch);
     this.rateScale = config.rateScale();
     this.penalty = config.l1() > 0 || config.l2() > 0
         ? WeightPenalty.elasticNet(network.layout(), config.l1(), config.l2()) : null;
@@ -107,7 +108,7 @@ public final class TrainingState {
       average.update(params, t);
     }
     step = t;
-    return new StepReport(t, loss, batch.accuracy(), norm, rate);
+    return new StepReport(t, loss, batch.accuracy(), norm, rate, batch.count(), 0, 0);
   }
 
   /** Completed steps. */

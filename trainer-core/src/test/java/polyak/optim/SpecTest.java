@@ -39,8 +39,11 @@ class SpecTest {
         assertThrows(OptimizerConfigException.class, () -> OptimizerSpec.defaults("adamax")).getMessage());
     assertEquals("schedule.factor must be in (0, 1], got 2.0",
         assertThrows(OptimizerConfigException.class, () -> ScheduleSpec.step(0.1, 2, 3)).getMessage());
-    assertEquals("schedule.total_iterations must be >= 1, got 0",
-        assertThrows(OptimizerConfigException.class, () -> ScheduleSpec.cosine(0.1, 0, 0)).getMessage());
+    assertEquals("schedule.total_iterations must be >= 0, got -1",
+        assertThrows(OptimizerConfigException.class, () -> ScheduleSpec.cosine(0.1, 0, -1)).getMessage());
+    // 0 means "the whole run", filled in once the run's length is known.
+    assertEquals(500, ScheduleSpec.cosine(0.1, 0, 0).spanning(500).totalIterations());
+    assertEquals(70, ScheduleSpec.cosine(0.1, 0, 70).spanning(500).totalIterations());
     assertEquals(ScheduleKind.INVERSE_TIME, ScheduleKind.fromConfigName("inverse_time"));
   }
 

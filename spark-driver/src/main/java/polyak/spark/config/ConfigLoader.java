@@ -1,0 +1,263 @@
+package polyak.spark.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import polyak.optim.OptimizerConfigException;
+import polyak.optim.OptimizerKind;
+import polyak.optim.OptimizerSpec;
+import polyak.optim.ScheduleKind;
+import polyak.optim.ScheduleSpec;
+import polyak.spark.data.DataSource;
+import polyak.spec.LayerSpec;
+import polyak.spec.LossSpec;
+import polyak.spec.NetworkSpec;
+import polyak.spec.SpecException;
+import polyak.spec.SpecParser;
+import polyak.train.AveragingSpec;
+import polyak.train.TrainingConfig;
+
+/**
+ * Reads a polyak config: the file (HOCON), then {@code key=value} overrides, over the defaults in
+ * {@code polyak-defaults.conf}. Every key must exist in the defaults; unknown keys and bad values
+ * are rejected with the key's name.
+ */
+public final class ConfigLoader {
+  private static final String DEFAULTS = "polyak-defaults.conf";
+
+  private ConfigLoader() {}
+
+  /** Loads {@code file} (may be null: defaults only) with {@code overrides} ("a.b=c") on top. */
+  public static PolyakConfig load(File file, List<String> overrides) {
+    Config user = ConfigFactory.empty();
+    String origin = "defaults";
+    if (file != null) {
+      if (!file.isFile()) {
+        throw new ConfigError(file + ": config file not found");
+      }
+      origin = file.getPath();
+      try {
+        user = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+      } catch (ConfigException e) {
+        throw new ConfigError(file + ": " + e.getMessage(), e);
+      }
+    }
+    return fromConfig(user, overrides, origin);
+  }
+
+  /** Parses config text (e.g. stored in a checkpoint) with overrides. */
+  public static PolyakConfig parse(String text, List<String> overrides, String origin) {
+    try {
+      return fromConfig(ConfigFactory.parseString(text), overrides, origin);
+    } catch (ConfigException e) {
+      throw new ConfigError(origin + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static PolyakConfig fromConfig(Config user, List<String> overrides, String origin) {
+    Config cli = ConfigFactory.empty();
+    for (String o : overrides) {
+      int eq = o.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigError("command line: override '" + o + "' is not of the form key=value");
+      }
+      try {
+        cli = ConfigFactory.parseString(o).withFallback(cli);
+      } catch (ConfigException e) {
+        throw new ConfigError("command line: cannot parse override '" + o + "': " + e.getMessage(), e);
+      }
+    }
+    Config defaults = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), DEFAULTS);
+    rejectUnknown(user, defaults, origin);
+    rejectUnknown(cli, defaults, "command line");
+    Config c;
+    try {
+      c = cli.withFallback(user).withFallback(defaults).resolve();
+    } catch (ConfigException e) {
+      throw new ConfigError(origin + ": " + e.getMessage(), e);
+    }
+    try {
+      return build(c);
+    } catch (ConfigException e) {
+      throw new ConfigError(origin + ": " + e.getMessage(), e);
+    } catch (OptimizerConfigException | SpecException | IllegalArgumentException e) {
+      throw new ConfigError(origin + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void rejectUnknown(Config given, Config defaults, String origin) {
+    for (Map.Entry<String, ConfigValue> e : given.entrySet()) {
+      String key = e.getKey();
+      if (!defaults.hasPathOrNull(key)) {
+        throw new ConfigError(origin + ": unknown key '" + key + "'" + suggestion(key, defaults));
+      }
+    }
+  }
+
+  private static String suggestion(String key, Config defaults) {
+    int dot = key.lastIndexOf('.');
+    String parent = dot < 0 ? "" : key.substring(0, dot);
+    if (!parent.isEmpty() && defaults.hasPath(parent)) {
+      return " (known keys under '" + parent + "': " + String.join(", ", defaults.getConfig(parent).root().keySet())
+          + ")";
+    }
+    return "";
+  }
+
+  private static PolyakConfig build(Config c) {
+    int classes = positiveInt(c, "data.classes");
+    DataSource train = source(c, "data.train", classes, true);
+    DataSource test = source(c, "data.test", classes, false);
+    Scaling scaling = enumValue(c, "data.scaling", Scaling.class);
+    int partitions = c.getInt("data.partitions");
+    if (partitions < 0) {
+      throw new ConfigError("data.partitions must be >= 0 (0: the executors' total cores), got " + partitions);
+    }
+    NetworkSpec network = network(c);
+    TrainingConfig training = training(c);
+    long checkpointEvery = nonNegativeLong(c, "checkpoint.every");
+    String outputDir = c.getString("output.dir");
+    if (outputDir.isBlank()) {
+      throw new ConfigError("output.dir must not be empty");
+    }
+    String checkpointDir = c.getString("checkpoint.dir");
+    if (checkpointDir.isBlank()) {
+      checkpointDir = outputDir + "/checkpoints";
+    }
+    int keep = positiveInt(c, "checkpoint.keep");
+    int depth = c.getInt("spark.aggregation_depth");
+    if (depth < 1 || depth > 2) {
+      throw new ConfigError("spark.aggregation_depth must be 1 or 2, got " + depth);
+    }
+    String rendered = c.withoutPath("fashion_mnist").root()
+        .render(ConfigRenderOptions.concise().setFormatted(true).setJson(true));
+    return new PolyakConfig(train, test, scaling, partitions, network, training, checkpointEvery, checkpointDir, keep,
+        outputDir, depth, rendered);
+  }
+
+  private static DataSource source(Config c, String key, int classes, boolean required) {
+    String format = c.getString("data.format").toLowerCase(Locale.ROOT);
+    long limit = nonNegativeLong(c, key + ".limit");
+    DataSource s;
+    switch (format) {
+      case "idx" -> {
+        String images = c.getString(key + ".images");
+        String labels = c.getString(key + ".labels");
+        if (images.isBlank() || labels.isBlank()) {
+          if (required) {
+            throw new ConfigError(key + ".images and " + key + ".labels are required for data.format = idx");
+          }
+          return null;
+        }
+        s = DataSource.idx(images, labels, classes);
+      }
+      case "csv", "libsvm", "parquet" -> {
+        List<String> paths = c.getStringList(key + ".paths");
+        if (paths.isEmpty()) {
+          if (required) {
+            throw new ConfigError(key + ".paths must list at least one file, directory or glob for data.format = "
+                + format);
+          }
+          return null;
+        }
+        String[] p = paths.toArray(new String[0]);
+        if (format.equals("csv")) {
+          String delimiter = c.getString("data.csv.delimiter");
+          if (delimiter.length() != 1) {
+            throw new ConfigError("data.csv.delimiter must be one character, got '" + delimiter + "'");
+          }
+          s = DataSource.csv(classes, p).withLabelColumn(c.getInt("data.csv.label_column"))
+              .withHeader(c.getBoolean("data.csv.header")).withDelimiter(delimiter.charAt(0));
+        } else if (format.equals("libsvm")) {
+          s = DataSource.libsvm(positiveInt(c, "data.libsvm.features"), classes, p);
+        } else {
+          s = DataSource.parquet(c.getString("data.parquet.features_column"), c.getString("data.parquet.label_column"),
+              classes, p);
+        }
+      }
+      default -> throw new ConfigError("data.format: unknown format '" + format
+          + "' (expected idx, csv, libsvm or parquet)");
+    }
+    return limit > 0 ? s.withLimit(limit) : s;
+  }
+
+  private static NetworkSpec network(Config c) {
+    List<String> lines = c.getStringList("network.layers");
+    List<LayerSpec> layers = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      layers.add(SpecParser.layer("network.layers[" + i + "]", lines.get(i)));
+    }
+    LossSpec loss = SpecParser.loss("network.loss", c.getString("network.loss"));
+    return new NetworkSpec(c.getInt("network.input"), layers, loss);
+  }
+
+  private static TrainingConfig training(Config c) {
+    OptimizerSpec opt = OptimizerSpec.defaults(OptimizerKind.fromConfigName(c.getString("optimizer.name")));
+    Config o = c.getConfig("optimizer");
+    if (o.hasPath("momentum") && opt.kind().usesMomentum()) {
+      opt = opt.withMomentum(o.getDouble("momentum"));
+    }
+    opt = opt.withDecay(o.getDouble("decay")).withBeta1(o.getDouble("beta1")).withBeta2(o.getDouble("beta2"))
+        .withEpsilon(o.getDouble("epsilon")).withBiasCorrection(o.getBoolean("bias_correction"))
+        .withWeightDecay(o.getDouble("weight_decay"));
+    if (opt.kind() == OptimizerKind.LARS || opt.kind() == OptimizerKind.LAMB) {
+      opt = opt.withTrustCoefficient(o.getDouble("trust_coefficient"));
+    }
+    long maxIterations = nonNegativeLong(c, "training.max_iterations");
+    ScheduleSpec schedule = schedule(c.getConfig("learning_rate"));
+    TrainingConfig.RateScaling scaling = enumValue(c, "training.rate_scaling", TrainingConfig.RateScaling.class);
+    AveragingSpec.Kind avgKind = enumValue(c, "averaging.kind", AveragingSpec.Kind.class);
+    AveragingSpec averaging = avgKind == AveragingSpec.Kind.NONE ? AveragingSpec.NONE
+        : new AveragingSpec(avgKind, c.getLong("averaging.start"), c.getDouble("averaging.decay"));
+    return new TrainingConfig(c.getLong("training.seed"), positiveInt(c, "training.batch_size"),
+        positiveInt(c, "training.epochs"), maxIterations, opt, schedule, scaling,
+        positiveInt(c, "training.reference_batch"), c.getDouble("regularization.l1"), c.getDouble("regularization.l2"),
+        c.getDouble("regularization.max_norm"), c.getDouble("clipping.norm"), c.getDouble("clipping.value"),
+        averaging, nonNegativeLong(c, "evaluation.every"), c.getInt("evaluation.patience"));
+  }
+
+  private static ScheduleSpec schedule(Config s) {
+    ScheduleKind kind = ScheduleKind.fromConfigName(s.getString("schedule"));
+    return new ScheduleSpec(kind, s.getDouble("initial"), s.getDouble("decay_rate"), s.getDouble("factor"),
+        s.getLong("step_epochs"), s.getDouble("end"), s.getLong("total_iterations"), s.getDouble("power"),
+        s.getLong("warmup_iterations"), s.getDouble("warmup_start"));
+  }
+
+  private static <E extends Enum<E>> E enumValue(Config c, String key, Class<E> type) {
+    String v = c.getString(key);
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(v)) {
+        return e;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      names.add(e.name().toLowerCase(Locale.ROOT));
+    }
+    throw new ConfigError(key + ": unknown value '" + v + "' (expected one of " + String.join(", ", names) + ")");
+  }
+
+  private static int positiveInt(Config c, String key) {
+    int v = c.getInt(key);
+    if (v <= 0) {
+      throw new ConfigError(key + " must be positive, got " + v);
+    }
+    return v;
+  }
+
+  private static long nonNegativeLong(Config c, String key) {
+    long v = c.getLong(key);
+    if (v < 0) {
+      throw new ConfigError(key + " must be >= 0, got " + v);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,28 @@
+package polyak.spark.config;
+
+import polyak.spark.data.DataSource;
+import polyak.spec.NetworkSpec;
+import polyak.train.TrainingConfig;
+
+/**
+ * A whole, validated polyak run: data, network, training, checkpoints, output and Spark settings.
+ * {@code rendered} is the resolved configuration as HOCON (JSON), stored in checkpoints and model
+ * provenance so every artefact says how it was made.
+ *
+ * @param test the held-out set for validation and evaluation, or null
+ * @param partitions training partitions, 0 for the executors' total cores
+ * @param checkpointEvery iterations between checkpoints, 0 for only at the end
+ */
+public record PolyakConfig(
+    DataSource train,
+    DataSource test,
+    Scaling scaling,
+    int partitions,
+    NetworkSpec network,
+    TrainingConfig training,
+    long checkpointEvery,
+    String checkpointDir,
+    int checkpointKeep,
+    String outputDir,
+    int aggregationDepth,
+    String rendered) {}
