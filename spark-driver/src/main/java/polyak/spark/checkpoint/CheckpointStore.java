@@ -1,0 +1,185 @@
+package polyak.spark.checkpoint;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import polyak.spark.io.AtomicWrite;
+
+/**
+ * Checkpoints in a directory on any Hadoop file system, one file per checkpoint:
+ * {@code ckpt-<step>.polyak}. Each is written to a temporary name and renamed when complete, older
+ * ones are deleted only after a newer one is in place, and reading picks the newest file that is
+ * whole (magic, lengths and CRC32 check out) — so a run killed while writing leaves the previous
+ * checkpoint readable, and a failed run never overwrites a good one.
+ *
+ * <p>Format (big-endian, no Java serialization): magic {@code POLYAKC\0}, int version, long step,
+ * int config length + UTF-8 config, int partition count + int rows each, int state length + state
+ * bytes, long CRC32 of everything before it.
+ */
+public final class CheckpointStore {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+  private static final byte[] MAGIC = "POLYAKC\0".getBytes(StandardCharsets.US_ASCII);
+  private static final int VERSION = 1;
+  private static final Pattern NAME = Pattern.compile("ckpt-(\\d+)\\.polyak");
+  private static final int MAX_SECTION = 1 << 30;
+
+  private final String dir;
+  private final Configuration conf;
+  private final int keep;
+
+  public CheckpointStore(String dir, Configuration conf, int keep) {
+    this.dir = dir;
+    this.conf = conf;
+    this.keep = keep;
+  }
+
+  public String directory() {
+    return dir;
+  }
+
+  /** Writes a checkpoint for {@code step}, then deletes all but the newest {@code keep}. */
+  public String write(long step, String config, int[] partitionRows, byte[] state) throws IOException {
+    String target = dir + "/" + String.format("ckpt-%012d.polyak", step);
+    byte[] body = encode(step, config, partitionRows, state);
+    AtomicWrite.write(target, conf, out -> out.write(body));
+    prune();
+    return target;
+  }
+
+  /** The newest whole checkpoint, skipping (with a warning) any that are damaged. */
+  public Optional<Checkpoint> latest() throws IOException {
+    List<Path> files = list();
+    for (int i = files.size() - 1; i >= 0; i--) {
+      try {
+        return Optional.of(read(files.get(i).toString()));
+      } catch (CheckpointException e) {
+        LOG.warn("skipping damaged checkpoint: {}", e.getMessage());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Reads and verifies one checkpoint file. */
+  public Checkpoint read(String file) throws IOException {
+    Path path = new Path(file);
+    byte[] bytes;
+    try (InputStream in = path.getFileSystem(conf).open(path)) {
+      bytes = in.readAllBytes();
+    }
+    return decode(file, bytes);
+  }
+
+  private List<Path> list() throws IOException {
+    Path d = new Path(dir);
+    FileSystem fs = d.getFileSystem(conf);
+    List<Path> out = new ArrayList<>();
+    if (!fs.exists(d)) {
+      return out;
+    }
+    FileStatus[] all = fs.listStatus(d);
+    Arrays.sort(all, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+    for (FileStatus s : all) {
+      if (s.isFile() && NAME.matcher(s.getPath().getName()).matches()) {
+        out.add(s.getPath());
+      }
+    }
+    return out;
+  }
+
+  private void prune() throws IOException {
+    List<Path> files = list();
+    FileSystem fs = new Path(dir).getFileSystem(conf);
+    for (int i = 0; i < files.size() - keep; i++) {
+      fs.delete(files.get(i), false);
+    }
+  }
+
+  static byte[] encode(long step, String config, int[] partitionRows, byte[] state) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream(state.length + 4096);
+    DataOutputStream out = new DataOutputStream(buf);
+    out.write(MAGIC);
+    out.writeInt(VERSION);
+    out.writeLong(step);
+    byte[] c = config.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(c.length);
+    out.write(c);
+    out.writeInt(partitionRows.length);
+    for (int r : partitionRows) {
+      out.writeInt(r);
+    }
+    out.writeInt(state.length);
+    out.write(state);
+    out.flush();
+    CRC32 crc = new CRC32();
+    crc.update(buf.toByteArray());
+    out.writeLong(crc.getValue());
+    out.flush();
+    return buf.toByteArray();
+  }
+
+  static Checkpoint decode(String file, byte[] bytes) throws CheckpointException {
+    if (bytes.length < MAGIC.length + 8 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
+      throw new CheckpointException(file + ": not a polyak checkpoint (bad magic or too short: " + bytes.length
+          + " bytes)");
+    }
+    CRC32 crc = new CRC32();
+    crc.update(bytes, 0, bytes.length - 8);
+    long stored = java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 8).getLong();
+    if (crc.getValue() != stored) {
+      throw new CheckpointException(file + ": checksum mismatch (truncated or altered)");
+    }
+    try {
+      DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes, MAGIC.length,
+          bytes.length - MAGIC.length - 8));
+      int version = in.readInt();
+      if (version != VERSION) {
+        throw new CheckpointException(file + ": unsupported checkpoint version " + version + " (this polyak reads "
+            + VERSION + ")");
+      }
+      long step = in.readLong();
+      byte[] config = new byte[length(file, "config", in.readInt())];
+      in.readFully(config);
+      int[] rows = new int[length(file, "partition table", in.readInt())];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = in.readInt();
+      }
+      byte[] state = new byte[length(file, "training state", in.readInt())];
+      in.readFully(state);
+      Matcher m = NAME.matcher(new Path(file).getName());
+      if (m.matches() && Long.parseLong(m.group(1)) != step) {
+        throw new CheckpointException(file + ": file name says step " + m.group(1) + " but the content step " + step);
+      }
+      return new Checkpoint(file, step, new String(config, StandardCharsets.UTF_8), rows, state);
+    } catch (EOFException e) {
+      throw new CheckpointException(file + ": truncated");
+    } catch (CheckpointException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new CheckpointException(file + ": " + e.getMessage());
+    }
+  }
+
+  private static int length(String file, String section, int n) throws CheckpointException {
+    if (n < 0 || n > MAX_SECTION) {
+      throw new CheckpointException(file + ": section " + section + " has an impossible length " + n);
+    }
+    return n;
+  }
+}

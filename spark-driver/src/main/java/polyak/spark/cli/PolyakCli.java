@@ -1,0 +1,149 @@
+package polyak.spark.cli;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import polyak.spark.config.ConfigLoader;
+import polyak.spark.config.PolyakConfig;
+import polyak.spark.run.EvaluateJob;
+import polyak.spark.run.GradientCheckJob;
+import polyak.spark.run.PredictJob;
+import polyak.spark.run.TrainJob;
+
+/** The {@code polyak} command line: train, evaluate, predict, gradcheck. */
+@Command(name = "polyak", mixinStandardHelpOptions = true, versionProvider = PolyakCli.VersionProvider.class,
+    description = "Data-parallel neural-network training on Apache Spark.",
+    subcommands = {PolyakCli.Train.class, PolyakCli.Evaluate.class, PolyakCli.Predict.class,
+        PolyakCli.GradCheck.class})
+public final class PolyakCli {
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns the exit code: 0 ok, 1 failure, 2 bad usage or input. */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new PolyakCli());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> Failures.report(e, cmd.getErr()));
+    return cli.execute(args);
+  }
+
+  /** Options every command that reads a config takes. */
+  static class ConfigOptions {
+    @Option(names = {"-c", "--conf"}, paramLabel = "FILE", description = "HOCON config file (default: built-in "
+        + "defaults: Fashion-MNIST, 784-256-128-10 ReLU, Adam).")
+    File conf;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master; default: spark-submit's, else "
+        + "local[*].")
+    String master;
+
+    @Parameters(paramLabel = "KEY=VALUE", description = "Config overrides, e.g. training.epochs=3 "
+        + "optimizer.name=nesterov.")
+    List<String> overrides = new ArrayList<>();
+
+    PolyakConfig load() {
+      return ConfigLoader.load(conf, overrides);
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a network on Spark.")
+  static final class Train implements Callable<Integer> {
+    @CommandLine.Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue exactly from the newest whole "
+        + "checkpoint in DIR (its stored config, plus any overrides).")
+    String resume;
+
+    @Override
+    public Integer call() throws Exception {
+      PolyakConfig config = resume == null ? options.load() : null;
+      try (SparkSession spark = Sessions.create("polyak train", options.master)) {
+        TrainJob.run(spark, config, resume, options.overrides, System.out, System.console() != null);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "evaluate", mixinStandardHelpOptions = true,
+      description = "Accuracy, loss and confusion matrix of a saved model on the config's test data.")
+  static final class Evaluate implements Callable<Integer> {
+    @CommandLine.Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "A model.polyak file.")
+    String model;
+
+    @Override
+    public Integer call() throws Exception {
+      PolyakConfig config = options.load();
+      try (SparkSession spark = Sessions.create("polyak evaluate", options.master)) {
+        EvaluateJob.run(spark, config, model, System.out);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "predict", mixinStandardHelpOptions = true,
+      description = "Predicted class and class probabilities for every row of the config's test data "
+          + "(or --input), written as Parquet or CSV.")
+  static final class Predict implements Callable<Integer> {
+    @CommandLine.Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE")
+    String model;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Output directory.")
+    String output;
+
+    @Option(names = "--output-format", defaultValue = "parquet", description = "parquet or csv (default: "
+        + "${DEFAULT-VALUE}).")
+    String outputFormat;
+
+    @Override
+    public Integer call() throws Exception {
+      PolyakConfig config = options.load();
+      try (SparkSession spark = Sessions.create("polyak predict", options.master)) {
+        PredictJob.run(spark, config, model, output, outputFormat, System.out);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "gradcheck", mixinStandardHelpOptions = true,
+      description = "Check the configured network's backpropagation against centered differences, per layer.")
+  static final class GradCheck implements Callable<Integer> {
+    @CommandLine.Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Option(names = "--rows", defaultValue = "8", description = "Training rows to check on (default: "
+        + "${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--tolerance", defaultValue = "1e-6", description = "Largest relative error accepted "
+        + "(default: ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Override
+    public Integer call() throws Exception {
+      PolyakConfig config = options.load();
+      try (SparkSession spark = Sessions.create("polyak gradcheck", options.master)) {
+        return GradientCheckJob.run(spark, config, rows, tolerance, System.out) ? 0 : 1;
+      }
+    }
+  }
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"polyak " + polyak.spark.run.Version.current()};
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package polyak.spark.cli;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Spark session for a command. Under spark-submit the master and every {@code --conf} come from
+ * spark-submit; run directly, polyak uses {@code local[*]}. Kryo with polyak's registrator is the
+ * default serializer unless the user set another.
+ */
+public final class Sessions {
+  private Sessions() {}
+
+  public static SparkSession create(String appName, String masterOverride) {
+    SparkConf conf = new SparkConf(true);
+    if (masterOverride != null) {
+      conf.setMaster(masterOverride);
+    } else if (!conf.contains("spark.master")) {
+      conf.setMaster("local[*]");
+    }
+    boolean local = conf.get("spark.master").startsWith("local");
+    if (local) {
+      conf.setIfMissing("spark.driver.host", "127.0.0.1");
+      conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+    }
+    conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    conf.setIfMissing("spark.kryo.registrator", "polyak.spark.PolyakKryoRegistrator");
+    conf.setIfMissing("spark.app.name", appName);
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}

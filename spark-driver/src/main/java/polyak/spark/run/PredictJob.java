@@ -1,0 +1,110 @@
+package polyak.spark.run;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import polyak.data.DataException;
+import polyak.data.Dataset;
+import polyak.io.SavedModel;
+import polyak.nn.Network;
+import polyak.spark.config.PolyakConfig;
+import polyak.spark.data.LoadedData;
+import polyak.spark.data.TrainingData;
+import polyak.spark.train.ModelBroadcast;
+import polyak.spec.SpecParser;
+
+/**
+ * {@code polyak predict}: a Spark job that writes, for every row of the config's test data, its
+ * global row id, its label when known, the predicted class and the class probabilities
+ * ({@code p0 … p(K−1)}), as Parquet or CSV.
+ */
+public final class PredictJob {
+  private PredictJob() {}
+
+  public static long run(SparkSession spark, PolyakConfig config, String modelFile, String output, String format,
+      PrintStream console) throws IOException {
+    String fmt = format.toLowerCase(Locale.ROOT);
+    if (!fmt.equals("parquet") && !fmt.equals("csv")) {
+      throw new IllegalArgumentException("--output-format: expected parquet or csv, got '" + format + "'");
+    }
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    SavedModel model = ModelLoader.load(modelFile, sc.hadoopConfiguration());
+    if (config.test() == null) {
+      throw new DataException("data.test: no input data configured to predict on");
+    }
+    LoadedData input = TrainingData.load(spark, config.test(), sc.defaultParallelism());
+    if (model.preprocessor().isPresent()) {
+      input = input.preprocessed(model.preprocessor().get());
+    }
+    input.checkWidth(model.spec().inputWidth());
+    int outputs = model.spec().outputWidth();
+    Broadcast<ModelBroadcast> b = sc.broadcast(new ModelBroadcast(model.params(), model.state()));
+    List<StructField> fields = new ArrayList<>();
+    fields.add(DataTypes.createStructField("id", DataTypes.LongType, false));
+    fields.add(DataTypes.createStructField("label", DataTypes.IntegerType, true));
+    fields.add(DataTypes.createStructField("prediction", DataTypes.IntegerType, false));
+    for (int k = 0; k < outputs; k++) {
+      fields.add(DataTypes.createStructField("p" + k, DataTypes.DoubleType, false));
+    }
+    sc.setJobDescription("polyak predict " + modelFile);
+    JavaRDD<Row> rows = input.blocks().mapPartitions(new Predictions(b, model.spec().text(), outputs));
+    spark.createDataFrame(rows, DataTypes.createStructType(fields)).write().mode("overwrite").format(fmt)
+        .option("header", "true").save(output);
+    b.destroy();
+    console.printf("wrote predictions for %d rows to %s (%s)%n", input.rows(), output, fmt);
+    return input.rows();
+  }
+
+  /** Executor side: inference in chunks, one output row per input row. */
+  static final class Predictions implements FlatMapFunction<Iterator<Dataset>, Row> {
+    private final Broadcast<ModelBroadcast> model;
+    private final String specText;
+    private final int outputs;
+
+    Predictions(Broadcast<ModelBroadcast> model, String specText, int outputs) {
+      this.model = model;
+      this.specText = specText;
+      this.outputs = outputs;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Dataset> blocks) {
+      Network network = Network.build(SpecParser.network("model spec", specText));
+      ModelBroadcast m = model.value();
+      List<Row> out = new ArrayList<>();
+      int chunk = 1024;
+      double[] y = new double[chunk * outputs];
+      while (blocks.hasNext()) {
+        Dataset d = blocks.next();
+        for (int from = 0; from < d.rows(); from += chunk) {
+          int n = Math.min(chunk, d.rows() - from);
+          network.predict(m.params(), m.normState(), d, from, n, y);
+          for (int i = 0; i < n; i++) {
+            Object[] values = new Object[3 + outputs];
+            values[0] = d.baseId() + from + i;
+            values[1] = d.isClassification() ? d.labels()[from + i] : null;
+            values[2] = EvaluateJob.argmax(y, i * outputs, outputs);
+            for (int k = 0; k < outputs; k++) {
+              values[3 + k] = y[i * outputs + k];
+            }
+            out.add(RowFactory.create(values));
+          }
+        }
+      }
+      return out.iterator();
+    }
+  }
+}

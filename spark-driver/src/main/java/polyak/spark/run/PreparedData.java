@@ -1,0 +1,52 @@
+package polyak.spark.run;
+
+import java.util.Arrays;
+import org.apache.spark.sql.SparkSession;
+import polyak.data.DataException;
+import polyak.data.PixelScaling;
+import polyak.data.Preprocessor;
+import polyak.spark.config.PolyakConfig;
+import polyak.spark.data.LoadedData;
+import polyak.spark.data.Standardization;
+import polyak.spark.data.TrainingData;
+
+/**
+ * Training and test data loaded, preprocessed and checked against the network — all before the
+ * first iteration, so bad data fails fast. The preprocessor goes into the model file, so
+ * {@code predict} applies the same transform.
+ */
+record PreparedData(LoadedData train, LoadedData test, Preprocessor preprocessor) {
+
+  /** @param expectedPartitionRows a resumed checkpoint's partition sizes, or null */
+  static PreparedData load(SparkSession spark, PolyakConfig config, int[] expectedPartitionRows) {
+    int partitions = config.partitions() > 0 ? config.partitions()
+        : expectedPartitionRows != null ? expectedPartitionRows.length
+        : spark.sparkContext().defaultParallelism();
+    LoadedData train = TrainingData.load(spark, config.train(), partitions);
+    if (expectedPartitionRows != null && !Arrays.equals(expectedPartitionRows, train.partitionRows())) {
+      throw new DataException(train.description() + ": the checkpoint was taken with partition sizes "
+          + Arrays.toString(expectedPartitionRows) + " but the data now loads as "
+          + Arrays.toString(train.partitionRows()) + "; an exact resume needs the same data and data.partitions");
+    }
+    LoadedData test = config.test() == null ? null : TrainingData.load(spark, config.test(), partitions);
+    Preprocessor pre = fit(config, train);
+    if (pre != null) {
+      train = train.preprocessed(pre);
+      test = test == null ? null : test.preprocessed(pre);
+    }
+    train.checkCompatible(config.network());
+    if (test != null) {
+      test.checkCompatible(config.network());
+    }
+    return new PreparedData(train, test, pre);
+  }
+
+  /** The configured preprocessing, fitted on {@code train} where it needs fitting; null for none. */
+  static Preprocessor fit(PolyakConfig config, LoadedData train) {
+    return switch (config.scaling()) {
+      case NONE -> null;
+      case PIXELS -> PixelScaling.INSTANCE;
+      case STANDARDIZE -> Standardization.fit(train).toPreprocessor();
+    };
+  }
+}

@@ -1,0 +1,162 @@
+package polyak.spark.run;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import polyak.io.ModelFile;
+import polyak.io.SavedModel;
+import polyak.optim.DivergenceException;
+import polyak.spark.checkpoint.Checkpoint;
+import polyak.spark.checkpoint.CheckpointStore;
+import polyak.spark.config.ConfigLoader;
+import polyak.spark.config.PolyakConfig;
+import polyak.spark.io.AtomicWrite;
+import polyak.spark.train.SparkGradientSource;
+import polyak.spark.train.SparkTrainer;
+import polyak.train.EvaluationReport;
+import polyak.train.StepReport;
+import polyak.train.TrainResult;
+import polyak.train.TrainingListener;
+import polyak.train.TrainingLoop;
+import polyak.train.TrainingState;
+
+/**
+ * {@code polyak train}: load and check the data, train on Spark with metrics, progress and
+ * checkpoints, and save the model with its provenance. Resumes from the newest whole checkpoint
+ * when asked.
+ */
+public final class TrainJob {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+  /** What a finished run produced. */
+  public record Outcome(TrainResult result, String modelPath, double testAccuracy, long resumedFrom) {}
+
+  private TrainJob() {}
+
+  /**
+   * @param resumeDir a checkpoint directory to continue from, or null for a fresh run
+   * @param overrides key=value overrides applied on top of a resumed run's stored config
+   */
+  public static Outcome run(SparkSession spark, PolyakConfig config, String resumeDir, List<String> overrides,
+      PrintStream console, boolean terminal) throws IOException {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Configuration hadoop = sc.hadoopConfiguration();
+    Checkpoint resume = null;
+    if (resumeDir != null) {
+      Optional<Checkpoint> latest = new CheckpointStore(resumeDir, hadoop, Integer.MAX_VALUE).latest();
+      if (latest.isEmpty()) {
+        throw new IOException(resumeDir + ": no whole checkpoint to resume from");
+      }
+      resume = latest.get();
+      config = ConfigLoader.parse(resume.config(), overrides, resume.location());
+      console.println("resuming from " + resume.location() + " at iteration " + resume.step());
+    }
+    PreparedData data = PreparedData.load(spark, config, resume == null ? null : resume.partitionRows());
+    console.println("training data: " + data.train().description());
+    if (data.test() != null) {
+      console.println("test data:     " + data.test().description());
+    }
+
+    SparkTrainer trainer = new SparkTrainer(sc, config.network(), config.training(), config.aggregationDepth());
+    SparkGradientSource source = trainer.source(data.train().blocks(), data.train().partitionRows(),
+        data.test() == null ? null : data.test().blocks());
+    TrainingState state = trainer.initialState(source);
+    if (resume != null) {
+      state.read(new DataInputStream(new ByteArrayInputStream(resume.state())));
+    }
+    long perEpoch = source.iterationsPerEpoch();
+    long total = config.training().totalIterations(perEpoch);
+    console.printf("network: %d parameters; %d partitions; batch %d; %d iterations (%d per epoch)%n",
+        state.parameters().length, data.train().partitions(), config.training().batchSize(), total, perEpoch);
+
+    CheckpointStore checkpoints = new CheckpointStore(config.checkpointDir(), hadoop, config.checkpointKeep());
+    String rendered = config.rendered();
+    int[] partitionRows = data.train().partitionRows();
+    ConsoleProgress progress = new ConsoleProgress(console, terminal, total, perEpoch, state.step());
+    TrainResult result;
+    try (MetricsLog metrics = new MetricsLog(config.outputDir(), hadoop, state.step())) {
+      long every = config.checkpointEvery();
+      TrainingListener listener = new TrainingListener() {
+        @Override
+        public void onStep(TrainingState s, StepReport r) {
+          metrics.step(r, (double) r.step() / perEpoch, source.lastTiming());
+          progress.step(r);
+          if (every > 0 && r.step() % every == 0 && r.step() < total) {
+            checkpoint(checkpoints, s, rendered, partitionRows);
+          }
+        }
+
+        @Override
+        public void onEvaluation(TrainingState s, EvaluationReport e) {
+          metrics.evaluation(e);
+          progress.evaluation(e);
+        }
+      };
+      try {
+        result = TrainingLoop.run(state, source, listener);
+      } catch (DivergenceException e) {
+        console.println();
+        throw new IOException("training diverged: " + e.getMessage() + "; the parameters of iteration "
+            + (e.iteration() - 1) + " are the last good ones; the newest checkpoint in " + config.checkpointDir()
+            + " and any earlier model were left as they were", e);
+      } finally {
+        source.close();
+      }
+    }
+    checkpoint(checkpoints, result.state(), rendered, partitionRows);
+    String modelPath = config.outputDir() + "/model.polyak";
+    SavedModel model = new SavedModel(config.network(), result.parameters(), result.state().normState(),
+        data.preprocessor(), provenance(config, result, data));
+    AtomicWrite.write(modelPath, hadoop, out -> ModelFile.write(model, out));
+    EvaluationReport last = result.lastEvaluation();
+    double accuracy = last == null ? Double.NaN : last.accuracy();
+    console.printf("%s; model saved to %s%n", result.stopReason(), modelPath);
+    if (last != null) {
+      console.printf("test accuracy %.4f, test loss %.4f%n", last.accuracy(), last.loss());
+    }
+    LOG.info("finished: {}", result.stopReason());
+    return new Outcome(result, modelPath, accuracy, resume == null ? 0 : resume.step());
+  }
+
+  private static void checkpoint(CheckpointStore store, TrainingState s, String config, int[] partitionRows) {
+    try {
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      s.write(new DataOutputStream(buf));
+      store.write(s.step(), config, partitionRows, buf.toByteArray());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot write checkpoint at iteration " + s.step() + " to "
+          + store.directory() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, String> provenance(PolyakConfig config, TrainResult result, PreparedData data) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("polyak.version", Version.current());
+    p.put("created", Instant.now().toString());
+    p.put("iterations", Long.toString(result.state().step()));
+    p.put("stop_reason", result.stopReason());
+    p.put("training_data", data.train().description());
+    p.put("partitions", Arrays.toString(data.train().partitionRows()));
+    EvaluationReport last = result.lastEvaluation();
+    if (last != null) {
+      p.put("validation_accuracy", Double.toString(last.accuracy()));
+      p.put("validation_loss", Double.toString(last.loss()));
+    }
+    p.put("config", config.rendered());
+    return p;
+  }
+}
