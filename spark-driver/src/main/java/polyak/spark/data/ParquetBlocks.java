@@ -66,7 +66,7 @@ final class ParquetBlocks {
     }
     List<String> names = Arrays.asList(s.fieldNames());
     return names.equals(List.of("type", "size", "indices", "values"))
-        && s.fields()[3].dataType().equals(DataTypes.createArrayType(DataTypes.DoubleType, false));
+        && s.fields()[3].dataType() instanceof ArrayType values && values.elementType().equals(DataTypes.DoubleType);
   }
 
   private static boolean isNumericArray(DataType t) {
