@@ -7,6 +7,7 @@ import com.esotericsoftware.kryo.io.Output;
 import org.apache.spark.serializer.KryoRegistrator;
 import polyak.data.Dataset;
 import polyak.nn.BatchResult;
+import polyak.spark.data.DataKryo;
 import polyak.spark.train.TrainKryo;
 
 /**
@@ -26,7 +27,33 @@ public final class PolyakKryoRegistrator implements KryoRegistrator {
     kryo.register(double[][].class);
     kryo.register(Dataset.class);
     kryo.register(BatchResult.class, new BatchResultSerializer());
+    DataKryo.register(kryo);
     TrainKryo.register(kryo);
+    registerSqlSchemas(kryo);
+  }
+
+  /**
+   * Spark SQL itself sends schemas through the configured serializer (Parquet schema inference
+   * collects each file's footer schema as a task result), so with registration required they must
+   * be registered too. Scala singletons ({@code IntegerType$}) keep their identity: Spark's Kryo
+   * serialises Scala objects by reference to the module instance.
+   */
+  private static void registerSqlSchemas(Kryo kryo) {
+    String[] types = {"StructType", "StructType[]", "StructField", "StructField[]", "ArrayType", "MapType",
+        "DecimalType", "CharType", "VarcharType", "StringType", "Metadata", "DayTimeIntervalType",
+        "YearMonthIntervalType", "BooleanType$", "ByteType$", "ShortType$", "IntegerType$", "LongType$", "FloatType$",
+        "DoubleType$", "StringType$", "BinaryType$", "DateType$", "TimestampType$", "TimestampNTZType$", "NullType$",
+        "CalendarIntervalType$", "VariantType$"};
+    for (String t : types) {
+      boolean array = t.endsWith("[]");
+      String name = "org.apache.spark.sql.types." + (array ? t.substring(0, t.length() - 2) : t);
+      try {
+        Class<?> c = Class.forName(name, false, PolyakKryoRegistrator.class.getClassLoader());
+        kryo.register(array ? c.arrayType() : c);
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("Spark SQL type " + name + " not found: Spark version mismatch?", e);
+      }
+    }
   }
 
   /** Records cannot have their final fields set reflectively, which Kryo's default serializer needs. */

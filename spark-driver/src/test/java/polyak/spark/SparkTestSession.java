@@ -17,8 +17,12 @@ public final class SparkTestSession {
         .getOrCreate();
   }
 
-  /** As {@link #start} with Kryo serialization. */
-  public static SparkSession startWithKryo(String name) {
+  /**
+   * Like {@link #start} with Kryo and {@code registrationRequired}, so a class missing from
+   * {@link PolyakKryoRegistrator} fails the test. Stop any other session of this JVM first:
+   * {@code getOrCreate} would otherwise return it unchanged.
+   */
+  public static SparkSession startKryo(String name) {
     return SparkSession.builder()
         .master("local[2]")
         .appName(name)
@@ -27,7 +31,7 @@ public final class SparkTestSession {
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .config("spark.kryo.registrator", "polyak.spark.PolyakKryoRegistrator")
+        .config("spark.kryo.registrator", PolyakKryoRegistrator.class.getName())
         .config("spark.kryo.registrationRequired", "true")
         .getOrCreate();
   }

@@ -48,7 +48,7 @@ class DistributedEqualsLocalTest {
 
   @BeforeAll
   static void start() {
-    spark = SparkTestSession.startWithKryo("distributed-equals-local");
+    spark = SparkTestSession.startKryo("distributed-equals-local");
     sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
   }
 

@@ -1,0 +1,120 @@
+package polyak.spark.data;
+
+import java.util.Arrays;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.storage.StorageLevel;
+import polyak.data.DataException;
+import polyak.data.Dataset;
+import polyak.spec.NetworkSpec;
+
+/**
+ * A loaded, validated and cached data set: exactly one {@link Dataset} block per partition, block p
+ * holding global rows [baseId, baseId + partitionRows[p]) with baseId the sum of the rows before it.
+ */
+public final class LoadedData {
+  private final JavaRDD<Dataset> blocks;
+  private final int[] partitionRows;
+  private final long rows;
+  private final int width;
+  private final int classes;
+  private final String firstRow;
+  private final String description;
+
+  LoadedData(JavaRDD<Dataset> blocks, int[] partitionRows, int width, int classes, String firstRow,
+      String description) {
+    this.blocks = blocks;
+    this.partitionRows = partitionRows.clone();
+    this.rows = Arrays.stream(partitionRows).asLongStream().sum();
+    this.width = width;
+    this.classes = classes;
+    this.firstRow = firstRow;
+    this.description = description;
+  }
+
+  /** The cached blocks, one per partition. */
+  public JavaRDD<Dataset> blocks() {
+    return blocks;
+  }
+
+  /** Rows of each partition, in partition order (what {@code MinibatchSampler} needs). */
+  public int[] partitionRows() {
+    return partitionRows.clone();
+  }
+
+  public int partitions() {
+    return partitionRows.length;
+  }
+
+  public long rows() {
+    return rows;
+  }
+
+  /** Features per row. */
+  public int width() {
+    return width;
+  }
+
+  public int classes() {
+    return classes;
+  }
+
+  /** For logs: the source, its size and the preprocessing applied. */
+  public String description() {
+    return description;
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  /** Fails unless every row has {@code expected} features (a network's input width). */
+  public void checkWidth(int expected) {
+    if (width != expected) {
+      throw new DataException(firstRow + ": " + width + " features per row, but the network's input width is "
+          + expected);
+    }
+  }
+
+  /** Fails unless the input width and the number of classes match the network's input and output widths. */
+  public void checkCompatible(NetworkSpec spec) {
+    checkWidth(spec.inputWidth());
+    if (classes != spec.outputWidth()) {
+      throw new DataException(description + ": " + classes + " classes, but the network's output width is "
+          + spec.outputWidth());
+    }
+  }
+
+  /** Features multiplied by {@code factor} (1/255 for pixels). Replaces this data: its blocks are unpersisted. */
+  public LoadedData scaled(double factor) {
+    if (!Double.isFinite(factor) || factor == 0) {
+      throw new IllegalArgumentException("scale factor must be finite and non-zero, got " + factor);
+    }
+    return transformed("scaled ×" + factor, block -> {
+      double[] f = block.features();
+      double[] out = new double[f.length];
+      for (int i = 0; i < f.length; i++) {
+        out[i] = f[i] * factor;
+      }
+      return block.withFeatures(out);
+    });
+  }
+
+  /**
+   * Each block mapped through {@code step}, cached and materialised before this data's blocks are
+   * unpersisted (so the old cache is never needed again). {@code step} must keep rows and baseId.
+   */
+  LoadedData transformed(String what, Function<Dataset, Dataset> step) {
+    JavaRDD<Dataset> next = blocks.map(step).persist(StorageLevel.MEMORY_ONLY());
+    next.setName(description + ", " + what);
+    SparkFailures.unwrapping(next::count);
+    blocks.unpersist(false);
+    return new LoadedData(next, partitionRows, width, classes, firstRow, description + ", " + what);
+  }
+
+  /** Drops the cached blocks. */
+  public void unpersist() {
+    blocks.unpersist(false);
+  }
+}

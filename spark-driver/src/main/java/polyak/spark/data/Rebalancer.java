@@ -1,0 +1,128 @@
+package polyak.spark.data;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import polyak.data.DataException;
+import polyak.data.Dataset;
+import scala.Tuple2;
+
+/**
+ * Cuts source pieces of any size (one per file or scan partition, in reading order) into P
+ * contiguous, balanced blocks with global base ids: one shuffle of dense slices, not of rows.
+ */
+final class Rebalancer {
+  private final List<PieceSummary> sources;
+  private final long[] sourceStarts;
+  private final long rows;
+  private final int width;
+  private final String firstRow;
+
+  /**
+   * Plans from the collected source sizes; keeps at most {@code limit} rows. Fails if the sources
+   * disagree on the width or hold no rows at all.
+   */
+  Rebalancer(List<PieceSummary> sources, long limit, String what) {
+    this.sources = sources;
+    this.sourceStarts = new long[sources.size()];
+    long total = 0;
+    int w = -1;
+    String first = null;
+    for (int i = 0; i < sources.size(); i++) {
+      PieceSummary s = sources.get(i);
+      sourceStarts[i] = total;
+      total += s.rows;
+      if (s.rows == 0) {
+        continue;
+      }
+      if (w < 0) {
+        w = s.width;
+        first = s.firstRow;
+      } else if (s.width != w) {
+        throw new DataException(s.firstRow + ": " + s.width + " features, expected " + w + " as in " + first);
+      }
+    }
+    if (total == 0) {
+      throw new DataException(what + ": no rows");
+    }
+    this.rows = Math.min(total, limit);
+    this.width = w;
+    this.firstRow = first;
+  }
+
+  long rows() {
+    return rows;
+  }
+
+  int width() {
+    return width;
+  }
+
+  String firstRow() {
+    return firstRow;
+  }
+
+  JavaRDD<Dataset> blocks(JavaRDD<BlockPiece> pieces, int partitions, int classes, String name) {
+    long[] starts = sourceStarts;
+    long total = rows;
+    int w = width;
+    JavaPairRDD<Integer, BlockPiece> slices = pieces.mapPartitionsWithIndex((i, it) -> {
+      List<Tuple2<Integer, BlockPiece>> out = new ArrayList<>();
+      while (it.hasNext()) {
+        cut(it.next(), starts[i], total, partitions, out);
+      }
+      return out.iterator();
+    }, true).mapToPair(t -> t);
+    return slices.partitionBy(new TargetPartitioner(partitions))
+        .mapPartitionsWithIndex((p, it) -> List.of(join(p, it, total, partitions, w, classes, name)).iterator(),
+            true);
+  }
+
+  private static void cut(BlockPiece piece, long start, long total, int partitions,
+      List<Tuple2<Integer, BlockPiece>> out) {
+    long end = Math.min(start + piece.rows, total);
+    for (long at = start; at < end; ) {
+      int p = partitionOf(at, total, partitions);
+      long to = Math.min(end, Partitioning.start(p + 1, total, partitions));
+      out.add(new Tuple2<>(p, piece.slice(at, (int) (at - start), (int) (to - at))));
+      at = to;
+    }
+  }
+
+  private static int partitionOf(long row, long total, int partitions) {
+    int p = (int) (row * partitions / total);
+    while (Partitioning.start(p + 1, total, partitions) <= row) {
+      p++;
+    }
+    while (Partitioning.start(p, total, partitions) > row) {
+      p--;
+    }
+    return p;
+  }
+
+  private static Dataset join(int p, java.util.Iterator<Tuple2<Integer, BlockPiece>> it, long total, int partitions,
+      int width, int classes, String name) {
+    List<BlockPiece> parts = new ArrayList<>();
+    it.forEachRemaining(t -> parts.add(t._2()));
+    parts.sort(Comparator.comparingLong(b -> b.start));
+    long base = Partitioning.start(p, total, partitions);
+    int n = (int) (Partitioning.start(p + 1, total, partitions) - base);
+    double[] features = new double[Math.multiplyExact(n, width)];
+    int[] labels = new int[n];
+    int row = 0;
+    for (BlockPiece b : parts) {
+      if (b.start != base + row) {
+        throw new IllegalStateException("partition " + p + ": slice at row " + b.start + ", expected " + (base + row));
+      }
+      System.arraycopy(b.features, 0, features, row * width, b.rows * width);
+      System.arraycopy(b.labels, 0, labels, row, b.rows);
+      row += b.rows;
+    }
+    if (row != n) {
+      throw new IllegalStateException("partition " + p + ": " + row + " rows arrived, expected " + n);
+    }
+    return Dataset.classification(name + " partition " + p, width, features, labels, classes, base);
+  }
+}

@@ -1,0 +1,61 @@
+package polyak.spark.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
+
+/**
+ * Text files (CSV, LibSVM) parsed one whole file per task. Spark's own text readers split files by
+ * byte ranges, which loses the line numbers errors must report; reading whole files through the
+ * Hadoop file system keeps file name and line number exact at the price of one task per file (a
+ * single huge file parses in one task). Compressed files (.gz, .bz2, ...) are decoded by the Hadoop
+ * codec their extension names.
+ */
+final class TextBlocks {
+  private TextBlocks() {}
+
+  /** One piece per file, in file order; partition i holds file i. */
+  static JavaRDD<BlockPiece> pieces(JavaSparkContext sc, Broadcast<SerializableConfiguration> conf, List<String> files,
+      boolean header, LineParser parser) {
+    return sc.parallelize(files, files.size())
+        .mapPartitionsWithIndex((index, it) -> List.of(read(conf.value().value(), it.next(), index, header, parser))
+            .iterator(), true);
+  }
+
+  private static BlockPiece read(Configuration conf, String file, long index, boolean header, LineParser parser) {
+    Path path = new Path(file);
+    BlockBuilder out = new BlockBuilder();
+    try {
+      InputStream in = path.getFileSystem(conf).open(path);
+      CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+      if (codec != null) {
+        in = codec.createInputStream(in);
+      }
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+        long lineNumber = 0;
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          lineNumber++;
+          if ((header && lineNumber == 1) || line.isBlank()) {
+            continue;
+          }
+          parser.parse(line, file + ": line " + lineNumber, out);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+    }
+    return out.build(index);
+  }
+}

@@ -1,0 +1,93 @@
+package polyak.spark.data;
+
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.SerializableConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import polyak.data.Dataset;
+
+/**
+ * Loads a {@link DataSource} into P cached dense blocks, validating every row before training starts.
+ * Bad data fails here, on the driver, with a {@link polyak.data.DataException} naming the file, the
+ * row (the 1-based line number for text formats) and the problem. Rows keep file order (files in
+ * the order of the source's paths, sorted by name within a directory or glob; Parquet in Spark's scan
+ * order), so a row's global id is stable across runs with the same files.
+ */
+public final class TrainingData {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
+
+  private TrainingData() {}
+
+  /** Into {@code sc.defaultParallelism()} partitions (the executors' total cores). */
+  public static LoadedData load(SparkSession spark, DataSource source) {
+    return load(spark, source, spark.sparkContext().defaultParallelism());
+  }
+
+  public static LoadedData load(SparkSession spark, DataSource source, int partitions) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partition count must be positive, got " + partitions);
+    }
+    long started = System.nanoTime();
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Configuration hadoop = sc.hadoopConfiguration();
+    String name = source.toString();
+    LoadedData data = switch (source.format()) {
+      case IDX -> loadIdx(sc, hadoop, source, partitions, name);
+      case CSV, LIBSVM -> {
+        List<String> files = HadoopFiles.list(hadoop, source.paths());
+        LineParser parser = source.format() == DataFormat.CSV
+            ? new CsvLineParser(source.csvLabelColumn(), source.csvDelimiter(), source.classes())
+            : new LibSvmLineParser(source.libsvmFeatures(), source.classes());
+        yield rebalanced(TextBlocks.pieces(sc, broadcast(sc, hadoop), files,
+            source.format() == DataFormat.CSV && source.csvHeader(), parser), source, partitions, name);
+      }
+      case PARQUET -> {
+        HadoopFiles.requireMatches(hadoop, source.paths());
+        yield rebalanced(ParquetBlocks.pieces(spark, source.paths(), source), source, partitions, name);
+      }
+    };
+    LOG.info("loaded {} in {} ms", data.description(), (System.nanoTime() - started) / 1_000_000);
+    return data;
+  }
+
+  private static LoadedData loadIdx(JavaSparkContext sc, Configuration hadoop, DataSource source, int partitions,
+      String name) {
+    IdxBlocks.Shape shape = IdxBlocks.shape(hadoop, source);
+    long rows = Math.min(shape.rows(), source.limit());
+    JavaRDD<Dataset> blocks = IdxBlocks.blocks(sc, broadcast(sc, hadoop), shape, rows, partitions,
+        source.classes(), name);
+    return cached(blocks, shape.width(), source.classes(), shape.images() + ": row 1", name, partitions);
+  }
+
+  private static LoadedData rebalanced(JavaRDD<BlockPiece> pieces, DataSource source, int partitions, String name) {
+    pieces.persist(StorageLevel.MEMORY_ONLY());
+    try {
+      List<PieceSummary> summaries = SparkFailures.unwrapping(() -> pieces.map(BlockPiece::summary).collect());
+      Rebalancer plan = new Rebalancer(summaries, source.limit(), String.join(", ", source.paths()));
+      return cached(plan.blocks(pieces, partitions, source.classes(), name), plan.width(), source.classes(),
+          plan.firstRow(), name, partitions);
+    } finally {
+      pieces.unpersist(false);
+    }
+  }
+
+  private static LoadedData cached(JavaRDD<Dataset> blocks, int width, int classes, String firstRow, String name,
+      int partitions) {
+    blocks.persist(StorageLevel.MEMORY_ONLY()).setName(name);
+    List<Integer> counts = SparkFailures.unwrapping(() -> blocks.map(Dataset::rows).collect());
+    int[] partitionRows = counts.stream().mapToInt(Integer::intValue).toArray();
+    long rows = counts.stream().mapToLong(Integer::longValue).sum();
+    String description = name + ": " + rows + " rows × " + width + " features in " + partitions + " partitions";
+    return new LoadedData(blocks, partitionRows, width, classes, firstRow, description);
+  }
+
+  private static Broadcast<SerializableConfiguration> broadcast(JavaSparkContext sc, Configuration hadoop) {
+    return sc.broadcast(new SerializableConfiguration(hadoop));
+  }
+}
