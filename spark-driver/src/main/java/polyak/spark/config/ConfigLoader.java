@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import polyak.optim.OptimizerConfigException;
 import polyak.optim.OptimizerKind;
 import polyak.optim.OptimizerSpec;
 import polyak.optim.ScheduleKind;
@@ -20,7 +19,6 @@ import polyak.spark.data.DataSource;
 import polyak.spec.LayerSpec;
 import polyak.spec.LossSpec;
 import polyak.spec.NetworkSpec;
-import polyak.spec.SpecException;
 import polyak.spec.SpecParser;
 import polyak.train.AveragingSpec;
 import polyak.train.TrainingConfig;
@@ -88,7 +86,7 @@ public final class ConfigLoader {
       return build(c);
     } catch (ConfigException e) {
       throw new ConfigError(origin + ": " + e.getMessage(), e);
-    } catch (OptimizerConfigException | SpecException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       throw new ConfigError(origin + ": " + e.getMessage(), e);
     }
   }

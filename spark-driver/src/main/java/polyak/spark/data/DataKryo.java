@@ -11,6 +11,5 @@ public final class DataKryo {
     kryo.register(PieceSummary.class);
     kryo.register(IdxSlice.class);
     kryo.register(Moments.class);
-    kryo.register(Standardization.class);
   }
 }

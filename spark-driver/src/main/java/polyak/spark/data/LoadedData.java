@@ -6,6 +6,7 @@ import org.apache.spark.api.java.function.Function;
 import org.apache.spark.storage.StorageLevel;
 import polyak.data.DataException;
 import polyak.data.Dataset;
+import polyak.data.Preprocessor;
 import polyak.spec.NetworkSpec;
 
 /**
@@ -86,19 +87,12 @@ public final class LoadedData {
     }
   }
 
-  /** Features multiplied by {@code factor} (1/255 for pixels). Replaces this data: its blocks are unpersisted. */
-  public LoadedData scaled(double factor) {
-    if (!Double.isFinite(factor) || factor == 0) {
-      throw new IllegalArgumentException("scale factor must be finite and non-zero, got " + factor);
-    }
-    return transformed("scaled ×" + factor, block -> {
-      double[] f = block.features();
-      double[] out = new double[f.length];
-      for (int i = 0; i < f.length; i++) {
-        out[i] = f[i] * factor;
-      }
-      return block.withFeatures(out);
-    });
+  /**
+   * Every block through {@code preprocessor} (fitted beforehand, e.g. on the training data).
+   * Replaces this data: its blocks are unpersisted.
+   */
+  public LoadedData preprocessed(Preprocessor preprocessor) {
+    return transformed(preprocessor.toString(), new PreprocessBlock(preprocessor));
   }
 
   /**

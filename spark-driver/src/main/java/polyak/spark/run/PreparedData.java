@@ -46,7 +46,7 @@ record PreparedData(LoadedData train, LoadedData test, Preprocessor preprocessor
     return switch (config.scaling()) {
       case NONE -> null;
       case PIXELS -> PixelScaling.INSTANCE;
-      case STANDARDIZE -> Standardization.fit(train).toPreprocessor();
+      case STANDARDIZE -> Standardization.fit(train);
     };
   }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import polyak.data.DataException;
+import polyak.data.PixelScaling;
 import polyak.data.Dataset;
 import polyak.spark.SparkTestSession;
 
@@ -79,12 +80,12 @@ class IdxLoadTest {
   }
 
   @Test
-  void limitKeepsTheFirstRowsAndScalingDividesByAFactor() {
+  void limitKeepsTheFirstRowsAndPixelScalingDividesBy255() {
     LoadedData raw = TrainingData.load(spark, T10K.withLimit(1001), 2);
     assertEquals(1001, raw.rows());
     assertArrayEquals(new int[] {500, 501}, raw.partitionRows());
     double[] first = raw.blocks().first().features().clone();
-    LoadedData scaled = raw.scaled(1 / 255.0);
+    LoadedData scaled = raw.preprocessed(PixelScaling.INSTANCE);
     double[] scaledFirst = scaled.blocks().first().features();
     for (int i = 0; i < first.length; i++) {
       assertEquals(first[i] / 255.0, scaledFirst[i], 1e-15);

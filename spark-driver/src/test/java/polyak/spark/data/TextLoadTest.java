@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import polyak.data.DataException;
+import polyak.data.Standardizer;
 import polyak.data.Dataset;
 import polyak.spark.SparkTestSession;
 
@@ -208,12 +209,12 @@ class TextLoadTest {
     Path test = write("test.csv", "1,4,11", "0,9,10");
     LoadedData trainData = TrainingData.load(spark, DataSource.csv(2, train.toString()), 3);
     LoadedData testData = TrainingData.load(spark, DataSource.csv(2, test.toString()), 2);
-    Standardization z = Standardization.fit(trainData);
+    Standardizer z = Standardization.fit(trainData);
     double std = Math.sqrt((9 + 1 + 1 + 9) / 4.0);
     assertArrayEquals(new double[] {4, 10}, z.mean(), 1e-12);
     assertArrayEquals(new double[] {std, 1}, z.std(), 1e-12); // constant feature: std 1, not 0
-    LoadedData zTrain = z.applyTo(trainData);
-    LoadedData zTest = z.applyTo(testData);
+    LoadedData zTrain = trainData.preprocessed(z);
+    LoadedData zTest = testData.preprocessed(z);
     double[][] t = rows(zTest);
     assertArrayEquals(new double[] {1, 0 / std, 1}, t[0], 1e-12);
     assertArrayEquals(new double[] {0, 5 / std, 0}, t[1], 1e-12);
