@@ -3,12 +3,15 @@ package polyak.nn;
 import org.ejml.data.DMatrixRMaj;
 import polyak.spec.ActivationKind;
 
-/** Element-wise activation: sigmoid, tanh, ReLU, leaky ReLU (slope α below 0), ELU (α), identity. */
+/**
+ * Element-wise activation: sigmoid, tanh, ReLU, leaky ReLU (slope α below 0), ELU (α), identity.
+ * Every derivative is a function of the output (for ReLU, leaky ReLU with α ≥ 0 and ELU, y > 0
+ * exactly when x > 0), so the input is not kept.
+ */
 public final class ActivationLayer implements Layer {
   private final int width;
   private final ActivationKind kind;
   private final double alpha;
-  private final DMatrixRMaj x = new DMatrixRMaj(1, 1);
   private final DMatrixRMaj y = new DMatrixRMaj(1, 1);
   private final DMatrixRMaj dX = new DMatrixRMaj(1, 1);
 
@@ -31,8 +34,6 @@ public final class ActivationLayer implements Layer {
   @Override
   public DMatrixRMaj forward(double[] params, double[] state, DMatrixRMaj input, Pass pass) {
     int n = input.getNumElements();
-    x.reshape(input.numRows, width);
-    System.arraycopy(input.data, 0, x.data, 0, n);
     y.reshape(input.numRows, width);
     double[] in = input.data;
     double[] out = y.data;
@@ -84,7 +85,6 @@ public final class ActivationLayer implements Layer {
     int n = gradOutput.getNumElements();
     dX.reshape(gradOutput.numRows, width);
     double[] g = gradOutput.data;
-    double[] in = x.data;
     double[] out = y.data;
     double[] d = dX.data;
     switch (kind) {
@@ -100,17 +100,17 @@ public final class ActivationLayer implements Layer {
       }
       case RELU -> {
         for (int i = 0; i < n; i++) {
-          d[i] = in[i] > 0 ? g[i] : 0.0;
+          d[i] = out[i] > 0 ? g[i] : 0.0;
         }
       }
       case LEAKY_RELU -> {
         for (int i = 0; i < n; i++) {
-          d[i] = in[i] > 0 ? g[i] : alpha * g[i];
+          d[i] = out[i] > 0 ? g[i] : alpha * g[i];
         }
       }
       case ELU -> {
         for (int i = 0; i < n; i++) {
-          d[i] = in[i] > 0 ? g[i] : g[i] * (out[i] + alpha);
+          d[i] = out[i] > 0 ? g[i] : g[i] * (out[i] + alpha);
         }
       }
       case IDENTITY -> System.arraycopy(g, 0, d, 0, n);

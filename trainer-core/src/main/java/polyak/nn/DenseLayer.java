@@ -2,13 +2,13 @@ package polyak.nn;
 
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
+import polyak.nn.kernel.DenseKernel;
 import polyak.spec.Initialiser;
 
 /**
  * Affine layer y = x·W + b with W of shape in × out (row-major in the flat vector) followed by b.
- * The backward pass computes dX = dY·Wᵀ with {@code mult} against a transposed copy of W, because
- * {@code multTransB} is half as fast here.
+ * The three products go through a {@link DenseKernel}, which reads W and accumulates dW in place in
+ * the flat vectors.
  */
 public final class DenseLayer implements Layer {
   private final int in;
@@ -17,23 +17,20 @@ public final class DenseLayer implements Layer {
   private final int biasOffset;
   private final Initialiser init;
   private final double sigma;
-  private final DMatrixRMaj w;
-  private final DMatrixRMaj wT;
-  private final DMatrixRMaj dW;
+  private final DenseKernel kernel;
   private final DMatrixRMaj y = new DMatrixRMaj(1, 1);
   private final DMatrixRMaj dX = new DMatrixRMaj(1, 1);
   private DMatrixRMaj x;
 
-  public DenseLayer(int in, int out, int weightOffset, int biasOffset, Initialiser init, double sigma) {
+  public DenseLayer(int in, int out, int weightOffset, int biasOffset, Initialiser init, double sigma,
+      DenseKernel kernel) {
     this.in = in;
     this.out = out;
     this.weightOffset = weightOffset;
     this.biasOffset = biasOffset;
     this.init = init;
     this.sigma = sigma;
-    this.w = new DMatrixRMaj(in, out);
-    this.wT = new DMatrixRMaj(out, in);
-    this.dW = new DMatrixRMaj(in, out);
+    this.kernel = kernel;
   }
 
   @Override
@@ -56,9 +53,8 @@ public final class DenseLayer implements Layer {
   public DMatrixRMaj forward(double[] params, double[] state, DMatrixRMaj input, Pass pass) {
     x = input;
     int rows = input.numRows;
-    System.arraycopy(params, weightOffset, w.data, 0, in * out);
     y.reshape(rows, out);
-    CommonOps_DDRM.mult(input, w, y);
+    kernel.forward(input.data, rows, in, params, weightOffset, out, y.data);
     double[] yd = y.data;
     for (int r = 0; r < rows; r++) {
       int base = r * out;
@@ -72,11 +68,7 @@ public final class DenseLayer implements Layer {
   @Override
   public DMatrixRMaj backward(double[] params, DMatrixRMaj gradOutput, double[] grad, boolean needInputGradient) {
     int rows = gradOutput.numRows;
-    CommonOps_DDRM.multTransA(x, gradOutput, dW);
-    double[] dw = dW.data;
-    for (int i = 0; i < in * out; i++) {
-      grad[weightOffset + i] += dw[i];
-    }
+    kernel.addWeightGradient(x.data, gradOutput.data, rows, in, out, grad, weightOffset);
     double[] g = gradOutput.data;
     for (int r = 0; r < rows; r++) {
       int base = r * out;
@@ -87,9 +79,8 @@ public final class DenseLayer implements Layer {
     if (!needInputGradient) {
       return null;
     }
-    CommonOps_DDRM.transpose(w, wT);
     dX.reshape(rows, in);
-    CommonOps_DDRM.mult(gradOutput, wT, dX);
+    kernel.inputGradient(gradOutput.data, rows, out, params, weightOffset, in, dX.data);
     return dX;
   }
 }

@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 import polyak.data.DataException;
 import polyak.data.Dataset;
+import polyak.nn.kernel.DenseKernels;
 import polyak.nn.loss.Loss;
 import polyak.spec.ActivationKind;
 import polyak.spec.Initialiser;
@@ -45,7 +46,13 @@ public final class Network {
     this.loss = Loss.of(spec.loss());
   }
 
+  /** A network whose dense layers use the kernel chosen for this JVM (see {@link DenseKernels}). */
   public static Network build(NetworkSpec spec) {
+    return build(spec, DenseKernels.chosen());
+  }
+
+  /** A network whose dense layers use {@code kernels} (e.g. to compare kernels in one JVM). */
+  public static Network build(NetworkSpec spec, DenseKernels.Choice kernels) {
     ParameterLayout.Builder lb = ParameterLayout.builder();
     List<Layer> layers = new ArrayList<>();
     List<int[]> bns = new ArrayList<>();
@@ -60,7 +67,7 @@ public final class Network {
         int w = lb.add("layer" + i + ".weight", i, ParameterKind.WEIGHT, width, d.width());
         int b = lb.add("layer" + i + ".bias", i, ParameterKind.BIAS, 1, d.width());
         Initialiser init = d.init() == Initialiser.AUTO ? autoInitialiser(specs, i) : d.init();
-        layer = new DenseLayer(width, d.width(), w, b, init, d.sigma());
+        layer = new DenseLayer(width, d.width(), w, b, init, d.sigma(), kernels.factory().get());
       } else if (ls instanceof LayerSpec.Activation a) {
         layer = new ActivationLayer(width, a.kind(), a.alpha());
       } else if (ls instanceof LayerSpec.Maxout m) {

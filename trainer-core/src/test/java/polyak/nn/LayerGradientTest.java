@@ -29,8 +29,11 @@ class LayerGradientTest {
 
   static Stream<Arguments> layers() {
     return Stream.of(
-        Arguments.of("dense", (Supplier<Case>) () -> new Case(
-            new DenseLayer(5, 7, 0, 35, Initialiser.XAVIER_NORMAL, 0.01), 42, 0, true, 0)),
+        Arguments.of("dense (ejml)", (Supplier<Case>) () -> new Case(new DenseLayer(5, 7, 0, 35,
+            Initialiser.XAVIER_NORMAL, 0.01, new polyak.nn.kernel.EjmlDenseKernel()), 42, 0, true, 0)),
+        Arguments.of("dense (java blas)", (Supplier<Case>) () -> new Case(new DenseLayer(5, 7, 0, 35,
+            Initialiser.XAVIER_NORMAL, 0.01, polyak.nn.kernel.DenseKernels.choose("java").factory().get()), 42, 0,
+            true, 0)),
         activation(ActivationKind.SIGMOID, 0),
         activation(ActivationKind.TANH, 0),
         activation(ActivationKind.RELU, 0),

@@ -1,0 +1,85 @@
+package polyak.nn.kernel;
+
+import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.blas.JavaBLAS;
+import dev.ludovic.netlib.blas.NativeBLAS;
+import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Chooses the dense-layer kernel once per JVM and says which in one log line. Order: native BLAS if
+ * the system has one (with OPENBLAS_NUM_THREADS=1 recommended inside Spark tasks), else netlib's
+ * Java BLAS — VectorBLAS when the JVM runs with {@code --add-modules jdk.incubator.vector} (polyak's
+ * launcher and Spark's own JVM options add it), Java11BLAS otherwise — else EJML. Override with
+ * the system property {@code polyak.kernel} or the environment variable {@code POLYAK_KERNEL}:
+ * {@code ejml}, {@code java} (netlib Java BLAS) or {@code native}.
+ */
+public final class DenseKernels {
+  private static final Logger LOG = Logger.getLogger(DenseKernels.class.getName());
+  private static volatile Choice choice;
+
+  private DenseKernels() {}
+
+  /** How kernels are made: a name for logs and a factory (EJML kernels hold per-layer scratch). */
+  public record Choice(String name, Supplier<DenseKernel> factory) {}
+
+  /** The chosen kernel's name, e.g. "blas:VectorBLAS" or "ejml". */
+  public static String name() {
+    return chosen().name();
+  }
+
+  public static Choice chosen() {
+    Choice c = choice;
+    if (c == null) {
+      synchronized (DenseKernels.class) {
+        if (choice == null) {
+          choice = choose(requested());
+          LOG.info("polyak dense-layer kernel: " + choice.name());
+        }
+        c = choice;
+      }
+    }
+    return c;
+  }
+
+  /** The kernel named {@code request} ("ejml", "java", "native"; "" or "auto" for the best available). */
+  public static Choice choose(String request) {
+    String r = request == null ? "" : request.trim().toLowerCase(Locale.ROOT);
+    switch (r) {
+      case "ejml":
+        return ejml();
+      case "java":
+        return blas(JavaBLAS.getInstance());
+      case "native":
+        return blas(NativeBLAS.getInstance());
+      case "", "auto":
+        try {
+          return blas(NativeBLAS.getInstance());
+        } catch (RuntimeException | LinkageError e) {
+          try {
+            return blas(JavaBLAS.getInstance());
+          } catch (RuntimeException | LinkageError e2) {
+            return ejml();
+          }
+        }
+      default:
+        throw new IllegalArgumentException("polyak.kernel: unknown kernel '" + request
+            + "' (expected ejml, java, native or auto)");
+    }
+  }
+
+  private static Choice ejml() {
+    return new Choice("ejml", EjmlDenseKernel::new);
+  }
+
+  private static Choice blas(BLAS blas) {
+    BlasDenseKernel kernel = new BlasDenseKernel(blas);
+    return new Choice("blas:" + kernel.implementation(), () -> kernel);
+  }
+
+  private static String requested() {
+    String p = System.getProperty("polyak.kernel");
+    return p != null ? p : System.getenv("POLYAK_KERNEL");
+  }
+}
