@@ -26,6 +26,12 @@ public final class Sessions {
     conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     conf.setIfMissing("spark.kryo.registrator", "polyak.spark.PolyakKryoRegistrator");
     conf.setIfMissing("spark.app.name", appName);
+    // Each iteration every task returns a gradient of P doubles (1.9 MB for 235k parameters). Above
+    // maxDirectResultSize (1 MiB by default) Spark parks results in the block manager and the driver
+    // fetches them in a second round trip; polyak's results fit in one RPC message (≤ 128 MiB).
+    conf.setIfMissing("spark.task.maxDirectResultSize", "120m");
+    // The broadcast parameters are doubles: LZ4 finds nothing to compress in them.
+    conf.setIfMissing("spark.broadcast.compress", "false");
     return SparkSession.builder().config(conf).getOrCreate();
   }
 }
