@@ -180,13 +180,22 @@ public final class Network {
    * (summed over partitions) for {@code count} examples.
    */
   public void updateRunningStatistics(double[] state, double[] batchStats, long count) {
+    blendRunningStatistics(state, batchStats, count, false);
+  }
+
+  /** Sets the running statistics to those of the batch sums (momentum 0): full-batch training. */
+  public void assignRunningStatistics(double[] state, double[] batchStats, long count) {
+    blendRunningStatistics(state, batchStats, count, true);
+  }
+
+  private void blendRunningStatistics(double[] state, double[] batchStats, long count, boolean assign) {
     if (count < 1) {
       return;
     }
     for (int b = 0; b < batchNorms.size(); b++) {
       int off = batchNorms.get(b)[0];
       int width = batchNorms.get(b)[1];
-      double m = batchNormMomenta.get(b);
+      double m = assign ? 0.0 : batchNormMomenta.get(b);
       for (int j = 0; j < width; j++) {
         double mean = batchStats[off + j] / count;
         double var = Math.max(0.0, batchStats[off + width + j] / count - mean * mean);

@@ -3,7 +3,7 @@ package polyak.optim;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** The first-order optimizers, by their config names. */
+/** The optimizers, by their config names: the first-order ones and full-batch L-BFGS. */
 public enum OptimizerKind {
   SGD("sgd"),
   MOMENTUM("momentum"),
@@ -14,7 +14,9 @@ public enum OptimizerKind {
   ADAM("adam"),
   ADAMW("adamw"),
   LARS("lars"),
-  LAMB("lamb");
+  LAMB("lamb"),
+  /** Full-batch L-BFGS: not a per-minibatch step, run by the training loop's full-batch mode. */
+  LBFGS("lbfgs");
 
   private final String configName;
 
@@ -28,6 +30,11 @@ public enum OptimizerKind {
 
   public boolean usesMomentum() {
     return this == MOMENTUM || this == NESTEROV || this == RMSPROP_MOMENTUM || this == LARS;
+  }
+
+  /** Whether this method works on the gradient of the whole training set (L-BFGS). */
+  public boolean fullBatch() {
+    return this == LBFGS;
   }
 
   public boolean usesWeightDecay() {

@@ -13,6 +13,7 @@ package polyak.optim;
  * @param biasCorrection Adam/AdamW bias correction (LAMB always corrects)
  * @param weightDecay decoupled decay λ of adamw, lars and lamb (WEIGHT segments)
  * @param trustCoefficient η of the LARS/LAMB trust ratio η‖w‖/‖u‖
+ * @param history m, the number of correction pairs L-BFGS keeps
  */
 public record OptimizerSpec(
     OptimizerKind kind,
@@ -24,7 +25,8 @@ public record OptimizerSpec(
     double epsilon,
     boolean biasCorrection,
     double weightDecay,
-    double trustCoefficient) {
+    double trustCoefficient,
+    int history) {
 
   public OptimizerSpec {
     ConfigChecks.required("optimizer.name", kind);
@@ -40,6 +42,7 @@ public record OptimizerSpec(
     ConfigChecks.positive("optimizer.epsilon", epsilon);
     ConfigChecks.nonNegative("optimizer.weight_decay", weightDecay);
     ConfigChecks.positive("optimizer.trust_coefficient", trustCoefficient);
+    ConfigChecks.atLeast("optimizer.history", history, 1);
     if (weightDecay != 0 && !kind.usesWeightDecay()) {
       throw new OptimizerConfigException("optimizer.weight_decay is not used by '" + kind.configName()
           + "' (use adamw, lars or lamb, or an L2 weight penalty on the gradient), got " + weightDecay);
@@ -53,7 +56,7 @@ public record OptimizerSpec(
   public static OptimizerSpec defaults(OptimizerKind kind) {
     double epsilon = kind == OptimizerKind.ADAGRAD ? 1e-7 : (kind == OptimizerKind.LAMB ? 1e-6 : 1e-8);
     double trust = kind == OptimizerKind.LARS ? 0.001 : 1.0;
-    return new OptimizerSpec(kind, 0.9, null, 0.9, 0.9, 0.999, epsilon, true, 0.0, trust);
+    return new OptimizerSpec(kind, 0.9, null, 0.9, 0.9, 0.999, epsilon, true, 0.0, trust, 10);
   }
 
   public static OptimizerSpec defaults(String name) {
@@ -62,46 +65,51 @@ public record OptimizerSpec(
 
   public OptimizerSpec withMomentum(double value) {
     return new OptimizerSpec(kind, value, momentumSchedule, decay, beta1, beta2, epsilon, biasCorrection,
-        weightDecay, trustCoefficient);
+        weightDecay, trustCoefficient, history);
   }
 
   public OptimizerSpec withMomentumSchedule(ScheduleSpec value) {
     return new OptimizerSpec(kind, momentum, value, decay, beta1, beta2, epsilon, biasCorrection, weightDecay,
-        trustCoefficient);
+        trustCoefficient, history);
   }
 
   public OptimizerSpec withDecay(double value) {
     return new OptimizerSpec(kind, momentum, momentumSchedule, value, beta1, beta2, epsilon, biasCorrection,
-        weightDecay, trustCoefficient);
+        weightDecay, trustCoefficient, history);
   }
 
   public OptimizerSpec withBeta1(double value) {
     return new OptimizerSpec(kind, momentum, momentumSchedule, decay, value, beta2, epsilon, biasCorrection,
-        weightDecay, trustCoefficient);
+        weightDecay, trustCoefficient, history);
   }
 
   public OptimizerSpec withBeta2(double value) {
     return new OptimizerSpec(kind, momentum, momentumSchedule, decay, beta1, value, epsilon, biasCorrection,
-        weightDecay, trustCoefficient);
+        weightDecay, trustCoefficient, history);
   }
 
   public OptimizerSpec withEpsilon(double value) {
     return new OptimizerSpec(kind, momentum, momentumSchedule, decay, beta1, beta2, value, biasCorrection,
-        weightDecay, trustCoefficient);
+        weightDecay, trustCoefficient, history);
   }
 
   public OptimizerSpec withBiasCorrection(boolean value) {
     return new OptimizerSpec(kind, momentum, momentumSchedule, decay, beta1, beta2, epsilon, value, weightDecay,
-        trustCoefficient);
+        trustCoefficient, history);
   }
 
   public OptimizerSpec withWeightDecay(double value) {
     return new OptimizerSpec(kind, momentum, momentumSchedule, decay, beta1, beta2, epsilon, biasCorrection, value,
-        trustCoefficient);
+        trustCoefficient, history);
+  }
+
+  public OptimizerSpec withHistory(int value) {
+    return new OptimizerSpec(kind, momentum, momentumSchedule, decay, beta1, beta2, epsilon, biasCorrection,
+        weightDecay, trustCoefficient, value);
   }
 
   public OptimizerSpec withTrustCoefficient(double value) {
     return new OptimizerSpec(kind, momentum, momentumSchedule, decay, beta1, beta2, epsilon, biasCorrection,
-        weightDecay, value);
+        weightDecay, value, history);
   }
 }

@@ -25,6 +25,8 @@ public final class Optimizers {
       case LARS -> new Lars(layout, mu, spec.trustCoefficient(), spec.weightDecay(), Regularization.DEFAULT_KINDS);
       case LAMB -> new Lamb(layout, spec.beta1(), spec.beta2(), spec.epsilon(), spec.trustCoefficient(),
           spec.weightDecay(), Regularization.DEFAULT_KINDS);
+      case LBFGS -> throw new OptimizerConfigException("optimizer.name = lbfgs is a full-batch method, not a"
+          + " minibatch step; the training loop runs it in its full-batch mode");
     };
   }
 

@@ -15,6 +15,12 @@ public interface GradientSource {
    */
   BatchResult gradient(long t, double[] params, double[] normState, double[] gradientSum, double[] normStatsSum);
 
+  /**
+   * Adds into {@code gradientSum} the gradient of the loss SUM over every training example at θ
+   * (in training mode, with the dropout masks of iteration 0), for full-batch methods.
+   */
+  BatchResult fullGradient(double[] params, double[] normState, double[] gradientSum, double[] normStatsSum);
+
   /** Inference-mode loss and accuracy over the validation set. */
   BatchResult evaluate(double[] params, double[] normState);
 

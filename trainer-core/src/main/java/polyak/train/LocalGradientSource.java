@@ -10,7 +10,7 @@ import polyak.nn.Network;
  */
 public final class LocalGradientSource implements GradientSource {
   /** Rows per inference chunk: bounds the evaluation buffers. */
-  static final int EVAL_CHUNK = 1024;
+  public static final int EVAL_CHUNK = 1024;
 
   private final Network network;
   private final Dataset[] partitions;
@@ -70,6 +70,22 @@ public final class LocalGradientSource implements GradientSource {
       java.util.Arrays.fill(partialStats, 0.0);
       total = total.plus(network.gradient(params, normState, partitions[p], rows, 0, share, sampler.passSeed(t),
           partialGradient, partialStats));
+      addInto(gradientSum, partialGradient);
+      addInto(normStatsSum, partialStats);
+    }
+    return total;
+  }
+
+  @Override
+  public BatchResult fullGradient(double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
+    BatchResult total = BatchResult.EMPTY;
+    for (Dataset partition : partitions) {
+      java.util.Arrays.fill(partialGradient, 0.0);
+      java.util.Arrays.fill(partialStats, 0.0);
+      for (int from = 0; from < partition.rows(); from += EVAL_CHUNK) {
+        total = total.plus(network.gradient(params, normState, partition, null, from,
+            Math.min(EVAL_CHUNK, partition.rows() - from), sampler.passSeed(0), partialGradient, partialStats));
+      }
       addInto(gradientSum, partialGradient);
       addInto(normStatsSum, partialStats);
     }

@@ -17,6 +17,9 @@ public final class TrainingLoop {
 
   public static TrainResult run(TrainingState state, GradientSource source, TrainingListener listener) {
     TrainingConfig config = state.config();
+    if (config.optimizer().kind().fullBatch()) {
+      return FullBatchTraining.run(state, source, listener);
+    }
     long perEpoch = source.iterationsPerEpoch();
     long total = config.totalIterations(perEpoch);
     long every = config.evaluateEvery() > 0 ? config.evaluateEvery() : perEpoch;

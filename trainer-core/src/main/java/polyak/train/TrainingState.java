@@ -51,7 +51,8 @@ public final class TrainingState {
     this.params = new double[n];
     this.normState = new double[network.stateSize()];
     this.gradient = new double[n];
-    this.optimizer = Optimizers.create(config.optimizer(), network.layout(), iterationsPerEpoch);
+    this.optimizer = config.optimizer().kind().fullBatch() ? null
+        : Optimizers.create(config.optimizer(), network.layout(), iterationsPerEpoch);
     this.schedule = Schedules.create(config.learningRate().spanning(config.totalIterations(iterationsPerEpoch)),
         iterationsPerEpoch);
     this.rateScale = config.rateScale();
@@ -111,9 +112,14 @@ public final class TrainingState {
     return new StepReport(t, loss, batch.accuracy(), norm, rate, batch.count(), 0, 0);
   }
 
-  /** Completed steps. */
+  /** Completed steps (for full-batch L-BFGS: completed L-BFGS iterations). */
   public long step() {
     return step;
+  }
+
+  /** Records {@code steps} more completed steps made outside {@link #step} (full-batch L-BFGS). */
+  void advance(long steps) {
+    step += steps;
   }
 
   public Network network() {
@@ -145,7 +151,10 @@ public final class TrainingState {
     out.writeLong(step);
     writeVector(out, params);
     writeVector(out, normState);
-    optimizer.writeState(out);
+    out.writeBoolean(optimizer != null);
+    if (optimizer != null) {
+      optimizer.writeState(out);
+    }
     out.writeBoolean(average != null);
     if (average != null) {
       average.writeState(out);
@@ -161,7 +170,13 @@ public final class TrainingState {
     long savedStep = in.readLong();
     double[] p = readVector(in, "parameters", params.length);
     double[] s = readVector(in, "normalisation state", normState.length);
-    optimizer.readState(in);
+    if (in.readBoolean() != (optimizer != null)) {
+      throw new StateMismatchException("training state: saved for a different kind of optimizer than "
+          + config.optimizer().kind().configName());
+    }
+    if (optimizer != null) {
+      optimizer.readState(in);
+    }
     boolean hasAverage = in.readBoolean();
     if (hasAverage != (average != null)) {
       throw new StateMismatchException("training state: saved with" + (hasAverage ? "" : "out")

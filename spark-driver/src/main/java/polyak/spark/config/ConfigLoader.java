@@ -206,6 +206,7 @@ public final class ConfigLoader {
     opt = opt.withDecay(o.getDouble("decay")).withBeta1(o.getDouble("beta1")).withBeta2(o.getDouble("beta2"))
         .withEpsilon(o.getDouble("epsilon")).withBiasCorrection(o.getBoolean("bias_correction"))
         .withWeightDecay(o.getDouble("weight_decay"));
+    opt = opt.withHistory(o.getInt("history"));
     if (opt.kind() == OptimizerKind.LARS || opt.kind() == OptimizerKind.LAMB) {
       opt = opt.withTrustCoefficient(o.getDouble("trust_coefficient"));
     }

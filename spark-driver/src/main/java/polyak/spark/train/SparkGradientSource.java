@@ -88,8 +88,24 @@ public final class SparkGradientSource implements GradientSource {
     long broadcastDone = System.nanoTime();
     long epoch = sampler.epochOf(t);
     sc.setJobDescription("polyak iteration " + (t + 1) + " / epoch " + (epoch + 1));
-    JavaRDD<PartialGradient> partials = training.mapPartitionsWithIndex(
-        new ShardGradient(b, specText, seed, partitionRows, batchSize, t), true);
+    return collect(new ShardGradient(b, specText, seed, partitionRows, batchSize, t, false), gradientSum,
+        normStatsSum, start, broadcastDone);
+  }
+
+  @Override
+  public BatchResult fullGradient(double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
+    long start = System.nanoTime();
+    Broadcast<ModelBroadcast> b = broadcast(params, normState);
+    long broadcastDone = System.nanoTime();
+    sc.setJobDescription("polyak full-batch gradient");
+    return collect(new ShardGradient(b, specText, seed, partitionRows, batchSize, 0, true), gradientSum,
+        normStatsSum, start, broadcastDone);
+  }
+
+  /** Runs one gradient job and adds its partition results in partition order (or a fixed tree). */
+  private BatchResult collect(ShardGradient task, double[] gradientSum, double[] normStatsSum, long start,
+      long broadcastDone) {
+    JavaRDD<PartialGradient> partials = training.mapPartitionsWithIndex(task, true);
     List<PartialGradient> ordered = depth == 1 ? partials.collect() : groupSums(partials);
     BatchResult total = BatchResult.EMPTY;
     long maxCompute = 0;
@@ -180,15 +196,17 @@ public final class SparkGradientSource implements GradientSource {
     private final int[] partitionRows;
     private final int batchSize;
     private final long t;
+    private final boolean allRows;
 
     ShardGradient(Broadcast<ModelBroadcast> model, String specText, long seed, int[] partitionRows, int batchSize,
-        long t) {
+        long t, boolean allRows) {
       this.model = model;
       this.specText = specText;
       this.seed = seed;
       this.partitionRows = partitionRows;
       this.batchSize = batchSize;
       this.t = t;
+      this.allRows = allRows;
     }
 
     @Override
@@ -201,7 +219,13 @@ public final class SparkGradientSource implements GradientSource {
       double[] stats = new double[network.stateSize()];
       BatchResult result = BatchResult.EMPTY;
       int share = sampler.share(partition);
-      if (blocks.hasNext() && share > 0) {
+      if (allRows && blocks.hasNext()) {
+        Dataset block = blocks.next();
+        for (int from = 0; from < block.rows(); from += LocalGradientSource.EVAL_CHUNK) {
+          result = result.plus(network.gradient(m.params(), m.normState(), block, null, from,
+              Math.min(LocalGradientSource.EVAL_CHUNK, block.rows() - from), sampler.passSeed(0), gradient, stats));
+        }
+      } else if (blocks.hasNext() && share > 0) {
         Dataset block = blocks.next();
         int[] perm = ExecutorNetworks.permutation(sampler, seed, partition, partitionRows[partition],
             sampler.epochOf(t));

@@ -150,6 +150,20 @@ class DistributedEqualsLocalTest {
   }
 
   @Test
+  void fullBatchLbfgsOnSparkEqualsLbfgsInOneJvm() {
+    Dataset[] blocks = split(data(), 3);
+    TrainingConfig config = TrainingConfig.defaults().withOptimizer(OptimizerSpec.defaults("lbfgs")).withEpochs(8);
+    LocalGradientSource localSource = new LocalGradientSource(Network.build(SPEC), blocks, null, config.seed(),
+        config.batchSize());
+    TrainResult local = TrainingLoop.run(TrainingState.initial(Network.build(SPEC), config,
+        localSource.iterationsPerEpoch()), localSource, TrainingListener.NONE);
+    TrainResult distributed = new SparkTrainer(sc, SPEC, config, 1).train(rdd(blocks), sizes(blocks), null,
+        TrainingListener.NONE);
+    assertEquals(local.state().step(), distributed.state().step());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(local.parameters(), distributed.parameters());
+  }
+
+  @Test
   void trainingMovesTheParameters() {
     Dataset[] blocks = split(data(), 2);
     TrainingConfig config = TrainingConfig.defaults().withBatchSize(64).withMaxIterations(5);
