@@ -1,0 +1,117 @@
+package polyak.spark.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.SparkSession;
+import polyak.data.Dataset;
+import polyak.data.FashionMnist;
+import polyak.data.PixelScaling;
+import polyak.nn.kernel.DenseKernels;
+import polyak.spark.cli.Sessions;
+import polyak.spark.config.ConfigLoader;
+import polyak.spark.config.PolyakConfig;
+import polyak.spark.run.TrainJob;
+import polyak.train.LocalTrainer;
+import polyak.train.StepReport;
+import polyak.train.TrainingListener;
+import polyak.train.TrainingState;
+
+/**
+ * Issue 4's benchmark: full Fashion-MNIST, 784-256-128-10 ReLU, Adam, batch 1024 in local[2] —
+ * test accuracy after the epochs, examples/s, the per-phase split of an iteration (medians from
+ * metrics.jsonl) — and, in the same JVM, LocalTrainer's examples/s on the same configuration.
+ */
+public final class DistributedTrainingBenchmark {
+  private static final Pattern NUMBER = Pattern.compile("\"%s\":([-0-9.eE+]+)");
+
+  private DistributedTrainingBenchmark() {}
+
+  /** Figures of one run. */
+  public record Result(int epochs, double testAccuracy, double sparkExamplesPerSecond,
+      double localExamplesPerSecond, double broadcastMs, double computeMs, double aggregateMs, double stepMs,
+      double iterationMs, String kernel) {
+
+    public double ratio() {
+      return sparkExamplesPerSecond / localExamplesPerSecond;
+    }
+
+    public String markdown() {
+      double other = iterationMs - broadcastMs - computeMs - aggregateMs - stepMs;
+      return String.format(Locale.ROOT, """
+          | figure | value |
+          |---|---|
+          | test accuracy after %d epochs | %.4f |
+          | Spark local[2] examples/s (median iteration) | %.0f |
+          | LocalTrainer examples/s (same config, 1 thread) | %.0f |
+          | ratio Spark / LocalTrainer | %.2f |
+          | dense kernel | %s |
+
+          Median iteration (batch 1024, 2 partitions): %.1f ms = broadcast %.1f + executor compute %.1f +
+          aggregation/scheduling %.1f + driver step %.1f + other %.1f ms.
+          """, epochs, testAccuracy, sparkExamplesPerSecond, localExamplesPerSecond, ratio(), kernel, iterationMs,
+          broadcastMs, computeMs, aggregateMs, stepMs, other);
+    }
+  }
+
+  public static Result run(int epochs, Path outputDir, PrintStream out) throws IOException {
+    List<String> overrides = List.of("training.epochs=" + epochs, "output.dir=" + outputDir,
+        "checkpoint.every=0", "learning_rate.schedule=cosine", "learning_rate.initial=0.002",
+        "learning_rate.end=0.0001", "learning_rate.warmup_iterations=50", "learning_rate.warmup_start=0.0002");
+    PolyakConfig config = ConfigLoader.load(null, overrides);
+    double accuracy;
+    try (SparkSession spark = Sessions.create("polyak bench training", "local[2]")) {
+      accuracy = TrainJob.run(spark, config, null, List.of(), out, false).testAccuracy();
+    }
+    List<String> steps = Files.readAllLines(outputDir.resolve("metrics.jsonl")).stream()
+        .filter(l -> l.contains("\"type\":\"step\"")).skip(5).toList();
+
+    Dataset train = PixelScaling.INSTANCE.apply(FashionMnist.train());
+    List<Double> localMs = new ArrayList<>();
+    new LocalTrainer(config.network(), config.training().withMaxIterations(30))
+        .train(train, null, new TrainingListener() {
+          @Override
+          public void onStep(TrainingState s, StepReport r) {
+            if (r.step() > 5) {
+              localMs.add(r.gradientMillis() + r.stepMillis());
+            }
+          }
+        });
+    double batch = config.training().batchSize();
+    Result result = new Result(epochs, accuracy, batch / (median(steps, "ms_total") / 1000),
+        batch / (median(localMs) / 1000), median(steps, "ms_broadcast"), median(steps, "ms_compute"),
+        median(steps, "ms_aggregate"), median(steps, "ms_driver_step"), median(steps, "ms_total"),
+        DenseKernels.name());
+    out.print(result.markdown());
+    return result;
+  }
+
+  static double median(List<String> lines, String key) {
+    Pattern p = Pattern.compile(String.format(NUMBER.pattern(), key));
+    List<Double> values = new ArrayList<>();
+    for (String l : lines) {
+      Matcher m = p.matcher(l);
+      if (m.find()) {
+        values.add(Double.parseDouble(m.group(1)));
+      }
+    }
+    return median(values);
+  }
+
+  static double median(List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  public static void main(String[] args) throws IOException {
+    int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    Path dir = Path.of(args.length > 1 ? args[1] : "runs/bench-training");
+    run(epochs, dir, System.out);
+  }
+}
