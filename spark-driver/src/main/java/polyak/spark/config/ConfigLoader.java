@@ -199,18 +199,19 @@ public final class ConfigLoader {
 
   private static TrainingConfig training(Config c) {
     OptimizerSpec opt = OptimizerSpec.defaults(OptimizerKind.fromConfigName(c.getString("optimizer.name")));
-    Config o = c.getConfig("optimizer");
-    if (o.hasPath("momentum") && opt.kind().usesMomentum()) {
-      opt = opt.withMomentum(o.getDouble("momentum"));
+    // full paths, so a bad value's message names the whole key (optimizer.beta1, not beta1)
+    if (opt.kind().usesMomentum()) {
+      opt = opt.withMomentum(c.getDouble("optimizer.momentum"));
     }
-    opt = opt.withDecay(o.getDouble("decay")).withBeta1(o.getDouble("beta1")).withBeta2(o.getDouble("beta2"))
-        .withEpsilon(o.getDouble("epsilon")).withBiasCorrection(o.getBoolean("bias_correction"))
-        .withWeightDecay(o.getDouble("weight_decay"));
+    opt = opt.withDecay(c.getDouble("optimizer.decay")).withBeta1(c.getDouble("optimizer.beta1"))
+        .withBeta2(c.getDouble("optimizer.beta2")).withEpsilon(c.getDouble("optimizer.epsilon"))
+        .withBiasCorrection(c.getBoolean("optimizer.bias_correction"))
+        .withWeightDecay(c.getDouble("optimizer.weight_decay"));
     if (opt.kind() == OptimizerKind.LARS || opt.kind() == OptimizerKind.LAMB) {
-      opt = opt.withTrustCoefficient(o.getDouble("trust_coefficient"));
+      opt = opt.withTrustCoefficient(c.getDouble("optimizer.trust_coefficient"));
     }
     long maxIterations = nonNegativeLong(c, "training.max_iterations");
-    ScheduleSpec schedule = schedule(c.getConfig("learning_rate"));
+    ScheduleSpec schedule = schedule(c);
     TrainingConfig.RateScaling scaling = enumValue(c, "training.rate_scaling", TrainingConfig.RateScaling.class);
     AveragingSpec.Kind avgKind = enumValue(c, "averaging.kind", AveragingSpec.Kind.class);
     AveragingSpec averaging = avgKind == AveragingSpec.Kind.NONE ? AveragingSpec.NONE
@@ -222,11 +223,12 @@ public final class ConfigLoader {
         averaging, nonNegativeLong(c, "evaluation.every"), c.getInt("evaluation.patience"));
   }
 
-  private static ScheduleSpec schedule(Config s) {
-    ScheduleKind kind = ScheduleKind.fromConfigName(s.getString("schedule"));
-    return new ScheduleSpec(kind, s.getDouble("initial"), s.getDouble("decay_rate"), s.getDouble("factor"),
-        s.getLong("step_epochs"), s.getDouble("end"), s.getLong("total_iterations"), s.getDouble("power"),
-        s.getLong("warmup_iterations"), s.getDouble("warmup_start"));
+  private static ScheduleSpec schedule(Config c) {
+    String s = "learning_rate.";
+    ScheduleKind kind = ScheduleKind.fromConfigName(c.getString(s + "schedule"));
+    return new ScheduleSpec(kind, c.getDouble(s + "initial"), c.getDouble(s + "decay_rate"), c.getDouble(s + "factor"),
+        c.getLong(s + "step_epochs"), c.getDouble(s + "end"), c.getLong(s + "total_iterations"),
+        c.getDouble(s + "power"), c.getLong(s + "warmup_iterations"), c.getDouble(s + "warmup_start"));
   }
 
   private static <E extends Enum<E>> E enumValue(Config c, String key, Class<E> type) {
