@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import polyak.optim.OptimizerConfigException;
 import polyak.optim.OptimizerKind;
 import polyak.optim.OptimizerSpec;
 import polyak.optim.ScheduleKind;
@@ -220,15 +221,21 @@ public final class ConfigLoader {
         positiveInt(c, "training.epochs"), maxIterations, opt, schedule, scaling,
         positiveInt(c, "training.reference_batch"), c.getDouble("regularization.l1"), c.getDouble("regularization.l2"),
         c.getDouble("regularization.max_norm"), c.getDouble("clipping.norm"), c.getDouble("clipping.value"),
-        averaging, nonNegativeLong(c, "evaluation.every"), c.getInt("evaluation.patience"));
+        averaging, nonNegativeLong(c, "evaluation.every"), nonNegativeInt(c, "evaluation.patience"));
   }
 
   private static ScheduleSpec schedule(Config c) {
     String s = "learning_rate.";
-    ScheduleKind kind = ScheduleKind.fromConfigName(c.getString(s + "schedule"));
-    return new ScheduleSpec(kind, c.getDouble(s + "initial"), c.getDouble(s + "decay_rate"), c.getDouble(s + "factor"),
-        c.getLong(s + "step_epochs"), c.getDouble(s + "end"), c.getLong(s + "total_iterations"),
-        c.getDouble(s + "power"), c.getLong(s + "warmup_iterations"), c.getDouble(s + "warmup_start"));
+    try {
+      ScheduleKind kind = ScheduleKind.fromConfigName(c.getString(s + "schedule"));
+      return new ScheduleSpec(kind, c.getDouble(s + "initial"), c.getDouble(s + "decay_rate"),
+          c.getDouble(s + "factor"), c.getLong(s + "step_epochs"), c.getDouble(s + "end"),
+          c.getLong(s + "total_iterations"), c.getDouble(s + "power"), c.getLong(s + "warmup_iterations"),
+          c.getDouble(s + "warmup_start"));
+    } catch (OptimizerConfigException e) {
+      // trainer-core names the schedule's fields schedule.name, schedule.initial, ...: say the config's keys
+      throw new ConfigError(e.getMessage().replace("schedule.name", s + "schedule").replace("schedule.", s), e);
+    }
   }
 
   private static <E extends Enum<E>> E enumValue(Config c, String key, Class<E> type) {
@@ -249,6 +256,14 @@ public final class ConfigLoader {
     int v = c.getInt(key);
     if (v <= 0) {
       throw new ConfigError(key + " must be positive, got " + v);
+    }
+    return v;
+  }
+
+  private static int nonNegativeInt(Config c, String key) {
+    int v = c.getInt(key);
+    if (v < 0) {
+      throw new ConfigError(key + " must be >= 0, got " + v);
     }
     return v;
   }
