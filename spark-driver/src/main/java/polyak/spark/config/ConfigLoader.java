@@ -20,6 +20,7 @@ import polyak.spark.data.DataSource;
 import polyak.spec.LayerSpec;
 import polyak.spec.LossSpec;
 import polyak.spec.NetworkSpec;
+import polyak.spec.SpecException;
 import polyak.spec.SpecParser;
 import polyak.train.AveragingSpec;
 import polyak.train.TrainingConfig;
@@ -195,7 +196,12 @@ public final class ConfigLoader {
       layers.add(SpecParser.layer("network.layers[" + i + "]", lines.get(i)));
     }
     LossSpec loss = SpecParser.loss("network.loss", c.getString("network.loss"));
-    return new NetworkSpec(c.getInt("network.input"), layers, loss);
+    try {
+      return new NetworkSpec(c.getInt("network.input"), layers, loss);
+    } catch (SpecException e) {
+      // NetworkSpec names fields relative to the network: input, layers[i], loss
+      throw new ConfigError("network." + e.getMessage(), e);
+    }
   }
 
   private static TrainingConfig training(Config c) {
