@@ -117,7 +117,7 @@ public final class ConfigLoader {
     DataSource train = source(c, "data.train", classes, true);
     DataSource test = source(c, "data.test", classes, false);
     Scaling scaling = enumValue(c, "data.scaling", Scaling.class);
-    int partitions = c.getInt("data.partitions");
+    int partitions = wholeInt(c, "data.partitions");
     if (partitions < 0) {
       throw new ConfigError("data.partitions must be >= 0 (0: the executors' total cores), got " + partitions);
     }
@@ -133,7 +133,7 @@ public final class ConfigLoader {
       checkpointDir = outputDir + "/checkpoints";
     }
     int keep = positiveInt(c, "checkpoint.keep");
-    int depth = c.getInt("spark.aggregation_depth");
+    int depth = wholeInt(c, "spark.aggregation_depth");
     if (depth < 1 || depth > 2) {
       throw new ConfigError("spark.aggregation_depth must be 1 or 2, got " + depth);
     }
@@ -174,7 +174,7 @@ public final class ConfigLoader {
           if (delimiter.length() != 1) {
             throw new ConfigError("data.csv.delimiter must be one character, got '" + delimiter + "'");
           }
-          s = DataSource.csv(classes, p).withLabelColumn(c.getInt("data.csv.label_column"))
+          s = DataSource.csv(classes, p).withLabelColumn(wholeInt(c, "data.csv.label_column"))
               .withHeader(c.getBoolean("data.csv.header")).withDelimiter(delimiter.charAt(0));
         } else if (format.equals("libsvm")) {
           s = DataSource.libsvm(positiveInt(c, "data.libsvm.features"), classes, p);
@@ -197,7 +197,7 @@ public final class ConfigLoader {
     }
     LossSpec loss = SpecParser.loss("network.loss", c.getString("network.loss"));
     try {
-      return new NetworkSpec(c.getInt("network.input"), layers, loss);
+      return new NetworkSpec(wholeInt(c, "network.input"), layers, loss);
     } catch (SpecException e) {
       // NetworkSpec names fields relative to the network: input, layers[i], loss
       throw new ConfigError("network." + e.getMessage(), e);
@@ -222,8 +222,8 @@ public final class ConfigLoader {
     TrainingConfig.RateScaling scaling = enumValue(c, "training.rate_scaling", TrainingConfig.RateScaling.class);
     AveragingSpec.Kind avgKind = enumValue(c, "averaging.kind", AveragingSpec.Kind.class);
     AveragingSpec averaging = avgKind == AveragingSpec.Kind.NONE ? AveragingSpec.NONE
-        : new AveragingSpec(avgKind, c.getLong("averaging.start"), c.getDouble("averaging.decay"));
-    return new TrainingConfig(c.getLong("training.seed"), positiveInt(c, "training.batch_size"),
+        : new AveragingSpec(avgKind, wholeLong(c, "averaging.start"), c.getDouble("averaging.decay"));
+    return new TrainingConfig(wholeLong(c, "training.seed"), positiveInt(c, "training.batch_size"),
         positiveInt(c, "training.epochs"), maxIterations, opt, schedule, scaling,
         positiveInt(c, "training.reference_batch"), c.getDouble("regularization.l1"), c.getDouble("regularization.l2"),
         c.getDouble("regularization.max_norm"), c.getDouble("clipping.norm"), c.getDouble("clipping.value"),
@@ -235,8 +235,8 @@ public final class ConfigLoader {
     try {
       ScheduleKind kind = ScheduleKind.fromConfigName(c.getString(s + "schedule"));
       return new ScheduleSpec(kind, c.getDouble(s + "initial"), c.getDouble(s + "decay_rate"),
-          c.getDouble(s + "factor"), c.getLong(s + "step_epochs"), c.getDouble(s + "end"),
-          c.getLong(s + "total_iterations"), c.getDouble(s + "power"), c.getLong(s + "warmup_iterations"),
+          c.getDouble(s + "factor"), wholeLong(c, s + "step_epochs"), c.getDouble(s + "end"),
+          wholeLong(c, s + "total_iterations"), c.getDouble(s + "power"), wholeLong(c, s + "warmup_iterations"),
           c.getDouble(s + "warmup_start"));
     } catch (OptimizerConfigException e) {
       // trainer-core names the schedule's fields schedule.name, schedule.initial, ...: say the config's keys
@@ -258,8 +258,29 @@ public final class ConfigLoader {
     throw new ConfigError(key + ": unknown value '" + v + "' (expected one of " + String.join(", ", names) + ")");
   }
 
+  /** A whole number: HOCON's getInt/getLong would silently truncate 2.5 to 2. */
+  private static long wholeLong(Config c, String key) {
+    Number n = c.getNumber(key);
+    if (n instanceof Double || n instanceof Float) {
+      double d = n.doubleValue();
+      if (d != Math.rint(d) || Math.abs(d) >= 0x1p63) {
+        throw new ConfigError(key + " must be a whole number, got " + d);
+      }
+      return (long) d;
+    }
+    return n.longValue();
+  }
+
+  private static int wholeInt(Config c, String key) {
+    long v = wholeLong(c, key);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw new ConfigError(key + " is out of range, got " + v);
+    }
+    return (int) v;
+  }
+
   private static int positiveInt(Config c, String key) {
-    int v = c.getInt(key);
+    int v = wholeInt(c, key);
     if (v <= 0) {
       throw new ConfigError(key + " must be positive, got " + v);
     }
@@ -267,7 +288,7 @@ public final class ConfigLoader {
   }
 
   private static int nonNegativeInt(Config c, String key) {
-    int v = c.getInt(key);
+    int v = wholeInt(c, key);
     if (v < 0) {
       throw new ConfigError(key + " must be >= 0, got " + v);
     }
@@ -275,7 +296,7 @@ public final class ConfigLoader {
   }
 
   private static long nonNegativeLong(Config c, String key) {
-    long v = c.getLong(key);
+    long v = wholeLong(c, key);
     if (v < 0) {
       throw new ConfigError(key + " must be >= 0, got " + v);
     }
