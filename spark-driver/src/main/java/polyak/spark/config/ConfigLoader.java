@@ -56,7 +56,8 @@ public final class ConfigLoader {
   /** Parses config text (e.g. stored in a checkpoint) with overrides. */
   public static PolyakConfig parse(String text, List<String> overrides, String origin) {
     try {
-      return fromConfig(ConfigFactory.parseString(text), overrides, origin);
+      return fromConfig(ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(origin)),
+          overrides, origin);
     } catch (ConfigException e) {
       throw new ConfigError(origin + ": " + e.getMessage(), e);
     }
@@ -70,7 +71,8 @@ public final class ConfigLoader {
         throw new ConfigError("command line: override '" + o + "' is not of the form key=value");
       }
       try {
-        cli = ConfigFactory.parseString(o).withFallback(cli);
+        cli = ConfigFactory.parseString(o, ConfigParseOptions.defaults().setOriginDescription("command line"))
+            .withFallback(cli);
       } catch (ConfigException e) {
         throw new ConfigError("command line: cannot parse override '" + o + "': " + e.getMessage(), e);
       }
@@ -78,16 +80,17 @@ public final class ConfigLoader {
     Config defaults = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), DEFAULTS);
     rejectUnknown(user, defaults, origin);
     rejectUnknown(cli, defaults, "command line");
+    // typesafe's messages start with the origin of the offending value (file and line, or "command line")
     Config c;
     try {
       c = cli.withFallback(user).withFallback(defaults).resolve();
     } catch (ConfigException e) {
-      throw new ConfigError(origin + ": " + e.getMessage(), e);
+      throw new ConfigError(e.getMessage(), e);
     }
     try {
       return build(c);
     } catch (ConfigException e) {
-      throw new ConfigError(origin + ": " + e.getMessage(), e);
+      throw new ConfigError(e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new ConfigError(origin + ": " + e.getMessage(), e);
     }
@@ -264,7 +267,8 @@ public final class ConfigLoader {
     if (n instanceof Double || n instanceof Float) {
       double d = n.doubleValue();
       if (d != Math.rint(d) || Math.abs(d) >= 0x1p63) {
-        throw new ConfigError(key + " must be a whole number, got " + d);
+        throw new ConfigError(c.getValue(key).origin().description() + ": " + key + " must be a whole number, got "
+            + d);
       }
       return (long) d;
     }
