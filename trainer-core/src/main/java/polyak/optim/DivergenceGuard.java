@@ -20,12 +20,18 @@ public final class DivergenceGuard {
     this.lastGood = new double[layout.size()];
   }
 
-  /** A description of the first problem in loss then gradient, or empty if both are finite. */
+  /**
+   * A description of the first problem in loss then gradient, or empty if both are finite. A
+   * non-finite loss usually comes with a non-finite gradient: then the first bad segment is named too.
+   */
   public Optional<String> findProblem(long iteration, double loss, double[] gradient) {
+    Optional<String> badGradient = findNonFinite(iteration, "gradient", gradient);
     if (!Double.isFinite(loss)) {
-      return Optional.of("iteration " + iteration + ": loss is not finite (" + loss + ")");
+      String lossProblem = "iteration " + iteration + ": loss is not finite (" + loss + ")";
+      return Optional.of(badGradient.map(g -> lossProblem + "; " + g.substring(g.indexOf(": ") + 2))
+          .orElse(lossProblem));
     }
-    return findNonFinite(iteration, "gradient", gradient);
+    return badGradient;
   }
 
   /** Throws {@link DivergenceException} if loss or gradient is not finite. */

@@ -3,8 +3,10 @@ package polyak.train;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Optional;
 import polyak.nn.BatchResult;
 import polyak.nn.Network;
+import polyak.optim.DivergenceException;
 import polyak.optim.DivergenceGuard;
 import polyak.optim.ExponentialMovingAverage;
 import polyak.optim.GradientClipping;
@@ -78,8 +80,10 @@ public final class TrainingState {
    * One central step from gradient sums. {@code gradientSum} is not modified. {@code normStatsSum}
    * holds the summed batch-norm Σx, Σx² (may be null when the network has no batch norm).
    *
-   * @throws polyak.optim.DivergenceException when loss or gradient is not finite; the parameters are
-   *     those of the last good step
+   * @throws polyak.optim.DivergenceException when loss or gradient is not finite (the parameters are
+   *     then those of the last good step), or when the update itself made a parameter non-finite (e.g. a
+   *     huge rate times a finite gradient; the parameters and optimizer state are then spoilt, and the
+   *     last good ones are those of the newest checkpoint)
    */
   public StepReport step(double[] gradientSum, double[] normStatsSum, BatchResult batch) {
     long t = step + 1;
@@ -101,6 +105,11 @@ public final class TrainingState {
     optimizer.step(params, gradient, t, rate);
     if (maxNorm != null) {
       maxNorm.apply(params);
+    }
+    // without this, θ = ±∞ would be counted as a good step (and checkpointed) and the next step blamed
+    Optional<String> overflow = guard.findNonFinite(t, "parameter vector after the update", params);
+    if (overflow.isPresent()) {
+      throw new DivergenceException(t, overflow.get());
     }
     if (normStatsSum != null && normState.length > 0) {
       network.updateRunningStatistics(normState, normStatsSum, batch.count());

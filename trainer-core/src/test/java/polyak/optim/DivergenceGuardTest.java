@@ -31,6 +31,10 @@ class DivergenceGuardTest {
     g[10] = Double.NEGATIVE_INFINITY;
     assertTrue(guard.findProblem(4, 1.0, g).orElseThrow()
         .contains("layer 1 NORM_SCALE (segment 'norm1.gamma') index 1"));
+    // a non-finite loss with a non-finite gradient names the gradient's first bad segment as well
+    assertEquals(Optional.of("iteration 5: loss is not finite (NaN); gradient is not finite, first at layer 1"
+        + " NORM_SCALE (segment 'norm1.gamma') index 1 (flat index 10) = -Infinity"),
+        guard.findProblem(5, Double.NaN, g));
   }
 
   @Test

@@ -1,6 +1,8 @@
 package polyak.spark.cli;
 
 import java.io.File;
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,13 +24,30 @@ import polyak.spark.run.TrainJob;
     subcommands = {PolyakCli.Train.class, PolyakCli.Evaluate.class, PolyakCli.Predict.class,
         PolyakCli.GradCheck.class})
 public final class PolyakCli {
+  /** Where the commands print their output (progress, reports). */
+  private final PrintStream console;
+
+  private PolyakCli(PrintStream console) {
+    this.console = console;
+  }
+
   public static void main(String[] args) {
     System.exit(execute(args));
   }
 
   /** Runs the command line and returns the exit code: 0 ok, 1 failure, 2 bad usage or input. */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new PolyakCli());
+    return execute(System.out, System.err, args);
+  }
+
+  /**
+   * Like {@link #execute(String...)}, with the commands' output (and help) sent to {@code out} and the
+   * one-line error messages to {@code err}.
+   */
+  public static int execute(PrintStream out, PrintStream err, String... args) {
+    CommandLine cli = new CommandLine(new PolyakCli(out));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> Failures.report(e, cmd.getErr()));
     return cli.execute(args);
   }
@@ -54,6 +73,9 @@ public final class PolyakCli {
 
   @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a network on Spark.")
   static final class Train implements Callable<Integer> {
+    @CommandLine.ParentCommand
+    PolyakCli parent;
+
     @CommandLine.Mixin
     ConfigOptions options = new ConfigOptions();
 
@@ -65,7 +87,8 @@ public final class PolyakCli {
     public Integer call() throws Exception {
       PolyakConfig config = resume == null ? options.load() : null;
       try (SparkSession spark = Sessions.create("polyak train", options.master)) {
-        TrainJob.run(spark, config, resume, options.overrides, System.out, System.console() != null);
+        TrainJob.run(spark, config, resume, options.overrides, parent.console,
+            parent.console == System.out && System.console() != null);
       }
       return 0;
     }
@@ -74,6 +97,9 @@ public final class PolyakCli {
   @Command(name = "evaluate", mixinStandardHelpOptions = true,
       description = "Accuracy, loss and confusion matrix of a saved model on the config's test data.")
   static final class Evaluate implements Callable<Integer> {
+    @CommandLine.ParentCommand
+    PolyakCli parent;
+
     @CommandLine.Mixin
     ConfigOptions options = new ConfigOptions();
 
@@ -84,7 +110,7 @@ public final class PolyakCli {
     public Integer call() throws Exception {
       PolyakConfig config = options.load();
       try (SparkSession spark = Sessions.create("polyak evaluate", options.master)) {
-        EvaluateJob.run(spark, config, model, System.out);
+        EvaluateJob.run(spark, config, model, parent.console);
       }
       return 0;
     }
@@ -94,6 +120,9 @@ public final class PolyakCli {
       description = "Predicted class and class probabilities for every row of the config's test data "
           + "(or --input), written as Parquet or CSV.")
   static final class Predict implements Callable<Integer> {
+    @CommandLine.ParentCommand
+    PolyakCli parent;
+
     @CommandLine.Mixin
     ConfigOptions options = new ConfigOptions();
 
@@ -111,7 +140,7 @@ public final class PolyakCli {
     public Integer call() throws Exception {
       PolyakConfig config = options.load();
       try (SparkSession spark = Sessions.create("polyak predict", options.master)) {
-        PredictJob.run(spark, config, model, output, outputFormat, System.out);
+        PredictJob.run(spark, config, model, output, outputFormat, parent.console);
       }
       return 0;
     }
@@ -120,6 +149,9 @@ public final class PolyakCli {
   @Command(name = "gradcheck", mixinStandardHelpOptions = true,
       description = "Check the configured network's backpropagation against centered differences, per layer.")
   static final class GradCheck implements Callable<Integer> {
+    @CommandLine.ParentCommand
+    PolyakCli parent;
+
     @CommandLine.Mixin
     ConfigOptions options = new ConfigOptions();
 
@@ -135,7 +167,7 @@ public final class PolyakCli {
     public Integer call() throws Exception {
       PolyakConfig config = options.load();
       try (SparkSession spark = Sessions.create("polyak gradcheck", options.master)) {
-        return GradientCheckJob.run(spark, config, rows, tolerance, System.out) ? 0 : 1;
+        return GradientCheckJob.run(spark, config, rows, tolerance, parent.console) ? 0 : 1;
       }
     }
   }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import polyak.optim.OptimizerConfigException;
 import polyak.optim.OptimizerKind;
 import polyak.optim.OptimizerSpec;
 import polyak.optim.ScheduleKind;
@@ -19,6 +20,7 @@ import polyak.spark.data.DataSource;
 import polyak.spec.LayerSpec;
 import polyak.spec.LossSpec;
 import polyak.spec.NetworkSpec;
+import polyak.spec.SpecException;
 import polyak.spec.SpecParser;
 import polyak.train.AveragingSpec;
 import polyak.train.TrainingConfig;
@@ -54,7 +56,8 @@ public final class ConfigLoader {
   /** Parses config text (e.g. stored in a checkpoint) with overrides. */
   public static PolyakConfig parse(String text, List<String> overrides, String origin) {
     try {
-      return fromConfig(ConfigFactory.parseString(text), overrides, origin);
+      return fromConfig(ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(origin)),
+          overrides, origin);
     } catch (ConfigException e) {
       throw new ConfigError(origin + ": " + e.getMessage(), e);
     }
@@ -68,7 +71,8 @@ public final class ConfigLoader {
         throw new ConfigError("command line: override '" + o + "' is not of the form key=value");
       }
       try {
-        cli = ConfigFactory.parseString(o).withFallback(cli);
+        cli = ConfigFactory.parseString(o, ConfigParseOptions.defaults().setOriginDescription("command line"))
+            .withFallback(cli);
       } catch (ConfigException e) {
         throw new ConfigError("command line: cannot parse override '" + o + "': " + e.getMessage(), e);
       }
@@ -76,16 +80,17 @@ public final class ConfigLoader {
     Config defaults = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), DEFAULTS);
     rejectUnknown(user, defaults, origin);
     rejectUnknown(cli, defaults, "command line");
+    // typesafe's messages start with the origin of the offending value (file and line, or "command line")
     Config c;
     try {
       c = cli.withFallback(user).withFallback(defaults).resolve();
     } catch (ConfigException e) {
-      throw new ConfigError(origin + ": " + e.getMessage(), e);
+      throw new ConfigError(e.getMessage(), e);
     }
     try {
       return build(c);
     } catch (ConfigException e) {
-      throw new ConfigError(origin + ": " + e.getMessage(), e);
+      throw new ConfigError(e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new ConfigError(origin + ": " + e.getMessage(), e);
     }
@@ -115,7 +120,7 @@ public final class ConfigLoader {
     DataSource train = source(c, "data.train", classes, true);
     DataSource test = source(c, "data.test", classes, false);
     Scaling scaling = enumValue(c, "data.scaling", Scaling.class);
-    int partitions = c.getInt("data.partitions");
+    int partitions = wholeInt(c, "data.partitions");
     if (partitions < 0) {
       throw new ConfigError("data.partitions must be >= 0 (0: the executors' total cores), got " + partitions);
     }
@@ -131,7 +136,7 @@ public final class ConfigLoader {
       checkpointDir = outputDir + "/checkpoints";
     }
     int keep = positiveInt(c, "checkpoint.keep");
-    int depth = c.getInt("spark.aggregation_depth");
+    int depth = wholeInt(c, "spark.aggregation_depth");
     if (depth < 1 || depth > 2) {
       throw new ConfigError("spark.aggregation_depth must be 1 or 2, got " + depth);
     }
@@ -172,7 +177,7 @@ public final class ConfigLoader {
           if (delimiter.length() != 1) {
             throw new ConfigError("data.csv.delimiter must be one character, got '" + delimiter + "'");
           }
-          s = DataSource.csv(classes, p).withLabelColumn(c.getInt("data.csv.label_column"))
+          s = DataSource.csv(classes, p).withLabelColumn(wholeInt(c, "data.csv.label_column"))
               .withHeader(c.getBoolean("data.csv.header")).withDelimiter(delimiter.charAt(0));
         } else if (format.equals("libsvm")) {
           s = DataSource.libsvm(positiveInt(c, "data.libsvm.features"), classes, p);
@@ -194,40 +199,53 @@ public final class ConfigLoader {
       layers.add(SpecParser.layer("network.layers[" + i + "]", lines.get(i)));
     }
     LossSpec loss = SpecParser.loss("network.loss", c.getString("network.loss"));
-    return new NetworkSpec(c.getInt("network.input"), layers, loss);
+    try {
+      return new NetworkSpec(wholeInt(c, "network.input"), layers, loss);
+    } catch (SpecException e) {
+      // NetworkSpec names fields relative to the network: input, layers[i], loss
+      throw new ConfigError("network." + e.getMessage(), e);
+    }
   }
 
   private static TrainingConfig training(Config c) {
     OptimizerSpec opt = OptimizerSpec.defaults(OptimizerKind.fromConfigName(c.getString("optimizer.name")));
-    Config o = c.getConfig("optimizer");
-    if (o.hasPath("momentum") && opt.kind().usesMomentum()) {
-      opt = opt.withMomentum(o.getDouble("momentum"));
+    // full paths, so a bad value's message names the whole key (optimizer.beta1, not beta1)
+    if (opt.kind().usesMomentum()) {
+      opt = opt.withMomentum(c.getDouble("optimizer.momentum"));
     }
-    opt = opt.withDecay(o.getDouble("decay")).withBeta1(o.getDouble("beta1")).withBeta2(o.getDouble("beta2"))
-        .withEpsilon(o.getDouble("epsilon")).withBiasCorrection(o.getBoolean("bias_correction"))
-        .withWeightDecay(o.getDouble("weight_decay"));
-    opt = opt.withHistory(o.getInt("history"));
+    opt = opt.withDecay(c.getDouble("optimizer.decay")).withBeta1(c.getDouble("optimizer.beta1"))
+        .withBeta2(c.getDouble("optimizer.beta2")).withEpsilon(c.getDouble("optimizer.epsilon"))
+        .withBiasCorrection(c.getBoolean("optimizer.bias_correction"))
+        .withWeightDecay(c.getDouble("optimizer.weight_decay"));
+    opt = opt.withHistory(positiveInt(c, "optimizer.history"));
     if (opt.kind() == OptimizerKind.LARS || opt.kind() == OptimizerKind.LAMB) {
-      opt = opt.withTrustCoefficient(o.getDouble("trust_coefficient"));
+      opt = opt.withTrustCoefficient(c.getDouble("optimizer.trust_coefficient"));
     }
     long maxIterations = nonNegativeLong(c, "training.max_iterations");
-    ScheduleSpec schedule = schedule(c.getConfig("learning_rate"));
+    ScheduleSpec schedule = schedule(c);
     TrainingConfig.RateScaling scaling = enumValue(c, "training.rate_scaling", TrainingConfig.RateScaling.class);
     AveragingSpec.Kind avgKind = enumValue(c, "averaging.kind", AveragingSpec.Kind.class);
     AveragingSpec averaging = avgKind == AveragingSpec.Kind.NONE ? AveragingSpec.NONE
-        : new AveragingSpec(avgKind, c.getLong("averaging.start"), c.getDouble("averaging.decay"));
-    return new TrainingConfig(c.getLong("training.seed"), positiveInt(c, "training.batch_size"),
+        : new AveragingSpec(avgKind, wholeLong(c, "averaging.start"), c.getDouble("averaging.decay"));
+    return new TrainingConfig(wholeLong(c, "training.seed"), positiveInt(c, "training.batch_size"),
         positiveInt(c, "training.epochs"), maxIterations, opt, schedule, scaling,
         positiveInt(c, "training.reference_batch"), c.getDouble("regularization.l1"), c.getDouble("regularization.l2"),
         c.getDouble("regularization.max_norm"), c.getDouble("clipping.norm"), c.getDouble("clipping.value"),
-        averaging, nonNegativeLong(c, "evaluation.every"), c.getInt("evaluation.patience"));
+        averaging, nonNegativeLong(c, "evaluation.every"), nonNegativeInt(c, "evaluation.patience"));
   }
 
-  private static ScheduleSpec schedule(Config s) {
-    ScheduleKind kind = ScheduleKind.fromConfigName(s.getString("schedule"));
-    return new ScheduleSpec(kind, s.getDouble("initial"), s.getDouble("decay_rate"), s.getDouble("factor"),
-        s.getLong("step_epochs"), s.getDouble("end"), s.getLong("total_iterations"), s.getDouble("power"),
-        s.getLong("warmup_iterations"), s.getDouble("warmup_start"));
+  private static ScheduleSpec schedule(Config c) {
+    String s = "learning_rate.";
+    try {
+      ScheduleKind kind = ScheduleKind.fromConfigName(c.getString(s + "schedule"));
+      return new ScheduleSpec(kind, c.getDouble(s + "initial"), c.getDouble(s + "decay_rate"),
+          c.getDouble(s + "factor"), wholeLong(c, s + "step_epochs"), c.getDouble(s + "end"),
+          wholeLong(c, s + "total_iterations"), c.getDouble(s + "power"), wholeLong(c, s + "warmup_iterations"),
+          c.getDouble(s + "warmup_start"));
+    } catch (OptimizerConfigException e) {
+      // trainer-core names the schedule's fields schedule.name, schedule.initial, ...: say the config's keys
+      throw new ConfigError(e.getMessage().replace("schedule.name", s + "schedule").replace("schedule.", s), e);
+    }
   }
 
   private static <E extends Enum<E>> E enumValue(Config c, String key, Class<E> type) {
@@ -244,16 +262,46 @@ public final class ConfigLoader {
     throw new ConfigError(key + ": unknown value '" + v + "' (expected one of " + String.join(", ", names) + ")");
   }
 
+  /** A whole number: HOCON's getInt/getLong would silently truncate 2.5 to 2. */
+  private static long wholeLong(Config c, String key) {
+    Number n = c.getNumber(key);
+    if (n instanceof Double || n instanceof Float) {
+      double d = n.doubleValue();
+      if (d != Math.rint(d) || Math.abs(d) >= 0x1p63) {
+        throw new ConfigError(c.getValue(key).origin().description() + ": " + key + " must be a whole number, got "
+            + d);
+      }
+      return (long) d;
+    }
+    return n.longValue();
+  }
+
+  private static int wholeInt(Config c, String key) {
+    long v = wholeLong(c, key);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw new ConfigError(key + " is out of range, got " + v);
+    }
+    return (int) v;
+  }
+
   private static int positiveInt(Config c, String key) {
-    int v = c.getInt(key);
+    int v = wholeInt(c, key);
     if (v <= 0) {
       throw new ConfigError(key + " must be positive, got " + v);
     }
     return v;
   }
 
+  private static int nonNegativeInt(Config c, String key) {
+    int v = wholeInt(c, key);
+    if (v < 0) {
+      throw new ConfigError(key + " must be >= 0, got " + v);
+    }
+    return v;
+  }
+
   private static long nonNegativeLong(Config c, String key) {
-    long v = c.getLong(key);
+    long v = wholeLong(c, key);
     if (v < 0) {
       throw new ConfigError(key + " must be >= 0, got " + v);
     }

@@ -1,0 +1,188 @@
+package polyak.spark.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import polyak.optim.OptimizerKind;
+import polyak.spark.data.DataFormat;
+
+/** Config errors name the key (and where it came from); every accepted key is one of the defaults. */
+class ConfigLoaderTest {
+  static final File EXAMPLE = new File("../conf/fashion-mnist.conf");
+
+  @TempDir
+  Path dir;
+
+  private File file(String text) throws IOException {
+    return Files.writeString(dir.resolve("run.conf"), text).toFile();
+  }
+
+  private static ConfigError error(File file, String... overrides) {
+    return assertThrows(ConfigError.class, () -> ConfigLoader.load(file, List.of(overrides)));
+  }
+
+  private static void assertMentions(Throwable e, String... parts) {
+    for (String p : parts) {
+      assertTrue(e.getMessage().contains(p), () -> "message should mention '" + p + "': " + e.getMessage());
+    }
+  }
+
+  @Test
+  void exampleConfigLoadsWithOverrides() {
+    PolyakConfig c = ConfigLoader.load(EXAMPLE, List.of("training.epochs=3", "optimizer.name=nesterov",
+        "data.train.limit=100"));
+    assertEquals(3, c.training().epochs());
+    assertEquals(1024, c.training().batchSize());
+    assertEquals(OptimizerKind.NESTEROV, c.training().optimizer().kind());
+    assertEquals(DataFormat.IDX, c.train().format());
+    assertEquals(100, c.train().limit());
+    assertNotNull(c.test());
+    assertEquals(5, c.network().layers().size());
+    assertEquals("runs/fashion-mnist/checkpoints", c.checkpointDir());
+    assertEquals(200, c.checkpointEvery());
+    assertTrue(c.rendered().contains("\"epochs\" : 3") || c.rendered().contains("\"epochs\":3"), c.rendered());
+  }
+
+  @Test
+  void defaultsAloneLoad() {
+    PolyakConfig c = ConfigLoader.load(null, List.of());
+    assertEquals("runs/latest", c.outputDir());
+    assertEquals(OptimizerKind.ADAM, c.training().optimizer().kind());
+  }
+
+  @Test
+  void unknownKeyInFileNamesFileAndKey() throws IOException {
+    File f = file("training { batchsize = 64 }\n");
+    ConfigError e = error(f);
+    assertMentions(e, f.getPath(), "unknown key", "training.batchsize", "batch_size");
+  }
+
+  @Test
+  void unknownTopLevelKeyInFile() throws IOException {
+    ConfigError e = error(file("trainig.epochs = 2\n"));
+    assertMentions(e, "unknown key", "trainig.epochs");
+  }
+
+  @Test
+  void unknownKeyOnCommandLine() {
+    ConfigError e = error(EXAMPLE, "optimizer.bta1=0.5");
+    assertMentions(e, "command line", "unknown key", "optimizer.bta1", "beta1");
+  }
+
+  @Test
+  void overrideNotKeyValue() {
+    assertMentions(error(null, "training.epochs"), "command line", "training.epochs", "key=value");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "training.batch_size=abc         | training.batch_size",
+      "training.epochs=2.5             | training.epochs",
+      "optimizer.bias_correction=maybe | optimizer.bias_correction",
+      "network.layers=relu             | network.layers",
+      "learning_rate.initial=fast      | learning_rate.initial",
+  })
+  void wrongTypeOnCommandLineNamesKey(String override, String key) {
+    assertMentions(error(EXAMPLE, override), key, "command line");
+  }
+
+  @Test
+  void wrongTypeInFileNamesFileAndKey() throws IOException {
+    File f = file("training { batch_size = \"lots\" }\n");
+    ConfigError e = error(f);
+    assertMentions(e, f.getPath(), "training.batch_size");
+    assertTrue(!e.getMessage().contains("command line"), e.getMessage());
+  }
+
+  @Test
+  void storedConfigErrorsNameTheirOrigin() {
+    String stored = ConfigLoader.load(EXAMPLE, List.of()).rendered();
+    ConfigError e = assertThrows(ConfigError.class,
+        () -> ConfigLoader.parse(stored.replace("\"batch_size\" : 1024", "\"batch_size\" : \"x\""), List.of(),
+            "ckpt-000000000010.polyak"));
+    assertMentions(e, "ckpt-000000000010.polyak", "training.batch_size");
+    assertEquals(7, ConfigLoader.parse(stored, List.of("training.epochs=7"), "ckpt").training().epochs());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "optimizer.beta1=1.5            | optimizer.beta1",
+      "optimizer.beta2=-0.1           | optimizer.beta2",
+      "optimizer.epsilon=0            | optimizer.epsilon",
+      "optimizer.name=momentum optimizer.momentum=1.5 | optimizer.momentum",
+      "training.batch_size=0          | training.batch_size",
+      "training.batch_size=-5         | training.batch_size",
+      "training.epochs=0              | training.epochs",
+      "training.max_iterations=-1     | training.max_iterations",
+      "data.classes=0                 | data.classes",
+      "data.partitions=-1             | data.partitions",
+      "checkpoint.every=-1            | checkpoint.every",
+      "checkpoint.keep=0              | checkpoint.keep",
+      "spark.aggregation_depth=3      | spark.aggregation_depth",
+      "learning_rate.initial=-0.1     | learning_rate.initial",
+      "learning_rate.schedule=linear  | learning_rate.schedule",
+      "evaluation.patience=-1         | evaluation.patience",
+      "regularization.l2=-1           | regularization.l2",
+      "clipping.norm=-1               | clipping.norm",
+      "averaging.kind=median          | averaging.kind",
+      "averaging.kind=ema averaging.decay=1.5 | averaging.decay",
+      "data.scaling=log               | data.scaling",
+      "output.dir=\"\"                | output.dir",
+  })
+  void outOfRangeValuesNameTheKey(String overrides, String key) {
+    ConfigError e = error(EXAMPLE, overrides.split(" "));
+    assertMentions(e, key);
+  }
+
+  @Test
+  void badLayerNamesNetworkLayersIndex() {
+    assertMentions(error(EXAMPLE, "network.layers=[\"dense 64\", swish, \"dense 10\"]"), "network.layers[1]",
+        "swish");
+    assertMentions(error(EXAMPLE, "network.layers=[\"dense 64\", \"dropout 0\", \"dense 10\"]"), "network.layers[1]",
+        "keep probability");
+    assertMentions(error(EXAMPLE, "network.layers=[\"dense 64\", relu, \"dense -3\"]"), "network.layers[2]");
+    assertMentions(error(EXAMPLE, "network.layers=[\"dense 64\", \"maxout 3\", \"dense 10\"]"), "network.layers[1]");
+    assertMentions(error(EXAMPLE, "network.loss=hinge"), "network.loss", "hinge");
+    assertMentions(error(EXAMPLE, "network.input=0"), "network.input");
+  }
+
+  @Test
+  void unknownOptimizerNamesKeyAndChoices() {
+    assertMentions(error(EXAMPLE, "optimizer.name=adamax"), "optimizer.name", "adamax", "adam", "nesterov");
+  }
+
+  @Test
+  void unknownDataFormat() {
+    assertMentions(error(EXAMPLE, "data.format=tfrecord"), "data.format", "tfrecord", "csv");
+  }
+
+  @Test
+  void textFormatsNeedPaths() {
+    assertMentions(error(EXAMPLE, "data.format=csv"), "data.train.paths");
+    assertMentions(error(EXAMPLE, "data.format=csv", "data.train.paths=[a.csv]", "data.csv.delimiter=\"ab\""),
+        "data.csv.delimiter");
+  }
+
+  @Test
+  void missingConfigFile() {
+    File missing = dir.resolve("nope.conf").toFile();
+    assertMentions(error(missing), missing.getPath(), "not found");
+  }
+
+  @Test
+  void unparsableConfigFile() throws IOException {
+    File f = file("training { batch_size = \n");
+    assertMentions(error(f), f.getPath());
+  }
+}

@@ -1,0 +1,368 @@
+package polyak.spark.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import polyak.io.ModelFile;
+import polyak.io.SavedModel;
+import polyak.spark.SparkTestSession;
+import polyak.spark.checkpoint.Checkpoint;
+import polyak.spark.checkpoint.CheckpointStore;
+import polyak.spark.config.ConfigLoader;
+import polyak.spark.config.PolyakConfig;
+import polyak.train.MinibatchSampler;
+
+/**
+ * The train job end to end on small CSV data in local mode: a stopped and resumed run ends
+ * bit-identical to an uninterrupted one (also with momentum, Polyak averaging, batch norm and
+ * dropout), resuming skips a checkpoint whose write was cut short, divergence stops with the
+ * iteration and layer and leaves an earlier model alone, and Spark jobs say which iteration they are.
+ */
+class TrainJobTest {
+  static final int FEATURES = 8;
+  static final int CLASSES = 3;
+
+  static SparkSession spark;
+  static Configuration hadoop;
+  @TempDir
+  static Path data;
+
+  @TempDir
+  Path work;
+
+  @BeforeAll
+  static void start() throws IOException {
+    spark = SparkTestSession.startKryo("train-job");
+    hadoop = spark.sparkContext().hadoopConfiguration();
+    SplittableRandom rng = new SplittableRandom(3);
+    Files.createDirectories(data.resolve("train"));
+    Files.write(data.resolve("train/a.csv"), rows(rng, 230, 1));
+    Files.write(data.resolve("train/b.csv"), rows(rng, 271, 1));
+    Files.write(data.resolve("test.csv"), rows(rng, 120, 1));
+    Files.write(data.resolve("raw.csv"), rows(rng, 300, 255));
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  /** label, then features: the label is the arg max of three fixed linear scores of the features. */
+  static List<String> rows(SplittableRandom rng, int n, double scale) {
+    List<String> out = new ArrayList<>();
+    for (int r = 0; r < n; r++) {
+      double[] x = new double[FEATURES];
+      double[] score = new double[CLASSES];
+      for (int j = 0; j < FEATURES; j++) {
+        x[j] = scale == 1 ? rng.nextGaussian() + 0.5 * j : Math.floor(rng.nextDouble() * 256);
+        for (int k = 0; k < CLASSES; k++) {
+          score[k] += ((j + 2 * k) % 5 - 2) * (x[j] - (scale == 1 ? 0.5 * j : 128));
+        }
+      }
+      int label = 0;
+      for (int k = 1; k < CLASSES; k++) {
+        label = score[k] > score[label] ? k : label;
+      }
+      StringBuilder sb = new StringBuilder().append(label);
+      for (double v : x) {
+        sb.append(',').append(String.format(Locale.ROOT, "%.4f", v));
+      }
+      out.add(sb.toString());
+    }
+    return out;
+  }
+
+  static final String ADAM = """
+      network { input = 8, layers = ["dense 12", tanh, "dense 3"], loss = softmax_ce }
+      optimizer.name = adam
+      learning_rate { schedule = constant, initial = 0.02 }
+      """;
+
+  /** State beyond θ: momentum velocity, an EMA of the iterates, batch-norm running statistics, dropout masks. */
+  static final String MOMENTUM_EMA_BATCHNORM = """
+      network {
+        input = 8
+        layers = ["dense 16", batchnorm, relu, "dropout 0.8", "dense 8", "leaky_relu 0.1", "dense 3"]
+        loss = "softmax_ce smoothing=0.1"
+      }
+      optimizer { name = momentum, momentum = 0.9 }
+      learning_rate { schedule = step, initial = 0.05, factor = 0.5, step_epochs = 1 }
+      averaging { kind = ema, start = 3, decay = 0.8 }
+      regularization.l2 = 1e-3
+      clipping.norm = 5
+      """;
+
+  static String config(Path out, String variant) {
+    return """
+        data {
+          format = csv
+          classes = 3
+          train.paths = ["%s"]
+          test.paths = ["%s"]
+          scaling = standardize
+          partitions = 2
+        }
+        training { seed = 11, batch_size = 48, epochs = 50, max_iterations = 20 }
+        evaluation.every = 10
+        checkpoint { every = 5, keep = 2 }
+        output.dir = "%s"
+        """.formatted(data.resolve("train"), data.resolve("test.csv"), out) + variant;
+  }
+
+  PolyakConfig load(String name, String variant, String... overrides) throws IOException {
+    return load(work, name, variant, overrides);
+  }
+
+  static PolyakConfig load(Path dir, String name, String variant, String... overrides) throws IOException {
+    Path file = Files.writeString(dir.resolve(name + ".conf"), config(dir.resolve(name), variant));
+    return ConfigLoader.load(file.toFile(), List.of(overrides));
+  }
+
+  /** Uninterrupted runs by variant, shared by the tests (in the class's directory). */
+  static final Map<String, TrainJob.Outcome> BASELINES = new ConcurrentHashMap<>();
+
+  static TrainJob.Outcome run(PolyakConfig config, String resumeDir, String... overrides) throws IOException {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    try (PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+      return TrainJob.run(spark, config, resumeDir, List.of(overrides), out, false);
+    }
+  }
+
+  /** Run A: 20 iterations without a stop, in {@code <data>/a<n>}. */
+  static synchronized TrainJob.Outcome uninterrupted(String variant) throws IOException {
+    TrainJob.Outcome a = BASELINES.get(variant);
+    if (a == null) {
+      a = run(load(data, "a" + BASELINES.size(), variant), null);
+      BASELINES.put(variant, a);
+    }
+    return a;
+  }
+
+  static String checkpointsOf(TrainJob.Outcome o) {
+    return Path.of(o.modelPath()).resolveSibling("checkpoints").toString();
+  }
+
+  static SavedModel model(String path) throws IOException {
+    try (InputStream in = Files.newInputStream(Path.of(path))) {
+      return ModelFile.read(in, path);
+    }
+  }
+
+  static Checkpoint checkpoint(String dir, long step) throws IOException {
+    return new CheckpointStore(dir, hadoop, 1).read(dir + String.format("/ckpt-%012d.polyak", step));
+  }
+
+  static void assertSameEnd(TrainJob.Outcome a, TrainJob.Outcome b, String aDir, String bDir) throws IOException {
+    assertEquals(20, a.result().state().step());
+    assertEquals(20, b.result().state().step());
+    assertArrayEquals(a.result().state().parameters(), b.result().state().parameters(), 0.0);
+    assertArrayEquals(a.result().parameters(), b.result().parameters(), 0.0);
+    assertArrayEquals(a.result().state().normState(), b.result().state().normState(), 0.0);
+    SavedModel ma = model(a.modelPath());
+    SavedModel mb = model(b.modelPath());
+    assertArrayEquals(ma.params(), mb.params(), 0.0);
+    assertArrayEquals(ma.state(), mb.state(), 0.0);
+    assertArrayEquals(a.result().parameters(), mb.params(), 0.0);
+    // everything needed to continue further (optimizer and average state too) is the same, bit for bit
+    assertArrayEquals(checkpoint(aDir, 20).state(), checkpoint(bDir, 20).state());
+    assertEquals(a.testAccuracy(), b.testAccuracy(), 0.0);
+  }
+
+  /** The step lines of metrics.jsonl: step → loss, failing on a duplicate. */
+  static Map<Long, String> stepLosses(Path metrics) throws IOException {
+    Pattern step = Pattern.compile("\"type\":\"step\",\"step\":(\\d+),.*\"loss\":([^,]+),");
+    Map<Long, String> out = new TreeMap<>();
+    for (String line : Files.readAllLines(metrics)) {
+      Matcher m = step.matcher(line);
+      if (m.find()) {
+        String previous = out.put(Long.parseLong(m.group(1)), m.group(2));
+        assertEquals(null, previous, () -> "duplicate step line: " + line);
+      }
+    }
+    return out;
+  }
+
+  /** Descriptions of the Spark jobs {@code body} starts, in order. */
+  static List<String> jobDescriptions(IoAction body) throws Exception {
+    List<String> descriptions = Collections.synchronizedList(new ArrayList<>());
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart start) {
+        String d = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
+        descriptions.add(d == null ? "(none)" : d);
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      body.run();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    return new ArrayList<>(descriptions);
+  }
+
+  interface IoAction {
+    void run() throws IOException;
+  }
+
+  void stopAndResumeEqualsUninterrupted(String variant) throws Exception {
+    TrainJob.Outcome a = uninterrupted(variant);
+    PolyakConfig b10 = load("b", variant, "training.max_iterations=10");
+    TrainJob.Outcome stopped = run(b10, null);
+    assertEquals(10, stopped.result().state().step());
+    String ckpts = work.resolve("b/checkpoints").toString();
+    Checkpoint at10 = new CheckpointStore(ckpts, hadoop, 2).latest().orElseThrow();
+    assertEquals(10, at10.step());
+
+    TrainJob.Outcome[] resumed = new TrainJob.Outcome[1];
+    List<String> jobs = jobDescriptions(() -> resumed[0] = run(null, ckpts, "training.max_iterations=20"));
+    TrainJob.Outcome b = resumed[0];
+    assertEquals(10, b.resumedFrom());
+
+    // every iteration's job says "polyak iteration N / epoch E", counting on from the checkpoint
+    long perEpoch = new MinibatchSampler(11, at10.partitionRows(), 48).iterationsPerEpoch();
+    assertEquals(10, perEpoch);
+    Pattern p = Pattern.compile("polyak iteration (\\d+) / epoch (\\d+)");
+    List<Long> iterations = new ArrayList<>();
+    for (String d : jobs) {
+      Matcher m = p.matcher(d);
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        assertEquals((n - 1) / perEpoch + 1, Long.parseLong(m.group(2)), d);
+        iterations.add(n);
+      }
+    }
+    assertEquals(Stream.iterate(11L, i -> i + 1).limit(10).collect(Collectors.toList()), iterations, jobs::toString);
+
+    assertSameEnd(a, b, checkpointsOf(a), ckpts);
+
+    Map<Long, String> steps = stepLosses(work.resolve("b/metrics.jsonl"));
+    assertEquals(Stream.iterate(1L, i -> i + 1).limit(20).collect(Collectors.toList()), new ArrayList<>(steps.keySet()));
+    assertEquals(stepLosses(Path.of(a.modelPath()).resolveSibling("metrics.jsonl")), steps);
+  }
+
+  @Test
+  void resumedRunIsBitIdenticalToUninterrupted() throws Exception {
+    stopAndResumeEqualsUninterrupted(ADAM);
+  }
+
+  @Test
+  void resumedRunIsBitIdenticalWithMomentumAveragingBatchNormAndDropout() throws Exception {
+    stopAndResumeEqualsUninterrupted(MOMENTUM_EMA_BATCHNORM);
+    // the average is what is exported, not the raw iterate
+    TrainJob.Outcome a = uninterrupted(MOMENTUM_EMA_BATCHNORM);
+    assertFalse(Arrays.equals(a.result().parameters(), a.result().state().parameters()));
+  }
+
+  @Test
+  void resumeSkipsACheckpointWhoseWriteWasCutShort() throws IOException {
+    TrainJob.Outcome a = uninterrupted(MOMENTUM_EMA_BATCHNORM);
+    byte[] step20 = Files.readAllBytes(Path.of(checkpointsOf(a), "ckpt-000000000020.polyak"));
+    run(load("c", MOMENTUM_EMA_BATCHNORM, "training.max_iterations=10"), null);
+    Path ckpts = work.resolve("c/checkpoints");
+    CheckpointStore store = new CheckpointStore(ckpts.toString(), hadoop, 2);
+
+    // killed while writing step 20: half a temporary file
+    Files.write(ckpts.resolve("ckpt-000000000020.polyak.tmp"), Arrays.copyOf(step20, step20.length / 2));
+    assertEquals(10, store.latest().orElseThrow().step());
+    // a final name with a truncated body (a file system without atomic rename), then a corrupted one
+    Files.write(ckpts.resolve("ckpt-000000000020.polyak"), Arrays.copyOf(step20, step20.length - 100));
+    assertEquals(10, store.latest().orElseThrow().step());
+    byte[] flipped = step20.clone();
+    flipped[step20.length / 3] ^= 1;
+    Files.write(ckpts.resolve("ckpt-000000000020.polyak"), flipped);
+    assertEquals(10, store.latest().orElseThrow().step());
+
+    TrainJob.Outcome c = run(null, ckpts.toString(), "training.max_iterations=20");
+    assertEquals(10, c.resumedFrom());
+    assertSameEnd(a, c, checkpointsOf(a), ckpts.toString());
+    try (Stream<Path> files = Files.list(ckpts)) {
+      assertEquals(List.of("ckpt-000000000015.polyak", "ckpt-000000000020.polyak"), files.map(p -> p.getFileName()
+          .toString()).filter(n -> !n.endsWith(".crc")).sorted().collect(Collectors.toList()));
+    }
+  }
+
+  @Test
+  void resumeWithoutAWholeCheckpointFails() throws IOException {
+    Path empty = Files.createDirectories(work.resolve("none"));
+    Files.write(empty.resolve("ckpt-000000000010.polyak"), new byte[10]);
+    IOException e = assertThrows(IOException.class, () -> run(null, empty.toString()));
+    assertTrue(e.getMessage().contains("no whole checkpoint"), e.getMessage());
+  }
+
+  /**
+   * A huge rate on unscaled features: the first update overflows θ. The run stops naming the iteration
+   * and the first non-finite segment, and leaves the earlier run's model and checkpoints as they were —
+   * also when the overflowing step is the last one (it used to be checkpointed) or a checkpoint step.
+   */
+  @Test
+  void divergenceNamesIterationAndLayerAndKeepsTheEarlierModel() throws IOException {
+    String variant = """
+        network { input = 8, layers = ["dense 6", relu, "dense 3"], loss = softmax_ce }
+        optimizer.name = sgd
+        learning_rate { schedule = constant, initial = 0.01 }
+        """;
+    String raw = "data.train.paths=[\"" + data.resolve("raw.csv") + "\"]";
+    TrainJob.Outcome good = run(load("d", variant, raw, "data.scaling=none", "training.max_iterations=5"), null);
+    Path out = work.resolve("d");
+    byte[] model = Files.readAllBytes(Path.of(good.modelPath()));
+    Map<String, byte[]> checkpoints = contents(out.resolve("checkpoints"));
+    assertTrue(checkpoints.containsKey("ckpt-000000000005.polyak"), checkpoints.keySet()::toString);
+
+    // 1e308: the first update overflows θ, in the last iteration of the run; 1e300: θ stays finite, the
+    // next forward pass overflows (non-finite loss and gradient)
+    for (String[] c : new String[][] {{"1e308", "1", "1"}, {"1e300", "20", "2"}}) {
+      IOException e = assertThrows(IOException.class, () -> run(load("d", variant, raw, "data.scaling=none",
+          "learning_rate.initial=" + c[0], "training.max_iterations=" + c[1], "checkpoint.every=100"), null));
+      String m = e.getMessage();
+      assertTrue(m.startsWith("training diverged: iteration " + c[2] + ": "), m);
+      assertTrue(m.matches(".*not finite, first at layer \\d+ \\w+ \\(segment '[\\w.]+'\\) index \\d+.*"), m);
+      assertArrayEquals(model, Files.readAllBytes(Path.of(good.modelPath())));
+      Map<String, byte[]> now = contents(out.resolve("checkpoints"));
+      assertEquals(checkpoints.keySet(), now.keySet());
+      checkpoints.forEach((k, v) -> assertArrayEquals(v, now.get(k), k));
+    }
+  }
+
+  static Map<String, byte[]> contents(Path dir) throws IOException {
+    Map<String, byte[]> out = new TreeMap<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path p : files.collect(Collectors.toList())) {
+        out.put(p.getFileName().toString(), Files.readAllBytes(p));
+      }
+    }
+    return out;
+  }
+}
