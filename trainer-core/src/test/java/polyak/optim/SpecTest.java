@@ -13,6 +13,9 @@ class SpecTest {
   @Test
   void factoryBuildsEveryKindByConfigName() {
     for (OptimizerKind kind : OptimizerKind.values()) {
+      if (kind.fullBatch()) {
+        continue; // L-BFGS is no minibatch step: FullBatchLbfgsTest covers it
+      }
       Optimizer o = Optimizers.create(OptimizerSpec.defaults(kind.configName()), LAYOUT);
       assertEquals(kind.configName(), o.name());
       assertEquals(LAYOUT.size(), o.size());
@@ -35,7 +38,7 @@ class SpecTest {
         assertThrows(OptimizerConfigException.class, () -> OptimizerSpec.defaults("momentum")
             .withMomentumSchedule(ScheduleSpec.polynomial(0.5, 1.2, 10, 1))).getMessage());
     assertEquals("optimizer.name must be one of [sgd, momentum, nesterov, adagrad, rmsprop, rmsprop_momentum,"
-            + " adam, adamw, lars, lamb], got 'adamax'",
+            + " adam, adamw, lars, lamb, lbfgs], got 'adamax'",
         assertThrows(OptimizerConfigException.class, () -> OptimizerSpec.defaults("adamax")).getMessage());
     assertEquals("schedule.factor must be in (0, 1], got 2.0",
         assertThrows(OptimizerConfigException.class, () -> ScheduleSpec.step(0.1, 2, 3)).getMessage());

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import polyak.spark.train.IterationTiming;
 import polyak.train.EvaluationReport;
@@ -32,6 +33,11 @@ public final class MetricsLog implements AutoCloseable {
   public MetricsLog(String outputDir, Configuration conf, long resumedStep) throws IOException {
     Path path = new Path(outputDir, "metrics.jsonl");
     FileSystem fs = path.getFileSystem(conf);
+    if (fs instanceof LocalFileSystem local) {
+      // The checksummed local file system holds lines back until close; the raw one lets
+      // `tail -f metrics.jsonl` follow the run (and writes no .crc beside it).
+      fs = local.getRawFileSystem();
+    }
     List<String> kept = new ArrayList<>();
     if (resumedStep > 0 && fs.exists(path)) {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
