@@ -21,7 +21,7 @@ jvm_options() {
 # Sources newer than the app jar (or no jar / no classpath file): build with ./mvnw package (never install:
 # ~/.m2 may be shared). POLYAK_NO_BUILD=1 turns this off (tests, CI images with a prebuilt jar).
 ensure_built() {
-  [ -n "${POLYAK_APP_JAR:-}" ] && [ "${POLYAK_NO_BUILD:-0}" = 1 ] && return 0
+  [ -n "${POLYAK_APP_JAR:-}" ] && return 0   # a jar of your choice: nothing to build
   local jar
   jar="$(ls -t "$POLYAK_TARGET"/polyak-app-*.jar 2>/dev/null | head -n 1 || true)"
   if [ -n "$jar" ] && [ -f "$POLYAK_TARGET/spark-classpath.txt" ]; then
@@ -39,7 +39,8 @@ ensure_built() {
 
 polyak_app_jar() {
   if [ -n "${POLYAK_APP_JAR:-}" ]; then
-    [ -f "$POLYAK_APP_JAR" ] || die "POLYAK_APP_JAR=$POLYAK_APP_JAR does not exist"
+    # a URI (local:// inside an image, hdfs://, https://) is passed on as it is
+    case "$POLYAK_APP_JAR" in *://*) ;; *) [ -f "$POLYAK_APP_JAR" ] || die "POLYAK_APP_JAR=$POLYAK_APP_JAR does not exist" ;; esac
     printf '%s\n' "$POLYAK_APP_JAR"
     return
   fi

@@ -2,6 +2,7 @@ package polyak.spark.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,6 +35,16 @@ final class Deploy {
 
   static boolean fashionMnistInstalled() {
     return Files.exists(FASHION_MNIST.resolve("train-images-idx3-ubyte.gz"));
+  }
+
+  /**
+   * The *IT classes need the packaged app jar: failsafe runs them after `package` and names the jar
+   * (polyak.app.jar). Run by surefire (e.g. `mvn test -Dtest='polyak.spark.deploy.**'`, which also
+   * matches them) they are skipped rather than run against a stale jar.
+   */
+  static void assumePackaged() {
+    assumeTrue(System.getProperty("polyak.app.jar") != null,
+        "needs the packaged app jar: runs in `mvn verify` (failsafe), e.g. -Dit.test='polyak.spark.deploy.**'");
   }
 
   static Path appJar() {

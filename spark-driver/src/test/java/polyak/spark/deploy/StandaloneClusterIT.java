@@ -35,18 +35,19 @@ import polyak.spark.cli.PolyakCli;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
   static final Path WORK = Deploy.TARGET.resolve("deploy-it/standalone");
-  /** 2000 Fashion-MNIST rows in 4 partitions, batch 100: 20 iterations per epoch, 2 epochs. */
-  static final List<String> TRAINING = List.of("data.train.limit=2000", "data.test.limit=200", "data.partitions=4",
+  /** 1200 Fashion-MNIST rows in 4 partitions, batch 100: 12 iterations per epoch, 2 epochs. */
+  static final List<String> TRAINING = List.of("data.train.limit=1200", "data.test.limit=200", "data.partitions=4",
       "network.layers=[\"dense 64\", relu, \"dense 10\"]", "training.batch_size=100", "training.epochs=2",
       "training.seed=7");
-  static final int ITERATIONS = 40;
-  static final int KILL_AT = 8;
+  static final int ITERATIONS = 24;
+  static final int KILL_AT = 6;
 
   static LocalStandaloneCluster cluster;
   static double[] localParams;
 
   @BeforeAll
   static void startClusterAndTrainLocally() throws Exception {
+    Deploy.assumePackaged();
     assumeTrue(Deploy.fashionMnistInstalled(), "Fashion-MNIST is not installed in " + Deploy.FASHION_MNIST);
     Deploy.appJar();
     deleteRecursively(WORK);
