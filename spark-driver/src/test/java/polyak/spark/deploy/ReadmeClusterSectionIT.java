@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * the jar the build just made) and {@code runs/cluster} becomes a directory under target/.
  */
 class ReadmeClusterSectionIT {
-  static final Path SECTION = Deploy.ROOT.resolve("deploy/README-cluster-section.md");
+  static final Path README = Deploy.ROOT.resolve("README.md");
 
   @Test
   void theReadmeCommandsWork() throws Exception {
@@ -34,8 +34,11 @@ class ReadmeClusterSectionIT {
     Path state = work.resolve("standalone");
     Path log = work.resolve("readme.log");
 
-    Matcher block = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(SECTION));
-    assertTrue(block.find(), "no ```bash block in " + SECTION);
+    String readme = Files.readString(README);
+    int section = readme.indexOf("\n## Run on a cluster");
+    assertTrue(section >= 0, "README.md has no '## Run on a cluster' section");
+    Matcher block = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    assertTrue(block.find(section), "no ```bash block in the README's cluster section");
     List<String> lines = new ArrayList<>();
     for (String line : block.group(1).replace("\\\n", " ").split("\n")) {
       if (!line.startsWith("./mvnw ")) {
