@@ -16,11 +16,11 @@ import polyak.spark.run.GradientCheckJob;
 import polyak.spark.run.PredictJob;
 import polyak.spark.run.TrainJob;
 
-/** The {@code polyak} command line: train, evaluate, predict, gradcheck. */
+/** The {@code polyak} command line: train, evaluate, predict, gradcheck, bench. */
 @Command(name = "polyak", mixinStandardHelpOptions = true, versionProvider = PolyakCli.VersionProvider.class,
     description = "Data-parallel neural-network training on Apache Spark.",
     subcommands = {PolyakCli.Train.class, PolyakCli.Evaluate.class, PolyakCli.Predict.class,
-        PolyakCli.GradCheck.class})
+        PolyakCli.GradCheck.class, PolyakCli.Bench.class})
 public final class PolyakCli {
   public static void main(String[] args) {
     System.exit(execute(args));
@@ -137,6 +137,34 @@ public final class PolyakCli {
       try (SparkSession spark = Sessions.create("polyak gradcheck", options.master)) {
         return GradientCheckJob.run(spark, config, rows, tolerance, System.out) ? 0 : 1;
       }
+    }
+  }
+
+  @Command(name = "bench", mixinStandardHelpOptions = true,
+      description = "polyak against Spark MLlib's MLP and against the GEMM limit on Fashion-MNIST; writes a "
+          + "section of BENCHMARKS.md and raw CSV/JSON.")
+  static final class Bench implements Callable<Integer> {
+    @Option(names = "--quick", description = "A subset of the data and a few iterations (about 2 minutes).")
+    boolean quick;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master; default: local[*].")
+    String master;
+
+    @Option(names = "--markdown", defaultValue = "BENCHMARKS.md", paramLabel = "FILE",
+        description = "Markdown file whose bench section is (re)written (default: ${DEFAULT-VALUE}).")
+    File markdown;
+
+    @Option(names = "--out", defaultValue = "docs/bench", paramLabel = "DIR",
+        description = "Directory for the raw CSV/JSON (default: ${DEFAULT-VALUE}).")
+    File out;
+
+    @Override
+    public Integer call() throws Exception {
+      try (SparkSession spark = Sessions.create("polyak bench", master)) {
+        polyak.spark.bench.PolyakBench.run(spark, quick ? polyak.spark.bench.PolyakBench.Options.quickRun()
+            : polyak.spark.bench.PolyakBench.Options.full(), markdown.toPath(), out.toPath(), System.out);
+      }
+      return 0;
     }
   }
 
