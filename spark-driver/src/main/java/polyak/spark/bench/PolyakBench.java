@@ -146,23 +146,30 @@ public final class PolyakBench {
       // A one-iteration probe fit gives MLlib's cost per iteration on this machine now; each planned
       // fit runs only if it is predicted to end within the budget; if none would, the longest fit that
       // does is run instead (and the report says so).
+      // The probe's time is a fit's fixed cost plus its first iteration; a further iteration costs about
+      // 1.1 loss-and-gradient evaluations (L-BFGS's line search rarely needs a second one).
       MllibBaseline.Fit probe = mllibFit(spark, meter, report, trainDf, train.rows(), testDf, 1, o, out);
-      double perIteration = probe.seconds();
+      double fixed = probe.seconds();
+      double perIteration = 1.1 * probe.seconds() / Math.max(1, probe.evaluations());
       boolean ranPlanned = false;
       for (int m : o.mllibMaxIters()) {
         double elapsed = (System.nanoTime() - started) / 1e9;
-        if (elapsed + m * perIteration > o.budgetSeconds()) {
-          report.notes.add(String.format(Locale.ROOT, "MLlib maxIter %d skipped: at %.1f s per iteration it would "
-              + "end past the %.0f s budget (%.0f s used)", m, perIteration, o.budgetSeconds(), elapsed));
+        double predicted = fixed + (m - 1) * perIteration;
+        if (elapsed + predicted > o.budgetSeconds()) {
+          report.notes.add(String.format(Locale.ROOT, "MLlib maxIter %d skipped: predicted %.0f s (%.1f s per "
+              + "iteration) would end past the %.0f s budget (%.0f s used)", m, predicted, perIteration,
+              o.budgetSeconds(), elapsed));
           out.println(report.notes.get(report.notes.size() - 1));
           continue;
         }
         MllibBaseline.Fit f = mllibFit(spark, meter, report, trainDf, train.rows(), testDf, m, o, out);
-        perIteration = f.seconds() / Math.max(1, f.iterations() > 0 ? f.iterations() : m);
+        if (f.iterations() > 1) {
+          perIteration = Math.max(0, f.seconds() - fixed) / (f.iterations() - 1);
+        }
         ranPlanned = true;
       }
       double left = o.budgetSeconds() - (System.nanoTime() - started) / 1e9;
-      int affordable = (int) Math.floor(left / perIteration);
+      int affordable = (int) Math.floor((left - fixed) / perIteration) + 1;
       if (!ranPlanned && affordable >= 2) {
         report.notes.add(String.format(Locale.ROOT, "MLlib: no planned fit fitted the budget; ran maxIter %d "
             + "instead", affordable));
