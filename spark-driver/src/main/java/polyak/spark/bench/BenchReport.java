@@ -1,0 +1,524 @@
+package polyak.spark.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Everything {@code polyak bench} measured, the derived figures, and the writers (Markdown, CSV, JSON). */
+public final class BenchReport {
+  /** A sweep point with its scheduling baseline (the empty-job median at its partition count). */
+  record SweepRow(String kind, PolyakRuns.Timed timed, int cores, double schedulingMs) {}
+
+  /** Time to an accuracy: polyak's, MLlib's (the first fit reaching it) and MLlib's lower bound. */
+  public record Reach(String label, double accuracy, double polyakSigmoidSeconds, double polyakBestSeconds,
+      double mllibSeconds, double mllibLowerBoundSeconds) {
+    public double speedup() {
+      return mllibSeconds / polyakBestSeconds;
+    }
+  }
+
+  /** A target: measured value, the bound, whether the bound is a minimum, met or not. */
+  public record Target(String name, double measured, double bound, boolean atLeast, String unit) {
+    public boolean met() {
+      return atLeast ? measured >= bound : measured <= bound;
+    }
+  }
+
+  final PolyakBench.Options options;
+  double loadStart;
+  double loadEnd;
+  int cores;
+  String master;
+  String polyakKernel;
+  String mllibBlas;
+  long trainRows;
+  long testRows;
+  int kernelBatch;
+  List<KernelBenchmark.Row> kernels = List.of();
+  final Map<Integer, Double> trivialJobMs = new TreeMap<>();
+  double bestSchedulingMs = Double.NaN;
+  final List<SweepRow> sweep = new ArrayList<>();
+  ScalingModel.Fit fit;
+  final List<PolyakRuns.Curve> curves = new ArrayList<>();
+  final List<MllibBaseline.Fit> mllib = new ArrayList<>();
+  final List<String> notes = new ArrayList<>();
+  double seconds;
+
+  BenchReport(PolyakBench.Options options) {
+    this.options = options;
+  }
+
+  List<ScalingModel.Sample> samples() {
+    List<ScalingModel.Sample> s = new ArrayList<>();
+    for (SweepRow r : sweep) {
+      s.add(new ScalingModel.Sample(r.timed().parameters(), r.timed().batch(), r.timed().partitions(), r.cores(),
+          r.timed().median(), r.schedulingMs()));
+    }
+    return s;
+  }
+
+  // ---- derived figures -------------------------------------------------------------------------
+
+  public double mllibBestAccuracy() {
+    return mllib.stream().mapToDouble(MllibBaseline.Fit::testAccuracy).max().orElse(Double.NaN);
+  }
+
+  PolyakRuns.Curve curve(String name) {
+    return curves.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  public List<Reach> reaches() {
+    List<Reach> out = new ArrayList<>();
+    double[] levels = {0.80, 0.85, mllibBestAccuracy()};
+    String[] names = {"80 %", "85 %", "MLlib's best"};
+    for (int i = 0; i < levels.length; i++) {
+      double a = levels[i];
+      double t = Double.NaN;
+      double lower = 0;
+      for (MllibBaseline.Fit f : mllib) {
+        if (f.testAccuracy() >= a) {
+          t = f.seconds();
+          break;
+        }
+        lower = f.seconds();
+      }
+      out.add(new Reach(names[i], a, curve("polyak-sigmoid").secondsTo(a), curve("polyak-best").secondsTo(a), t,
+          lower));
+    }
+    return out;
+  }
+
+  MllibBaseline.Fit mllibLongest() {
+    return mllib.isEmpty() ? null : mllib.get(mllib.size() - 1);
+  }
+
+  public double bestGemmGflops() {
+    return kernels.stream().mapToDouble(KernelBenchmark.Row::gemmGflops).max().orElse(Double.NaN);
+  }
+
+  String bestGemmKernel() {
+    return kernels.stream().max((a, b) -> Double.compare(a.gemmGflops(), b.gemmGflops()))
+        .map(KernelBenchmark.Row::kernel).orElse("?");
+  }
+
+  /** Achieved FLOP/s (6·P per example over the training clock) ÷ (best single-thread GEMM × cores). */
+  public double trainingEfficiency() {
+    PolyakRuns.Curve c = curve("polyak-best");
+    return 6.0 * c.parameters() * c.examplesPerSecond() / (bestGemmGflops() * 1e9 * cores);
+  }
+
+  /** The same over the executors' task time only: what is lost inside the tasks (non-GEMM work). */
+  public double taskEfficiency() {
+    PolyakRuns.Curve c = curve("polyak-best");
+    return 6.0 * c.parameters() * c.examplesPerTaskSecond() / (bestGemmGflops() * 1e9);
+  }
+
+  /** polyak's examples per task-second ÷ MLlib's, same topology (sigmoid), same meter. */
+  public double computeRatio() {
+    MllibBaseline.Fit f = mllibLongest();
+    return f == null ? Double.NaN : curve("polyak-sigmoid").examplesPerTaskSecond() / f.examplesPerTaskSecond();
+  }
+
+  SweepRow overheadRow() {
+    for (SweepRow r : sweep) {
+      if (r.kind().equals("batch") && r.timed().batch() == 1024 && r.timed().partitions() == cores) {
+        return r;
+      }
+    }
+    for (SweepRow r : sweep) {
+      if (r.kind().equals("batch") && r.timed().partitions() == cores) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  static double overhead(PolyakRuns.Phase p) {
+    return (p.broadcastMs() + p.jobRestMs()) / p.totalMs();
+  }
+
+  /** Spark overhead (all but executor compute and driver step) at batch 1024, `cores` partitions. */
+  public double sparkOverhead() {
+    SweepRow r = overheadRow();
+    return r == null ? Double.NaN : overhead(r.timed().median());
+  }
+
+  PolyakRuns.Phase bestMedianPhase() {
+    List<PolyakRuns.Phase> ph = curve("polyak-best").phases();
+    return PolyakRuns.median(ph.subList(Math.min(2, ph.size()), ph.size()));
+  }
+
+  public List<Target> targets() {
+    Reach best = reaches().get(2);
+    return List.of(
+        new Target("speed-up to MLlib's best test accuracy (MLlib time ÷ polyak time)", best.speedup(), 10, true,
+            "×"),
+        new Target("per-example compute, polyak ÷ MLlib (examples per task-second, same topology)",
+            computeRatio(), 1, true, "×"),
+        new Target("training efficiency (6·P·examples/s ÷ best 1-thread GEMM × cores)", trainingEfficiency(), 0.70,
+            true, ""),
+        new Target("Spark overhead at batch 1024, local[" + cores + "]", sparkOverhead(), 0.15, false, ""));
+  }
+
+  /** A projection with its scaling mode and efficiency. */
+  record Projected(String scaling, ScalingModel.Projection p, double efficiency) {}
+
+  /**
+   * Weak scaling (1024 examples per executor; efficiency = compute ÷ iteration) for P = 235k and 5M,
+   * and strong scaling at a global batch of 8192 (efficiency = T(1) ÷ (E·T(E))) for P = 235k.
+   */
+  List<Projected> projections() {
+    List<Projected> out = new ArrayList<>();
+    for (long p : new long[] {235_146, 5_000_000}) {
+      for (int e : new int[] {8, 64, 512}) {
+        ScalingModel.Projection x = ScalingModel.project(fit, e, p, 1024);
+        out.add(new Projected("weak (b = 1024)", x, x.efficiency()));
+      }
+    }
+    double t1 = ScalingModel.project(fit, 1, 235_146, 8192).totalMs();
+    for (int e : new int[] {1, 8, 64, 512}) {
+      ScalingModel.Projection x = ScalingModel.project(fit, e, 235_146, Math.max(1, 8192 / e));
+      out.add(new Projected("strong (B = 8192)", x, t1 / (e * x.totalMs())));
+    }
+    return out;
+  }
+
+  // ---- writers --------------------------------------------------------------------------------
+
+  void write(Path markdown, Path outDir, PrintStream console) throws IOException {
+    String tag = options.quick() ? "bench-quick" : "bench";
+    Files.createDirectories(outDir);
+    writeCsvs(outDir, tag);
+    Files.writeString(outDir.resolve(tag + ".json"), json(), StandardCharsets.UTF_8);
+    String section = markdown(outDir, tag);
+    if (markdown != null) {
+      spliceSection(markdown, tag, section);
+    }
+    console.println(section);
+  }
+
+  static void spliceSection(Path file, String tag, String section) throws IOException {
+    String begin = "<!-- polyak " + tag + ": begin -->";
+    String end = "<!-- polyak " + tag + ": end -->";
+    String block = begin + "\n" + section + end + "\n";
+    String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n\n";
+    int b = text.indexOf(begin);
+    int e = text.indexOf(end);
+    if (b >= 0 && e > b) {
+      text = text.substring(0, b) + block + text.substring(e + end.length()).replaceFirst("^\n", "");
+    } else {
+      text = text + (text.endsWith("\n\n") ? "" : "\n") + block;
+    }
+    if (file.getParent() != null) {
+      Files.createDirectories(file.getParent());
+    }
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+  }
+
+  String markdown(Path outDir, String tag) {
+    StringBuilder m = new StringBuilder();
+    String date = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    m.append("## `polyak bench`").append(options.quick() ? " --quick" : "").append(" — polyak against Spark MLlib's MLP "
+        + "and against the compute limit\n\n");
+    m.append(f("Run %s, commit `%s`, %.0f s in all. Machine: %s, %d cores given to Spark (`%s`), %s; %s; Spark %s; "
+        + "polyak dense kernel `%s`, MLlib BLAS `%s`; OPENBLAS_NUM_THREADS=%s. Load average %.2f at the start, %.2f "
+        + "at the end (the machine is shared: figures are medians and ratios from this one run, one JVM, one "
+        + "Spark session, the same cached data).\n\n", date, gitHead(), seconds, cpu(), cores, master,
+        System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+        "Java " + System.getProperty("java.version"), org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+        polyakKernel, mllibBlas, System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"), loadStart, loadEnd));
+    m.append(f("Data: Fashion-MNIST, %d training and %d test rows, x/255, %d cached partitions; MLlib reads "
+        + "DataFrames (label, features: Vector) built from the same cached blocks.\n\n", trainRows, testRows,
+        cores));
+    for (String n : notes) {
+      m.append("- Note: ").append(n).append('\n');
+    }
+    if (!notes.isEmpty()) {
+      m.append('\n');
+    }
+
+    m.append("### Targets (measured / target)\n\n| target | measured | target | met |\n|---|---|---|---|\n");
+    for (Target t : targets()) {
+      m.append(f("| %s | %s | %s %s | %s |\n", t.name(), num(t.measured(), t.unit()), t.atLeast() ? "≥" : "≤",
+          num(t.bound(), t.unit()), t.met() ? "yes" : "**no**"));
+    }
+
+    m.append("\n### Spark MLlib `MultilayerPerceptronClassifier` (784-256-128-10 sigmoid, l-bfgs, block size 128)\n\n"
+        + "| maxIter | iterations | loss+gradient evaluations | fit s | test accuracy | examples/s | examples per "
+        + "task-s |\n|---|---|---|---|---|---|---|\n");
+    for (MllibBaseline.Fit f : mllib) {
+      m.append(f("| %d | %d | %d | %.1f | %.4f | %.0f | %.0f |\n", f.maxIter(), f.iterations(), f.evaluations(),
+          f.seconds(), f.testAccuracy(), f.examplesPerSecond(), f.examplesPerTaskSecond()));
+    }
+    m.append("\nExamples/s = evaluations × training rows ÷ fit time; examples per task-second uses the executor run "
+        + "time of the evaluation jobs' tasks (a Spark listener), the same meter as polyak's below.\n");
+
+    m.append("\n### polyak runs (test accuracy against a training-only clock: evaluations excluded)\n\n"
+        + "| run | configuration | P | iterations | train s | examples/s | examples per task-s | final test accuracy "
+        + "| best |\n|---|---|---|---|---|---|---|---|---|\n");
+    for (PolyakRuns.Curve c : curves) {
+      m.append(f("| %s | %s | %d | %d | %.1f | %.0f | %.0f | %.4f | %.4f |\n", c.name(), c.description(),
+          c.parameters(), c.phases().size(), c.trainSeconds(), c.examplesPerSecond(), c.examplesPerTaskSecond(),
+          c.finalAccuracy(), c.bestAccuracy()));
+    }
+    m.append("\nTime to accuracy (s). MLlib: the first of its fits that reaches it (it needs more than the lower "
+        + "bound, the previous fit's time); speed-up = MLlib ÷ polyak-best.\n\n"
+        + "| accuracy | polyak-sigmoid | polyak-best | MLlib | MLlib lower bound | speed-up | speed-up vs lower bound |\n"
+        + "|---|---|---|---|---|---|---|\n");
+    for (Reach r : reaches()) {
+      m.append(f("| %s (%.4f) | %s | %s | %s | %s | %s | %s |\n", r.label(), r.accuracy(), sec(r.polyakSigmoidSeconds()),
+          sec(r.polyakBestSeconds()), sec(r.mllibSeconds()), sec(r.mllibLowerBoundSeconds()), num(r.speedup(), "×"),
+          num(r.mllibLowerBoundSeconds() > 0 ? r.mllibLowerBoundSeconds() / r.polyakBestSeconds() : Double.NaN, "×")));
+    }
+    MllibBaseline.Fit longest = mllibLongest();
+    if (longest != null) {
+      m.append(f("\nRatios polyak ÷ MLlib (MLlib's longest fit): examples/s %s (sigmoid) and %s (best); examples per "
+          + "task-second %s (sigmoid); final accuracy %s (sigmoid) and %s (best).\n",
+          num(curve("polyak-sigmoid").examplesPerSecond() / longest.examplesPerSecond(), "×"),
+          num(curve("polyak-best").examplesPerSecond() / longest.examplesPerSecond(), "×"), num(computeRatio(), "×"),
+          num(curve("polyak-sigmoid").finalAccuracy() / longest.testAccuracy(), "×"),
+          num(curve("polyak-best").finalAccuracy() / longest.testAccuracy(), "×")));
+    }
+
+    m.append(f("\n### Compute limit: GEMM and forward+backward speed, one thread, batch %d (the per-partition share)\n\n"
+        + "| kernel | GEMM GFLOP/s | forward+backward examples/s |\n|---|---|---|\n", kernelBatch));
+    for (KernelBenchmark.Row k : kernels) {
+      m.append(f("| %s | %.2f | %.0f |\n", k.kernel(), k.gemmGflops(), k.examplesPerSecond()));
+    }
+    PolyakRuns.Curve best = curve("polyak-best");
+    m.append(f("\nTraining efficiency of polyak-best: 6·P·examples/s = 6 × %d × %.0f = %.2f GFLOP/s ÷ (%.2f GFLOP/s "
+        + "[%s] × %d cores) = **%.1f %%**. Within the tasks alone (examples per task-second): %.1f %% of one core's "
+        + "GEMM speed.\n", best.parameters(), best.examplesPerSecond(), 6.0 * best.parameters()
+        * best.examplesPerSecond() / 1e9, bestGemmGflops(), bestGemmKernel(), cores, 100 * trainingEfficiency(),
+        100 * taskEfficiency()));
+
+    PolyakRuns.Phase ph = bestMedianPhase();
+    double sched = bestSchedulingMs;
+    m.append(f("\n### Per-phase split of an iteration (polyak-best, batch %d, %d partitions; medians over its "
+        + "iterations)\n\n| phase | ms | share |\n|---|---|---|\n", best.batch(), best.partitions()));
+    double total = ph.totalMs();
+    String[][] rows = {
+        {"broadcast θ (driver side)", Double.toString(ph.broadcastMs())},
+        {"executor compute (slowest task)", Double.toString(ph.computeMs())},
+        {"scheduling (empty-job median over the cached blocks)", Double.toString(Math.min(sched, ph.jobRestMs()))},
+        {"aggregation (job rest − scheduling: results to the driver, ordered sum)",
+            Double.toString(Math.max(0, ph.jobRestMs() - sched))},
+        {"driver step (optimizer)", Double.toString(ph.stepMs())}};
+    for (String[] r : rows) {
+      double v = Double.parseDouble(r[1]);
+      m.append(f("| %s | %.1f | %.1f %% |\n", r[0], v, 100 * v / total));
+    }
+    m.append(f("| **iteration** | **%.1f** | Spark overhead (broadcast + scheduling + aggregation) **%.1f %%** |\n",
+        total, 100 * overhead(ph)));
+
+    m.append("\n### Sweeps (short runs: median over the measured iterations after warm-up)\n\n"
+        + "| sweep | P | batch | partitions | iteration ms | broadcast | compute | job rest | of which scheduling | step "
+        + "| Spark overhead |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (SweepRow r : sweep) {
+      PolyakRuns.Phase p = r.timed().median();
+      m.append(f("| %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f %% |\n", r.kind(),
+          r.timed().parameters(), r.timed().batch(), r.timed().partitions(), p.totalMs(), p.broadcastMs(),
+          p.computeMs(), p.jobRestMs(), r.schedulingMs(), p.stepMs(), 100 * overhead(p)));
+    }
+    m.append(f("\n%d + %d iterations per point (warm-up + measured); scheduling = median of an empty job over the "
+        + "same cached blocks, run right after the point. Trivial jobs (parallelized range) by task count: %s ms.\n",
+        options.warmup(), options.measured(), trivialJobMs));
+
+    m.append(f("\n### Fitted model (one machine, local mode) and projection\n\n"
+        + "Whole iteration, least squares over all sweep points: **T = c·B·P/w + α + β·P** (B global batch, P "
+        + "parameters, w = min(partitions, cores)): c = %.3e ms per example-parameter (= %.2f GFLOP/s per core at "
+        + "6 FLOP per example-parameter), **α = %.1f ms**, **β = %.3e ms per parameter** (%.1f ms per million), "
+        + "R² = %.3f.\n\n", fit.c(), 6 / fit.c() / 1e6, fit.alpha(), fit.beta(), fit.beta() * 1e6, fit.r2()));
+    m.append(f("Phase fits: compute = c_e·(B/k)·P with c_e = %.3e ms; broadcast = %.1f ms + %.3e ms·P; "
+        + "aggregation (job rest − scheduling) = %.1f ms + %.3e ms·k·P; scheduling = %.1f ms + %.2f ms·k; step = "
+        + "%.1f ms + %.3e ms·P.\n\n", fit.ce(), fit.ab(), fit.betaB(), fit.aa(), fit.betaA(), fit.alpha0(),
+        fit.alphaT(), fit.as(), fit.betaS()));
+    m.append(f("Projection to E executors of one core each (a model, not a measurement): compute c_e·b·P "
+        + "for b examples per executor; torrent broadcast = driver put + ⌈log2 E⌉ hops; depth-2 fixed-tree "
+        + "aggregation = 2·⌈√E⌉ vectors received one after another (⌈√E⌉ into each group reducer, ⌈√E⌉ group "
+        + "sums into the driver); a hop costs the measured transfer-and-sum β_a plus 8 bytes over an assumed "
+        + "10 Gbit/s link (%.1e ms per parameter); scheduling α_0 + α_t·E; step as measured. Weak scaling "
+        + "(b = 1024 per executor): efficiency = compute ÷ iteration. Strong scaling (global batch 8192): "
+        + "efficiency = T(1) ÷ (E·T(E)).\n\n", ScalingModel.WIRE_MS_PER_PARAM));
+    m.append("| scaling | E | P | batch per executor | compute ms | broadcast | aggregation | scheduling | step | "
+        + "iteration ms | efficiency |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Projected pj : projections()) {
+      ScalingModel.Projection p = pj.p();
+      m.append(f("| %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f %% |\n", pj.scaling(),
+          p.executors(), p.parameters(), p.batchPerExecutor(), p.computeMs(), p.broadcastMs(), p.aggregationMs(),
+          p.schedulingMs(), p.stepMs(), p.totalMs(), 100 * pj.efficiency()));
+    }
+    m.append(f("\nRaw figures: `%s/%s.json`, `%s/%s-*.csv`.\n\n", outDir, tag, outDir, tag));
+    return m.toString();
+  }
+
+  private void writeCsvs(Path dir, String tag) throws IOException {
+    StringBuilder c = new StringBuilder("run,step,epoch,train_seconds,test_accuracy,test_loss\n");
+    for (PolyakRuns.Curve cv : curves) {
+      for (PolyakRuns.Point p : cv.points()) {
+        c.append(f("%s,%d,%.4f,%.3f,%.5f,%.5f\n", cv.name(), p.step(), p.epoch(), p.seconds(), p.accuracy(),
+            p.loss()));
+      }
+    }
+    for (MllibBaseline.Fit fi : mllib) {
+      c.append(f("mllib-maxIter-%d,%d,,%.3f,%.5f,\n", fi.maxIter(), fi.iterations(), fi.seconds(), fi.testAccuracy()));
+    }
+    Files.writeString(dir.resolve(tag + "-curves.csv"), c, StandardCharsets.UTF_8);
+
+    StringBuilder it = new StringBuilder("run,iteration,broadcast_ms,compute_ms,job_rest_ms,step_ms\n");
+    for (PolyakRuns.Curve cv : curves) {
+      int i = 1;
+      for (PolyakRuns.Phase p : cv.phases()) {
+        it.append(f("%s,%d,%.3f,%.3f,%.3f,%.3f\n", cv.name(), i++, p.broadcastMs(), p.computeMs(), p.jobRestMs(),
+            p.stepMs()));
+      }
+    }
+    Files.writeString(dir.resolve(tag + "-iterations.csv"), it, StandardCharsets.UTF_8);
+
+    StringBuilder s = new StringBuilder("sweep,parameters,batch,partitions,iteration_ms,broadcast_ms,compute_ms,"
+        + "job_rest_ms,scheduling_ms,step_ms\n");
+    for (SweepRow r : sweep) {
+      PolyakRuns.Phase p = r.timed().median();
+      s.append(f("%s,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n", r.kind(), r.timed().parameters(), r.timed().batch(),
+          r.timed().partitions(), p.totalMs(), p.broadcastMs(), p.computeMs(), p.jobRestMs(), r.schedulingMs(),
+          p.stepMs()));
+    }
+    Files.writeString(dir.resolve(tag + "-sweep.csv"), s, StandardCharsets.UTF_8);
+
+    StringBuilder k = new StringBuilder("kernel,batch,gemm_gflops,examples_per_second\n");
+    for (KernelBenchmark.Row r : kernels) {
+      k.append(f("%s,%d,%.3f,%.1f\n", r.kernel(), kernelBatch, r.gemmGflops(), r.examplesPerSecond()));
+    }
+    Files.writeString(dir.resolve(tag + "-kernels.csv"), k, StandardCharsets.UTF_8);
+
+    StringBuilder p = new StringBuilder("scaling,executors,parameters,batch_per_executor,compute_ms,broadcast_ms,"
+        + "aggregation_ms,scheduling_ms,step_ms,iteration_ms,efficiency\n");
+    for (Projected pj : projections()) {
+      ScalingModel.Projection x = pj.p();
+      p.append(f("%s,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.4f\n", pj.scaling(), x.executors(), x.parameters(),
+          x.batchPerExecutor(), x.computeMs(), x.broadcastMs(), x.aggregationMs(), x.schedulingMs(), x.stepMs(),
+          x.totalMs(), pj.efficiency()));
+    }
+    Files.writeString(dir.resolve(tag + "-projection.csv"), p, StandardCharsets.UTF_8);
+  }
+
+  String json() {
+    StringBuilder j = new StringBuilder("{\n");
+    j.append(f("  \"mode\": \"%s\", \"commit\": \"%s\", \"date\": \"%s\", \"seconds\": %s,\n",
+        options.quick() ? "quick" : "full", gitHead(), ZonedDateTime.now(), jn(seconds)));
+    j.append(f("  \"machine\": {\"cpu\": \"%s\", \"cores\": %d, \"master\": \"%s\", \"java\": \"%s\", \"spark\": \"%s\", "
+        + "\"load_start\": %s, \"load_end\": %s, \"polyak_kernel\": \"%s\", \"mllib_blas\": \"%s\"},\n", cpu(), cores,
+        master, System.getProperty("java.version"), org.apache.spark.package$.MODULE$.SPARK_VERSION(), jn(loadStart),
+        jn(loadEnd), polyakKernel, mllibBlas));
+    j.append(f("  \"data\": {\"train_rows\": %d, \"test_rows\": %d},\n", trainRows, testRows));
+    j.append("  \"targets\": [");
+    List<Target> ts = targets();
+    for (int i = 0; i < ts.size(); i++) {
+      Target t = ts.get(i);
+      j.append(f("%s{\"name\": \"%s\", \"measured\": %s, \"bound\": %s, \"at_least\": %s, \"met\": %s}",
+          i == 0 ? "" : ", ", t.name(), jn(t.measured()), jn(t.bound()), t.atLeast(), t.met()));
+    }
+    j.append("],\n  \"mllib\": [");
+    for (int i = 0; i < mllib.size(); i++) {
+      MllibBaseline.Fit m = mllib.get(i);
+      j.append(f("%s{\"max_iter\": %d, \"iterations\": %d, \"evaluations\": %d, \"seconds\": %s, \"test_accuracy\": %s, "
+          + "\"examples_per_second\": %s, \"examples_per_task_second\": %s}", i == 0 ? "" : ", ", m.maxIter(),
+          m.iterations(), m.evaluations(), jn(m.seconds()), jn(m.testAccuracy()), jn(m.examplesPerSecond()),
+          jn(m.examplesPerTaskSecond())));
+    }
+    j.append("],\n  \"polyak\": [");
+    for (int i = 0; i < curves.size(); i++) {
+      PolyakRuns.Curve c = curves.get(i);
+      j.append(f("%s{\"run\": \"%s\", \"configuration\": \"%s\", \"parameters\": %d, \"iterations\": %d, "
+          + "\"train_seconds\": %s, \"examples_per_second\": %s, \"examples_per_task_second\": %s, "
+          + "\"final_accuracy\": %s, \"best_accuracy\": %s}", i == 0 ? "" : ", ", c.name(), c.description(),
+          c.parameters(), c.phases().size(), jn(c.trainSeconds()), jn(c.examplesPerSecond()),
+          jn(c.examplesPerTaskSecond()), jn(c.finalAccuracy()), jn(c.bestAccuracy())));
+    }
+    j.append("],\n  \"reach\": [");
+    List<Reach> rs = reaches();
+    for (int i = 0; i < rs.size(); i++) {
+      Reach r = rs.get(i);
+      j.append(f("%s{\"label\": \"%s\", \"accuracy\": %s, \"polyak_sigmoid_s\": %s, \"polyak_best_s\": %s, "
+          + "\"mllib_s\": %s, \"mllib_lower_bound_s\": %s, \"speedup\": %s}", i == 0 ? "" : ", ", r.label(),
+          jn(r.accuracy()), jn(r.polyakSigmoidSeconds()), jn(r.polyakBestSeconds()), jn(r.mllibSeconds()),
+          jn(r.mllibLowerBoundSeconds()), jn(r.speedup())));
+    }
+    PolyakRuns.Phase ph = bestMedianPhase();
+    j.append(f("],\n  \"efficiency\": {\"best_gemm_gflops\": %s, \"best_gemm_kernel\": \"%s\", \"training\": %s, "
+        + "\"task\": %s, \"compute_ratio\": %s},\n", jn(bestGemmGflops()), bestGemmKernel(), jn(trainingEfficiency()),
+        jn(taskEfficiency()), jn(computeRatio())));
+    j.append(f("  \"phases_ms\": {\"broadcast\": %s, \"compute\": %s, \"job_rest\": %s, \"scheduling\": %s, "
+        + "\"step\": %s, \"spark_overhead\": %s, \"spark_overhead_b1024\": %s},\n", jn(ph.broadcastMs()),
+        jn(ph.computeMs()), jn(ph.jobRestMs()), jn(bestSchedulingMs), jn(ph.stepMs()),
+        jn(overhead(ph)), jn(sparkOverhead())));
+    j.append(f("  \"fit\": {\"c_ms\": %s, \"alpha_ms\": %s, \"beta_ms\": %s, \"r2\": %s, \"ce_ms\": %s, "
+        + "\"broadcast_a_ms\": %s, \"broadcast_beta_ms\": %s, \"aggregation_a_ms\": %s, \"aggregation_beta_ms\": %s, "
+        + "\"scheduling_alpha0_ms\": %s, \"scheduling_alphat_ms\": %s, \"step_a_ms\": %s, \"step_beta_ms\": %s},\n",
+        jn(fit.c()), jn(fit.alpha()), jn(fit.beta()), jn(fit.r2()), jn(fit.ce()), jn(fit.ab()), jn(fit.betaB()),
+        jn(fit.aa()), jn(fit.betaA()), jn(fit.alpha0()), jn(fit.alphaT()), jn(fit.as()), jn(fit.betaS())));
+    j.append("  \"notes\": [");
+    for (int i = 0; i < notes.size(); i++) {
+      j.append(i == 0 ? "" : ", ").append('"').append(notes.get(i).replace("\"", "'")).append('"');
+    }
+    j.append("]\n}\n");
+    return j.toString();
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  private static String f(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+
+  private static String jn(double v) {
+    return Double.isFinite(v) ? f("%.6g", v) : "null";
+  }
+
+  private static String num(double v, String unit) {
+    if (!Double.isFinite(v)) {
+      return "—";
+    }
+    return unit.equals("×") ? f("%.2f×", v) : f("%.1f %%", 100 * v);
+  }
+
+  private static String sec(double v) {
+    return Double.isFinite(v) ? f("%.1f", v) : "not reached";
+  }
+
+  static String gitHead() {
+    try {
+      Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+      String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return p.waitFor() == 0 && !s.isEmpty() ? s : "unknown";
+    } catch (IOException e) {
+      return "unknown";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
+  }
+
+  static String cpu() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim() + ", " + Runtime.getRuntime().availableProcessors()
+              + " CPUs";
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall through
+    }
+    return System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " CPUs";
+  }
+}
