@@ -93,7 +93,13 @@ public record SweepSpec(
       throw new ConfigError(origin + ": no sweep { ... } block");
     }
     Config sweep = all.getConfig("sweep");
-    String base = all.withoutPath("sweep").root().render(ConfigRenderOptions.concise().setJson(false));
+    Config baseConfig = all.withoutPath("sweep");
+    if (!baseConfig.isResolved()) {
+      // substitutions such as ${fashion_mnist}: resolve them against polyak's defaults now
+      baseConfig = baseConfig.withFallback(ConfigFactory.parseResources(SweepSpec.class.getClassLoader(),
+          "polyak-defaults.conf")).resolve();
+    }
+    String base = baseConfig.root().render(ConfigRenderOptions.concise().setJson(false));
     for (String k : sweep.root().keySet()) {
       if (!SWEEP_KEYS.contains(k)) {
         throw new ConfigError(origin + ": unknown sweep key 'sweep." + k + "' (known: " + sorted(SWEEP_KEYS) + ")");
