@@ -264,12 +264,14 @@ public final class SweepReport {
   private JFreeChart learningRates(String rule) {
     XYSeriesCollection data = new XYSeriesCollection();
     boolean any = false;
+    double hi = 0;
     for (Map.Entry<Integer, List<TrialResult>> b : byRule.get(rule).entrySet()) {
       TrialResult r = b.getValue().get(0);
       XYSeries s = new XYSeries("batch " + b.getKey() + failedSuffix(b.getValue()));
       for (TrialMetrics.Step st : metrics.get(r.id()).steps()) {
         if (st.learningRate() > 0) {
           s.add(st.epoch(), st.learningRate());
+          hi = Math.max(hi, st.learningRate());
           any = true;
         }
       }
@@ -279,12 +281,13 @@ public final class SweepReport {
       return null;
     }
     JFreeChart c = ChartFactory.createXYLineChart("Learning rate applied, rule " + rule,
-        "Epoch", "Learning rate (log10 scale)", data, PlotOrientation.VERTICAL, true, false, false);
-    LogAxis y = new LogAxis("Learning rate (log10 scale)");
-    y.setNumberFormatOverride(new DecimalFormat("0.#####E0"));
-    y.setSmallestValue(1e-12);
-    c.getXYPlot().setRangeAxis(y);
-    ((NumberAxis) c.getXYPlot().getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        "Epoch", "Learning rate (per iteration)", data, PlotOrientation.VERTICAL, true, false, false);
+    NumberAxis y = (NumberAxis) c.getXYPlot().getRangeAxis();
+    y.setAutoRangeIncludesZero(true);
+    y.setUpperBound(hi * 1.1);
+    NumberAxis x = (NumberAxis) c.getXYPlot().getDomainAxis();
+    x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    x.setLowerBound(0);
     style(c, false);
     return c;
   }
