@@ -18,11 +18,11 @@ import polyak.spark.run.GradientCheckJob;
 import polyak.spark.run.PredictJob;
 import polyak.spark.run.TrainJob;
 
-/** The {@code polyak} command line: train, evaluate, predict, gradcheck, bench. */
+/** The {@code polyak} command line: train, evaluate, predict, gradcheck, bench, sweep. */
 @Command(name = "polyak", mixinStandardHelpOptions = true, versionProvider = PolyakCli.VersionProvider.class,
     description = "Data-parallel neural-network training on Apache Spark.",
     subcommands = {PolyakCli.Train.class, PolyakCli.Evaluate.class, PolyakCli.Predict.class,
-        PolyakCli.GradCheck.class, PolyakCli.Bench.class})
+        PolyakCli.GradCheck.class, PolyakCli.Bench.class, PolyakCli.Sweep.class})
 public final class PolyakCli {
   /** Where the commands print their output (progress, reports). */
   private final PrintStream console;
@@ -197,6 +197,37 @@ public final class PolyakCli {
             : polyak.spark.bench.PolyakBench.Options.full(), markdown.toPath(), out.toPath(), System.out);
       }
       return 0;
+    }
+  }
+
+  @Command(name = "sweep", mixinStandardHelpOptions = true,
+      description = "Run a sweep of training trials (grid, random search, coarse-to-fine) in one Spark application, "
+          + "resumable into the same output, and write its report.")
+  static final class Sweep implements Callable<Integer> {
+    @Option(names = {"-c", "--conf"}, required = true, paramLabel = "FILE", description = "Sweep config: a training "
+        + "config plus a sweep { axes, variants, random, ... } block.")
+    File conf;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "runs/sweep", paramLabel = "DIR", description = "Sweep "
+        + "output: trials/<id>/, results.csv, results.jsonl, report/ (default: ${DEFAULT-VALUE}).")
+    String output;
+
+    @Option(names = "--report-only", description = "Only (re)draw the report from the results in --output.")
+    boolean reportOnly;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master; default: spark-submit's, else "
+        + "local[*].")
+    String master;
+
+    @Parameters(paramLabel = "KEY=VALUE", description = "Overrides of the base config for every trial.")
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      polyak.spark.sweep.SweepSpec spec = polyak.spark.sweep.SweepSpec.load(conf);
+      try (SparkSession spark = Sessions.create("polyak sweep", master)) {
+        return polyak.spark.sweep.SweepCommand.run(spark, spec, overrides, output, reportOnly, System.out);
+      }
     }
   }
 

@@ -15,10 +15,10 @@ import polyak.spark.data.TrainingData;
  * first iteration, so bad data fails fast. The preprocessor goes into the model file, so
  * {@code predict} applies the same transform.
  */
-record PreparedData(LoadedData train, LoadedData test, Preprocessor preprocessor) {
+public record PreparedData(LoadedData train, LoadedData test, Preprocessor preprocessor) {
 
   /** @param expectedPartitionRows a resumed checkpoint's partition sizes, or null */
-  static PreparedData load(SparkSession spark, PolyakConfig config, int[] expectedPartitionRows) {
+  public static PreparedData load(SparkSession spark, PolyakConfig config, int[] expectedPartitionRows) {
     int partitions = config.partitions() > 0 ? config.partitions()
         : expectedPartitionRows != null ? expectedPartitionRows.length
         : spark.sparkContext().defaultParallelism();

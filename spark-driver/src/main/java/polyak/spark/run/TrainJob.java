@@ -45,6 +45,39 @@ public final class TrainJob {
   /** What a finished run produced. */
   public record Outcome(TrainResult result, String modelPath, double testAccuracy, long resumedFrom) {}
 
+  /**
+   * Lets a caller (e.g. {@code polyak sweep}) stop a run between iterations: asked after each
+   * iteration's metrics and periodic checkpoint; {@code true} checkpoints that iteration and ends the
+   * run with {@link Stopped}.
+   */
+  @FunctionalInterface
+  public interface StepControl {
+    boolean stopAfter(long step);
+  }
+
+  /** The run was stopped by its {@link StepControl}; a whole checkpoint of {@code step} was written. */
+  public static final class Stopped extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final long step;
+
+    Stopped(long step, String checkpointDir) {
+      super("stopped after iteration " + step + "; checkpoint in " + checkpointDir);
+      this.step = step;
+    }
+
+    public long step() {
+      return step;
+    }
+  }
+
+  private static final class StopRequest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StopRequest() {
+      super(null, null, false, false);
+    }
+  }
+
   private TrainJob() {}
 
   /**
@@ -53,6 +86,20 @@ public final class TrainJob {
    */
   public static Outcome run(SparkSession spark, PolyakConfig config, String resumeDir, List<String> overrides,
       PrintStream console, boolean terminal) throws IOException {
+    return run(spark, config, resumeDir, overrides, console, terminal, null, null);
+  }
+
+  /**
+   * Like {@link #run(SparkSession, PolyakConfig, String, List, PrintStream, boolean)}, on data already
+   * loaded and preprocessed for this config (a sweep loads it once for all its trials), and with an
+   * optional {@link StepControl}.
+   *
+   * @param prepared the config's data, or null to load it
+   * @param control asked after every iteration whether to stop, or null
+   * @throws Stopped when {@code control} stopped the run
+   */
+  public static Outcome run(SparkSession spark, PolyakConfig config, String resumeDir, List<String> overrides,
+      PrintStream console, boolean terminal, PreparedData prepared, StepControl control) throws IOException {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = sc.hadoopConfiguration();
     Checkpoint resume = null;
@@ -65,7 +112,12 @@ public final class TrainJob {
       config = ConfigLoader.parse(resume.config(), overrides, resume.location());
       console.println("resuming from " + resume.location() + " at iteration " + resume.step());
     }
-    PreparedData data = PreparedData.load(spark, config, resume == null ? null : resume.partitionRows());
+    PreparedData data = prepared != null ? prepared
+        : PreparedData.load(spark, config, resume == null ? null : resume.partitionRows());
+    if (prepared != null && resume != null && !Arrays.equals(resume.partitionRows(), data.train().partitionRows())) {
+      throw new IOException(resume.location() + ": the checkpoint was taken with partition sizes "
+          + Arrays.toString(resume.partitionRows()) + " but the data has " + Arrays.toString(data.train().partitionRows()));
+    }
     console.println("training data: " + data.train().description());
     if (data.test() != null) {
       console.println("test data:     " + data.test().description());
@@ -95,8 +147,15 @@ public final class TrainJob {
         public void onStep(TrainingState s, StepReport r) {
           metrics.step(r, (double) r.step() / perEpoch, source.lastTiming());
           progress.step(r);
-          if (every > 0 && r.step() % every == 0 && r.step() < total) {
+          boolean periodic = every > 0 && r.step() % every == 0 && r.step() < total;
+          if (periodic) {
             checkpoint(checkpoints, s, rendered, partitionRows);
+          }
+          if (control != null && r.step() < total && control.stopAfter(r.step())) {
+            if (!periodic) {
+              checkpoint(checkpoints, s, rendered, partitionRows);
+            }
+            throw new StopRequest();
           }
         }
 
@@ -108,6 +167,9 @@ public final class TrainJob {
       };
       try {
         result = TrainingLoop.run(state, source, listener);
+      } catch (StopRequest e) {
+        console.println();
+        throw new Stopped(state.step(), config.checkpointDir());
       } catch (DivergenceException e) {
         console.println();
         throw new IOException("training diverged: " + e.getMessage() + "; the parameters of iteration "

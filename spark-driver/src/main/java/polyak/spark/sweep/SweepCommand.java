@@ -1,0 +1,31 @@
+package polyak.spark.sweep;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code polyak sweep}: run (or resume) the sweep, then write and print its report. */
+public final class SweepCommand {
+  private SweepCommand() {}
+
+  /** @return the exit code: 0 when every trial finished (done, failed or capped are all recorded outcomes) */
+  public static int run(SparkSession spark, SweepSpec spec, List<String> overrides, String output, boolean reportOnly,
+      PrintStream console) throws IOException {
+    if (!reportOnly) {
+      List<TrialResult> results = new SweepRunner(spark, spec, overrides, output, console, SweepRunner.Hooks.NONE)
+          .run();
+      long done = results.stream().filter(r -> r.status().equals("done")).count();
+      console.printf("%nsweep: %d trials, %d done, %d failed, %d capped; results in %s/results.csv%n", results.size(),
+          done, results.stream().filter(r -> r.status().equals("failed")).count(),
+          results.stream().filter(r -> r.status().equals("capped")).count(), output);
+    }
+    List<String> summary = SweepReport.write(output, spark.sparkContext().hadoopConfiguration(), spec.description());
+    console.println("summary (final validation accuracy within 1 point of the smallest batch's):");
+    for (String s : summary) {
+      console.println("  " + s);
+    }
+    console.println("report: " + output + "/report/index.html");
+    return 0;
+  }
+}

@@ -1,0 +1,381 @@
+package polyak.spark.sweep;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.text.DecimalFormat;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import polyak.spark.io.AtomicWrite;
+
+/**
+ * The sweep's report: {@code <output>/report/index.html} with PNG charts drawn by JFreeChart —
+ * validation accuracy per epoch for each batch size, final accuracy against batch size per rule
+ * (log2 axis), time per epoch and examples/s against batch size, and the learning-rate schedule
+ * each trial actually applied (from metrics.jsonl) — plus a results table and a text summary: per
+ * rule, the largest batch whose final validation accuracy is within 1 point of the smallest batch's.
+ *
+ * <p>A rule is a trial's variant, or (without variants) its overrides other than batch size and seed.
+ * Trials that differ only in seed are averaged.
+ */
+public final class SweepReport {
+  private static final int W = 1000;
+  private static final int H = 620;
+  private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+      new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf),
+      new Color(0x7f7f7f), new Color(0xbcbd22)};
+
+  private final String output;
+  private final Configuration conf;
+  private final String description;
+  private final List<TrialResult> rows;
+  private final Map<String, Map<Integer, List<TrialResult>>> byRule = new TreeMap<>();
+  private final Map<String, TrialMetrics> metrics = new LinkedHashMap<>();
+
+  private SweepReport(String output, Configuration conf, String description, List<TrialResult> rows) throws IOException {
+    this.output = output;
+    this.conf = conf;
+    this.description = description == null ? "" : description;
+    this.rows = rows;
+    for (TrialResult r : rows) {
+      byRule.computeIfAbsent(rule(r), k -> new TreeMap<>()).computeIfAbsent(r.batchSize(), k -> new ArrayList<>())
+          .add(r);
+      String dir = output + "/trials/" + (r.sameAs() != null ? r.sameAs() : r.id());
+      metrics.put(r.id(), TrialMetrics.read(dir, conf));
+    }
+  }
+
+  /** Writes the report for the results in {@code output}; returns the summary lines (also in the HTML). */
+  public static List<String> write(String output, Configuration conf, String description) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    SweepReport r = new SweepReport(output, conf, description, SweepRunner.readResults(output, conf));
+    return r.write();
+  }
+
+  static String rule(TrialResult r) {
+    if (r.variant() != null) {
+      return r.variant();
+    }
+    List<String> parts = new ArrayList<>();
+    r.overrides().forEach((k, v) -> {
+      if (!k.equals("training.batch_size") && !k.equals("training.seed")) {
+        parts.add(k.substring(k.lastIndexOf('.') + 1) + "=" + v.replace("\"", ""));
+      }
+    });
+    return parts.isEmpty() ? "all trials" : String.join(", ", parts);
+  }
+
+  private List<String> write() throws IOException {
+    String dir = output + "/report";
+    List<String[]> images = new ArrayList<>();
+    List<Integer> batches = new ArrayList<>(new java.util.TreeSet<>(rows.stream().map(TrialResult::batchSize)
+        .filter(b -> b > 0).toList()));
+    boolean batchAxis = batches.size() > 1;
+    for (int b : batches) {
+      images.add(new String[] {png(dir, "accuracy_vs_epoch_b" + b, accuracyVsEpoch(b)),
+          "Validation accuracy after each epoch at batch " + b + ", one line per rule."});
+    }
+    if (batchAxis) {
+      images.add(new String[] {png(dir, "final_accuracy_vs_batch", perBatch("Final validation accuracy vs batch size",
+          "Validation accuracy after the last epoch (%)", r -> 100 * r.finalAccuracy(), true)),
+          "Final validation accuracy per rule (mean over seeds); failed trials are left out."});
+      images.add(new String[] {png(dir, "time_per_epoch_vs_batch", perBatch("Training time per epoch vs batch size",
+          "Seconds per epoch (training iterations only, s)", r -> r.epochs() > 0 ? r.trainSeconds() / r.epochs()
+              : Double.NaN, false)), "Wall time of the training iterations per epoch (validation excluded)."});
+      images.add(new String[] {png(dir, "examples_per_s_vs_batch", perBatch("Training throughput vs batch size",
+          "Training examples per second (examples/s)", TrialResult::examplesPerSecond, false)),
+          "Examples processed per second of training iterations."});
+    }
+    for (String rule : byRule.keySet()) {
+      JFreeChart c = learningRates(rule);
+      if (c != null) {
+        images.add(new String[] {png(dir, "learning_rate_" + rule.replaceAll("[^A-Za-z0-9_-]", "_"), c),
+            "Learning rate applied at every iteration (from metrics.jsonl), rule " + rule + "."});
+      }
+    }
+    List<String> summary = summary();
+    AtomicWrite.write(dir + "/index.html", conf, out -> out.write(html(images, summary)
+        .getBytes(StandardCharsets.UTF_8)));
+    return summary;
+  }
+
+  /** Per rule: the smallest batch's final accuracy and the largest batch within 1 point of it. */
+  List<String> summary() {
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<String, Map<Integer, List<TrialResult>>> e : byRule.entrySet()) {
+      Map<Integer, List<TrialResult>> m = e.getValue();
+      Integer smallest = null;
+      for (Map.Entry<Integer, List<TrialResult>> b : m.entrySet()) {
+        if (Double.isFinite(meanAcc(b.getValue()))) {
+          smallest = b.getKey();
+          break;
+        }
+      }
+      if (smallest == null) {
+        lines.add(e.getKey() + ": no finished trial");
+        continue;
+      }
+      double base = meanAcc(m.get(smallest));
+      int largest = smallest;
+      StringBuilder others = new StringBuilder();
+      for (Map.Entry<Integer, List<TrialResult>> b : m.entrySet()) {
+        if (b.getKey() <= smallest) {
+          continue;
+        }
+        double a = meanAcc(b.getValue());
+        if (Double.isFinite(a) && a >= base - 0.01) {
+          largest = b.getKey();
+        }
+        others.append(String.format(Locale.ROOT, "; %d: %s", b.getKey(), Double.isFinite(a)
+            ? String.format(Locale.ROOT, "%.2f%% (%+.2f)", 100 * a, 100 * (a - base)) : statusOf(b.getValue())));
+      }
+      lines.add(String.format(Locale.ROOT, "%s: batch %d reaches %.2f%%; largest batch within 1 point: %d%s",
+          e.getKey(), smallest, 100 * base, largest, others));
+    }
+    return lines;
+  }
+
+  private static String statusOf(List<TrialResult> rs) {
+    return rs.stream().map(TrialResult::status).distinct().reduce((a, b) -> a + "/" + b).orElse("-");
+  }
+
+  /** Mean final accuracy over the done trials (seeds); NaN if any trial of the point is not done. */
+  private static double meanAcc(List<TrialResult> rs) {
+    double s = 0;
+    for (TrialResult r : rs) {
+      if (!r.status().equals("done") || !Double.isFinite(r.finalAccuracy())) {
+        return Double.NaN;
+      }
+      s += r.finalAccuracy();
+    }
+    return rs.isEmpty() ? Double.NaN : s / rs.size();
+  }
+
+  private JFreeChart accuracyVsEpoch(int batch) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (Map.Entry<String, Map<Integer, List<TrialResult>>> e : byRule.entrySet()) {
+      List<TrialResult> rs = e.getValue().get(batch);
+      if (rs == null) {
+        continue;
+      }
+      // mean over seeds, epoch by epoch (as far as every seed got)
+      Map<Double, double[]> sum = new TreeMap<>();
+      for (TrialResult r : rs) {
+        for (TrialMetrics.Eval v : metrics.get(r.id()).evals()) {
+          double[] a = sum.computeIfAbsent(Math.round(v.epoch() * 1000) / 1000.0, k -> new double[2]);
+          a[0] += v.accuracy();
+          a[1]++;
+        }
+      }
+      XYSeries s = new XYSeries(e.getKey() + failedSuffix(rs));
+      sum.forEach((epoch, a) -> {
+        if (a[1] == rs.size()) {
+          s.add(epoch.doubleValue(), 100 * a[0] / a[1]);
+        }
+      });
+      data.addSeries(s);
+    }
+    JFreeChart c = ChartFactory.createXYLineChart("Validation accuracy per epoch, batch size " + batch,
+        "Epoch", "Validation accuracy (%)", data, PlotOrientation.VERTICAL, true, false, false);
+    style(c, true);
+    NumberAxis y = (NumberAxis) c.getXYPlot().getRangeAxis();
+    y.setAutoRangeIncludesZero(false);
+    NumberAxis x = (NumberAxis) c.getXYPlot().getDomainAxis();
+    x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    return c;
+  }
+
+  private static String failedSuffix(List<TrialResult> rs) {
+    for (TrialResult r : rs) {
+      if (!r.status().equals("done")) {
+        return " (" + r.status() + ")";
+      }
+    }
+    return "";
+  }
+
+  private interface Metric {
+    double of(TrialResult r);
+  }
+
+  private JFreeChart perBatch(String title, String yLabel, Metric metric, boolean doneOnly) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (Map.Entry<String, Map<Integer, List<TrialResult>>> e : byRule.entrySet()) {
+      XYSeries s = new XYSeries(e.getKey());
+      for (Map.Entry<Integer, List<TrialResult>> b : e.getValue().entrySet()) {
+        double sum = 0;
+        int n = 0;
+        for (TrialResult r : b.getValue()) {
+          if (r.sameAs() != null && !doneOnly) {
+            continue; // a reused run's timing is already plotted under its original
+          }
+          double v = metric.of(r);
+          if (doneOnly && !r.status().equals("done") || !Double.isFinite(v)) {
+            continue;
+          }
+          sum += v;
+          n++;
+        }
+        if (n > 0) {
+          s.add(b.getKey().doubleValue(), sum / n);
+        }
+      }
+      if (s.getItemCount() > 0) {
+        data.addSeries(s);
+      }
+    }
+    JFreeChart c = ChartFactory.createXYLineChart(title, "Batch size (examples, log2 scale)", yLabel, data,
+        PlotOrientation.VERTICAL, true, false, false);
+    XYPlot plot = c.getXYPlot();
+    LogAxis x = new LogAxis("Batch size (examples, log2 scale)");
+    x.setBase(2);
+    x.setTickUnit(new NumberTickUnit(1));
+    x.setNumberFormatOverride(new DecimalFormat("0"));
+    x.setSmallestValue(1);
+    plot.setDomainAxis(x);
+    NumberAxis y = (NumberAxis) plot.getRangeAxis();
+    y.setAutoRangeIncludesZero(!doneOnly);
+    style(c, true);
+    return c;
+  }
+
+  private JFreeChart learningRates(String rule) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    boolean any = false;
+    double hi = 0;
+    for (Map.Entry<Integer, List<TrialResult>> b : byRule.get(rule).entrySet()) {
+      TrialResult r = b.getValue().get(0);
+      XYSeries s = new XYSeries("batch " + b.getKey() + failedSuffix(b.getValue()));
+      for (TrialMetrics.Step st : metrics.get(r.id()).steps()) {
+        if (st.learningRate() > 0) {
+          s.add(st.epoch(), st.learningRate());
+          hi = Math.max(hi, st.learningRate());
+          any = true;
+        }
+      }
+      data.addSeries(s);
+    }
+    if (!any) {
+      return null;
+    }
+    JFreeChart c = ChartFactory.createXYLineChart("Learning rate applied, rule " + rule,
+        "Epoch", "Learning rate (per iteration)", data, PlotOrientation.VERTICAL, true, false, false);
+    NumberAxis y = (NumberAxis) c.getXYPlot().getRangeAxis();
+    y.setAutoRangeIncludesZero(true);
+    y.setUpperBound(hi * 1.1);
+    NumberAxis x = (NumberAxis) c.getXYPlot().getDomainAxis();
+    x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    x.setLowerBound(0);
+    style(c, false);
+    return c;
+  }
+
+  private static void style(JFreeChart c, boolean shapes) {
+    c.setTitle(new TextTitle(c.getTitle().getText(), new Font(Font.SANS_SERIF, Font.BOLD, 22)));
+    c.setBackgroundPaint(Color.WHITE);
+    XYPlot p = c.getXYPlot();
+    p.setBackgroundPaint(Color.WHITE);
+    p.setDomainGridlinePaint(new Color(0xdddddd));
+    p.setRangeGridlinePaint(new Color(0xdddddd));
+    p.setDomainGridlinesVisible(true);
+    p.setRangeGridlinesVisible(true);
+    Font label = new Font(Font.SANS_SERIF, Font.PLAIN, 17);
+    Font ticks = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
+    p.getDomainAxis().setLabelFont(label);
+    p.getDomainAxis().setTickLabelFont(ticks);
+    p.getRangeAxis().setLabelFont(label);
+    p.getRangeAxis().setTickLabelFont(ticks);
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, shapes);
+    for (int i = 0; i < p.getDataset().getSeriesCount(); i++) {
+      r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+      r.setSeriesStroke(i, new BasicStroke(2.5f));
+    }
+    p.setRenderer(r);
+    LegendTitle legend = c.getLegend();
+    if (legend != null) {
+      legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
+      legend.setPosition(RectangleEdge.RIGHT);
+    }
+  }
+
+  private String png(String dir, String name, JFreeChart chart) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    ChartUtils.writeChartAsPNG(buf, chart, W, H);
+    byte[] bytes = buf.toByteArray();
+    AtomicWrite.write(dir + "/" + name + ".png", conf, out -> out.write(bytes));
+    return name + ".png";
+  }
+
+  private String html(List<String[]> images, List<String> summary) {
+    StringBuilder h = new StringBuilder();
+    h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>polyak sweep report</title>\n<style>")
+        .append("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}")
+        .append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px}")
+        .append("th{background:#f0f0f0}td.n{text-align:right}img{max-width:100%;border:1px solid #ddd}")
+        .append(".failed{color:#b00}</style></head><body>\n<h1>polyak sweep report</h1>\n");
+    if (!description.isBlank()) {
+      h.append("<p>").append(esc(description)).append("</p>\n");
+    }
+    h.append("<h2>Summary</h2>\n<p>Criterion: final validation accuracy (after the last epoch, mean over seeds) ")
+        .append("within 1 percentage point of the smallest batch's, per rule.</p>\n<ul>\n");
+    for (String s : summary) {
+      h.append("<li>").append(esc(s)).append("</li>\n");
+    }
+    h.append("</ul>\n<h2>Charts</h2>\n");
+    for (String[] img : images) {
+      h.append("<figure><img src=\"").append(img[0]).append("\" alt=\"").append(esc(img[1]))
+          .append("\"><figcaption>").append(esc(img[1])).append("</figcaption></figure>\n");
+    }
+    h.append("<h2>Trials</h2>\n<table><tr><th>trial</th><th>rule</th><th>batch</th><th>status</th>")
+        .append("<th>final val acc</th><th>best val acc</th><th>final val loss</th><th>epochs</th>")
+        .append("<th>s / epoch</th><th>examples/s</th><th>note</th></tr>\n");
+    for (TrialResult r : rows) {
+      h.append("<tr").append(r.status().equals("done") ? "" : " class=\"failed\"").append("><td>").append(esc(r.id()))
+          .append("</td><td>").append(esc(rule(r))).append("</td><td class=n>").append(r.batchSize())
+          .append("</td><td>").append(r.status()).append("</td><td class=n>").append(pct(r.finalAccuracy()))
+          .append("</td><td class=n>").append(pct(r.bestAccuracy())).append("</td><td class=n>")
+          .append(f(r.finalLoss(), "%.4f")).append("</td><td class=n>").append(f(r.epochs(), "%.1f"))
+          .append("</td><td class=n>").append(f(r.epochs() > 0 ? r.trainSeconds() / r.epochs() : Double.NaN, "%.1f"))
+          .append("</td><td class=n>").append(f(r.examplesPerSecond(), "%.0f")).append("</td><td>")
+          .append(esc(r.sameAs() != null ? "same setup as " + r.sameAs() : r.error() == null ? "" : r.error()))
+          .append("</td></tr>\n");
+    }
+    h.append("</table>\n<p>Full rows: <code>results.csv</code>, <code>results.jsonl</code>; per-trial metrics: ")
+        .append("<code>trials/&lt;id&gt;/metrics.jsonl</code>.</p>\n</body></html>\n");
+    return h.toString();
+  }
+
+  private static String pct(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f%%", 100 * v) : "-";
+  }
+
+  private static String f(double v, String fmt) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, fmt, v) : "-";
+  }
+
+  private static String esc(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

@@ -1,0 +1,148 @@
+package polyak.spark.sweep;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One row of a sweep's results table (results.jsonl and results.csv; also each trial's trial.json).
+ *
+ * @param status done, failed or capped (stopped by the per-trial wall-clock cap; resumable)
+ * @param epochs epochs completed (iterations / iterations per epoch)
+ * @param wallSeconds wall time of this attempt (a resumed trial: since its resume)
+ * @param trainSeconds time in training iterations over the whole trial, from metrics.jsonl
+ * @param examplesPerSecond training throughput over the whole trial, from metrics.jsonl
+ * @param resumedFrom the checkpoint iteration this attempt resumed from (0: fresh)
+ * @param sameAs the id of an earlier trial with the identical effective training setup whose run
+ *     this row reuses, or null
+ */
+public record TrialResult(String id, String variant, String stage, Map<String, String> overrides, String status,
+    int batchSize, double finalAccuracy, double bestAccuracy, double finalLoss, double finalTrainLoss, double epochs,
+    long iterations, double wallSeconds, double trainSeconds, double examplesPerSecond, long resumedFrom,
+    String sameAs, String error) {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  public static final List<String> COLUMNS = List.of("trial", "variant", "stage", "overrides", "status", "batch_size",
+      "final_val_accuracy", "best_val_accuracy", "final_val_loss", "final_train_loss", "epochs", "iterations",
+      "wall_s", "train_s", "examples_per_s", "resumed_from", "same_as", "error");
+
+  public boolean finished() {
+    return status.equals("done") || status.equals("failed");
+  }
+
+  public TrialResult withReuse(Trial t, String original) {
+    return new TrialResult(t.id(), t.variant(), t.stage(), t.overrides(), status, batchSize, finalAccuracy,
+        bestAccuracy, finalLoss, finalTrainLoss, epochs, iterations, 0, trainSeconds, examplesPerSecond, 0, original,
+        error);
+  }
+
+  public String toJson() {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("trial", id);
+    o.put("variant", variant);
+    o.put("stage", stage);
+    ObjectNode ov = o.putObject("overrides");
+    overrides.forEach(ov::put);
+    o.put("status", status);
+    o.put("batch_size", batchSize);
+    num(o, "final_val_accuracy", finalAccuracy);
+    num(o, "best_val_accuracy", bestAccuracy);
+    num(o, "final_val_loss", finalLoss);
+    num(o, "final_train_loss", finalTrainLoss);
+    num(o, "epochs", epochs);
+    o.put("iterations", iterations);
+    num(o, "wall_s", wallSeconds);
+    num(o, "train_s", trainSeconds);
+    num(o, "examples_per_s", examplesPerSecond);
+    o.put("resumed_from", resumedFrom);
+    o.put("same_as", sameAs);
+    o.put("error", error);
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static TrialResult fromJson(String line) {
+    try {
+      JsonNode n = JSON.readTree(line);
+      Map<String, String> ov = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = n.get("overrides").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        ov.put(e.getKey(), e.getValue().asText());
+      }
+      return new TrialResult(n.get("trial").asText(), text(n, "variant"), n.get("stage").asText(), ov,
+          n.get("status").asText(), n.get("batch_size").asInt(), num(n, "final_val_accuracy"),
+          num(n, "best_val_accuracy"), num(n, "final_val_loss"), num(n, "final_train_loss"), num(n, "epochs"),
+          n.get("iterations").asLong(), num(n, "wall_s"), num(n, "train_s"), num(n, "examples_per_s"),
+          n.get("resumed_from").asLong(), text(n, "same_as"), text(n, "error"));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a sweep result line: " + line, e);
+    }
+  }
+
+  public String toCsv() {
+    List<String> f = new ArrayList<>();
+    f.add(id);
+    f.add(variant == null ? "" : variant);
+    f.add(stage);
+    f.add(describe());
+    f.add(status);
+    f.add(Integer.toString(batchSize));
+    f.add(fmt(finalAccuracy));
+    f.add(fmt(bestAccuracy));
+    f.add(fmt(finalLoss));
+    f.add(fmt(finalTrainLoss));
+    f.add(fmt(epochs));
+    f.add(Long.toString(iterations));
+    f.add(fmt(wallSeconds));
+    f.add(fmt(trainSeconds));
+    f.add(fmt(examplesPerSecond));
+    f.add(Long.toString(resumedFrom));
+    f.add(sameAs == null ? "" : sameAs);
+    f.add(error == null ? "" : error);
+    List<String> quoted = new ArrayList<>();
+    for (String s : f) {
+      quoted.add(s.contains(",") || s.contains("\"") || s.contains("\n")
+          ? "\"" + s.replace("\"", "\"\"").replace("\n", " ") + "\"" : s);
+    }
+    return String.join(",", quoted);
+  }
+
+  public String describe() {
+    List<String> parts = new ArrayList<>();
+    overrides.forEach((k, v) -> parts.add(k + "=" + v.replace("\"", "")));
+    return String.join("; ", parts);
+  }
+
+  private static String fmt(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "";
+  }
+
+  private static void num(ObjectNode o, String k, double v) {
+    if (Double.isFinite(v)) {
+      o.put(k, v);
+    } else {
+      o.putNull(k);
+    }
+  }
+
+  private static double num(JsonNode n, String k) {
+    JsonNode v = n.get(k);
+    return v == null || v.isNull() ? Double.NaN : v.asDouble();
+  }
+
+  private static String text(JsonNode n, String k) {
+    JsonNode v = n.get(k);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+}
