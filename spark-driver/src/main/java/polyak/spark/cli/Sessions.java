@@ -34,6 +34,8 @@ public final class Sessions {
     // gradient job's median fell from 316 to 198 ms (and 286 to 256 ms in a second pair) for a
     // 235k-parameter network at near-zero compute, local[2], measured alternately on a busy machine.
     conf.setIfMissing("spark.kryo.unsafe", "true");
+    // Spark runs one task per executor core; a native BLAS must not start threads of its own.
+    conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
     // The broadcast parameters are doubles: LZ4 finds nothing to compress in them.
     conf.setIfMissing("spark.broadcast.compress", "false");
     return SparkSession.builder().config(conf).getOrCreate();

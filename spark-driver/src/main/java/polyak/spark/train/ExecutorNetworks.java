@@ -3,6 +3,7 @@ package polyak.spark.train;
 import java.util.HashMap;
 import java.util.Map;
 import polyak.nn.Network;
+import polyak.nn.kernel.DenseKernels;
 import polyak.spec.NetworkSpec;
 import polyak.spec.SpecParser;
 import polyak.train.MinibatchSampler;
@@ -17,8 +18,10 @@ final class ExecutorNetworks {
 
   private ExecutorNetworks() {}
 
-  static Network network(String specText) {
-    return NETWORKS.get().computeIfAbsent(specText, t -> Network.build(parse(t)));
+  /** The network for {@code specText} whose dense layers use the driver's kernel, {@code kernel}. */
+  static Network network(String specText, String kernel) {
+    return NETWORKS.get().computeIfAbsent(kernel + "\n" + specText,
+        k -> Network.build(parse(specText), DenseKernels.named(kernel)));
   }
 
   static NetworkSpec parse(String specText) {

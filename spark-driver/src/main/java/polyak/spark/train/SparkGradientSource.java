@@ -11,6 +11,7 @@ import org.apache.spark.broadcast.Broadcast;
 import polyak.data.Dataset;
 import polyak.nn.BatchResult;
 import polyak.nn.Network;
+import polyak.nn.kernel.DenseKernels;
 import polyak.train.GradientSource;
 import polyak.train.LocalGradientSource;
 import polyak.train.MinibatchSampler;
@@ -26,13 +27,15 @@ import scala.Tuple2;
  * the parameters. Adding results in partition order is deterministic, and costs what
  * {@code treeAggregate} at depth 1 costs (each partition's vector reaches the driver once). With
  * {@code depth = 2} partitions are first summed in fixed groups (in partition order, in a shuffle
- * stage) and the group sums in group order — a fixed tree, for many partitions.
+ * stage) and the group sums in group order — a fixed tree, for many partitions. The executors use the
+ * driver's dense kernel ({@link DenseKernels#named}), since BLAS implementations round differently.
  */
 public final class SparkGradientSource implements GradientSource {
   private final JavaSparkContext sc;
   private final JavaRDD<Dataset> training;
   private final JavaRDD<Dataset> validation;
   private final String specText;
+  private final String kernel;
   private final long seed;
   private final MinibatchSampler sampler;
   private final int[] partitionRows;
@@ -59,6 +62,7 @@ public final class SparkGradientSource implements GradientSource {
     this.training = training;
     this.validation = validation;
     this.specText = network.spec().text();
+    this.kernel = DenseKernels.name();
     this.seed = seed;
     this.partitionRows = partitionRows.clone();
     this.batchSize = batchSize;
@@ -88,7 +92,7 @@ public final class SparkGradientSource implements GradientSource {
     long broadcastDone = System.nanoTime();
     long epoch = sampler.epochOf(t);
     sc.setJobDescription("polyak iteration " + (t + 1) + " / epoch " + (epoch + 1));
-    return collect(new ShardGradient(b, specText, seed, partitionRows, batchSize, t, false), gradientSum,
+    return collect(new ShardGradient(b, specText, kernel, seed, partitionRows, batchSize, t, false), gradientSum,
         normStatsSum, start, broadcastDone);
   }
 
@@ -98,7 +102,7 @@ public final class SparkGradientSource implements GradientSource {
     Broadcast<ModelBroadcast> b = broadcast(params, normState);
     long broadcastDone = System.nanoTime();
     sc.setJobDescription("polyak full-batch gradient");
-    return collect(new ShardGradient(b, specText, seed, partitionRows, batchSize, 0, true), gradientSum,
+    return collect(new ShardGradient(b, specText, kernel, seed, partitionRows, batchSize, 0, true), gradientSum,
         normStatsSum, start, broadcastDone);
   }
 
@@ -164,7 +168,7 @@ public final class SparkGradientSource implements GradientSource {
     }
     Broadcast<ModelBroadcast> b = broadcast(params, normState);
     sc.setJobDescription("polyak validation");
-    List<BatchResult> results = validation.mapPartitions(new ShardEvaluation(b, specText), true).collect();
+    List<BatchResult> results = validation.mapPartitions(new ShardEvaluation(b, specText, kernel), true).collect();
     BatchResult total = BatchResult.EMPTY;
     for (BatchResult r : results) {
       total = total.plus(r);
@@ -192,16 +196,18 @@ public final class SparkGradientSource implements GradientSource {
   static final class ShardGradient implements Function2<Integer, Iterator<Dataset>, Iterator<PartialGradient>> {
     private final Broadcast<ModelBroadcast> model;
     private final String specText;
+    private final String kernel;
     private final long seed;
     private final int[] partitionRows;
     private final int batchSize;
     private final long t;
     private final boolean allRows;
 
-    ShardGradient(Broadcast<ModelBroadcast> model, String specText, long seed, int[] partitionRows, int batchSize,
-        long t, boolean allRows) {
+    ShardGradient(Broadcast<ModelBroadcast> model, String specText, String kernel, long seed, int[] partitionRows,
+        int batchSize, long t, boolean allRows) {
       this.model = model;
       this.specText = specText;
+      this.kernel = kernel;
       this.seed = seed;
       this.partitionRows = partitionRows;
       this.batchSize = batchSize;
@@ -212,7 +218,7 @@ public final class SparkGradientSource implements GradientSource {
     @Override
     public Iterator<PartialGradient> call(Integer partition, Iterator<Dataset> blocks) {
       long start = System.nanoTime();
-      Network network = ExecutorNetworks.network(specText);
+      Network network = ExecutorNetworks.network(specText, kernel);
       ModelBroadcast m = model.value();
       MinibatchSampler sampler = new MinibatchSampler(seed, partitionRows, batchSize);
       double[] gradient = new double[network.parameterCount()];
@@ -244,15 +250,17 @@ public final class SparkGradientSource implements GradientSource {
       org.apache.spark.api.java.function.FlatMapFunction<Iterator<Dataset>, BatchResult> {
     private final Broadcast<ModelBroadcast> model;
     private final String specText;
+    private final String kernel;
 
-    ShardEvaluation(Broadcast<ModelBroadcast> model, String specText) {
+    ShardEvaluation(Broadcast<ModelBroadcast> model, String specText, String kernel) {
       this.model = model;
       this.specText = specText;
+      this.kernel = kernel;
     }
 
     @Override
     public Iterator<BatchResult> call(Iterator<Dataset> blocks) {
-      Network network = ExecutorNetworks.network(specText);
+      Network network = ExecutorNetworks.network(specText, kernel);
       ModelBroadcast m = model.value();
       BatchResult total = BatchResult.EMPTY;
       while (blocks.hasNext()) {

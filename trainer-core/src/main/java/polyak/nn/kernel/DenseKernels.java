@@ -69,6 +69,33 @@ public final class DenseKernels {
     }
   }
 
+  /**
+   * The kernel called {@code name} exactly as {@link Choice#name()} reports it ("ejml",
+   * "blas:JNIBLAS", "blas:VectorBLAS", "blas:Java11BLAS"). Different BLAS implementations round
+   * differently, so a Spark driver sends its kernel's name with every task and the executors use the
+   * same one: otherwise a task retried on another machine could change the parameters' last bits.
+   *
+   * @throws IllegalStateException when this JVM cannot run that kernel, saying what it has instead
+   */
+  public static Choice named(String name) {
+    if (name.equals("ejml")) {
+      return ejml();
+    }
+    Choice c;
+    try {
+      c = choose(name.equals("blas:JNIBLAS") ? "native" : "java");
+    } catch (RuntimeException | LinkageError e) {
+      c = null;
+    }
+    if (c == null || !c.name().equals(name)) {
+      throw new IllegalStateException("this JVM cannot run the dense kernel '" + name + "' the driver uses (it has "
+          + (c == null ? "no such BLAS" : c.name()) + "): install the same BLAS on every machine"
+          + " (native: libopenblas0; VectorBLAS: --add-modules jdk.incubator.vector) or set polyak.kernel on the"
+          + " driver to one every executor has, e.g. -Dpolyak.kernel=ejml");
+    }
+    return c;
+  }
+
   private static Choice ejml() {
     return new Choice("ejml", EjmlDenseKernel::new);
   }

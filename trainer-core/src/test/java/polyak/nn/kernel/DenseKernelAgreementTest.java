@@ -72,6 +72,16 @@ class DenseKernelAgreementTest {
     assertTrue(e.getMessage().contains("polyak.kernel") && e.getMessage().contains("cuda"), e.getMessage());
   }
 
+  @Test
+  void namedKernelIsExactlyTheOneNamedOrARefusal() {
+    assertEquals("ejml", DenseKernels.named("ejml").name());
+    String here = DenseKernels.choose("auto").name();
+    assertEquals(here, DenseKernels.named(here).name());
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> DenseKernels.named("blas:NoSuchBLAS"));
+    assertTrue(e.getMessage().contains("blas:NoSuchBLAS") && e.getMessage().contains("polyak.kernel"), e.getMessage());
+  }
+
   static String describe(DenseKernel k, int[] s) {
     return ((BlasDenseKernel) k).implementation() + " " + s[0] + "x" + s[1] + "x" + s[2];
   }
