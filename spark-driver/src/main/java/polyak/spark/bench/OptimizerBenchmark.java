@@ -190,6 +190,8 @@ public final class OptimizerBenchmark {
           0.3 * batchSize / 256, "ε 0.3·B/256, μ 0.9, η 0.001, λ 1e-6 (SimCLR convention)");
       case LAMB -> new Setting(name, d.withWeightDecay(0.01), 1e-3,
           "ε 1e-3, β₁ 0.9, β₂ 0.999, δ 1e-6, λ 0.01, η 1");
+      case LBFGS -> throw new IllegalArgumentException("lbfgs is full-batch: it has its own row, not a table"
+          + " setting");
     };
   }
 
