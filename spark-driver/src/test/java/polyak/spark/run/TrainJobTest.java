@@ -314,6 +314,39 @@ class TrainJobTest {
     }
   }
 
+  /** Evaluate and predict on the saved model, with every Kryo class registered (registrationRequired). */
+  @Test
+  void evaluateAndPredictTheSavedModel() throws IOException {
+    TrainJob.Outcome a = uninterrupted(ADAM);
+    PolyakConfig config = load("f", ADAM);
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    EvaluationCounts counts;
+    try (PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+      counts = EvaluateJob.run(spark, config, a.modelPath(), out);
+    }
+    assertEquals(120, counts.count());
+    assertEquals(a.testAccuracy(), counts.accuracy(), 0.0);
+    assertEquals(a.result().lastEvaluation().loss(), counts.meanLoss(), 1e-12);
+    assertTrue(console.toString(StandardCharsets.UTF_8).contains("true\\pred"), console::toString);
+
+    Path predictions = work.resolve("predictions");
+    try (PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
+      assertEquals(120, PredictJob.run(spark, config, a.modelPath(), predictions.toString(), "csv", out));
+    }
+    List<String> rows = new ArrayList<>();
+    try (Stream<Path> parts = Files.list(predictions)) {
+      for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted()
+          .collect(Collectors.toList())) {
+        List<String> lines = Files.readAllLines(part);
+        assertEquals("id,label,prediction,p0,p1,p2", lines.get(0));
+        rows.addAll(lines.subList(1, lines.size()));
+      }
+    }
+    assertEquals(120, rows.size());
+    long correct = rows.stream().map(r -> r.split(",")).filter(c -> c[1].equals(c[2])).count();
+    assertEquals(counts.correct(), correct);
+  }
+
   @Test
   void resumeWithoutAWholeCheckpointFails() throws IOException {
     Path empty = Files.createDirectories(work.resolve("none"));
