@@ -264,12 +264,14 @@ class TrainJobTest {
         iterations.add(n);
       }
     }
-    assertEquals(Stream.iterate(11L, i -> i + 1).limit(10).collect(Collectors.toList()), iterations, jobs::toString);
+    assertEquals(Stream.iterate(11L, i -> i + 1).limit(10).collect(Collectors.toList()), iterations,
+        jobs::toString);
 
     assertSameEnd(a, b, checkpointsOf(a), ckpts);
 
     Map<Long, String> steps = stepLosses(work.resolve("b/metrics.jsonl"));
-    assertEquals(Stream.iterate(1L, i -> i + 1).limit(20).collect(Collectors.toList()), new ArrayList<>(steps.keySet()));
+    assertEquals(Stream.iterate(1L, i -> i + 1).limit(20).collect(Collectors.toList()),
+        new ArrayList<>(steps.keySet()));
     assertEquals(stepLosses(Path.of(a.modelPath()).resolveSibling("metrics.jsonl")), steps);
   }
 
