@@ -267,8 +267,31 @@ class FashionMnistCliTest {
     }
   }
 
+  /**
+   * {@code train --resume}: the newest checkpoint (117, the end) was cut short; the run continues from
+   * the one before (100) and ends with the very parameters of the uninterrupted run.
+   */
   @Test
   @Order(5)
+  void resumeSkipsADamagedCheckpointAndEndsBitIdentical() throws IOException {
+    assumeTrue(trained != null && trained.code() == 0, "training failed");
+    SavedModel uninterrupted = model();
+    Path last = run.resolve("checkpoints/ckpt-000000000117.polyak");
+    byte[] whole = Files.readAllBytes(last);
+    Files.write(last, Arrays.copyOf(whole, whole.length / 2));
+    Result r = CliErrorsTest.cli("train", "--master", "local[2]", "--resume", run.resolve("checkpoints").toString());
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.out().contains("resuming from ") && r.out().contains("ckpt-000000000100.polyak at iteration 100"),
+        r.out());
+    SavedModel resumed = model();
+    assertArrayEquals(uninterrupted.params(), resumed.params(), 0.0);
+    assertEquals(uninterrupted.provenance().get("validation_accuracy"),
+        resumed.provenance().get("validation_accuracy"));
+    assertArrayEquals(whole, Files.readAllBytes(last));
+  }
+
+  @Test
+  @Order(6)
   void gradcheckPassesOnASmallNetwork() {
     Result r = CliErrorsTest.cli(args("gradcheck", "--rows", "4", "network.layers=[\"dense 5\", tanh, \"dense 10\"]"));
     assertEquals(0, r.code(), r::toString);
