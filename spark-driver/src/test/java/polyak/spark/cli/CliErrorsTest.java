@@ -104,6 +104,10 @@ class CliErrorsTest {
     assertTrue(noModel.err().contains("--model"), noModel::toString);
     assertEquals(2, cli("train", "--bogus").code());
     assertEquals(2, cli("fly").code());
+    // a resumed run's config is the one in its checkpoint: a --conf would be silently ignored
+    Result resumeWithConf = cli("train", "--conf", EXAMPLE, "--resume", dir.toString());
+    assertEquals(2, resumeWithConf.code());
+    assertTrue(resumeWithConf.err().contains("--conf cannot be combined with --resume"), resumeWithConf::toString);
     Result notKeyValue = cli("train", "--conf", EXAMPLE, "training.epochs");
     assertBadInput(notKeyValue, "training.epochs", "key=value");
   }
