@@ -90,13 +90,22 @@ public final class TrainJob {
     TrainResult result;
     try (MetricsLog metrics = new MetricsLog(config.outputDir(), hadoop, state.step())) {
       long every = config.checkpointEvery();
+      long evaluateEvery = config.training().evaluateEvery() > 0 ? config.training().evaluateEvery() : perEpoch;
       TrainingListener listener = new TrainingListener() {
+        private boolean afterEvaluation;
+
         @Override
         public void onStep(TrainingState s, StepReport r) {
           metrics.step(r, (double) r.step() / perEpoch, source.lastTiming());
           progress.step(r);
           if (every > 0 && r.step() % every == 0 && r.step() < total) {
-            checkpoint(checkpoints, s, rendered, partitionRows);
+            // a step that is also validated is checkpointed after its evaluation, which early stopping
+            // records: a run resumed from it does not evaluate that step again
+            if (r.step() % evaluateEvery == 0) {
+              afterEvaluation = true;
+            } else {
+              checkpoint(checkpoints, s, rendered, partitionRows);
+            }
           }
         }
 
@@ -104,6 +113,10 @@ public final class TrainJob {
         public void onEvaluation(TrainingState s, EvaluationReport e) {
           metrics.evaluation(e);
           progress.evaluation(e);
+          if (afterEvaluation) {
+            afterEvaluation = false;
+            checkpoint(checkpoints, s, rendered, partitionRows);
+          }
         }
       };
       try {
