@@ -288,6 +288,30 @@ class TrainJobTest {
     assertFalse(Arrays.equals(a.result().parameters(), a.result().state().parameters()));
   }
 
+  /** Early stopping keeps the best parameters across evaluations: a resumed run must know them too. */
+  static final String ADAM_EARLY_STOPPING = ADAM + """
+      learning_rate.initial = 0.1
+      evaluation { every = 5, patience = 3 }
+      """;
+
+  @Test
+  void resumedRunIsBitIdenticalWithEarlyStopping() throws Exception {
+    stopAndResumeEqualsUninterrupted(ADAM_EARLY_STOPPING);
+    // validation accuracy peaks at iteration 10 (0.9417), before the stop; 15 is worse, 20 only ties:
+    // the exported parameters are those of iteration 10, not the last ones
+    TrainJob.Outcome a = uninterrupted(ADAM_EARLY_STOPPING);
+    assertEquals(List.of(0.9, 0.9417, 0.925, 0.9417), a.result().evaluations().stream()
+        .map(e -> Math.round(e.accuracy() * 1e4) / 1e4).collect(Collectors.toList()));
+    assertFalse(Arrays.equals(a.result().parameters(), a.result().state().parameters()));
+
+    // as after a crash: from the uninterrupted run's own checkpoint at 15, also a validated step
+    Path g = Files.createDirectories(work.resolve("g/checkpoints"));
+    Files.copy(Path.of(checkpointsOf(a), "ckpt-000000000015.polyak"), g.resolve("ckpt-000000000015.polyak"));
+    TrainJob.Outcome fromCrash = run(null, g.toString(), "output.dir=\"" + work.resolve("g") + "\"");
+    assertEquals(15, fromCrash.resumedFrom());
+    assertSameEnd(a, fromCrash, checkpointsOf(a), g.toString());
+  }
+
   @Test
   void resumeSkipsACheckpointWhoseWriteWasCutShort() throws IOException {
     TrainJob.Outcome a = uninterrupted(MOMENTUM_EMA_BATCHNORM);
