@@ -8,6 +8,7 @@ import org.apache.spark.serializer.KryoRegistrator;
 import polyak.data.Dataset;
 import polyak.nn.BatchResult;
 import polyak.spark.data.DataKryo;
+import polyak.spark.run.RunKryo;
 import polyak.spark.train.TrainKryo;
 
 /**
@@ -29,6 +30,7 @@ public final class PolyakKryoRegistrator implements KryoRegistrator {
     kryo.register(BatchResult.class, new BatchResultSerializer());
     DataKryo.register(kryo);
     TrainKryo.register(kryo);
+    RunKryo.register(kryo);
     registerSqlSchemas(kryo);
   }
 

@@ -1,11 +1,17 @@
 package polyak.optim;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Early stopping on a validation metric: keeps a copy of the parameters at the best evaluation and
  * asks to stop once {@code patience} evaluations in a row failed to improve on it by more than
  * {@code minDelta}. The caller then restores the best parameters with {@link #restoreBest}.
  */
-public final class EarlyStopping {
+public final class EarlyStopping implements Checkpointable {
+  public static final String NAME = "early_stopping";
+
   private final MetricGoal goal;
   private final int patience;
   private final double minDelta;
@@ -74,5 +80,35 @@ public final class EarlyStopping {
           + " parameters, got " + theta.length);
     }
     System.arraycopy(bestParameters, 0, theta, 0, theta.length);
+  }
+
+  /** The best metric and parameters and the counters, so a resumed run stops (and restores) as an uninterrupted one. */
+  @Override
+  public void writeState(DataOutput out) throws IOException {
+    StateCodec.writeHeader(out, NAME, bestParameters.length);
+    StateCodec.writeLong(out, "best_metric", Double.doubleToRawLongBits(bestMetric));
+    StateCodec.writeLong(out, "best_evaluation", bestEvaluation);
+    StateCodec.writeLong(out, "evaluations", evaluations);
+    StateCodec.writeLong(out, "since_improvement", sinceImprovement);
+    StateCodec.writeVector(out, "best_parameters", bestParameters);
+  }
+
+  @Override
+  public void readState(DataInput in) throws IOException {
+    StateCodec.readHeader(in, NAME, bestParameters.length);
+    double metric = Double.longBitsToDouble(StateCodec.readLong(in, NAME, "best_metric"));
+    long best = StateCodec.readLong(in, NAME, "best_evaluation");
+    long n = StateCodec.readLong(in, NAME, "evaluations");
+    long since = StateCodec.readLong(in, NAME, "since_improvement");
+    if (n < 0 || best > n || since < 0 || since > n) {
+      throw new StateMismatchException("'" + NAME + "' state has inconsistent counters: best evaluation " + best
+          + ", evaluations " + n + ", since improvement " + since);
+    }
+    double[] theta = StateCodec.readVector(in, NAME, "best_parameters", bestParameters.length);
+    System.arraycopy(theta, 0, bestParameters, 0, theta.length);
+    bestMetric = metric;
+    bestEvaluation = best;
+    evaluations = n;
+    sinceImprovement = (int) since;
   }
 }

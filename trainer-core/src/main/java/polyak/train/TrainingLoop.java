@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import polyak.nn.BatchResult;
 import polyak.optim.EarlyStopping;
-import polyak.optim.MetricGoal;
 
 /**
  * The training loop, the same for one JVM and for Spark: for each iteration, gradient sums from the
@@ -25,8 +24,7 @@ public final class TrainingLoop {
     long every = config.evaluateEvery() > 0 ? config.evaluateEvery() : perEpoch;
     double[] gradientSum = new double[state.parameters().length];
     double[] normStats = new double[state.normState().length];
-    EarlyStopping early = config.patience() > 0
-        ? new EarlyStopping(gradientSum.length, MetricGoal.MAXIMIZE, config.patience(), 0.0) : null;
+    EarlyStopping early = state.earlyStopping();
     List<EvaluationReport> evaluations = new ArrayList<>();
     String reason = "completed " + total + " iterations";
     while (state.step() < total) {
@@ -45,8 +43,10 @@ public final class TrainingLoop {
         EvaluationReport e = new EvaluationReport(state.step(), (double) state.step() / perEpoch, v.meanLoss(),
             v.accuracy());
         evaluations.add(e);
+        // observed before the listener hears of it, so a checkpoint taken there includes this evaluation
+        boolean stop = early != null && early.observe(v.accuracy(), evalParams);
         listener.onEvaluation(state, e);
-        if (early != null && early.observe(v.accuracy(), evalParams)) {
+        if (stop) {
           reason = "early stopping after " + state.step() + " iterations: no gain in validation accuracy for "
               + config.patience() + " evaluations; best " + early.bestMetric() + " restored";
           break;

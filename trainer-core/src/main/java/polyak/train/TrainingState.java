@@ -8,10 +8,12 @@ import polyak.nn.BatchResult;
 import polyak.nn.Network;
 import polyak.optim.DivergenceException;
 import polyak.optim.DivergenceGuard;
+import polyak.optim.EarlyStopping;
 import polyak.optim.ExponentialMovingAverage;
 import polyak.optim.GradientClipping;
 import polyak.optim.IterateAverage;
 import polyak.optim.MaxNormConstraint;
+import polyak.optim.MetricGoal;
 import polyak.optim.Optimizer;
 import polyak.optim.Optimizers;
 import polyak.optim.Schedule;
@@ -30,7 +32,8 @@ import polyak.optim.WeightPenalty;
  * gradient; clip; θ ← optimizer(θ, g, ε_t); max-norm re-projection; running statistics; average.
  */
 public final class TrainingState {
-  private static final int FORMAT = 1;
+  /** 2: with the early-stopping state (format 1, without it, is still read). */
+  private static final int FORMAT = 2;
 
   private final Network network;
   private final TrainingConfig config;
@@ -44,6 +47,7 @@ public final class TrainingState {
   private final MaxNormConstraint maxNorm;
   private final IterateAverage average;
   private final DivergenceGuard guard;
+  private final EarlyStopping early;
   private long step;
 
   private TrainingState(Network network, TrainingConfig config, long iterationsPerEpoch) {
@@ -67,6 +71,7 @@ public final class TrainingState {
       case EMA -> new ExponentialMovingAverage(n, config.averaging().decay(), config.averaging().start());
     };
     this.guard = new DivergenceGuard(network.layout());
+    this.early = config.patience() > 0 ? new EarlyStopping(n, MetricGoal.MAXIMIZE, config.patience(), 0.0) : null;
   }
 
   /** Fresh state: parameters initialised from the config's seed. */
@@ -154,7 +159,19 @@ public final class TrainingState {
     return average != null && average.count() > 0 ? average.average() : params;
   }
 
-  /** Writes everything needed to continue bit-identically: step, θ, running stats, optimizer, average. */
+  /**
+   * Early stopping on validation accuracy when the config's patience is positive, else null. Part of
+   * the state: its best parameters and counters are checkpointed, so a resumed run stops as an
+   * uninterrupted one would.
+   */
+  public EarlyStopping earlyStopping() {
+    return early;
+  }
+
+  /**
+   * Writes everything needed to continue bit-identically: step, θ, running stats, optimizer, average,
+   * early stopping.
+   */
   public void write(DataOutput out) throws IOException {
     out.writeInt(FORMAT);
     out.writeLong(step);
@@ -168,12 +185,16 @@ public final class TrainingState {
     if (average != null) {
       average.writeState(out);
     }
+    out.writeBoolean(early != null);
+    if (early != null) {
+      early.writeState(out);
+    }
   }
 
   /** Restores what {@link #write} wrote into this (freshly built, same network and config) state. */
   public void read(DataInput in) throws IOException {
     int format = in.readInt();
-    if (format != FORMAT) {
+    if (format != FORMAT && format != 1) {
       throw new StateMismatchException("training state: unsupported format " + format + " (expected " + FORMAT + ")");
     }
     long savedStep = in.readLong();
@@ -193,6 +214,12 @@ public final class TrainingState {
     }
     if (average != null) {
       average.readState(in);
+    }
+    // early stopping may be switched on or off (or its patience changed) when resuming: saved counters
+    // without a config that uses them are dropped, a config without saved ones starts afresh
+    if (format >= 2 && in.readBoolean()) {
+      EarlyStopping saved = early != null ? early : new EarlyStopping(params.length, MetricGoal.MAXIMIZE, 1, 0.0);
+      saved.readState(in);
     }
     System.arraycopy(p, 0, params, 0, p.length);
     System.arraycopy(s, 0, normState, 0, s.length);

@@ -3,8 +3,15 @@ package polyak.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class EarlyStoppingTest {
@@ -42,5 +49,43 @@ class EarlyStoppingTest {
     assertTrue(stopping.observe(0.5, theta));
     stopping.restoreBest(theta);
     assertEquals(1, theta[0]);
+  }
+
+  /** A run resumed from saved state stops at the same evaluation and restores the same parameters. */
+  @Test
+  void savedStateContinuesExactly() throws IOException {
+    double[] losses = {1.0, 0.8, 0.5, 0.6, 0.55, 0.7, 0.9};
+    EarlyStopping whole = new EarlyStopping(2, MetricGoal.MINIMIZE, 3, 0.0);
+    EarlyStopping first = new EarlyStopping(2, MetricGoal.MINIMIZE, 3, 0.0);
+    double[] theta = new double[2];
+    for (int e = 0; e < 4; e++) {
+      theta[0] = e;
+      whole.observe(losses[e], theta);
+      first.observe(losses[e], theta);
+    }
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    first.writeState(new DataOutputStream(buf));
+    EarlyStopping resumed = new EarlyStopping(2, MetricGoal.MINIMIZE, 3, 0.0);
+    resumed.readState(new DataInputStream(new ByteArrayInputStream(buf.toByteArray())));
+    assertEquals(whole.bestMetric(), resumed.bestMetric());
+    assertEquals(whole.bestEvaluation(), resumed.bestEvaluation());
+    theta[0] = 4;
+    assertFalse(whole.observe(losses[4], theta));
+    assertFalse(resumed.observe(losses[4], theta));
+    theta[0] = 5;
+    assertTrue(whole.observe(losses[5], theta));
+    assertTrue(resumed.observe(losses[5], theta));
+    double[] a = new double[2];
+    double[] b = new double[2];
+    whole.restoreBest(a);
+    resumed.restoreBest(b);
+    assertArrayEquals(a, b);
+
+    EarlyStopping wrongSize = new EarlyStopping(3, MetricGoal.MINIMIZE, 3, 0.0);
+    assertThrows(StateMismatchException.class,
+        () -> wrongSize.readState(new DataInputStream(new ByteArrayInputStream(buf.toByteArray()))));
+    byte[] truncated = Arrays.copyOf(buf.toByteArray(), buf.size() - 5);
+    assertThrows(StateMismatchException.class,
+        () -> resumed.readState(new DataInputStream(new ByteArrayInputStream(truncated))));
   }
 }

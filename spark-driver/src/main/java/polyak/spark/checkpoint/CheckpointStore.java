@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -82,6 +83,9 @@ public final class CheckpointStore {
     byte[] bytes;
     try (InputStream in = path.getFileSystem(conf).open(path)) {
       bytes = in.readAllBytes();
+    } catch (ChecksumException e) {
+      // the file system's own checksum (local .crc side file, HDFS block checksum) caught the damage
+      throw new CheckpointException(file + ": damaged (" + e.getMessage() + ")");
     }
     return decode(file, bytes);
   }

@@ -83,8 +83,15 @@ public final class PolyakCli {
         + "checkpoint in DIR (its stored config, plus any overrides).")
     String resume;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+      if (resume != null && options.conf != null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--conf cannot be combined with --resume: a "
+            + "resumed run uses the config stored in its checkpoint (change it with KEY=VALUE overrides)");
+      }
       PolyakConfig config = resume == null ? options.load() : null;
       try (SparkSession spark = Sessions.create("polyak train", options.master)) {
         TrainJob.run(spark, config, resume, options.overrides, parent.console,

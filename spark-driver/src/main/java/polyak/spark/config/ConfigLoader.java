@@ -3,6 +3,7 @@ package polyak.spark.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
@@ -11,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import polyak.optim.OptimizerConfigException;
 import polyak.optim.OptimizerKind;
 import polyak.optim.OptimizerSpec;
@@ -47,7 +50,7 @@ public final class ConfigLoader {
       try {
         user = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
       } catch (ConfigException e) {
-        throw new ConfigError(file + ": " + e.getMessage(), e);
+        throw new ConfigError(e.getMessage(), e);
       }
     }
     return fromConfig(user, overrides, origin);
@@ -59,7 +62,7 @@ public final class ConfigLoader {
       return fromConfig(ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(origin)),
           overrides, origin);
     } catch (ConfigException e) {
-      throw new ConfigError(origin + ": " + e.getMessage(), e);
+      throw new ConfigError(e.getMessage(), e);
     }
   }
 
@@ -91,9 +94,26 @@ public final class ConfigLoader {
       return build(c);
     } catch (ConfigException e) {
       throw new ConfigError(e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigError(origin + ": " + e.getMessage(), e);
+    } catch (ConfigError | IllegalArgumentException e) {
+      throw new ConfigError(located(c, e.getMessage()), e);
     }
+  }
+
+  private static final Pattern LEADING_KEY = Pattern.compile("^([a-z_][a-z0-9_]*(?:\\.[a-z_][a-z0-9_]*)+)");
+
+  /**
+   * Prefixes a message that starts with a key with where that key's value was set: file and line, or
+   * "command line" (nothing for a default). A file name alone would be wrong for a command-line value.
+   */
+  private static String located(Config c, String message) {
+    Matcher m = LEADING_KEY.matcher(message);
+    if (m.find() && c.hasPath(m.group(1))) {
+      ConfigOrigin o = c.getValue(m.group(1)).origin();
+      if (o.resource() == null) {
+        return o.description() + ": " + message;
+      }
+    }
+    return message;
   }
 
   private static void rejectUnknown(Config given, Config defaults, String origin) {
@@ -268,8 +288,7 @@ public final class ConfigLoader {
     if (n instanceof Double || n instanceof Float) {
       double d = n.doubleValue();
       if (d != Math.rint(d) || Math.abs(d) >= 0x1p63) {
-        throw new ConfigError(c.getValue(key).origin().description() + ": " + key + " must be a whole number, got "
-            + d);
+        throw new ConfigError(key + " must be a whole number, got " + d);
       }
       return (long) d;
     }

@@ -142,20 +142,36 @@ public final class TrainJob {
     TrainResult result;
     try (MetricsLog metrics = new MetricsLog(config.outputDir(), hadoop, state.step())) {
       long every = config.checkpointEvery();
+      long evaluateEvery = config.training().evaluateEvery() > 0 ? config.training().evaluateEvery() : perEpoch;
       TrainingListener listener = new TrainingListener() {
+        private boolean afterEvaluation;
+        private boolean stopAfterEvaluation;
+
         @Override
         public void onStep(TrainingState s, StepReport r) {
           metrics.step(r, (double) r.step() / perEpoch, source.lastTiming());
           progress.step(r);
           boolean periodic = every > 0 && r.step() % every == 0 && r.step() < total;
+          // A step that is also validated is checkpointed after its evaluation, which early stopping
+          // records: a run resumed from it does not evaluate that step again.
+          boolean validated = r.step() % evaluateEvery == 0;
           if (periodic) {
-            checkpoint(checkpoints, s, rendered, partitionRows);
-          }
-          if (control != null && r.step() < total && control.stopAfter(r.step())) {
-            if (!periodic) {
+            if (validated) {
+              afterEvaluation = true;
+            } else {
               checkpoint(checkpoints, s, rendered, partitionRows);
             }
-            throw new StopRequest();
+          }
+          if (control != null && r.step() < total && control.stopAfter(r.step())) {
+            if (validated) {
+              afterEvaluation = true;
+              stopAfterEvaluation = true;
+            } else {
+              if (!periodic) {
+                checkpoint(checkpoints, s, rendered, partitionRows);
+              }
+              throw new StopRequest();
+            }
           }
         }
 
@@ -163,6 +179,13 @@ public final class TrainJob {
         public void onEvaluation(TrainingState s, EvaluationReport e) {
           metrics.evaluation(e);
           progress.evaluation(e);
+          if (afterEvaluation) {
+            afterEvaluation = false;
+            checkpoint(checkpoints, s, rendered, partitionRows);
+          }
+          if (stopAfterEvaluation) {
+            throw new StopRequest();
+          }
         }
       };
       try {

@@ -132,6 +132,27 @@ class CheckpointStoreTest {
     assertLatestIs10(s);
   }
 
+  /**
+   * Damaged after a whole write: on the local file system Hadoop then also finds the file disagreeing
+   * with its .crc side file (a ChecksumException, not a CheckpointException).
+   */
+  @Test
+  void checkpointDamagedAfterItWasWrittenIsSkipped() throws IOException {
+    CheckpointStore s = store(3);
+    s.write(10, "{config 10}", new int[] {3, 4, 5}, state(10));
+    s.write(20, "{config 20}", new int[] {3, 4, 5}, state(20));
+    assertTrue(Files.exists(dir.resolve(".ckpt-000000000020.polyak.crc")), names()::toString);
+    byte[] whole = Files.readAllBytes(file(dir, 20));
+    Files.write(file(dir, 20), Arrays.copyOf(whole, whole.length / 2));
+    assertLatestIs10(s);
+    byte[] flipped = whole.clone();
+    flipped[100] ^= 4;
+    Files.write(file(dir, 20), flipped);
+    assertLatestIs10(s);
+    CheckpointException e = assertThrows(CheckpointException.class, () -> s.read(file(dir, 20).toString()));
+    assertTrue(e.getMessage().contains("ckpt-000000000020.polyak"), e.getMessage());
+  }
+
   @Test
   void fileWhoseNameDisagreesWithItsStepIsSkipped() throws IOException {
     CheckpointStore s = store(2);

@@ -143,6 +143,16 @@ class ConfigLoaderTest {
   void outOfRangeValuesNameTheKey(String overrides, String key) {
     ConfigError e = error(EXAMPLE, overrides.split(" "));
     assertMentions(e, key);
+    assertTrue(e.getMessage().startsWith("command line: 1: " + key), e.getMessage());
+  }
+
+  @Test
+  void outOfRangeValuesInFileNameFileLineAndKey() throws IOException {
+    File f = file("training {\n  epochs = 3\n  batch_size = 0\n}\noptimizer.beta1 = 0.5\n");
+    assertTrue(error(f).getMessage().startsWith(f.getPath() + ": 3: training.batch_size must be positive"),
+        error(f)::getMessage);
+    ConfigError e = error(f, "training.batch_size=32", "optimizer.beta1=1.5");
+    assertTrue(e.getMessage().startsWith("command line: 1: optimizer.beta1"), e.getMessage());
   }
 
   @Test
@@ -183,6 +193,8 @@ class ConfigLoaderTest {
   @Test
   void unparsableConfigFile() throws IOException {
     File f = file("training { batch_size = \n");
-    assertMentions(error(f), f.getPath());
+    ConfigError e = error(f);
+    assertMentions(e, f.getPath());
+    assertTrue(e.getMessage().indexOf(f.getPath()) == e.getMessage().lastIndexOf(f.getPath()), e.getMessage());
   }
 }

@@ -264,12 +264,14 @@ class TrainJobTest {
         iterations.add(n);
       }
     }
-    assertEquals(Stream.iterate(11L, i -> i + 1).limit(10).collect(Collectors.toList()), iterations, jobs::toString);
+    assertEquals(Stream.iterate(11L, i -> i + 1).limit(10).collect(Collectors.toList()), iterations,
+        jobs::toString);
 
     assertSameEnd(a, b, checkpointsOf(a), ckpts);
 
     Map<Long, String> steps = stepLosses(work.resolve("b/metrics.jsonl"));
-    assertEquals(Stream.iterate(1L, i -> i + 1).limit(20).collect(Collectors.toList()), new ArrayList<>(steps.keySet()));
+    assertEquals(Stream.iterate(1L, i -> i + 1).limit(20).collect(Collectors.toList()),
+        new ArrayList<>(steps.keySet()));
     assertEquals(stepLosses(Path.of(a.modelPath()).resolveSibling("metrics.jsonl")), steps);
   }
 
@@ -284,6 +286,30 @@ class TrainJobTest {
     // the average is what is exported, not the raw iterate
     TrainJob.Outcome a = uninterrupted(MOMENTUM_EMA_BATCHNORM);
     assertFalse(Arrays.equals(a.result().parameters(), a.result().state().parameters()));
+  }
+
+  /** Early stopping keeps the best parameters across evaluations: a resumed run must know them too. */
+  static final String ADAM_EARLY_STOPPING = ADAM + """
+      learning_rate.initial = 0.1
+      evaluation { every = 5, patience = 3 }
+      """;
+
+  @Test
+  void resumedRunIsBitIdenticalWithEarlyStopping() throws Exception {
+    stopAndResumeEqualsUninterrupted(ADAM_EARLY_STOPPING);
+    // validation accuracy peaks at iteration 10 (0.9417), before the stop; 15 is worse, 20 only ties:
+    // the exported parameters are those of iteration 10, not the last ones
+    TrainJob.Outcome a = uninterrupted(ADAM_EARLY_STOPPING);
+    assertEquals(List.of(0.9, 0.9417, 0.925, 0.9417), a.result().evaluations().stream()
+        .map(e -> Math.round(e.accuracy() * 1e4) / 1e4).collect(Collectors.toList()));
+    assertFalse(Arrays.equals(a.result().parameters(), a.result().state().parameters()));
+
+    // as after a crash: from the uninterrupted run's own checkpoint at 15, also a validated step
+    Path g = Files.createDirectories(work.resolve("g/checkpoints"));
+    Files.copy(Path.of(checkpointsOf(a), "ckpt-000000000015.polyak"), g.resolve("ckpt-000000000015.polyak"));
+    TrainJob.Outcome fromCrash = run(null, g.toString(), "output.dir=\"" + work.resolve("g") + "\"");
+    assertEquals(15, fromCrash.resumedFrom());
+    assertSameEnd(a, fromCrash, checkpointsOf(a), g.toString());
   }
 
   @Test
@@ -312,6 +338,39 @@ class TrainJobTest {
       assertEquals(List.of("ckpt-000000000015.polyak", "ckpt-000000000020.polyak"), files.map(p -> p.getFileName()
           .toString()).filter(n -> !n.endsWith(".crc")).sorted().collect(Collectors.toList()));
     }
+  }
+
+  /** Evaluate and predict on the saved model, with every Kryo class registered (registrationRequired). */
+  @Test
+  void evaluateAndPredictTheSavedModel() throws IOException {
+    TrainJob.Outcome a = uninterrupted(ADAM);
+    PolyakConfig config = load("f", ADAM);
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    EvaluationCounts counts;
+    try (PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+      counts = EvaluateJob.run(spark, config, a.modelPath(), out);
+    }
+    assertEquals(120, counts.count());
+    assertEquals(a.testAccuracy(), counts.accuracy(), 0.0);
+    assertEquals(a.result().lastEvaluation().loss(), counts.meanLoss(), 1e-12);
+    assertTrue(console.toString(StandardCharsets.UTF_8).contains("true\\pred"), console::toString);
+
+    Path predictions = work.resolve("predictions");
+    try (PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
+      assertEquals(120, PredictJob.run(spark, config, a.modelPath(), predictions.toString(), "csv", out));
+    }
+    List<String> rows = new ArrayList<>();
+    try (Stream<Path> parts = Files.list(predictions)) {
+      for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted()
+          .collect(Collectors.toList())) {
+        List<String> lines = Files.readAllLines(part);
+        assertEquals("id,label,prediction,p0,p1,p2", lines.get(0));
+        rows.addAll(lines.subList(1, lines.size()));
+      }
+    }
+    assertEquals(120, rows.size());
+    long correct = rows.stream().map(r -> r.split(",")).filter(c -> c[1].equals(c[2])).count();
+    assertEquals(counts.correct(), correct);
   }
 
   @Test
