@@ -60,10 +60,12 @@ public final class DistributedTrainingBenchmark {
     }
   }
 
-  public static Result run(int epochs, Path outputDir, PrintStream out) throws IOException {
-    List<String> overrides = List.of("training.epochs=" + epochs, "output.dir=" + outputDir,
+  /** @param extra config overrides on top of the benchmark's (e.g. data.scaling=standardize) */
+  public static Result run(int epochs, Path outputDir, List<String> extra, PrintStream out) throws IOException {
+    List<String> overrides = new ArrayList<>(List.of("training.epochs=" + epochs, "output.dir=" + outputDir,
         "checkpoint.every=0", "learning_rate.schedule=cosine", "learning_rate.initial=0.002",
-        "learning_rate.end=0.0001", "learning_rate.warmup_iterations=50", "learning_rate.warmup_start=0.0002");
+        "learning_rate.end=0.0001", "learning_rate.warmup_iterations=50", "learning_rate.warmup_start=0.0002"));
+    overrides.addAll(extra);
     PolyakConfig config = ConfigLoader.load(null, overrides);
     double accuracy;
     try (SparkSession spark = Sessions.create("polyak bench training", "local[2]")) {
@@ -72,7 +74,9 @@ public final class DistributedTrainingBenchmark {
     List<String> steps = Files.readAllLines(outputDir.resolve("metrics.jsonl")).stream()
         .filter(l -> l.contains("\"type\":\"step\"")).skip(5).toList();
 
-    Dataset train = PixelScaling.INSTANCE.apply(FashionMnist.train());
+    Dataset raw = FashionMnist.train();
+    Dataset train = config.scaling() == polyak.spark.config.Scaling.STANDARDIZE
+        ? polyak.data.Standardizer.fit(raw).apply(raw) : PixelScaling.INSTANCE.apply(raw);
     List<Double> localMs = new ArrayList<>();
     new LocalTrainer(config.network(), config.training().withMaxIterations(30))
         .train(train, null, new TrainingListener() {
@@ -112,6 +116,6 @@ public final class DistributedTrainingBenchmark {
   public static void main(String[] args) throws IOException {
     int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     Path dir = Path.of(args.length > 1 ? args[1] : "runs/bench-training");
-    run(epochs, dir, System.out);
+    run(epochs, dir, args.length > 2 ? List.of(args).subList(2, args.length) : List.of(), System.out);
   }
 }
