@@ -4,13 +4,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
 /**
  * Writes a file on any Hadoop file system so that a reader never sees half of it: the bytes go to
- * {@code <name>.tmp} beside the target, which is renamed over the target only after it was written
- * and closed completely. If writing fails, the temporary file is removed and the target — say the
+ * {@code <name>.tmp} beside the target, which replaces the target in one rename only after it was
+ * written and closed completely. If writing fails, the temporary file is removed and the target — say the
  * previous good model — is left as it was.
  */
 public final class AtomicWrite {
@@ -32,12 +34,10 @@ public final class AtomicWrite {
         content.writeTo(out);
         out.hsync();
       }
-      if (fs.exists(path) && !fs.delete(path, false)) {
-        throw new IOException(target + ": cannot replace the existing file");
-      }
-      if (!fs.rename(tmp, path)) {
-        throw new IOException(target + ": rename from " + tmp + " failed");
-      }
+      // FileContext's rename with OVERWRITE replaces the target in one step (atomic on HDFS and the
+      // local file system): there is no moment without a whole file under the target's name.
+      FileContext.getFileContext(fs.getUri(), conf).rename(fs.makeQualified(tmp), fs.makeQualified(path),
+          Options.Rename.OVERWRITE);
       done = true;
     } finally {
       if (!done) {
