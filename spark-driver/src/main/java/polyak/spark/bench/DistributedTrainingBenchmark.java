@@ -88,8 +88,9 @@ public final class DistributedTrainingBenchmark {
           }
         });
     double batch = config.training().batchSize();
+    double localMedianMs = PolyakRuns.median(localMs.stream().mapToDouble(Double::doubleValue).toArray());
     Result result = new Result(epochs, accuracy, batch / (median(steps, "ms_total") / 1000),
-        batch / (median(localMs) / 1000), median(steps, "ms_broadcast"), median(steps, "ms_compute"),
+        batch / (localMedianMs / 1000), median(steps, "ms_broadcast"), median(steps, "ms_compute"),
         median(steps, "ms_aggregate"), median(steps, "ms_driver_step"), median(steps, "ms_total"),
         DenseKernels.name());
     out.print(result.markdown());
@@ -105,12 +106,7 @@ public final class DistributedTrainingBenchmark {
         values.add(Double.parseDouble(m.group(1)));
       }
     }
-    return median(values);
-  }
-
-  static double median(List<Double> values) {
-    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    return PolyakRuns.median(values.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   public static void main(String[] args) throws IOException {

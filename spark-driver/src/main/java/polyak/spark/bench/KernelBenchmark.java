@@ -78,7 +78,7 @@ public final class KernelBenchmark {
         times[r] = (System.nanoTime() - t0) / 1e9;
       }
     }
-    return flops / median(times) / 1e9;
+    return flops / PolyakRuns.median(times) / 1e9;
   }
 
   static double networkExamplesPerSecond(NetworkSpec spec, DenseKernels.Choice choice, int batch, int repeats) {
@@ -105,13 +105,7 @@ public final class KernelBenchmark {
         times[r] = (System.nanoTime() - t0) / 1e9;
       }
     }
-    return batch / median(times);
-  }
-
-  static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    return batch / PolyakRuns.median(times);
   }
 
   static double[] random(SplittableRandom rng, int n) {
