@@ -4,20 +4,23 @@ import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.JavaBLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
  * Chooses the dense-layer kernel once per JVM and says which in one log line. Order: native BLAS if
- * the system has one (with OPENBLAS_NUM_THREADS=1 recommended inside Spark tasks), else netlib's
+ * the system has one and {@link KernelCalibration} measures it clearly faster than EJML (it may be
+ * Debian's slow reference library), with OPENBLAS_NUM_THREADS=1 inside Spark tasks; else netlib's
  * Java BLAS — VectorBLAS when the JVM runs with {@code --add-modules jdk.incubator.vector} (polyak's
- * launcher and Spark's own JVM options add it), Java11BLAS otherwise — else EJML. Override with
- * the system property {@code polyak.kernel} or the environment variable {@code POLYAK_KERNEL}:
+ * launcher and Spark's own JVM options add it), Java11BLAS otherwise — else EJML. Override
+ * with the system property {@code polyak.kernel} or the environment variable {@code POLYAK_KERNEL}:
  * {@code ejml}, {@code java} (netlib Java BLAS) or {@code native}.
  */
 public final class DenseKernels {
   private static final Logger LOG = Logger.getLogger(DenseKernels.class.getName());
   private static volatile Choice choice;
+  private static volatile KernelCalibration.Result calibration;
 
   private DenseKernels() {}
 
@@ -34,8 +37,12 @@ public final class DenseKernels {
     if (c == null) {
       synchronized (DenseKernels.class) {
         if (choice == null) {
-          choice = choose(requested());
-          LOG.info("polyak dense-layer kernel: " + choice.name());
+          String request = requested();
+          choice = choose(request);
+          KernelCalibration.Result measured = calibration;
+          LOG.info("polyak dense-layer kernel: " + (measured != null && measured.picked() == choice
+              ? measured.describe() : choice.name() + (request == null || request.isBlank() ? ""
+                  : " (set by polyak.kernel/POLYAK_KERNEL=" + request + ")")));
         }
         c = choice;
       }
@@ -54,19 +61,41 @@ public final class DenseKernels {
       case "native":
         return blas(NativeBLAS.getInstance());
       case "", "auto":
-        try {
-          return blas(NativeBLAS.getInstance());
-        } catch (RuntimeException | LinkageError e) {
-          try {
-            return blas(JavaBLAS.getInstance());
-          } catch (RuntimeException | LinkageError e2) {
-            return ejml();
-          }
-        }
+        return auto();
       default:
         throw new IllegalArgumentException("polyak.kernel: unknown kernel '" + request
             + "' (expected ejml, java, native or auto)");
     }
+  }
+
+  /**
+   * The best kernel available: the native BLAS if the system has one and {@link KernelCalibration}
+   * measures it clearly faster than EJML, else netlib's Java BLAS, else EJML. Decided once per JVM.
+   */
+  static Choice auto() {
+    Choice javaBlas;
+    try {
+      javaBlas = blas(JavaBLAS.getInstance());
+    } catch (RuntimeException | LinkageError e) {
+      javaBlas = ejml();
+    }
+    Choice nativeBlas;
+    try {
+      nativeBlas = blas(NativeBLAS.getInstance());
+    } catch (RuntimeException | LinkageError e) {
+      return javaBlas;
+    }
+    synchronized (DenseKernels.class) {
+      if (calibration == null) {
+        calibration = KernelCalibration.calibrate(nativeBlas, javaBlas);
+      }
+      return calibration.picked();
+    }
+  }
+
+  /** The measurement behind "auto" when this JVM has a native BLAS and measured it, else empty. */
+  public static Optional<KernelCalibration.Result> calibration() {
+    return Optional.ofNullable(calibration);
   }
 
   /**
