@@ -50,7 +50,7 @@ public final class LocalGradientSource implements GradientSource {
   }
 
   @Override
-  public BatchResult gradient(long t, double[] params, double[] normState, double[] gradientSum,
+  public GradientResult gradient(long t, double[] params, double[] normState, double[] gradientSum,
       double[] normStatsSum) {
     long epoch = sampler.epochOf(t);
     if (epoch != permutationEpoch) {
@@ -73,7 +73,7 @@ public final class LocalGradientSource implements GradientSource {
       addInto(gradientSum, partialGradient);
       addInto(normStatsSum, partialStats);
     }
-    return total;
+    return new GradientResult(total, null);
   }
 
   @Override

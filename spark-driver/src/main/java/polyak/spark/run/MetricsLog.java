@@ -15,8 +15,8 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import polyak.spark.train.IterationTiming;
 import polyak.train.EvaluationReport;
+import polyak.train.GradientTiming;
 import polyak.train.StepReport;
 
 /**
@@ -55,7 +55,8 @@ public final class MetricsLog implements AutoCloseable {
     }
   }
 
-  public void step(StepReport r, double epoch, IterationTiming timing) {
+  public void step(StepReport r, double epoch) {
+    GradientTiming timing = r.timing();
     double totalMs = r.gradientMillis() + r.stepMillis();
     JsonLine j = new JsonLine().put("type", "step").put("step", r.step()).put("epoch", epoch)
         .put("loss", r.loss()).put("accuracy", r.accuracy()).put("grad_norm", r.gradientNorm())

@@ -12,7 +12,9 @@ import polyak.data.Dataset;
 import polyak.nn.BatchResult;
 import polyak.nn.Network;
 import polyak.nn.kernel.DenseKernels;
+import polyak.train.GradientResult;
 import polyak.train.GradientSource;
+import polyak.train.GradientTiming;
 import polyak.train.LocalGradientSource;
 import polyak.train.MinibatchSampler;
 import scala.Tuple2;
@@ -42,7 +44,6 @@ public final class SparkGradientSource implements GradientSource {
   private final int batchSize;
   private final int depth;
   private Broadcast<ModelBroadcast> current;
-  private IterationTiming lastTiming = new IterationTiming(0, 0, 0, 0);
 
   /**
    * @param training one {@link Dataset} block per partition, cached; block p has
@@ -74,18 +75,13 @@ public final class SparkGradientSource implements GradientSource {
     return sampler;
   }
 
-  /** Timing of the last {@link #gradient} call. */
-  public IterationTiming lastTiming() {
-    return lastTiming;
-  }
-
   @Override
   public long iterationsPerEpoch() {
     return sampler.iterationsPerEpoch();
   }
 
   @Override
-  public BatchResult gradient(long t, double[] params, double[] normState, double[] gradientSum,
+  public GradientResult gradient(long t, double[] params, double[] normState, double[] gradientSum,
       double[] normStatsSum) {
     long start = System.nanoTime();
     Broadcast<ModelBroadcast> b = broadcast(params, normState);
@@ -103,11 +99,11 @@ public final class SparkGradientSource implements GradientSource {
     long broadcastDone = System.nanoTime();
     sc.setJobDescription("polyak full-batch gradient");
     return collect(new ShardGradient(b, specText, kernel, seed, partitionRows, batchSize, 0, true), gradientSum,
-        normStatsSum, start, broadcastDone);
+        normStatsSum, start, broadcastDone).batch();
   }
 
-  /** Runs one gradient job and adds its partition results in partition order (or a fixed tree). */
-  private BatchResult collect(ShardGradient task, double[] gradientSum, double[] normStatsSum, long start,
+  /** Runs one gradient job and adds its partition results in partition order (or a fixed tree), timed. */
+  private GradientResult collect(ShardGradient task, double[] gradientSum, double[] normStatsSum, long start,
       long broadcastDone) {
     JavaRDD<PartialGradient> partials = training.mapPartitionsWithIndex(task, true);
     List<PartialGradient> ordered = depth == 1 ? partials.collect() : groupSums(partials);
@@ -121,8 +117,8 @@ public final class SparkGradientSource implements GradientSource {
     }
     long end = System.nanoTime();
     double jobMs = (end - broadcastDone) / 1e6;
-    lastTiming = new IterationTiming((broadcastDone - start) / 1e6, maxCompute / 1e6, jobMs - maxCompute / 1e6, jobMs);
-    return total;
+    return new GradientResult(total,
+        new GradientTiming((broadcastDone - start) / 1e6, maxCompute / 1e6, jobMs - maxCompute / 1e6, jobMs));
   }
 
   /** Depth 2: partitions summed in groups of ⌈√P⌉ (in partition order), groups returned in order. */
