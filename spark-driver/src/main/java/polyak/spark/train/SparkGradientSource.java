@@ -10,13 +10,14 @@ import org.apache.spark.api.java.function.PairFunction;
 import org.apache.spark.broadcast.Broadcast;
 import polyak.data.Dataset;
 import polyak.nn.BatchResult;
+import polyak.nn.Inference;
 import polyak.nn.Network;
 import polyak.nn.kernel.DenseKernels;
 import polyak.train.GradientResult;
 import polyak.train.GradientSource;
 import polyak.train.GradientTiming;
-import polyak.train.LocalGradientSource;
 import polyak.train.MinibatchSampler;
+import polyak.train.PartitionSums;
 import scala.Tuple2;
 
 /**
@@ -110,8 +111,8 @@ public final class SparkGradientSource implements GradientSource {
     BatchResult total = BatchResult.EMPTY;
     long maxCompute = 0;
     for (PartialGradient part : ordered) {
-      LocalGradientSource.addInto(gradientSum, part.gradient());
-      LocalGradientSource.addInto(normStatsSum, part.normStats());
+      PartitionSums.addInto(gradientSum, part.gradient());
+      PartitionSums.addInto(normStatsSum, part.normStats());
       total = total.plus(part.result());
       maxCompute = Math.max(maxCompute, part.computeNanos());
     }
@@ -149,8 +150,8 @@ public final class SparkGradientSource implements GradientSource {
     BatchResult r = BatchResult.EMPTY;
     long compute = 0;
     for (PartialGradient part : list) {
-      LocalGradientSource.addInto(g, part.gradient());
-      LocalGradientSource.addInto(s, part.normStats());
+      PartitionSums.addInto(g, part.gradient());
+      PartitionSums.addInto(s, part.normStats());
       r = r.plus(part.result());
       compute = Math.max(compute, part.computeNanos());
     }
@@ -223,9 +224,9 @@ public final class SparkGradientSource implements GradientSource {
       int share = sampler.share(partition);
       if (allRows && blocks.hasNext()) {
         Dataset block = blocks.next();
-        for (int from = 0; from < block.rows(); from += LocalGradientSource.EVAL_CHUNK) {
+        for (int from = 0; from < block.rows(); from += Inference.CHUNK) {
           result = result.plus(network.gradient(m.params(), m.normState(), block, null, from,
-              Math.min(LocalGradientSource.EVAL_CHUNK, block.rows() - from), sampler.passSeed(0), gradient, stats));
+              Math.min(Inference.CHUNK, block.rows() - from), sampler.passSeed(0), gradient, stats));
         }
       } else if (blocks.hasNext() && share > 0) {
         Dataset block = blocks.next();
@@ -241,28 +242,20 @@ public final class SparkGradientSource implements GradientSource {
     }
   }
 
-  /** The executor side of validation: inference over every block of a partition, in chunks. */
-  static final class ShardEvaluation implements
-      org.apache.spark.api.java.function.FlatMapFunction<Iterator<Dataset>, BatchResult> {
-    private final Broadcast<ModelBroadcast> model;
-    private final String specText;
-    private final String kernel;
-
+  /** The executor side of validation: loss and correct counts over every block of a partition. */
+  static final class ShardEvaluation extends ShardInference<BatchResult, Inference.Predictions> {
     ShardEvaluation(Broadcast<ModelBroadcast> model, String specText, String kernel) {
-      this.model = model;
-      this.specText = specText;
-      this.kernel = kernel;
+      super(model, specText, kernel, true);
     }
 
     @Override
-    public Iterator<BatchResult> call(Iterator<Dataset> blocks) {
-      Network network = ExecutorNetworks.network(specText, kernel);
-      ModelBroadcast m = model.value();
-      BatchResult total = BatchResult.EMPTY;
-      while (blocks.hasNext()) {
-        total = total.plus(LocalGradientSource.evaluate(network, m.params(), m.normState(), blocks.next()));
-      }
-      return List.of(total).iterator();
+    protected Inference.Predictions sink() {
+      return null;
+    }
+
+    @Override
+    protected Iterator<BatchResult> result(BatchResult scored, Inference.Predictions sink) {
+      return List.of(scored).iterator();
     }
   }
 }

@@ -373,6 +373,52 @@ class TrainJobTest {
     assertEquals(counts.correct(), correct);
   }
 
+  /**
+   * evaluate and predict build the executors' networks with the dense kernel the driver names, not
+   * the one the executor JVM would choose: a kernel no JVM has fails on the executors, saying so, and
+   * with EJML forced the predictions are, bit for bit, those of an EJML network in this JVM.
+   */
+  @Test
+  void evaluateAndPredictRunTheDriversDenseKernelOnExecutors() throws IOException {
+    TrainJob.Outcome a = uninterrupted(ADAM);
+    PolyakConfig config = load("kernel", ADAM);
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    String missing = "blas:NoSuchBLAS";
+    Path unused = work.resolve("kernel-unused");
+    for (IoAction job : List.<IoAction>of(
+        () -> EvaluateJob.run(spark, config, a.modelPath(), quiet, missing),
+        () -> PredictJob.run(spark, config, a.modelPath(), unused.toString(), "parquet", quiet, missing))) {
+      Exception e = assertThrows(Exception.class, job::run);
+      StringBuilder chain = new StringBuilder();
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        chain.append(t.getMessage()).append('\n');
+      }
+      assertTrue(chain.toString().contains("cannot run the dense kernel '" + missing + "'"), chain::toString);
+    }
+
+    Path predictions = work.resolve("kernel-predictions");
+    PredictJob.run(spark, config, a.modelPath(), predictions.toString(), "parquet", quiet, "ejml");
+    Map<Long, double[]> executors = new TreeMap<>();
+    for (org.apache.spark.sql.Row r : spark.read().parquet(predictions.toString()).collectAsList()) {
+      executors.put(r.getLong(0), new double[] {r.getDouble(3), r.getDouble(4), r.getDouble(5)});
+    }
+    SavedModel model = model(a.modelPath());
+    polyak.nn.Network ejml = polyak.nn.Network.build(model.spec(), polyak.nn.kernel.DenseKernels.named("ejml"));
+    polyak.spark.data.LoadedData test = polyak.spark.data.TrainingData.load(spark, config.test(), 2)
+        .preprocessed(model.preprocessor().get());
+    Map<Long, double[]> local = new TreeMap<>();
+    for (polyak.data.Dataset block : test.blocks().collect()) {
+      polyak.nn.Inference.run(ejml, model.params(), model.state(), block, false, (d, from, n, y) -> {
+        for (int i = 0; i < n; i++) {
+          local.put(d.baseId() + from + i, Arrays.copyOfRange(y, i * CLASSES, (i + 1) * CLASSES));
+        }
+      });
+    }
+    assertEquals(120, local.size());
+    assertEquals(local.keySet(), executors.keySet());
+    local.forEach((id, p) -> assertArrayEquals(p, executors.get(id), 0.0, "row " + id));
+  }
+
   @Test
   void resumeWithoutAWholeCheckpointFails() throws IOException {
     Path empty = Files.createDirectories(work.resolve("none"));
