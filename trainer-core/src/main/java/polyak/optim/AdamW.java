@@ -1,8 +1,5 @@
 package polyak.optim;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.Set;
 import polyak.nn.ParameterKind;
 import polyak.nn.ParameterLayout;
@@ -12,9 +9,8 @@ import polyak.nn.ParameterLayout;
  * θ ← θ − ε·λ·θ on the segments whose kind is in {@code decayedKinds} (by default WEIGHT only).
  * The decay is scaled by the step's learning rate so that a schedule scales both terms together.
  */
-public final class AdamW implements Optimizer {
+public final class AdamW extends VectorStateOptimizer {
   public static final String NAME = "adamw";
-  private final int size;
   private final double beta1;
   private final double beta2;
   private final double epsilon;
@@ -26,29 +22,19 @@ public final class AdamW implements Optimizer {
 
   public AdamW(ParameterLayout layout, double beta1, double beta2, double epsilon, boolean biasCorrection,
       double weightDecay, Set<ParameterKind> decayedKinds) {
-    this.size = layout.size();
+    super(NAME, layout.size(), "first_moment", "second_moment");
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
     this.biasCorrection = biasCorrection;
     this.weightDecay = weightDecay;
     this.ranges = new SegmentRanges(layout, decayedKinds);
-    this.firstMoment = new double[size];
-    this.secondMoment = new double[size];
+    this.firstMoment = vector(0);
+    this.secondMoment = vector(1);
   }
 
   public AdamW(ParameterLayout layout, double beta1, double beta2, double epsilon, double weightDecay) {
     this(layout, beta1, beta2, epsilon, true, weightDecay, Regularization.DEFAULT_KINDS);
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public int size() {
-    return size;
   }
 
   @Override
@@ -67,21 +53,5 @@ public final class AdamW implements Optimizer {
         theta[i] -= learningRate * ((m[i] / c1) / (Math.sqrt(s[i] / c2) + epsilon) + decay * theta[i]);
       }
     }
-  }
-
-  @Override
-  public void writeState(DataOutput out) throws IOException {
-    StateCodec.writeHeader(out, NAME, size);
-    StateCodec.writeVector(out, "first_moment", firstMoment);
-    StateCodec.writeVector(out, "second_moment", secondMoment);
-  }
-
-  @Override
-  public void readState(DataInput in) throws IOException {
-    StateCodec.readHeader(in, NAME, size);
-    double[] m = StateCodec.readVector(in, NAME, "first_moment", size);
-    double[] s = StateCodec.readVector(in, NAME, "second_moment", size);
-    System.arraycopy(m, 0, firstMoment, 0, size);
-    System.arraycopy(s, 0, secondMoment, 0, size);
   }
 }

@@ -1,8 +1,5 @@
 package polyak.optim;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.Set;
 import polyak.nn.ParameterKind;
 import polyak.nn.ParameterLayout;
@@ -13,9 +10,8 @@ import polyak.nn.ParameterLayout;
  * u = r + λw, trust = η·‖w‖/‖u‖ (1 when either norm is 0), θ ← θ − ε·trust·u. Other segments
  * (biases, normalisation γ/β) take the plain Adam step θ ← θ − ε·r.
  */
-public final class Lamb implements Optimizer {
+public final class Lamb extends VectorStateOptimizer {
   public static final String NAME = "lamb";
-  private final int size;
   private final double beta1;
   private final double beta2;
   private final double epsilon;
@@ -27,29 +23,19 @@ public final class Lamb implements Optimizer {
 
   public Lamb(ParameterLayout layout, double beta1, double beta2, double epsilon, double trustCoefficient,
       double weightDecay, Set<ParameterKind> adaptedKinds) {
-    this.size = layout.size();
+    super(NAME, layout.size(), "first_moment", "second_moment");
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
     this.trustCoefficient = trustCoefficient;
     this.weightDecay = weightDecay;
     this.ranges = new SegmentRanges(layout, adaptedKinds);
-    this.firstMoment = new double[size];
-    this.secondMoment = new double[size];
+    this.firstMoment = vector(0);
+    this.secondMoment = vector(1);
   }
 
   public Lamb(ParameterLayout layout, double beta1, double beta2, double epsilon, double weightDecay) {
     this(layout, beta1, beta2, epsilon, 1.0, weightDecay, Regularization.DEFAULT_KINDS);
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public int size() {
-    return size;
   }
 
   @Override
@@ -87,21 +73,5 @@ public final class Lamb implements Optimizer {
         theta[i] -= rate * ((m[i] / c1) / (Math.sqrt(s[i] / c2) + epsilon) + decay * theta[i]);
       }
     }
-  }
-
-  @Override
-  public void writeState(DataOutput out) throws IOException {
-    StateCodec.writeHeader(out, NAME, size);
-    StateCodec.writeVector(out, "first_moment", firstMoment);
-    StateCodec.writeVector(out, "second_moment", secondMoment);
-  }
-
-  @Override
-  public void readState(DataInput in) throws IOException {
-    StateCodec.readHeader(in, NAME, size);
-    double[] m = StateCodec.readVector(in, NAME, "first_moment", size);
-    double[] s = StateCodec.readVector(in, NAME, "second_moment", size);
-    System.arraycopy(m, 0, firstMoment, 0, size);
-    System.arraycopy(s, 0, secondMoment, 0, size);
   }
 }

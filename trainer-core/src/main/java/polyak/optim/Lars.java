@@ -1,8 +1,5 @@
 package polyak.optim;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.Set;
 import polyak.nn.ParameterKind;
 import polyak.nn.ParameterLayout;
@@ -13,9 +10,8 @@ import polyak.nn.ParameterLayout;
  * v ← μv − ε·trust·u, θ ← θ + v. Other segments (biases, normalisation γ/β) get neither the trust
  * ratio nor the weight decay: v ← μv − εg. μ = momentum.valueAt(t − 1).
  */
-public final class Lars implements Optimizer {
+public final class Lars extends VectorStateOptimizer {
   public static final String NAME = "lars";
-  private final int size;
   private final Schedule momentum;
   private final double trustCoefficient;
   private final double weightDecay;
@@ -24,26 +20,16 @@ public final class Lars implements Optimizer {
 
   public Lars(ParameterLayout layout, Schedule momentum, double trustCoefficient, double weightDecay,
       Set<ParameterKind> adaptedKinds) {
-    this.size = layout.size();
+    super(NAME, layout.size(), "velocity");
     this.momentum = momentum;
     this.trustCoefficient = trustCoefficient;
     this.weightDecay = weightDecay;
     this.ranges = new SegmentRanges(layout, adaptedKinds);
-    this.velocity = new double[size];
+    this.velocity = vector(0);
   }
 
   public Lars(ParameterLayout layout, Schedule momentum, double trustCoefficient, double weightDecay) {
     this(layout, momentum, trustCoefficient, weightDecay, Regularization.DEFAULT_KINDS);
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public int size() {
-    return size;
   }
 
   @Override
@@ -75,18 +61,5 @@ public final class Lars implements Optimizer {
         theta[i] += v[i];
       }
     }
-  }
-
-  @Override
-  public void writeState(DataOutput out) throws IOException {
-    StateCodec.writeHeader(out, NAME, size);
-    StateCodec.writeVector(out, "velocity", velocity);
-  }
-
-  @Override
-  public void readState(DataInput in) throws IOException {
-    StateCodec.readHeader(in, NAME, size);
-    double[] v = StateCodec.readVector(in, NAME, "velocity", size);
-    System.arraycopy(v, 0, velocity, 0, size);
   }
 }
