@@ -1,5 +1,8 @@
 package polyak.spark.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import polyak.spark.metrics.Json;
 
 /** Everything {@code polyak bench} measured, the derived figures, and the writers (Markdown, CSV, JSON). */
 public final class BenchReport {
@@ -412,76 +416,119 @@ public final class BenchReport {
   }
 
   String json() {
-    StringBuilder j = new StringBuilder("{\n");
-    j.append(f("  \"mode\": \"%s\", \"commit\": \"%s\", \"date\": \"%s\", \"seconds\": %s,\n",
-        options.quick() ? "quick" : "full", gitHead(), ZonedDateTime.now(), jn(seconds)));
-    j.append(f("  \"machine\": {\"cpu\": \"%s\", \"cores\": %d, \"master\": \"%s\", \"java\": \"%s\", \"spark\": \"%s\", "
-        + "\"load_start\": %s, \"load_end\": %s, \"polyak_kernel\": \"%s\", \"mllib_blas\": \"%s\"},\n", cpu(), cores,
-        master, System.getProperty("java.version"), org.apache.spark.package$.MODULE$.SPARK_VERSION(), jn(loadStart),
-        jn(loadEnd), polyakKernel, mllibBlas));
-    j.append(f("  \"data\": {\"train_rows\": %d, \"test_rows\": %d},\n", trainRows, testRows));
-    j.append("  \"targets\": [");
-    List<Target> ts = targets();
-    for (int i = 0; i < ts.size(); i++) {
-      Target t = ts.get(i);
-      j.append(f("%s{\"name\": \"%s\", \"measured\": %s, \"bound\": %s, \"at_least\": %s, \"met\": %s}",
-          i == 0 ? "" : ", ", t.name(), jn(t.measured()), jn(t.bound()), t.atLeast(), t.met()));
+    ObjectNode j = Json.MAPPER.createObjectNode();
+    j.put("mode", options.quick() ? "quick" : "full");
+    j.put("commit", gitHead());
+    j.put("date", ZonedDateTime.now().toString());
+    num(j, "seconds", seconds);
+    ObjectNode machine = j.putObject("machine");
+    machine.put("cpu", cpu());
+    machine.put("cores", cores);
+    machine.put("master", master);
+    machine.put("java", System.getProperty("java.version"));
+    machine.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    num(machine, "load_start", loadStart);
+    num(machine, "load_end", loadEnd);
+    machine.put("polyak_kernel", polyakKernel);
+    machine.put("mllib_blas", mllibBlas);
+    ObjectNode data = j.putObject("data");
+    data.put("train_rows", trainRows);
+    data.put("test_rows", testRows);
+    ArrayNode targets = j.putArray("targets");
+    for (Target t : targets()) {
+      ObjectNode o = targets.addObject();
+      o.put("name", t.name());
+      num(o, "measured", t.measured());
+      num(o, "bound", t.bound());
+      o.put("at_least", t.atLeast());
+      o.put("met", t.met());
     }
-    j.append("],\n  \"mllib\": [");
-    for (int i = 0; i < mllib.size(); i++) {
-      MllibBaseline.Fit m = mllib.get(i);
-      j.append(f("%s{\"max_iter\": %d, \"iterations\": %d, \"evaluations\": %d, \"seconds\": %s, \"test_accuracy\": %s, "
-          + "\"examples_per_second\": %s, \"examples_per_task_second\": %s}", i == 0 ? "" : ", ", m.maxIter(),
-          m.iterations(), m.evaluations(), jn(m.seconds()), jn(m.testAccuracy()), jn(m.examplesPerSecond()),
-          jn(m.examplesPerTaskSecond())));
+    ArrayNode ml = j.putArray("mllib");
+    for (MllibBaseline.Fit m : mllib) {
+      ObjectNode o = ml.addObject();
+      o.put("max_iter", m.maxIter());
+      o.put("iterations", m.iterations());
+      o.put("evaluations", m.evaluations());
+      num(o, "seconds", m.seconds());
+      num(o, "test_accuracy", m.testAccuracy());
+      num(o, "examples_per_second", m.examplesPerSecond());
+      num(o, "examples_per_task_second", m.examplesPerTaskSecond());
     }
-    j.append("],\n  \"polyak\": [");
-    for (int i = 0; i < curves.size(); i++) {
-      PolyakRuns.Curve c = curves.get(i);
-      j.append(f("%s{\"run\": \"%s\", \"configuration\": \"%s\", \"parameters\": %d, \"iterations\": %d, "
-          + "\"train_seconds\": %s, \"examples_per_second\": %s, \"examples_per_task_second\": %s, "
-          + "\"final_accuracy\": %s, \"best_accuracy\": %s}", i == 0 ? "" : ", ", c.name(), c.description(),
-          c.parameters(), c.phases().size(), jn(c.trainSeconds()), jn(c.examplesPerSecond()),
-          jn(c.examplesPerTaskSecond()), jn(c.finalAccuracy()), jn(c.bestAccuracy())));
+    ArrayNode polyak = j.putArray("polyak");
+    for (PolyakRuns.Curve c : curves) {
+      ObjectNode o = polyak.addObject();
+      o.put("run", c.name());
+      o.put("configuration", c.description());
+      o.put("parameters", c.parameters());
+      o.put("iterations", c.phases().size());
+      num(o, "train_seconds", c.trainSeconds());
+      num(o, "examples_per_second", c.examplesPerSecond());
+      num(o, "examples_per_task_second", c.examplesPerTaskSecond());
+      num(o, "final_accuracy", c.finalAccuracy());
+      num(o, "best_accuracy", c.bestAccuracy());
     }
-    j.append("],\n  \"reach\": [");
-    List<Reach> rs = reaches();
-    for (int i = 0; i < rs.size(); i++) {
-      Reach r = rs.get(i);
-      j.append(f("%s{\"label\": \"%s\", \"accuracy\": %s, \"polyak_sigmoid_s\": %s, \"polyak_best_s\": %s, "
-          + "\"mllib_s\": %s, \"mllib_lower_bound_s\": %s, \"speedup\": %s}", i == 0 ? "" : ", ", r.label(),
-          jn(r.accuracy()), jn(r.polyakSigmoidSeconds()), jn(r.polyakBestSeconds()), jn(r.mllibSeconds()),
-          jn(r.mllibLowerBoundSeconds()), jn(r.speedup())));
+    ArrayNode reach = j.putArray("reach");
+    for (Reach r : reaches()) {
+      ObjectNode o = reach.addObject();
+      o.put("label", r.label());
+      num(o, "accuracy", r.accuracy());
+      num(o, "polyak_sigmoid_s", r.polyakSigmoidSeconds());
+      num(o, "polyak_best_s", r.polyakBestSeconds());
+      num(o, "mllib_s", r.mllibSeconds());
+      num(o, "mllib_lower_bound_s", r.mllibLowerBoundSeconds());
+      num(o, "speedup", r.speedup());
     }
+    ObjectNode eff = j.putObject("efficiency");
+    num(eff, "best_gemm_gflops", bestGemmGflops());
+    eff.put("best_gemm_kernel", bestGemmKernel());
+    num(eff, "training", trainingEfficiency());
+    num(eff, "task", taskEfficiency());
+    num(eff, "compute_ratio", computeRatio());
     PolyakRuns.Phase ph = bestMedianPhase();
-    j.append(f("],\n  \"efficiency\": {\"best_gemm_gflops\": %s, \"best_gemm_kernel\": \"%s\", \"training\": %s, "
-        + "\"task\": %s, \"compute_ratio\": %s},\n", jn(bestGemmGflops()), bestGemmKernel(), jn(trainingEfficiency()),
-        jn(taskEfficiency()), jn(computeRatio())));
-    j.append(f("  \"phases_ms\": {\"broadcast\": %s, \"compute\": %s, \"job_rest\": %s, \"scheduling\": %s, "
-        + "\"step\": %s, \"spark_overhead\": %s, \"spark_overhead_b1024\": %s},\n", jn(ph.broadcastMs()),
-        jn(ph.computeMs()), jn(ph.jobRestMs()), jn(bestSchedulingMs), jn(ph.stepMs()),
-        jn(overhead(ph)), jn(sparkOverhead())));
-    j.append(f("  \"fit\": {\"c_ms\": %s, \"alpha_ms\": %s, \"beta_ms\": %s, \"r2\": %s, \"ce_ms\": %s, "
-        + "\"broadcast_a_ms\": %s, \"broadcast_beta_ms\": %s, \"aggregation_a_ms\": %s, \"aggregation_beta_ms\": %s, "
-        + "\"scheduling_alpha0_ms\": %s, \"scheduling_alphat_ms\": %s, \"step_a_ms\": %s, \"step_beta_ms\": %s},\n",
-        jn(fit.c()), jn(fit.alpha()), jn(fit.beta()), jn(fit.r2()), jn(fit.ce()), jn(fit.ab()), jn(fit.betaB()),
-        jn(fit.aa()), jn(fit.betaA()), jn(fit.alpha0()), jn(fit.alphaT()), jn(fit.as()), jn(fit.betaS())));
-    j.append("  \"notes\": [");
-    for (int i = 0; i < notes.size(); i++) {
-      j.append(i == 0 ? "" : ", ").append('"').append(notes.get(i).replace("\"", "'")).append('"');
+    ObjectNode phases = j.putObject("phases_ms");
+    num(phases, "broadcast", ph.broadcastMs());
+    num(phases, "compute", ph.computeMs());
+    num(phases, "job_rest", ph.jobRestMs());
+    num(phases, "scheduling", bestSchedulingMs);
+    num(phases, "step", ph.stepMs());
+    num(phases, "spark_overhead", overhead(ph));
+    num(phases, "spark_overhead_b1024", sparkOverhead());
+    ObjectNode fitted = j.putObject("fit");
+    num(fitted, "c_ms", fit.c());
+    num(fitted, "alpha_ms", fit.alpha());
+    num(fitted, "beta_ms", fit.beta());
+    num(fitted, "r2", fit.r2());
+    num(fitted, "ce_ms", fit.ce());
+    num(fitted, "broadcast_a_ms", fit.ab());
+    num(fitted, "broadcast_beta_ms", fit.betaB());
+    num(fitted, "aggregation_a_ms", fit.aa());
+    num(fitted, "aggregation_beta_ms", fit.betaA());
+    num(fitted, "scheduling_alpha0_ms", fit.alpha0());
+    num(fitted, "scheduling_alphat_ms", fit.alphaT());
+    num(fitted, "step_a_ms", fit.as());
+    num(fitted, "step_beta_ms", fit.betaS());
+    ArrayNode ns = j.putArray("notes");
+    notes.forEach(ns::add);
+    try {
+      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the bench report: " + e.getMessage(), e);
     }
-    j.append("]\n}\n");
-    return j.toString();
+  }
+
+  /** A figure to six significant digits, as the tables print it; null when not finite. */
+  private static void num(ObjectNode o, String key, double v) {
+    if (Double.isFinite(v)) {
+      o.put(key, Double.parseDouble(f("%.6g", v)));
+    } else {
+      o.putNull(key);
+    }
   }
 
   // ---- helpers --------------------------------------------------------------------------------
 
   private static String f(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
-  }
-
-  private static String jn(double v) {
-    return Double.isFinite(v) ? f("%.6g", v) : "null";
   }
 
   private static String num(double v, String unit) {

@@ -41,6 +41,8 @@ import polyak.spark.checkpoint.Checkpoint;
 import polyak.spark.checkpoint.CheckpointStore;
 import polyak.spark.config.ConfigLoader;
 import polyak.spark.config.PolyakConfig;
+import polyak.spark.metrics.MetricsFile;
+import polyak.spark.metrics.StepLine;
 import polyak.train.MinibatchSampler;
 
 /**
@@ -200,15 +202,11 @@ class TrainJobTest {
   }
 
   /** The step lines of metrics.jsonl: step → loss, failing on a duplicate. */
-  static Map<Long, String> stepLosses(Path metrics) throws IOException {
-    Pattern step = Pattern.compile("\"type\":\"step\",\"step\":(\\d+),.*\"loss\":([^,]+),");
-    Map<Long, String> out = new TreeMap<>();
-    for (String line : Files.readAllLines(metrics)) {
-      Matcher m = step.matcher(line);
-      if (m.find()) {
-        String previous = out.put(Long.parseLong(m.group(1)), m.group(2));
-        assertEquals(null, previous, () -> "duplicate step line: " + line);
-      }
+  static Map<Long, Double> stepLosses(Path metrics) throws IOException {
+    Map<Long, Double> out = new TreeMap<>();
+    for (StepLine line : MetricsFile.read(metrics.getParent().toString(), hadoop).steps()) {
+      Double previous = out.put(line.step(), line.loss());
+      assertEquals(null, previous, () -> "duplicate step line: " + line);
     }
     return out;
   }
@@ -269,7 +267,7 @@ class TrainJobTest {
 
     assertSameEnd(a, b, checkpointsOf(a), ckpts);
 
-    Map<Long, String> steps = stepLosses(work.resolve("b/metrics.jsonl"));
+    Map<Long, Double> steps = stepLosses(work.resolve("b/metrics.jsonl"));
     assertEquals(Stream.iterate(1L, i -> i + 1).limit(20).collect(Collectors.toList()),
         new ArrayList<>(steps.keySet()));
     assertEquals(stepLosses(Path.of(a.modelPath()).resolveSibling("metrics.jsonl")), steps);
