@@ -14,8 +14,7 @@ public final class AdaGrad extends VectorStateOptimizer {
   }
 
   @Override
-  public void step(double[] theta, double[] gradient, long t, double learningRate) {
-    Checks.step(NAME, size, theta, gradient, t, learningRate);
+  void update(double[] theta, double[] gradient, long t, double learningRate) {
     double[] r = sumSquares;
     for (int i = 0; i < size; i++) {
       double g = gradient[i];

@@ -9,28 +9,16 @@ import polyak.nn.ParameterLayout;
  * θ ← θ − ε·λ·θ on the segments whose kind is in {@code decayedKinds} (by default WEIGHT only).
  * The decay is scaled by the step's learning rate so that a schedule scales both terms together.
  */
-public final class AdamW extends VectorStateOptimizer {
+public final class AdamW extends AdaptiveMoments {
   public static final String NAME = "adamw";
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
-  private final boolean biasCorrection;
   private final double weightDecay;
   private final SegmentRanges ranges;
-  private final double[] firstMoment;
-  private final double[] secondMoment;
 
   public AdamW(ParameterLayout layout, double beta1, double beta2, double epsilon, boolean biasCorrection,
       double weightDecay, Set<ParameterKind> decayedKinds) {
-    super(NAME, layout.size(), "first_moment", "second_moment");
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
-    this.biasCorrection = biasCorrection;
+    super(NAME, layout.size(), beta1, beta2, epsilon, biasCorrection);
     this.weightDecay = weightDecay;
     this.ranges = new SegmentRanges(layout, decayedKinds);
-    this.firstMoment = vector(0);
-    this.secondMoment = vector(1);
   }
 
   public AdamW(ParameterLayout layout, double beta1, double beta2, double epsilon, double weightDecay) {
@@ -38,10 +26,7 @@ public final class AdamW extends VectorStateOptimizer {
   }
 
   @Override
-  public void step(double[] theta, double[] gradient, long t, double learningRate) {
-    Checks.step(NAME, size, theta, gradient, t, learningRate);
-    double c1 = biasCorrection ? 1 - Math.pow(beta1, t) : 1;
-    double c2 = biasCorrection ? 1 - Math.pow(beta2, t) : 1;
+  void update(double[] theta, double[] gradient, double c1, double c2, double learningRate) {
     double[] m = firstMoment;
     double[] s = secondMoment;
     for (int k = 0; k < ranges.count; k++) {

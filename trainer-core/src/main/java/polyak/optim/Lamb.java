@@ -10,28 +10,18 @@ import polyak.nn.ParameterLayout;
  * u = r + λw, trust = η·‖w‖/‖u‖ (1 when either norm is 0), θ ← θ − ε·trust·u. Other segments
  * (biases, normalisation γ/β) take the plain Adam step θ ← θ − ε·r.
  */
-public final class Lamb extends VectorStateOptimizer {
+public final class Lamb extends AdaptiveMoments {
   public static final String NAME = "lamb";
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
   private final double trustCoefficient;
   private final double weightDecay;
   private final SegmentRanges ranges;
-  private final double[] firstMoment;
-  private final double[] secondMoment;
 
   public Lamb(ParameterLayout layout, double beta1, double beta2, double epsilon, double trustCoefficient,
       double weightDecay, Set<ParameterKind> adaptedKinds) {
-    super(NAME, layout.size(), "first_moment", "second_moment");
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+    super(NAME, layout.size(), beta1, beta2, epsilon, true);
     this.trustCoefficient = trustCoefficient;
     this.weightDecay = weightDecay;
     this.ranges = new SegmentRanges(layout, adaptedKinds);
-    this.firstMoment = vector(0);
-    this.secondMoment = vector(1);
   }
 
   public Lamb(ParameterLayout layout, double beta1, double beta2, double epsilon, double weightDecay) {
@@ -39,10 +29,7 @@ public final class Lamb extends VectorStateOptimizer {
   }
 
   @Override
-  public void step(double[] theta, double[] gradient, long t, double learningRate) {
-    Checks.step(NAME, size, theta, gradient, t, learningRate);
-    double c1 = 1 - Math.pow(beta1, t);
-    double c2 = 1 - Math.pow(beta2, t);
+  void update(double[] theta, double[] gradient, double c1, double c2, double learningRate) {
     double[] m = firstMoment;
     double[] s = secondMoment;
     for (int k = 0; k < ranges.count; k++) {

@@ -10,22 +10,18 @@ import polyak.nn.ParameterLayout;
  * v ← μv − ε·trust·u, θ ← θ + v. Other segments (biases, normalisation γ/β) get neither the trust
  * ratio nor the weight decay: v ← μv − εg. μ = momentum.valueAt(t − 1).
  */
-public final class Lars extends VectorStateOptimizer {
+public final class Lars extends VelocityOptimizer {
   public static final String NAME = "lars";
-  private final Schedule momentum;
   private final double trustCoefficient;
   private final double weightDecay;
   private final SegmentRanges ranges;
-  private final double[] velocity;
 
   public Lars(ParameterLayout layout, Schedule momentum, double trustCoefficient, double weightDecay,
       Set<ParameterKind> adaptedKinds) {
-    super(NAME, layout.size(), "velocity");
-    this.momentum = momentum;
+    super(NAME, layout.size(), momentum);
     this.trustCoefficient = trustCoefficient;
     this.weightDecay = weightDecay;
     this.ranges = new SegmentRanges(layout, adaptedKinds);
-    this.velocity = vector(0);
   }
 
   public Lars(ParameterLayout layout, Schedule momentum, double trustCoefficient, double weightDecay) {
@@ -33,9 +29,7 @@ public final class Lars extends VectorStateOptimizer {
   }
 
   @Override
-  public void step(double[] theta, double[] gradient, long t, double learningRate) {
-    Checks.step(NAME, size, theta, gradient, t, learningRate);
-    double mu = Checks.momentum(NAME, momentum, t);
+  void update(double[] theta, double[] gradient, double mu, double learningRate) {
     double[] v = velocity;
     for (int k = 0; k < ranges.count; k++) {
       int from = ranges.from[k];

@@ -1,21 +1,15 @@
 package polyak.optim;
 
 /** Classical momentum: v ← μv − εg, θ ← θ + v, with μ = momentum.valueAt(t − 1). */
-public final class Momentum extends VectorStateOptimizer {
+public final class Momentum extends VelocityOptimizer {
   public static final String NAME = "momentum";
-  private final Schedule momentum;
-  private final double[] velocity;
 
   public Momentum(int size, Schedule momentum) {
-    super(NAME, size, "velocity");
-    this.momentum = momentum;
-    this.velocity = vector(0);
+    super(NAME, size, momentum);
   }
 
   @Override
-  public void step(double[] theta, double[] gradient, long t, double learningRate) {
-    Checks.step(NAME, size, theta, gradient, t, learningRate);
-    double mu = Checks.momentum(NAME, momentum, t);
+  void update(double[] theta, double[] gradient, double mu, double learningRate) {
     double[] v = velocity;
     for (int i = 0; i < size; i++) {
       v[i] = mu * v[i] - learningRate * gradient[i];

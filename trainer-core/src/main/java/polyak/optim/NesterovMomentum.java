@@ -9,21 +9,15 @@ package polyak.optim;
  *
  * equivalently θ ← θ − μ·v_old + (1 + μ)·v_new. μ = momentum.valueAt(t − 1).
  */
-public final class NesterovMomentum extends VectorStateOptimizer {
+public final class NesterovMomentum extends VelocityOptimizer {
   public static final String NAME = "nesterov";
-  private final Schedule momentum;
-  private final double[] velocity;
 
   public NesterovMomentum(int size, Schedule momentum) {
-    super(NAME, size, "velocity");
-    this.momentum = momentum;
-    this.velocity = vector(0);
+    super(NAME, size, momentum);
   }
 
   @Override
-  public void step(double[] theta, double[] gradient, long t, double learningRate) {
-    Checks.step(NAME, size, theta, gradient, t, learningRate);
-    double mu = Checks.momentum(NAME, momentum, t);
+  void update(double[] theta, double[] gradient, double mu, double learningRate) {
     double[] v = velocity;
     for (int i = 0; i < size; i++) {
       double step = learningRate * gradient[i];

@@ -15,8 +15,7 @@ public final class RmsProp extends VectorStateOptimizer {
   }
 
   @Override
-  public void step(double[] theta, double[] gradient, long t, double learningRate) {
-    Checks.step(NAME, size, theta, gradient, t, learningRate);
+  void update(double[] theta, double[] gradient, long t, double learningRate) {
     double[] r = meanSquares;
     double keep = decay;
     double mix = 1 - decay;

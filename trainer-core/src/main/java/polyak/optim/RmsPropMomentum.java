@@ -22,8 +22,7 @@ public final class RmsPropMomentum extends VectorStateOptimizer {
   }
 
   @Override
-  public void step(double[] theta, double[] gradient, long t, double learningRate) {
-    Checks.step(NAME, size, theta, gradient, t, learningRate);
+  void update(double[] theta, double[] gradient, long t, double learningRate) {
     double mu = Checks.momentum(NAME, momentum, t);
     double[] r = meanSquares;
     double[] v = velocity;

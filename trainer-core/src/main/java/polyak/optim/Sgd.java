@@ -9,8 +9,7 @@ public final class Sgd extends VectorStateOptimizer {
   }
 
   @Override
-  public void step(double[] theta, double[] gradient, long t, double learningRate) {
-    Checks.step(NAME, size, theta, gradient, t, learningRate);
+  void update(double[] theta, double[] gradient, long t, double learningRate) {
     for (int i = 0; i < size; i++) {
       theta[i] -= learningRate * gradient[i];
     }

@@ -6,7 +6,8 @@ import java.io.IOException;
 
 /**
  * The state bookkeeping of an optimizer whose state is a fixed list of named vectors with the
- * parameter layout (none for SGD): its saved form is the header, then the vectors in order.
+ * parameter layout (none for SGD): its saved form is the header, then the vectors in order. Every
+ * step's arguments are checked here before the subclass's {@link #update}.
  */
 abstract class VectorStateOptimizer implements Optimizer {
   private final String name;
@@ -35,6 +36,15 @@ abstract class VectorStateOptimizer implements Optimizer {
   public final int size() {
     return size;
   }
+
+  @Override
+  public final void step(double[] theta, double[] gradient, long t, double learningRate) {
+    Checks.step(name, size, theta, gradient, t, learningRate);
+    update(theta, gradient, t, learningRate);
+  }
+
+  /** {@link #step} after its arguments were checked. */
+  abstract void update(double[] theta, double[] gradient, long t, double learningRate);
 
   @Override
   public final void writeState(DataOutput out) throws IOException {
