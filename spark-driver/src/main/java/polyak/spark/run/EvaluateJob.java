@@ -44,7 +44,7 @@ public final class EvaluateJob {
     Broadcast<ModelBroadcast> b = sc.broadcast(new ModelBroadcast(model.params(), model.state()));
     int classes = model.spec().outputWidth();
     sc.setJobDescription("polyak evaluate " + modelFile);
-    List<EvaluationCounts> parts = test.blocks().mapPartitions(new Counts(b, model.spec().text(), kernel, classes)).collect();
+    List<EvaluationCounts> parts = test.blocks().mapPartitions(new Counts(b, model.spec().text(), kernel)).collect();
     b.destroy();
     EvaluationCounts total = EvaluationCounts.empty(classes);
     for (EvaluationCounts c : parts) {
@@ -59,21 +59,18 @@ public final class EvaluateJob {
 
   /** Executor side: loss and confusion counts per partition. */
   static final class Counts extends ShardInference<EvaluationCounts, Confusion> {
-    private final int classes;
-
-    Counts(Broadcast<ModelBroadcast> model, String specText, String kernel, int classes) {
+    Counts(Broadcast<ModelBroadcast> model, String specText, String kernel) {
       super(model, specText, kernel, true);
-      this.classes = classes;
     }
 
     @Override
-    protected Confusion sink() {
+    protected Confusion sink(int classes) {
       return new Confusion(classes, new long[classes * classes]);
     }
 
     @Override
-    protected Iterator<EvaluationCounts> result(BatchResult scored, Confusion sink) {
-      return List.of(new EvaluationCounts(scored.lossSum(), scored.count(), classes, sink.counts())).iterator();
+    protected Iterator<EvaluationCounts> result(BatchResult scored, Confusion c) {
+      return List.of(new EvaluationCounts(scored.lossSum(), scored.count(), c.classes(), c.counts())).iterator();
     }
   }
 

@@ -67,7 +67,7 @@ public final class PredictJob {
       fields.add(DataTypes.createStructField("p" + k, DataTypes.DoubleType, false));
     }
     sc.setJobDescription("polyak predict " + modelFile);
-    JavaRDD<Row> rows = input.blocks().mapPartitions(new Predictions(b, model.spec().text(), kernel, outputs));
+    JavaRDD<Row> rows = input.blocks().mapPartitions(new Predictions(b, model.spec().text(), kernel));
     spark.createDataFrame(rows, DataTypes.createStructType(fields)).write().mode("overwrite").format(fmt)
         .option("header", "true").save(output);
     b.destroy();
@@ -77,15 +77,12 @@ public final class PredictJob {
 
   /** Executor side: one output row per input row. */
   static final class Predictions extends ShardInference<Row, RowSink> {
-    private final int outputs;
-
-    Predictions(Broadcast<ModelBroadcast> model, String specText, String kernel, int outputs) {
+    Predictions(Broadcast<ModelBroadcast> model, String specText, String kernel) {
       super(model, specText, kernel, false);
-      this.outputs = outputs;
     }
 
     @Override
-    protected RowSink sink() {
+    protected RowSink sink(int outputs) {
       return new RowSink(outputs, new ArrayList<>());
     }
 

@@ -39,7 +39,7 @@ public abstract class ShardInference<T, P extends Inference.Predictions>
   public final Iterator<T> call(Iterator<Dataset> blocks) {
     Network network = ExecutorNetworks.network(specText, kernel);
     ModelBroadcast m = model.value();
-    P sink = sink();
+    P sink = sink(network.spec().outputWidth());
     BatchResult scored = BatchResult.EMPTY;
     while (blocks.hasNext()) {
       scored = scored.plus(Inference.run(network, m.params(), m.normState(), blocks.next(), score, sink));
@@ -47,8 +47,8 @@ public abstract class ShardInference<T, P extends Inference.Predictions>
     return result(scored, sink);
   }
 
-  /** A fresh sink for this partition's predictions, or null for none. */
-  protected abstract P sink();
+  /** A fresh sink for this partition's predictions ({@code outputs} per row), or null for none. */
+  protected abstract P sink(int outputs);
 
   /** This partition's result from its loss sums (empty unless scoring) and its sink. */
   protected abstract Iterator<T> result(BatchResult scored, P sink);

@@ -249,7 +249,7 @@ public final class SparkGradientSource implements GradientSource {
     }
 
     @Override
-    protected Inference.Predictions sink() {
+    protected Inference.Predictions sink(int outputs) {
       return null;
     }
 
