@@ -417,96 +417,46 @@ public final class BenchReport {
 
   String json() {
     ObjectNode j = Json.MAPPER.createObjectNode();
-    j.put("mode", options.quick() ? "quick" : "full");
-    j.put("commit", gitHead());
-    j.put("date", ZonedDateTime.now().toString());
-    num(j, "seconds", seconds);
-    ObjectNode machine = j.putObject("machine");
-    machine.put("cpu", cpu());
-    machine.put("cores", cores);
-    machine.put("master", master);
-    machine.put("java", System.getProperty("java.version"));
-    machine.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
-    num(machine, "load_start", loadStart);
-    num(machine, "load_end", loadEnd);
-    machine.put("polyak_kernel", polyakKernel);
-    machine.put("mllib_blas", mllibBlas);
-    ObjectNode data = j.putObject("data");
-    data.put("train_rows", trainRows);
-    data.put("test_rows", testRows);
+    put(j, "mode", options.quick() ? "quick" : "full", "commit", gitHead(), "date", ZonedDateTime.now().toString(),
+        "seconds", seconds);
+    put(j.putObject("machine"), "cpu", cpu(), "cores", cores, "master", master, "java",
+        System.getProperty("java.version"), "spark", org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+        "load_start", loadStart, "load_end", loadEnd, "polyak_kernel", polyakKernel, "mllib_blas", mllibBlas);
+    put(j.putObject("data"), "train_rows", trainRows, "test_rows", testRows);
     ArrayNode targets = j.putArray("targets");
     for (Target t : targets()) {
-      ObjectNode o = targets.addObject();
-      o.put("name", t.name());
-      num(o, "measured", t.measured());
-      num(o, "bound", t.bound());
-      o.put("at_least", t.atLeast());
-      o.put("met", t.met());
+      put(targets.addObject(), "name", t.name(), "measured", t.measured(), "bound", t.bound(), "at_least",
+          t.atLeast(), "met", t.met());
     }
     ArrayNode ml = j.putArray("mllib");
     for (MllibBaseline.Fit m : mllib) {
-      ObjectNode o = ml.addObject();
-      o.put("max_iter", m.maxIter());
-      o.put("iterations", m.iterations());
-      o.put("evaluations", m.evaluations());
-      num(o, "seconds", m.seconds());
-      num(o, "test_accuracy", m.testAccuracy());
-      num(o, "examples_per_second", m.examplesPerSecond());
-      num(o, "examples_per_task_second", m.examplesPerTaskSecond());
+      put(ml.addObject(), "max_iter", m.maxIter(), "iterations", m.iterations(), "evaluations", m.evaluations(),
+          "seconds", m.seconds(), "test_accuracy", m.testAccuracy(), "examples_per_second", m.examplesPerSecond(),
+          "examples_per_task_second", m.examplesPerTaskSecond());
     }
     ArrayNode polyak = j.putArray("polyak");
     for (PolyakRuns.Curve c : curves) {
-      ObjectNode o = polyak.addObject();
-      o.put("run", c.name());
-      o.put("configuration", c.description());
-      o.put("parameters", c.parameters());
-      o.put("iterations", c.phases().size());
-      num(o, "train_seconds", c.trainSeconds());
-      num(o, "examples_per_second", c.examplesPerSecond());
-      num(o, "examples_per_task_second", c.examplesPerTaskSecond());
-      num(o, "final_accuracy", c.finalAccuracy());
-      num(o, "best_accuracy", c.bestAccuracy());
+      put(polyak.addObject(), "run", c.name(), "configuration", c.description(), "parameters", c.parameters(),
+          "iterations", c.phases().size(), "train_seconds", c.trainSeconds(), "examples_per_second",
+          c.examplesPerSecond(), "examples_per_task_second", c.examplesPerTaskSecond(), "final_accuracy",
+          c.finalAccuracy(), "best_accuracy", c.bestAccuracy());
     }
     ArrayNode reach = j.putArray("reach");
     for (Reach r : reaches()) {
-      ObjectNode o = reach.addObject();
-      o.put("label", r.label());
-      num(o, "accuracy", r.accuracy());
-      num(o, "polyak_sigmoid_s", r.polyakSigmoidSeconds());
-      num(o, "polyak_best_s", r.polyakBestSeconds());
-      num(o, "mllib_s", r.mllibSeconds());
-      num(o, "mllib_lower_bound_s", r.mllibLowerBoundSeconds());
-      num(o, "speedup", r.speedup());
+      put(reach.addObject(), "label", r.label(), "accuracy", r.accuracy(), "polyak_sigmoid_s",
+          r.polyakSigmoidSeconds(), "polyak_best_s", r.polyakBestSeconds(), "mllib_s", r.mllibSeconds(),
+          "mllib_lower_bound_s", r.mllibLowerBoundSeconds(), "speedup", r.speedup());
     }
-    ObjectNode eff = j.putObject("efficiency");
-    num(eff, "best_gemm_gflops", bestGemmGflops());
-    eff.put("best_gemm_kernel", bestGemmKernel());
-    num(eff, "training", trainingEfficiency());
-    num(eff, "task", taskEfficiency());
-    num(eff, "compute_ratio", computeRatio());
+    put(j.putObject("efficiency"), "best_gemm_gflops", bestGemmGflops(), "best_gemm_kernel", bestGemmKernel(),
+        "training", trainingEfficiency(), "task", taskEfficiency(), "compute_ratio", computeRatio());
     PolyakRuns.Phase ph = bestMedianPhase();
-    ObjectNode phases = j.putObject("phases_ms");
-    num(phases, "broadcast", ph.broadcastMs());
-    num(phases, "compute", ph.computeMs());
-    num(phases, "job_rest", ph.jobRestMs());
-    num(phases, "scheduling", bestSchedulingMs);
-    num(phases, "step", ph.stepMs());
-    num(phases, "spark_overhead", overhead(ph));
-    num(phases, "spark_overhead_b1024", sparkOverhead());
-    ObjectNode fitted = j.putObject("fit");
-    num(fitted, "c_ms", fit.c());
-    num(fitted, "alpha_ms", fit.alpha());
-    num(fitted, "beta_ms", fit.beta());
-    num(fitted, "r2", fit.r2());
-    num(fitted, "ce_ms", fit.ce());
-    num(fitted, "broadcast_a_ms", fit.ab());
-    num(fitted, "broadcast_beta_ms", fit.betaB());
-    num(fitted, "aggregation_a_ms", fit.aa());
-    num(fitted, "aggregation_beta_ms", fit.betaA());
-    num(fitted, "scheduling_alpha0_ms", fit.alpha0());
-    num(fitted, "scheduling_alphat_ms", fit.alphaT());
-    num(fitted, "step_a_ms", fit.as());
-    num(fitted, "step_beta_ms", fit.betaS());
+    put(j.putObject("phases_ms"), "broadcast", ph.broadcastMs(), "compute", ph.computeMs(), "job_rest",
+        ph.jobRestMs(), "scheduling", bestSchedulingMs, "step", ph.stepMs(), "spark_overhead", overhead(ph),
+        "spark_overhead_b1024", sparkOverhead());
+    put(j.putObject("fit"), "c_ms", fit.c(), "alpha_ms", fit.alpha(), "beta_ms", fit.beta(), "r2", fit.r2(),
+        "ce_ms", fit.ce(), "broadcast_a_ms", fit.ab(), "broadcast_beta_ms", fit.betaB(), "aggregation_a_ms",
+        fit.aa(), "aggregation_beta_ms", fit.betaA(), "scheduling_alpha0_ms", fit.alpha0(), "scheduling_alphat_ms",
+        fit.alphaT(), "step_a_ms", fit.as(), "step_beta_ms", fit.betaS());
     ArrayNode ns = j.putArray("notes");
     notes.forEach(ns::add);
     try {
@@ -516,12 +466,29 @@ public final class BenchReport {
     }
   }
 
-  /** A figure to six significant digits, as the tables print it; null when not finite. */
-  private static void num(ObjectNode o, String key, double v) {
-    if (Double.isFinite(v)) {
-      o.put(key, Double.parseDouble(f("%.6g", v)));
-    } else {
-      o.putNull(key);
+  /**
+   * Puts key/value pairs into {@code o}: texts, whole numbers and booleans as they are, other
+   * numbers to six significant digits (as the tables print them), null when not finite.
+   */
+  private static void put(ObjectNode o, Object... keyValues) {
+    for (int i = 0; i < keyValues.length; i += 2) {
+      String key = (String) keyValues[i];
+      Object v = keyValues[i + 1];
+      if (v instanceof Double d) {
+        if (Double.isFinite(d)) {
+          o.put(key, Double.parseDouble(f("%.6g", d)));
+        } else {
+          o.putNull(key);
+        }
+      } else if (v instanceof Long n) {
+        o.put(key, n);
+      } else if (v instanceof Integer n) {
+        o.put(key, n);
+      } else if (v instanceof Boolean b) {
+        o.put(key, b);
+      } else {
+        o.put(key, v == null ? null : v.toString());
+      }
     }
   }
 
