@@ -1,8 +1,5 @@
 package polyak.optim;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.Set;
 import polyak.nn.ParameterKind;
 import polyak.nn.ParameterLayout;
@@ -12,29 +9,16 @@ import polyak.nn.ParameterLayout;
  * θ ← θ − ε·λ·θ on the segments whose kind is in {@code decayedKinds} (by default WEIGHT only).
  * The decay is scaled by the step's learning rate so that a schedule scales both terms together.
  */
-public final class AdamW implements Optimizer {
+public final class AdamW extends AdaptiveMoments {
   public static final String NAME = "adamw";
-  private final int size;
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
-  private final boolean biasCorrection;
   private final double weightDecay;
   private final SegmentRanges ranges;
-  private final double[] firstMoment;
-  private final double[] secondMoment;
 
   public AdamW(ParameterLayout layout, double beta1, double beta2, double epsilon, boolean biasCorrection,
       double weightDecay, Set<ParameterKind> decayedKinds) {
-    this.size = layout.size();
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
-    this.biasCorrection = biasCorrection;
+    super(NAME, layout.size(), beta1, beta2, epsilon, biasCorrection);
     this.weightDecay = weightDecay;
     this.ranges = new SegmentRanges(layout, decayedKinds);
-    this.firstMoment = new double[size];
-    this.secondMoment = new double[size];
   }
 
   public AdamW(ParameterLayout layout, double beta1, double beta2, double epsilon, double weightDecay) {
@@ -42,20 +26,7 @@ public final class AdamW implements Optimizer {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public int size() {
-    return size;
-  }
-
-  @Override
-  public void step(double[] theta, double[] gradient, long t, double learningRate) {
-    Checks.step(NAME, size, theta, gradient, t, learningRate);
-    double c1 = biasCorrection ? 1 - Math.pow(beta1, t) : 1;
-    double c2 = biasCorrection ? 1 - Math.pow(beta2, t) : 1;
+  void update(double[] theta, double[] gradient, double c1, double c2, double learningRate) {
     double[] m = firstMoment;
     double[] s = secondMoment;
     for (int k = 0; k < ranges.count; k++) {
@@ -67,21 +38,5 @@ public final class AdamW implements Optimizer {
         theta[i] -= learningRate * ((m[i] / c1) / (Math.sqrt(s[i] / c2) + epsilon) + decay * theta[i]);
       }
     }
-  }
-
-  @Override
-  public void writeState(DataOutput out) throws IOException {
-    StateCodec.writeHeader(out, NAME, size);
-    StateCodec.writeVector(out, "first_moment", firstMoment);
-    StateCodec.writeVector(out, "second_moment", secondMoment);
-  }
-
-  @Override
-  public void readState(DataInput in) throws IOException {
-    StateCodec.readHeader(in, NAME, size);
-    double[] m = StateCodec.readVector(in, NAME, "first_moment", size);
-    double[] s = StateCodec.readVector(in, NAME, "second_moment", size);
-    System.arraycopy(m, 0, firstMoment, 0, size);
-    System.arraycopy(s, 0, secondMoment, 0, size);
   }
 }

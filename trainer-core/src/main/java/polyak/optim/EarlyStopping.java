@@ -94,7 +94,7 @@ public final class EarlyStopping implements Checkpointable {
   }
 
   @Override
-  public void readState(DataInput in) throws IOException {
+  public Runnable prepareRestore(DataInput in) throws IOException {
     StateCodec.readHeader(in, NAME, bestParameters.length);
     double metric = Double.longBitsToDouble(StateCodec.readLong(in, NAME, "best_metric"));
     long best = StateCodec.readLong(in, NAME, "best_evaluation");
@@ -105,10 +105,12 @@ public final class EarlyStopping implements Checkpointable {
           + ", evaluations " + n + ", since improvement " + since);
     }
     double[] theta = StateCodec.readVector(in, NAME, "best_parameters", bestParameters.length);
-    System.arraycopy(theta, 0, bestParameters, 0, theta.length);
-    bestMetric = metric;
-    bestEvaluation = best;
-    evaluations = n;
-    sinceImprovement = (int) since;
+    return () -> {
+      System.arraycopy(theta, 0, bestParameters, 0, theta.length);
+      bestMetric = metric;
+      bestEvaluation = best;
+      evaluations = n;
+      sinceImprovement = (int) since;
+    };
   }
 }

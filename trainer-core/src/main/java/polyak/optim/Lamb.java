@@ -1,8 +1,5 @@
 package polyak.optim;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.Set;
 import polyak.nn.ParameterKind;
 import polyak.nn.ParameterLayout;
@@ -13,29 +10,18 @@ import polyak.nn.ParameterLayout;
  * u = r + λw, trust = η·‖w‖/‖u‖ (1 when either norm is 0), θ ← θ − ε·trust·u. Other segments
  * (biases, normalisation γ/β) take the plain Adam step θ ← θ − ε·r.
  */
-public final class Lamb implements Optimizer {
+public final class Lamb extends AdaptiveMoments {
   public static final String NAME = "lamb";
-  private final int size;
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
   private final double trustCoefficient;
   private final double weightDecay;
   private final SegmentRanges ranges;
-  private final double[] firstMoment;
-  private final double[] secondMoment;
 
   public Lamb(ParameterLayout layout, double beta1, double beta2, double epsilon, double trustCoefficient,
       double weightDecay, Set<ParameterKind> adaptedKinds) {
-    this.size = layout.size();
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+    super(NAME, layout.size(), beta1, beta2, epsilon, true);
     this.trustCoefficient = trustCoefficient;
     this.weightDecay = weightDecay;
     this.ranges = new SegmentRanges(layout, adaptedKinds);
-    this.firstMoment = new double[size];
-    this.secondMoment = new double[size];
   }
 
   public Lamb(ParameterLayout layout, double beta1, double beta2, double epsilon, double weightDecay) {
@@ -43,20 +29,7 @@ public final class Lamb implements Optimizer {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public int size() {
-    return size;
-  }
-
-  @Override
-  public void step(double[] theta, double[] gradient, long t, double learningRate) {
-    Checks.step(NAME, size, theta, gradient, t, learningRate);
-    double c1 = 1 - Math.pow(beta1, t);
-    double c2 = 1 - Math.pow(beta2, t);
+  void update(double[] theta, double[] gradient, double c1, double c2, double learningRate) {
     double[] m = firstMoment;
     double[] s = secondMoment;
     for (int k = 0; k < ranges.count; k++) {
@@ -87,21 +60,5 @@ public final class Lamb implements Optimizer {
         theta[i] -= rate * ((m[i] / c1) / (Math.sqrt(s[i] / c2) + epsilon) + decay * theta[i]);
       }
     }
-  }
-
-  @Override
-  public void writeState(DataOutput out) throws IOException {
-    StateCodec.writeHeader(out, NAME, size);
-    StateCodec.writeVector(out, "first_moment", firstMoment);
-    StateCodec.writeVector(out, "second_moment", secondMoment);
-  }
-
-  @Override
-  public void readState(DataInput in) throws IOException {
-    StateCodec.readHeader(in, NAME, size);
-    double[] m = StateCodec.readVector(in, NAME, "first_moment", size);
-    double[] s = StateCodec.readVector(in, NAME, "second_moment", size);
-    System.arraycopy(m, 0, firstMoment, 0, size);
-    System.arraycopy(s, 0, secondMoment, 0, size);
   }
 }

@@ -1,8 +1,5 @@
 package polyak.optim;
 
-import java.io.DataInput;
-import java.io.DataOutput;
-import java.io.IOException;
 import java.util.Set;
 import polyak.nn.ParameterKind;
 import polyak.nn.ParameterLayout;
@@ -13,23 +10,18 @@ import polyak.nn.ParameterLayout;
  * v ← μv − ε·trust·u, θ ← θ + v. Other segments (biases, normalisation γ/β) get neither the trust
  * ratio nor the weight decay: v ← μv − εg. μ = momentum.valueAt(t − 1).
  */
-public final class Lars implements Optimizer {
+public final class Lars extends VelocityOptimizer {
   public static final String NAME = "lars";
-  private final int size;
-  private final Schedule momentum;
   private final double trustCoefficient;
   private final double weightDecay;
   private final SegmentRanges ranges;
-  private final double[] velocity;
 
   public Lars(ParameterLayout layout, Schedule momentum, double trustCoefficient, double weightDecay,
       Set<ParameterKind> adaptedKinds) {
-    this.size = layout.size();
-    this.momentum = momentum;
+    super(NAME, layout.size(), momentum);
     this.trustCoefficient = trustCoefficient;
     this.weightDecay = weightDecay;
     this.ranges = new SegmentRanges(layout, adaptedKinds);
-    this.velocity = new double[size];
   }
 
   public Lars(ParameterLayout layout, Schedule momentum, double trustCoefficient, double weightDecay) {
@@ -37,19 +29,7 @@ public final class Lars implements Optimizer {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public int size() {
-    return size;
-  }
-
-  @Override
-  public void step(double[] theta, double[] gradient, long t, double learningRate) {
-    Checks.step(NAME, size, theta, gradient, t, learningRate);
-    double mu = Checks.momentum(NAME, momentum, t);
+  void update(double[] theta, double[] gradient, double mu, double learningRate) {
     double[] v = velocity;
     for (int k = 0; k < ranges.count; k++) {
       int from = ranges.from[k];
@@ -75,18 +55,5 @@ public final class Lars implements Optimizer {
         theta[i] += v[i];
       }
     }
-  }
-
-  @Override
-  public void writeState(DataOutput out) throws IOException {
-    StateCodec.writeHeader(out, NAME, size);
-    StateCodec.writeVector(out, "velocity", velocity);
-  }
-
-  @Override
-  public void readState(DataInput in) throws IOException {
-    StateCodec.readHeader(in, NAME, size);
-    double[] v = StateCodec.readVector(in, NAME, "velocity", size);
-    System.arraycopy(v, 0, velocity, 0, size);
   }
 }

@@ -11,9 +11,10 @@ public interface GradientSource {
   /**
    * Adds into {@code gradientSum} the gradient of the loss SUM over global minibatch {@code t}
    * (0-based) at θ = {@code params}, and into {@code normStatsSum} the batch-norm sums; both arrive
-   * zeroed.
+   * zeroed. The result carries the minibatch's loss and counts and, if the source measures it, the
+   * split of its time.
    */
-  BatchResult gradient(long t, double[] params, double[] normState, double[] gradientSum, double[] normStatsSum);
+  GradientResult gradient(long t, double[] params, double[] normState, double[] gradientSum, double[] normStatsSum);
 
   /**
    * Adds into {@code gradientSum} the gradient of the loss SUM over every training example at θ

@@ -2,6 +2,7 @@ package polyak.train;
 
 import polyak.data.Dataset;
 import polyak.nn.BatchResult;
+import polyak.nn.Inference;
 import polyak.nn.Network;
 
 /**
@@ -9,9 +10,6 @@ import polyak.nn.Network;
  * have, visited in partition order: the oracle the distributed loop is tested against.
  */
 public final class LocalGradientSource implements GradientSource {
-  /** Rows per inference chunk: bounds the evaluation buffers. */
-  public static final int EVAL_CHUNK = 1024;
-
   private final Network network;
   private final Dataset[] partitions;
   private final Dataset validation;
@@ -50,7 +48,7 @@ public final class LocalGradientSource implements GradientSource {
   }
 
   @Override
-  public BatchResult gradient(long t, double[] params, double[] normState, double[] gradientSum,
+  public GradientResult gradient(long t, double[] params, double[] normState, double[] gradientSum,
       double[] normStatsSum) {
     long epoch = sampler.epochOf(t);
     if (epoch != permutationEpoch) {
@@ -70,10 +68,10 @@ public final class LocalGradientSource implements GradientSource {
       java.util.Arrays.fill(partialStats, 0.0);
       total = total.plus(network.gradient(params, normState, partitions[p], rows, 0, share, sampler.passSeed(t),
           partialGradient, partialStats));
-      addInto(gradientSum, partialGradient);
-      addInto(normStatsSum, partialStats);
+      PartitionSums.addInto(gradientSum, partialGradient);
+      PartitionSums.addInto(normStatsSum, partialStats);
     }
-    return total;
+    return new GradientResult(total, null);
   }
 
   @Override
@@ -82,41 +80,19 @@ public final class LocalGradientSource implements GradientSource {
     for (Dataset partition : partitions) {
       java.util.Arrays.fill(partialGradient, 0.0);
       java.util.Arrays.fill(partialStats, 0.0);
-      for (int from = 0; from < partition.rows(); from += EVAL_CHUNK) {
+      for (int from = 0; from < partition.rows(); from += Inference.CHUNK) {
         total = total.plus(network.gradient(params, normState, partition, null, from,
-            Math.min(EVAL_CHUNK, partition.rows() - from), sampler.passSeed(0), partialGradient, partialStats));
+            Math.min(Inference.CHUNK, partition.rows() - from), sampler.passSeed(0), partialGradient, partialStats));
       }
-      addInto(gradientSum, partialGradient);
-      addInto(normStatsSum, partialStats);
+      PartitionSums.addInto(gradientSum, partialGradient);
+      PartitionSums.addInto(normStatsSum, partialStats);
     }
     return total;
-  }
-
-  /**
-   * Each partition's sums are formed on their own and added in partition order, exactly as the
-   * Spark driver adds executor results, so both produce the same bits.
-   */
-  public static void addInto(double[] sum, double[] part) {
-    for (int i = 0; i < sum.length; i++) {
-      sum[i] += part[i];
-    }
   }
 
   @Override
   public BatchResult evaluate(double[] params, double[] normState) {
-    return evaluate(network, params, normState, validation);
-  }
-
-  /** Inference loss and accuracy over all of {@code data}, in chunks. */
-  public static BatchResult evaluate(Network network, double[] params, double[] normState, Dataset data) {
-    if (data == null) {
-      return BatchResult.EMPTY;
-    }
-    BatchResult total = BatchResult.EMPTY;
-    for (int from = 0; from < data.rows(); from += EVAL_CHUNK) {
-      total = total.plus(network.evaluate(params, normState, data, from, Math.min(EVAL_CHUNK, data.rows() - from)));
-    }
-    return total;
+    return Inference.evaluate(network, params, normState, validation);
   }
 
   @Override

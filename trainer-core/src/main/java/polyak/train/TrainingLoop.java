@@ -32,11 +32,12 @@ public final class TrainingLoop {
       Arrays.fill(gradientSum, 0.0);
       Arrays.fill(normStats, 0.0);
       long start = System.nanoTime();
-      BatchResult batch = source.gradient(t, state.parameters(), state.normState(), gradientSum, normStats);
+      GradientResult g = source.gradient(t, state.parameters(), state.normState(), gradientSum, normStats);
       long gradientDone = System.nanoTime();
-      StepReport report = state.step(gradientSum, normStats, batch);
+      StepReport report = state.step(gradientSum, normStats, g.batch());
       long stepDone = System.nanoTime();
-      listener.onStep(state, report.timed((gradientDone - start) / 1e6, (stepDone - gradientDone) / 1e6));
+      listener.onStep(state, report.timed((gradientDone - start) / 1e6, (stepDone - gradientDone) / 1e6,
+          g.timing()));
       if (state.step() % every == 0 || state.step() == total) {
         double[] evalParams = state.evaluationParameters();
         BatchResult v = source.evaluate(evalParams, state.normState());

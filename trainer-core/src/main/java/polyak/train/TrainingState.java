@@ -191,7 +191,10 @@ public final class TrainingState {
     }
   }
 
-  /** Restores what {@link #write} wrote into this (freshly built, same network and config) state. */
+  /**
+   * Restores what {@link #write} wrote into this (freshly built, same network and config) state. Every
+   * part is read and checked before any is installed: a failed restore leaves the state as it was.
+   */
   public void read(DataInput in) throws IOException {
     int format = in.readInt();
     if (format != FORMAT && format != 1) {
@@ -204,27 +207,29 @@ public final class TrainingState {
       throw new StateMismatchException("training state: saved for a different kind of optimizer than "
           + config.optimizer().kind().configName());
     }
-    if (optimizer != null) {
-      optimizer.readState(in);
-    }
+    Runnable optimizerRestore = optimizer != null ? optimizer.prepareRestore(in) : NOTHING;
     boolean hasAverage = in.readBoolean();
     if (hasAverage != (average != null)) {
       throw new StateMismatchException("training state: saved with" + (hasAverage ? "" : "out")
           + " Polyak averaging, but the config has it " + (average != null ? "on" : "off"));
     }
-    if (average != null) {
-      average.readState(in);
-    }
+    Runnable averageRestore = average != null ? average.prepareRestore(in) : NOTHING;
     // early stopping may be switched on or off (or its patience changed) when resuming: saved counters
     // without a config that uses them are dropped, a config without saved ones starts afresh
+    Runnable earlyRestore = NOTHING;
     if (format >= 2 && in.readBoolean()) {
       EarlyStopping saved = early != null ? early : new EarlyStopping(params.length, MetricGoal.MAXIMIZE, 1, 0.0);
-      saved.readState(in);
+      earlyRestore = saved.prepareRestore(in);
     }
+    optimizerRestore.run();
+    averageRestore.run();
+    earlyRestore.run();
     System.arraycopy(p, 0, params, 0, p.length);
     System.arraycopy(s, 0, normState, 0, s.length);
     step = savedStep;
   }
+
+  private static final Runnable NOTHING = () -> {};
 
   private static void writeVector(DataOutput out, double[] v) throws IOException {
     out.writeInt(v.length);

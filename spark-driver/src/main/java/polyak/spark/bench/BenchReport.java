@@ -1,5 +1,8 @@
 package polyak.spark.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import polyak.spark.metrics.Json;
 
 /** Everything {@code polyak bench} measured, the derived figures, and the writers (Markdown, CSV, JSON). */
 public final class BenchReport {
@@ -412,76 +416,86 @@ public final class BenchReport {
   }
 
   String json() {
-    StringBuilder j = new StringBuilder("{\n");
-    j.append(f("  \"mode\": \"%s\", \"commit\": \"%s\", \"date\": \"%s\", \"seconds\": %s,\n",
-        options.quick() ? "quick" : "full", gitHead(), ZonedDateTime.now(), jn(seconds)));
-    j.append(f("  \"machine\": {\"cpu\": \"%s\", \"cores\": %d, \"master\": \"%s\", \"java\": \"%s\", \"spark\": \"%s\", "
-        + "\"load_start\": %s, \"load_end\": %s, \"polyak_kernel\": \"%s\", \"mllib_blas\": \"%s\"},\n", cpu(), cores,
-        master, System.getProperty("java.version"), org.apache.spark.package$.MODULE$.SPARK_VERSION(), jn(loadStart),
-        jn(loadEnd), polyakKernel, mllibBlas));
-    j.append(f("  \"data\": {\"train_rows\": %d, \"test_rows\": %d},\n", trainRows, testRows));
-    j.append("  \"targets\": [");
-    List<Target> ts = targets();
-    for (int i = 0; i < ts.size(); i++) {
-      Target t = ts.get(i);
-      j.append(f("%s{\"name\": \"%s\", \"measured\": %s, \"bound\": %s, \"at_least\": %s, \"met\": %s}",
-          i == 0 ? "" : ", ", t.name(), jn(t.measured()), jn(t.bound()), t.atLeast(), t.met()));
+    ObjectNode j = Json.MAPPER.createObjectNode();
+    put(j, "mode", options.quick() ? "quick" : "full", "commit", gitHead(), "date", ZonedDateTime.now().toString(),
+        "seconds", seconds);
+    put(j.putObject("machine"), "cpu", cpu(), "cores", cores, "master", master, "java",
+        System.getProperty("java.version"), "spark", org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+        "load_start", loadStart, "load_end", loadEnd, "polyak_kernel", polyakKernel, "mllib_blas", mllibBlas);
+    put(j.putObject("data"), "train_rows", trainRows, "test_rows", testRows);
+    ArrayNode targets = j.putArray("targets");
+    for (Target t : targets()) {
+      put(targets.addObject(), "name", t.name(), "measured", t.measured(), "bound", t.bound(), "at_least",
+          t.atLeast(), "met", t.met());
     }
-    j.append("],\n  \"mllib\": [");
-    for (int i = 0; i < mllib.size(); i++) {
-      MllibBaseline.Fit m = mllib.get(i);
-      j.append(f("%s{\"max_iter\": %d, \"iterations\": %d, \"evaluations\": %d, \"seconds\": %s, \"test_accuracy\": %s, "
-          + "\"examples_per_second\": %s, \"examples_per_task_second\": %s}", i == 0 ? "" : ", ", m.maxIter(),
-          m.iterations(), m.evaluations(), jn(m.seconds()), jn(m.testAccuracy()), jn(m.examplesPerSecond()),
-          jn(m.examplesPerTaskSecond())));
+    ArrayNode ml = j.putArray("mllib");
+    for (MllibBaseline.Fit m : mllib) {
+      put(ml.addObject(), "max_iter", m.maxIter(), "iterations", m.iterations(), "evaluations", m.evaluations(),
+          "seconds", m.seconds(), "test_accuracy", m.testAccuracy(), "examples_per_second", m.examplesPerSecond(),
+          "examples_per_task_second", m.examplesPerTaskSecond());
     }
-    j.append("],\n  \"polyak\": [");
-    for (int i = 0; i < curves.size(); i++) {
-      PolyakRuns.Curve c = curves.get(i);
-      j.append(f("%s{\"run\": \"%s\", \"configuration\": \"%s\", \"parameters\": %d, \"iterations\": %d, "
-          + "\"train_seconds\": %s, \"examples_per_second\": %s, \"examples_per_task_second\": %s, "
-          + "\"final_accuracy\": %s, \"best_accuracy\": %s}", i == 0 ? "" : ", ", c.name(), c.description(),
-          c.parameters(), c.phases().size(), jn(c.trainSeconds()), jn(c.examplesPerSecond()),
-          jn(c.examplesPerTaskSecond()), jn(c.finalAccuracy()), jn(c.bestAccuracy())));
+    ArrayNode polyak = j.putArray("polyak");
+    for (PolyakRuns.Curve c : curves) {
+      put(polyak.addObject(), "run", c.name(), "configuration", c.description(), "parameters", c.parameters(),
+          "iterations", c.phases().size(), "train_seconds", c.trainSeconds(), "examples_per_second",
+          c.examplesPerSecond(), "examples_per_task_second", c.examplesPerTaskSecond(), "final_accuracy",
+          c.finalAccuracy(), "best_accuracy", c.bestAccuracy());
     }
-    j.append("],\n  \"reach\": [");
-    List<Reach> rs = reaches();
-    for (int i = 0; i < rs.size(); i++) {
-      Reach r = rs.get(i);
-      j.append(f("%s{\"label\": \"%s\", \"accuracy\": %s, \"polyak_sigmoid_s\": %s, \"polyak_best_s\": %s, "
-          + "\"mllib_s\": %s, \"mllib_lower_bound_s\": %s, \"speedup\": %s}", i == 0 ? "" : ", ", r.label(),
-          jn(r.accuracy()), jn(r.polyakSigmoidSeconds()), jn(r.polyakBestSeconds()), jn(r.mllibSeconds()),
-          jn(r.mllibLowerBoundSeconds()), jn(r.speedup())));
+    ArrayNode reach = j.putArray("reach");
+    for (Reach r : reaches()) {
+      put(reach.addObject(), "label", r.label(), "accuracy", r.accuracy(), "polyak_sigmoid_s",
+          r.polyakSigmoidSeconds(), "polyak_best_s", r.polyakBestSeconds(), "mllib_s", r.mllibSeconds(),
+          "mllib_lower_bound_s", r.mllibLowerBoundSeconds(), "speedup", r.speedup());
     }
+    put(j.putObject("efficiency"), "best_gemm_gflops", bestGemmGflops(), "best_gemm_kernel", bestGemmKernel(),
+        "training", trainingEfficiency(), "task", taskEfficiency(), "compute_ratio", computeRatio());
     PolyakRuns.Phase ph = bestMedianPhase();
-    j.append(f("],\n  \"efficiency\": {\"best_gemm_gflops\": %s, \"best_gemm_kernel\": \"%s\", \"training\": %s, "
-        + "\"task\": %s, \"compute_ratio\": %s},\n", jn(bestGemmGflops()), bestGemmKernel(), jn(trainingEfficiency()),
-        jn(taskEfficiency()), jn(computeRatio())));
-    j.append(f("  \"phases_ms\": {\"broadcast\": %s, \"compute\": %s, \"job_rest\": %s, \"scheduling\": %s, "
-        + "\"step\": %s, \"spark_overhead\": %s, \"spark_overhead_b1024\": %s},\n", jn(ph.broadcastMs()),
-        jn(ph.computeMs()), jn(ph.jobRestMs()), jn(bestSchedulingMs), jn(ph.stepMs()),
-        jn(overhead(ph)), jn(sparkOverhead())));
-    j.append(f("  \"fit\": {\"c_ms\": %s, \"alpha_ms\": %s, \"beta_ms\": %s, \"r2\": %s, \"ce_ms\": %s, "
-        + "\"broadcast_a_ms\": %s, \"broadcast_beta_ms\": %s, \"aggregation_a_ms\": %s, \"aggregation_beta_ms\": %s, "
-        + "\"scheduling_alpha0_ms\": %s, \"scheduling_alphat_ms\": %s, \"step_a_ms\": %s, \"step_beta_ms\": %s},\n",
-        jn(fit.c()), jn(fit.alpha()), jn(fit.beta()), jn(fit.r2()), jn(fit.ce()), jn(fit.ab()), jn(fit.betaB()),
-        jn(fit.aa()), jn(fit.betaA()), jn(fit.alpha0()), jn(fit.alphaT()), jn(fit.as()), jn(fit.betaS())));
-    j.append("  \"notes\": [");
-    for (int i = 0; i < notes.size(); i++) {
-      j.append(i == 0 ? "" : ", ").append('"').append(notes.get(i).replace("\"", "'")).append('"');
+    put(j.putObject("phases_ms"), "broadcast", ph.broadcastMs(), "compute", ph.computeMs(), "job_rest",
+        ph.jobRestMs(), "scheduling", bestSchedulingMs, "step", ph.stepMs(), "spark_overhead", overhead(ph),
+        "spark_overhead_b1024", sparkOverhead());
+    put(j.putObject("fit"), "c_ms", fit.c(), "alpha_ms", fit.alpha(), "beta_ms", fit.beta(), "r2", fit.r2(),
+        "ce_ms", fit.ce(), "broadcast_a_ms", fit.ab(), "broadcast_beta_ms", fit.betaB(), "aggregation_a_ms",
+        fit.aa(), "aggregation_beta_ms", fit.betaA(), "scheduling_alpha0_ms", fit.alpha0(), "scheduling_alphat_ms",
+        fit.alphaT(), "step_a_ms", fit.as(), "step_beta_ms", fit.betaS());
+    ArrayNode ns = j.putArray("notes");
+    notes.forEach(ns::add);
+    try {
+      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the bench report: " + e.getMessage(), e);
     }
-    j.append("]\n}\n");
-    return j.toString();
+  }
+
+  /**
+   * Puts key/value pairs into {@code o}: texts, whole numbers and booleans as they are, other
+   * numbers to six significant digits (as the tables print them), null when not finite.
+   */
+  private static void put(ObjectNode o, Object... keyValues) {
+    for (int i = 0; i < keyValues.length; i += 2) {
+      String key = (String) keyValues[i];
+      Object v = keyValues[i + 1];
+      if (v instanceof Double d) {
+        if (Double.isFinite(d)) {
+          o.put(key, Double.parseDouble(f("%.6g", d)));
+        } else {
+          o.putNull(key);
+        }
+      } else if (v instanceof Long n) {
+        o.put(key, n);
+      } else if (v instanceof Integer n) {
+        o.put(key, n);
+      } else if (v instanceof Boolean b) {
+        o.put(key, b);
+      } else {
+        o.put(key, v == null ? null : v.toString());
+      }
+    }
   }
 
   // ---- helpers --------------------------------------------------------------------------------
 
   private static String f(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
-  }
-
-  private static String jn(double v) {
-    return Double.isFinite(v) ? f("%.6g", v) : "null";
   }
 
   private static String num(double v, String unit) {

@@ -2,13 +2,12 @@ package polyak.spark.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.ToDoubleFunction;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import polyak.data.Dataset;
 import polyak.data.FashionMnist;
@@ -17,6 +16,8 @@ import polyak.nn.kernel.DenseKernels;
 import polyak.spark.cli.Sessions;
 import polyak.spark.config.ConfigLoader;
 import polyak.spark.config.PolyakConfig;
+import polyak.spark.metrics.MetricsFile;
+import polyak.spark.metrics.StepLine;
 import polyak.spark.run.TrainJob;
 import polyak.train.LocalTrainer;
 import polyak.train.StepReport;
@@ -29,8 +30,6 @@ import polyak.train.TrainingState;
  * metrics.jsonl) — and, in the same JVM, LocalTrainer's examples/s on the same configuration.
  */
 public final class DistributedTrainingBenchmark {
-  private static final Pattern NUMBER = Pattern.compile("\"%s\":([-0-9.eE+]+)");
-
   private DistributedTrainingBenchmark() {}
 
   /** Figures of one run. */
@@ -71,8 +70,8 @@ public final class DistributedTrainingBenchmark {
     try (SparkSession spark = Sessions.create("polyak bench training", "local[2]")) {
       accuracy = TrainJob.run(spark, config, null, List.of(), out, false).testAccuracy();
     }
-    List<String> steps = Files.readAllLines(outputDir.resolve("metrics.jsonl")).stream()
-        .filter(l -> l.contains("\"type\":\"step\"")).skip(5).toList();
+    List<StepLine> metrics = MetricsFile.read(outputDir.toString(), new Configuration()).steps();
+    List<StepLine> steps = metrics.subList(Math.min(5, metrics.size()), metrics.size());
 
     Dataset raw = FashionMnist.train();
     Dataset train = config.scaling() == polyak.spark.config.Scaling.STANDARDIZE
@@ -89,24 +88,16 @@ public final class DistributedTrainingBenchmark {
         });
     double batch = config.training().batchSize();
     double localMedianMs = PolyakRuns.median(localMs.stream().mapToDouble(Double::doubleValue).toArray());
-    Result result = new Result(epochs, accuracy, batch / (median(steps, "ms_total") / 1000),
-        batch / (localMedianMs / 1000), median(steps, "ms_broadcast"), median(steps, "ms_compute"),
-        median(steps, "ms_aggregate"), median(steps, "ms_driver_step"), median(steps, "ms_total"),
+    Result result = new Result(epochs, accuracy, batch / (median(steps, StepLine::totalMs) / 1000),
+        batch / (localMedianMs / 1000), median(steps, StepLine::broadcastMs), median(steps, StepLine::computeMs),
+        median(steps, StepLine::aggregateMs), median(steps, StepLine::driverStepMs), median(steps, StepLine::totalMs),
         DenseKernels.name());
     out.print(result.markdown());
     return result;
   }
 
-  static double median(List<String> lines, String key) {
-    Pattern p = Pattern.compile(String.format(NUMBER.pattern(), key));
-    List<Double> values = new ArrayList<>();
-    for (String l : lines) {
-      Matcher m = p.matcher(l);
-      if (m.find()) {
-        values.add(Double.parseDouble(m.group(1)));
-      }
-    }
-    return PolyakRuns.median(values.stream().mapToDouble(Double::doubleValue).toArray());
+  static double median(List<StepLine> lines, ToDoubleFunction<StepLine> field) {
+    return PolyakRuns.median(lines.stream().mapToDouble(field).filter(Double::isFinite).toArray());
   }
 
   public static void main(String[] args) throws IOException {

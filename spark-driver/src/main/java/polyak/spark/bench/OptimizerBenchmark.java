@@ -15,6 +15,7 @@ import polyak.data.Dataset;
 import polyak.data.FashionMnist;
 import polyak.data.Standardizer;
 import polyak.nn.BatchResult;
+import polyak.nn.Inference;
 import polyak.nn.Network;
 import polyak.optim.Lbfgs;
 import polyak.optim.MinimizationResult;
@@ -24,7 +25,6 @@ import polyak.optim.ScheduleSpec;
 import polyak.spec.NetworkSpec;
 import polyak.spec.SpecParser;
 import polyak.train.EvaluationReport;
-import polyak.train.LocalGradientSource;
 import polyak.train.LocalTrainer;
 import polyak.train.StepReport;
 import polyak.train.TrainResult;
@@ -398,7 +398,7 @@ public final class OptimizerBenchmark {
       network.updateRunningStatistics(state, stats, n);
     }
     long evalStart = System.nanoTime();
-    BatchResult test = LocalGradientSource.evaluate(network, theta, state, data.test);
+    BatchResult test = Inference.evaluate(network, theta, state, data.test);
     double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
     double wall = (System.nanoTime() - start) / 1e9;
     String note = String.format(Locale.ROOT, "%s after %d iterations, %d evaluations; final full-batch loss %.5f, "

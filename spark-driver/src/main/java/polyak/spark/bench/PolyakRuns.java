@@ -10,10 +10,10 @@ import polyak.data.Dataset;
 import polyak.nn.Network;
 import polyak.spark.config.PolyakConfig;
 import polyak.spark.data.LoadedData;
-import polyak.spark.train.IterationTiming;
 import polyak.spark.train.SparkGradientSource;
 import polyak.spark.train.SparkTrainer;
 import polyak.train.EvaluationReport;
+import polyak.train.GradientTiming;
 import polyak.train.StepReport;
 import polyak.train.TrainResult;
 import polyak.train.TrainingListener;
@@ -85,7 +85,7 @@ final class PolyakRuns {
       public void onStep(TrainingState s, StepReport r) {
         long now = System.nanoTime();
         clock[0] += (now - resumed[0]) / 1e9;
-        IterationTiming t = source.lastTiming();
+        GradientTiming t = r.timing();
         phases.add(new Phase(t.broadcastMs(), t.computeMs(), t.aggregateMs(), r.stepMillis()));
         examples[0] += r.examples();
         resumed[0] = System.nanoTime();

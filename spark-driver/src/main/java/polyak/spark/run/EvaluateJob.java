@@ -5,19 +5,19 @@ import java.io.PrintStream;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import polyak.data.DataException;
 import polyak.data.Dataset;
 import polyak.io.SavedModel;
 import polyak.nn.BatchResult;
-import polyak.nn.Network;
+import polyak.nn.Inference;
+import polyak.nn.kernel.DenseKernels;
 import polyak.spark.config.PolyakConfig;
 import polyak.spark.data.LoadedData;
 import polyak.spark.data.TrainingData;
 import polyak.spark.train.ModelBroadcast;
-import polyak.spec.SpecParser;
+import polyak.spark.train.ShardInference;
 
 /** {@code polyak evaluate}: a saved model's accuracy, loss and confusion matrix on the config's test data. */
 public final class EvaluateJob {
@@ -25,6 +25,12 @@ public final class EvaluateJob {
 
   public static EvaluationCounts run(SparkSession spark, PolyakConfig config, String modelFile, PrintStream console)
       throws IOException {
+    return run(spark, config, modelFile, console, DenseKernels.name());
+  }
+
+  /** With the executors' dense kernel named: the driver's own unless a test forces another. */
+  static EvaluationCounts run(SparkSession spark, PolyakConfig config, String modelFile, PrintStream console,
+      String kernel) throws IOException {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     SavedModel model = ModelLoader.load(modelFile, sc.hadoopConfiguration());
     if (config.test() == null) {
@@ -38,7 +44,7 @@ public final class EvaluateJob {
     Broadcast<ModelBroadcast> b = sc.broadcast(new ModelBroadcast(model.params(), model.state()));
     int classes = model.spec().outputWidth();
     sc.setJobDescription("polyak evaluate " + modelFile);
-    List<EvaluationCounts> parts = test.blocks().mapPartitions(new Counts(b, model.spec().text(), classes)).collect();
+    List<EvaluationCounts> parts = test.blocks().mapPartitions(new Counts(b, model.spec().text(), kernel)).collect();
     b.destroy();
     EvaluationCounts total = EvaluationCounts.empty(classes);
     for (EvaluationCounts c : parts) {
@@ -51,51 +57,30 @@ public final class EvaluateJob {
     return total;
   }
 
-  /** Executor side: inference in chunks, confusion counts and loss per partition. */
-  static final class Counts implements FlatMapFunction<Iterator<Dataset>, EvaluationCounts> {
-    private final Broadcast<ModelBroadcast> model;
-    private final String specText;
-    private final int classes;
-
-    Counts(Broadcast<ModelBroadcast> model, String specText, int classes) {
-      this.model = model;
-      this.specText = specText;
-      this.classes = classes;
+  /** Executor side: loss and confusion counts per partition. */
+  static final class Counts extends ShardInference<EvaluationCounts, Confusion> {
+    Counts(Broadcast<ModelBroadcast> model, String specText, String kernel) {
+      super(model, specText, kernel, true);
     }
 
     @Override
-    public Iterator<EvaluationCounts> call(Iterator<Dataset> blocks) {
-      Network network = Network.build(SpecParser.network("model spec", specText));
-      ModelBroadcast m = model.value();
-      double lossSum = 0;
-      long count = 0;
-      long[] confusion = new long[classes * classes];
-      int chunk = 1024;
-      double[] out = new double[chunk * classes];
-      while (blocks.hasNext()) {
-        Dataset d = blocks.next();
-        for (int from = 0; from < d.rows(); from += chunk) {
-          int n = Math.min(chunk, d.rows() - from);
-          BatchResult r = network.evaluate(m.params(), m.normState(), d, from, n);
-          lossSum += r.lossSum();
-          count += r.count();
-          network.predict(m.params(), m.normState(), d, from, n, out);
-          for (int i = 0; i < n; i++) {
-            confusion[d.labels()[from + i] * classes + argmax(out, i * classes, classes)]++;
-          }
-        }
-      }
-      return List.of(new EvaluationCounts(lossSum, count, classes, confusion)).iterator();
+    protected Confusion sink(int classes) {
+      return new Confusion(classes, new long[classes * classes]);
+    }
+
+    @Override
+    protected Iterator<EvaluationCounts> result(BatchResult scored, Confusion c) {
+      return List.of(new EvaluationCounts(scored.lossSum(), scored.count(), c.classes(), c.counts())).iterator();
     }
   }
 
-  static int argmax(double[] v, int offset, int n) {
-    int best = 0;
-    for (int j = 1; j < n; j++) {
-      if (v[offset + j] > v[offset + best]) {
-        best = j;
+  /** Counts (true class, predicted class) pairs: {@code counts[truth * classes + predicted]}. */
+  record Confusion(int classes, long[] counts) implements Inference.Predictions {
+    @Override
+    public void accept(Dataset data, int from, int count, double[] outputs) {
+      for (int i = 0; i < count; i++) {
+        counts[data.labels()[from + i] * classes + Inference.argmax(outputs, i * classes, classes)]++;
       }
     }
-    return best;
   }
 }

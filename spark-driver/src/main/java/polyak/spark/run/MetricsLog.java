@@ -8,30 +8,37 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import polyak.spark.train.IterationTiming;
+import polyak.spark.metrics.EvalLine;
+import polyak.spark.metrics.MetricsFile;
+import polyak.spark.metrics.MetricsLine;
+import polyak.spark.metrics.StepLine;
 import polyak.train.EvaluationReport;
+import polyak.train.GradientTiming;
 import polyak.train.StepReport;
 
 /**
- * Per-iteration metrics as JSON lines in {@code <output>/metrics.jsonl}: {@code "type":"step"}
- * lines (loss, accuracy, gradient norm, learning rate, examples/s and the time split) and
- * {@code "type":"eval"} lines (validation loss and accuracy). A resumed run keeps the lines up to
- * its checkpoint and drops those of the iterations it will redo.
+ * Per-iteration metrics as JSON lines in {@code <output>/metrics.jsonl}: {@link StepLine}s (loss,
+ * accuracy, gradient norm, learning rate, examples/s and the time split) and {@link EvalLine}s
+ * (validation loss and accuracy). A resumed run keeps the lines up to its checkpoint and drops those
+ * of the iterations it will redo (and any line cut short).
  */
 public final class MetricsLog implements AutoCloseable {
-  private static final Pattern STEP = Pattern.compile("\"step\":(\\d+)");
-
   private final FSDataOutputStream out;
+  private final String runId;
 
   public MetricsLog(String outputDir, Configuration conf, long resumedStep) throws IOException {
-    Path path = new Path(outputDir, "metrics.jsonl");
+    this(outputDir, conf, resumedStep, null);
+  }
+
+  /** @param runId written into every line (null: none) */
+  public MetricsLog(String outputDir, Configuration conf, long resumedStep, String runId) throws IOException {
+    this.runId = runId;
+    Path path = new Path(outputDir, MetricsFile.NAME);
     FileSystem fs = path.getFileSystem(conf);
     if (fs instanceof LocalFileSystem local) {
       // The checksummed local file system holds lines back until close; the raw one lets
@@ -42,8 +49,8 @@ public final class MetricsLog implements AutoCloseable {
     if (resumedStep > 0 && fs.exists(path)) {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
         for (String line = r.readLine(); line != null; line = r.readLine()) {
-          Matcher m = STEP.matcher(line);
-          if (m.find() && Long.parseLong(m.group(1)) <= resumedStep) {
+          MetricsLine parsed = MetricsLine.parse(line);
+          if (parsed != null && parsed.step() <= resumedStep) {
             kept.add(line);
           }
         }
@@ -55,23 +62,17 @@ public final class MetricsLog implements AutoCloseable {
     }
   }
 
-  public void step(StepReport r, double epoch, IterationTiming timing) {
+  public void step(StepReport r, double epoch) {
     double totalMs = r.gradientMillis() + r.stepMillis();
-    JsonLine j = new JsonLine().put("type", "step").put("step", r.step()).put("epoch", epoch)
-        .put("loss", r.loss()).put("accuracy", r.accuracy()).put("grad_norm", r.gradientNorm())
-        .put("learning_rate", r.learningRate()).put("examples", r.examples())
-        .put("examples_per_s", r.examples() / (totalMs / 1000.0)).put("ms_total", totalMs);
-    if (timing != null) {
-      j.put("ms_broadcast", timing.broadcastMs()).put("ms_compute", timing.computeMs())
-          .put("ms_aggregate", timing.aggregateMs());
-    }
-    j.put("ms_driver_step", r.stepMillis());
-    write(j.toString());
+    GradientTiming timing = r.timing();
+    write(new StepLine(r.step(), epoch, r.loss(), r.accuracy(), r.gradientNorm(), r.learningRate(), r.examples(),
+        r.examples() / (totalMs / 1000.0), totalMs, timing == null ? Double.NaN : timing.broadcastMs(),
+        timing == null ? Double.NaN : timing.computeMs(), timing == null ? Double.NaN : timing.aggregateMs(),
+        r.stepMillis(), MetricsLine.VERSION, runId).toJson());
   }
 
   public void evaluation(EvaluationReport e) {
-    write(new JsonLine().put("type", "eval").put("step", e.step()).put("epoch", e.epoch()).put("loss", e.loss())
-        .put("accuracy", e.accuracy()).toString());
+    write(new EvalLine(e.step(), e.epoch(), e.loss(), e.accuracy(), MetricsLine.VERSION, runId).toJson());
   }
 
   private void write(String line) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -19,12 +18,14 @@ import org.apache.spark.sql.types.StructType;
 import polyak.data.DataException;
 import polyak.data.Dataset;
 import polyak.io.SavedModel;
-import polyak.nn.Network;
+import polyak.nn.BatchResult;
+import polyak.nn.Inference;
+import polyak.nn.kernel.DenseKernels;
 import polyak.spark.config.PolyakConfig;
 import polyak.spark.data.LoadedData;
 import polyak.spark.data.TrainingData;
 import polyak.spark.train.ModelBroadcast;
-import polyak.spec.SpecParser;
+import polyak.spark.train.ShardInference;
 
 /**
  * {@code polyak predict}: a Spark job that writes, for every row of the config's test data, its
@@ -36,6 +37,12 @@ public final class PredictJob {
 
   public static long run(SparkSession spark, PolyakConfig config, String modelFile, String output, String format,
       PrintStream console) throws IOException {
+    return run(spark, config, modelFile, output, format, console, DenseKernels.name());
+  }
+
+  /** With the executors' dense kernel named: the driver's own unless a test forces another. */
+  static long run(SparkSession spark, PolyakConfig config, String modelFile, String output, String format,
+      PrintStream console, String kernel) throws IOException {
     String fmt = format.toLowerCase(Locale.ROOT);
     if (!fmt.equals("parquet") && !fmt.equals("csv")) {
       throw new IllegalArgumentException("--output-format: expected parquet or csv, got '" + format + "'");
@@ -60,7 +67,7 @@ public final class PredictJob {
       fields.add(DataTypes.createStructField("p" + k, DataTypes.DoubleType, false));
     }
     sc.setJobDescription("polyak predict " + modelFile);
-    JavaRDD<Row> rows = input.blocks().mapPartitions(new Predictions(b, model.spec().text(), outputs));
+    JavaRDD<Row> rows = input.blocks().mapPartitions(new Predictions(b, model.spec().text(), kernel));
     spark.createDataFrame(rows, DataTypes.createStructType(fields)).write().mode("overwrite").format(fmt)
         .option("header", "true").save(output);
     b.destroy();
@@ -68,43 +75,37 @@ public final class PredictJob {
     return input.rows();
   }
 
-  /** Executor side: inference in chunks, one output row per input row. */
-  static final class Predictions implements FlatMapFunction<Iterator<Dataset>, Row> {
-    private final Broadcast<ModelBroadcast> model;
-    private final String specText;
-    private final int outputs;
-
-    Predictions(Broadcast<ModelBroadcast> model, String specText, int outputs) {
-      this.model = model;
-      this.specText = specText;
-      this.outputs = outputs;
+  /** Executor side: one output row per input row. */
+  static final class Predictions extends ShardInference<Row, RowSink> {
+    Predictions(Broadcast<ModelBroadcast> model, String specText, String kernel) {
+      super(model, specText, kernel, false);
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Dataset> blocks) {
-      Network network = Network.build(SpecParser.network("model spec", specText));
-      ModelBroadcast m = model.value();
-      List<Row> out = new ArrayList<>();
-      int chunk = 1024;
-      double[] y = new double[chunk * outputs];
-      while (blocks.hasNext()) {
-        Dataset d = blocks.next();
-        for (int from = 0; from < d.rows(); from += chunk) {
-          int n = Math.min(chunk, d.rows() - from);
-          network.predict(m.params(), m.normState(), d, from, n, y);
-          for (int i = 0; i < n; i++) {
-            Object[] values = new Object[3 + outputs];
-            values[0] = d.baseId() + from + i;
-            values[1] = d.isClassification() ? d.labels()[from + i] : null;
-            values[2] = EvaluateJob.argmax(y, i * outputs, outputs);
-            for (int k = 0; k < outputs; k++) {
-              values[3 + k] = y[i * outputs + k];
-            }
-            out.add(RowFactory.create(values));
-          }
+    protected RowSink sink(int outputs) {
+      return new RowSink(outputs, new ArrayList<>());
+    }
+
+    @Override
+    protected Iterator<Row> result(BatchResult scored, RowSink sink) {
+      return sink.rows().iterator();
+    }
+  }
+
+  /** Turns predictions into rows: id, label (null without one), predicted class, outputs. */
+  record RowSink(int outputs, List<Row> rows) implements Inference.Predictions {
+    @Override
+    public void accept(Dataset d, int from, int count, double[] y) {
+      for (int i = 0; i < count; i++) {
+        Object[] values = new Object[3 + outputs];
+        values[0] = d.baseId() + from + i;
+        values[1] = d.isClassification() ? d.labels()[from + i] : null;
+        values[2] = Inference.argmax(y, i * outputs, outputs);
+        for (int k = 0; k < outputs; k++) {
+          values[3 + k] = y[i * outputs + k];
         }
+        rows.add(RowFactory.create(values));
       }
-      return out.iterator();
     }
   }
 }

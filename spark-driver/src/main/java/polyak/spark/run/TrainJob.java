@@ -149,7 +149,7 @@ public final class TrainJob {
 
         @Override
         public void onStep(TrainingState s, StepReport r) {
-          metrics.step(r, (double) r.step() / perEpoch, source.lastTiming());
+          metrics.step(r, (double) r.step() / perEpoch);
           progress.step(r);
           boolean periodic = every > 0 && r.step() % every == 0 && r.step() < total;
           // A step that is also validated is checkpointed after its evaluation, which early stopping

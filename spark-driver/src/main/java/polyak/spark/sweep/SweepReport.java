@@ -29,6 +29,8 @@ import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import polyak.spark.io.AtomicWrite;
+import polyak.spark.metrics.EvalLine;
+import polyak.spark.metrics.StepLine;
 
 /**
  * The sweep's report: {@code <output>/report/index.html} with PNG charts drawn by JFreeChart —
@@ -183,7 +185,7 @@ public final class SweepReport {
       // mean over seeds, epoch by epoch (as far as every seed got)
       Map<Double, double[]> sum = new TreeMap<>();
       for (TrialResult r : rs) {
-        for (TrialMetrics.Eval v : metrics.get(r.id()).evals()) {
+        for (EvalLine v : metrics.get(r.id()).evals()) {
           double[] a = sum.computeIfAbsent(Math.round(v.epoch() * 1000) / 1000.0, k -> new double[2]);
           a[0] += v.accuracy();
           a[1]++;
@@ -268,7 +270,7 @@ public final class SweepReport {
     for (Map.Entry<Integer, List<TrialResult>> b : byRule.get(rule).entrySet()) {
       TrialResult r = b.getValue().get(0);
       XYSeries s = new XYSeries("batch " + b.getKey() + failedSuffix(b.getValue()));
-      for (TrialMetrics.Step st : metrics.get(r.id()).steps()) {
+      for (StepLine st : metrics.get(r.id()).steps()) {
         if (st.learningRate() > 0) {
           s.add(st.epoch(), st.learningRate());
           hi = Math.max(hi, st.learningRate());

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import polyak.spark.metrics.Json;
 
 /**
  * One row of a sweep's results table (results.jsonl and results.csv; also each trial's trial.json).
@@ -28,7 +29,7 @@ public record TrialResult(String id, String variant, String stage, Map<String, S
     long iterations, double wallSeconds, double trainSeconds, double examplesPerSecond, long resumedFrom,
     String sameAs, String error) {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = Json.MAPPER;
 
   public static final List<String> COLUMNS = List.of("trial", "variant", "stage", "overrides", "status", "batch_size",
       "final_val_accuracy", "best_val_accuracy", "final_val_loss", "final_train_loss", "epochs", "iterations",

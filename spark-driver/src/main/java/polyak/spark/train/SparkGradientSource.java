@@ -10,11 +10,14 @@ import org.apache.spark.api.java.function.PairFunction;
 import org.apache.spark.broadcast.Broadcast;
 import polyak.data.Dataset;
 import polyak.nn.BatchResult;
+import polyak.nn.Inference;
 import polyak.nn.Network;
 import polyak.nn.kernel.DenseKernels;
+import polyak.train.GradientResult;
 import polyak.train.GradientSource;
-import polyak.train.LocalGradientSource;
+import polyak.train.GradientTiming;
 import polyak.train.MinibatchSampler;
+import polyak.train.PartitionSums;
 import scala.Tuple2;
 
 /**
@@ -42,7 +45,6 @@ public final class SparkGradientSource implements GradientSource {
   private final int batchSize;
   private final int depth;
   private Broadcast<ModelBroadcast> current;
-  private IterationTiming lastTiming = new IterationTiming(0, 0, 0, 0);
 
   /**
    * @param training one {@link Dataset} block per partition, cached; block p has
@@ -74,18 +76,13 @@ public final class SparkGradientSource implements GradientSource {
     return sampler;
   }
 
-  /** Timing of the last {@link #gradient} call. */
-  public IterationTiming lastTiming() {
-    return lastTiming;
-  }
-
   @Override
   public long iterationsPerEpoch() {
     return sampler.iterationsPerEpoch();
   }
 
   @Override
-  public BatchResult gradient(long t, double[] params, double[] normState, double[] gradientSum,
+  public GradientResult gradient(long t, double[] params, double[] normState, double[] gradientSum,
       double[] normStatsSum) {
     long start = System.nanoTime();
     Broadcast<ModelBroadcast> b = broadcast(params, normState);
@@ -103,26 +100,26 @@ public final class SparkGradientSource implements GradientSource {
     long broadcastDone = System.nanoTime();
     sc.setJobDescription("polyak full-batch gradient");
     return collect(new ShardGradient(b, specText, kernel, seed, partitionRows, batchSize, 0, true), gradientSum,
-        normStatsSum, start, broadcastDone);
+        normStatsSum, start, broadcastDone).batch();
   }
 
-  /** Runs one gradient job and adds its partition results in partition order (or a fixed tree). */
-  private BatchResult collect(ShardGradient task, double[] gradientSum, double[] normStatsSum, long start,
+  /** Runs one gradient job and adds its partition results in partition order (or a fixed tree), timed. */
+  private GradientResult collect(ShardGradient task, double[] gradientSum, double[] normStatsSum, long start,
       long broadcastDone) {
     JavaRDD<PartialGradient> partials = training.mapPartitionsWithIndex(task, true);
     List<PartialGradient> ordered = depth == 1 ? partials.collect() : groupSums(partials);
     BatchResult total = BatchResult.EMPTY;
     long maxCompute = 0;
     for (PartialGradient part : ordered) {
-      LocalGradientSource.addInto(gradientSum, part.gradient());
-      LocalGradientSource.addInto(normStatsSum, part.normStats());
+      PartitionSums.addInto(gradientSum, part.gradient());
+      PartitionSums.addInto(normStatsSum, part.normStats());
       total = total.plus(part.result());
       maxCompute = Math.max(maxCompute, part.computeNanos());
     }
     long end = System.nanoTime();
     double jobMs = (end - broadcastDone) / 1e6;
-    lastTiming = new IterationTiming((broadcastDone - start) / 1e6, maxCompute / 1e6, jobMs - maxCompute / 1e6, jobMs);
-    return total;
+    return new GradientResult(total,
+        new GradientTiming((broadcastDone - start) / 1e6, maxCompute / 1e6, jobMs - maxCompute / 1e6, jobMs));
   }
 
   /** Depth 2: partitions summed in groups of ⌈√P⌉ (in partition order), groups returned in order. */
@@ -153,8 +150,8 @@ public final class SparkGradientSource implements GradientSource {
     BatchResult r = BatchResult.EMPTY;
     long compute = 0;
     for (PartialGradient part : list) {
-      LocalGradientSource.addInto(g, part.gradient());
-      LocalGradientSource.addInto(s, part.normStats());
+      PartitionSums.addInto(g, part.gradient());
+      PartitionSums.addInto(s, part.normStats());
       r = r.plus(part.result());
       compute = Math.max(compute, part.computeNanos());
     }
@@ -227,9 +224,9 @@ public final class SparkGradientSource implements GradientSource {
       int share = sampler.share(partition);
       if (allRows && blocks.hasNext()) {
         Dataset block = blocks.next();
-        for (int from = 0; from < block.rows(); from += LocalGradientSource.EVAL_CHUNK) {
+        for (int from = 0; from < block.rows(); from += Inference.CHUNK) {
           result = result.plus(network.gradient(m.params(), m.normState(), block, null, from,
-              Math.min(LocalGradientSource.EVAL_CHUNK, block.rows() - from), sampler.passSeed(0), gradient, stats));
+              Math.min(Inference.CHUNK, block.rows() - from), sampler.passSeed(0), gradient, stats));
         }
       } else if (blocks.hasNext() && share > 0) {
         Dataset block = blocks.next();
@@ -245,28 +242,20 @@ public final class SparkGradientSource implements GradientSource {
     }
   }
 
-  /** The executor side of validation: inference over every block of a partition, in chunks. */
-  static final class ShardEvaluation implements
-      org.apache.spark.api.java.function.FlatMapFunction<Iterator<Dataset>, BatchResult> {
-    private final Broadcast<ModelBroadcast> model;
-    private final String specText;
-    private final String kernel;
-
+  /** The executor side of validation: loss and correct counts over every block of a partition. */
+  static final class ShardEvaluation extends ShardInference<BatchResult, Inference.Predictions> {
     ShardEvaluation(Broadcast<ModelBroadcast> model, String specText, String kernel) {
-      this.model = model;
-      this.specText = specText;
-      this.kernel = kernel;
+      super(model, specText, kernel, true);
     }
 
     @Override
-    public Iterator<BatchResult> call(Iterator<Dataset> blocks) {
-      Network network = ExecutorNetworks.network(specText, kernel);
-      ModelBroadcast m = model.value();
-      BatchResult total = BatchResult.EMPTY;
-      while (blocks.hasNext()) {
-        total = total.plus(LocalGradientSource.evaluate(network, m.params(), m.normState(), blocks.next()));
-      }
-      return List.of(total).iterator();
+    protected Inference.Predictions sink(int outputs) {
+      return null;
+    }
+
+    @Override
+    protected Iterator<BatchResult> result(BatchResult scored, Inference.Predictions sink) {
+      return List.of(scored).iterator();
     }
   }
 }

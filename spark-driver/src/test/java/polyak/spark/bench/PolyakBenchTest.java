@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import polyak.spark.cli.Sessions;
+import polyak.spark.metrics.Json;
 
 /** {@code polyak bench --quick} end to end: the report's sections and sane (not fast) numbers. */
 class PolyakBenchTest {
@@ -75,6 +77,15 @@ class PolyakBenchTest {
     }
     assertTrue(Double.isFinite(r.fit.c()) && Double.isFinite(r.fit.alpha()) && Double.isFinite(r.fit.beta()));
     assertEquals(2 + 2 + 2, r.sweep.size());
+
+    // the raw figures are JSON written by the shared codec: a note's quotes survive as quotes
+    r.notes.add("a note with \"quotes\" and a \\ backslash");
+    JsonNode json = Json.MAPPER.readTree(r.json());
+    assertEquals("quick", json.get("mode").asText());
+    assertEquals(r.curves.size(), json.get("polyak").size());
+    assertEquals("a note with \"quotes\" and a \\ backslash", json.get("notes").get(r.notes.size() - 1).asText());
+    assertEquals("quick", Json.MAPPER.readTree(dir.resolve("raw").resolve("bench-quick.json").toFile())
+        .get("mode").asText());
   }
 
   @Test

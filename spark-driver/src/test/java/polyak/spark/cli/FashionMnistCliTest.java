@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import polyak.io.ModelFile;
 import polyak.io.SavedModel;
 import polyak.spark.cli.CliErrorsTest.Result;
+import polyak.spark.metrics.MetricsFile;
 
 /**
  * Real data in local mode through the command line, as a user runs it: train on 10k Fashion-MNIST
@@ -107,8 +108,7 @@ class FashionMnistCliTest {
     assertEquals("117", model.provenance().get("iterations"));
     assertTrue(model.provenance().get("config").contains("\"limit\" : 10000"), model.provenance()::toString);
     assertTrue(Files.exists(run.resolve("checkpoints/ckpt-000000000117.polyak")));
-    assertTrue(Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"type\":\"eval\""))
-        .count() == 3);
+    assertEquals(3, MetricsFile.read(run.toString(), new org.apache.hadoop.conf.Configuration()).evals().size());
   }
 
   @Test

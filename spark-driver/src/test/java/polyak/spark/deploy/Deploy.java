@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import polyak.io.ModelFile;
+import polyak.spark.metrics.MetricsFile;
 
 /**
  * Runs the scripts in {@code deploy/} from tests: a standalone cluster, submissions of the app jar,
@@ -103,8 +105,8 @@ final class Deploy {
     if (!Files.exists(metrics)) {
       return 0;
     }
-    try (Stream<String> lines = Files.lines(metrics, StandardCharsets.UTF_8)) {
-      return lines.filter(l -> l.contains("\"type\":\"step\"")).count();
+    try {
+      return MetricsFile.read(outputDir.toString(), new Configuration()).steps().size();
     } catch (IOException | UncheckedIOException e) {
       return 0;
     }

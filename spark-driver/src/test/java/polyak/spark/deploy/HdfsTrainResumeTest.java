@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -24,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import polyak.io.ModelFile;
 import polyak.spark.cli.PolyakCli;
+import polyak.spark.metrics.MetricsFile;
+import polyak.spark.metrics.StepLine;
 
 /**
  * polyak on HDFS (a MiniDFSCluster: a NameNode and a DataNode in this JVM): training data read from
@@ -117,17 +114,7 @@ class HdfsTrainResumeTest {
   }
 
   static List<Long> steps(String metrics) throws IOException {
-    Pattern step = Pattern.compile("\"type\":\"step\",\"step\":(\\d+)");
-    List<Long> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(new Path(metrics)),
-        StandardCharsets.UTF_8))) {
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        Matcher m = step.matcher(line);
-        if (m.find()) {
-          out.add(Long.parseLong(m.group(1)));
-        }
-      }
-    }
-    return out;
+    Path file = new Path(metrics);
+    return MetricsFile.read(file.getParent().toString(), fs.getConf()).steps().stream().map(StepLine::step).toList();
   }
 }

@@ -41,6 +41,8 @@ import polyak.spark.checkpoint.Checkpoint;
 import polyak.spark.checkpoint.CheckpointStore;
 import polyak.spark.config.ConfigLoader;
 import polyak.spark.config.PolyakConfig;
+import polyak.spark.metrics.MetricsFile;
+import polyak.spark.metrics.StepLine;
 import polyak.train.MinibatchSampler;
 
 /**
@@ -200,15 +202,11 @@ class TrainJobTest {
   }
 
   /** The step lines of metrics.jsonl: step → loss, failing on a duplicate. */
-  static Map<Long, String> stepLosses(Path metrics) throws IOException {
-    Pattern step = Pattern.compile("\"type\":\"step\",\"step\":(\\d+),.*\"loss\":([^,]+),");
-    Map<Long, String> out = new TreeMap<>();
-    for (String line : Files.readAllLines(metrics)) {
-      Matcher m = step.matcher(line);
-      if (m.find()) {
-        String previous = out.put(Long.parseLong(m.group(1)), m.group(2));
-        assertEquals(null, previous, () -> "duplicate step line: " + line);
-      }
+  static Map<Long, Double> stepLosses(Path metrics) throws IOException {
+    Map<Long, Double> out = new TreeMap<>();
+    for (StepLine line : MetricsFile.read(metrics.getParent().toString(), hadoop).steps()) {
+      Double previous = out.put(line.step(), line.loss());
+      assertEquals(null, previous, () -> "duplicate step line: " + line);
     }
     return out;
   }
@@ -269,7 +267,7 @@ class TrainJobTest {
 
     assertSameEnd(a, b, checkpointsOf(a), ckpts);
 
-    Map<Long, String> steps = stepLosses(work.resolve("b/metrics.jsonl"));
+    Map<Long, Double> steps = stepLosses(work.resolve("b/metrics.jsonl"));
     assertEquals(Stream.iterate(1L, i -> i + 1).limit(20).collect(Collectors.toList()),
         new ArrayList<>(steps.keySet()));
     assertEquals(stepLosses(Path.of(a.modelPath()).resolveSibling("metrics.jsonl")), steps);
@@ -371,6 +369,52 @@ class TrainJobTest {
     assertEquals(120, rows.size());
     long correct = rows.stream().map(r -> r.split(",")).filter(c -> c[1].equals(c[2])).count();
     assertEquals(counts.correct(), correct);
+  }
+
+  /**
+   * evaluate and predict build the executors' networks with the dense kernel the driver names, not
+   * the one the executor JVM would choose: a kernel no JVM has fails on the executors, saying so, and
+   * with EJML forced the predictions are, bit for bit, those of an EJML network in this JVM.
+   */
+  @Test
+  void evaluateAndPredictRunTheDriversDenseKernelOnExecutors() throws IOException {
+    TrainJob.Outcome a = uninterrupted(ADAM);
+    PolyakConfig config = load("kernel", ADAM);
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    String missing = "blas:NoSuchBLAS";
+    Path unused = work.resolve("kernel-unused");
+    for (IoAction job : List.<IoAction>of(
+        () -> EvaluateJob.run(spark, config, a.modelPath(), quiet, missing),
+        () -> PredictJob.run(spark, config, a.modelPath(), unused.toString(), "parquet", quiet, missing))) {
+      Exception e = assertThrows(Exception.class, job::run);
+      StringBuilder chain = new StringBuilder();
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        chain.append(t.getMessage()).append('\n');
+      }
+      assertTrue(chain.toString().contains("cannot run the dense kernel '" + missing + "'"), chain::toString);
+    }
+
+    Path predictions = work.resolve("kernel-predictions");
+    PredictJob.run(spark, config, a.modelPath(), predictions.toString(), "parquet", quiet, "ejml");
+    Map<Long, double[]> executors = new TreeMap<>();
+    for (org.apache.spark.sql.Row r : spark.read().parquet(predictions.toString()).collectAsList()) {
+      executors.put(r.getLong(0), new double[] {r.getDouble(3), r.getDouble(4), r.getDouble(5)});
+    }
+    SavedModel model = model(a.modelPath());
+    polyak.nn.Network ejml = polyak.nn.Network.build(model.spec(), polyak.nn.kernel.DenseKernels.named("ejml"));
+    polyak.spark.data.LoadedData test = polyak.spark.data.TrainingData.load(spark, config.test(), 2)
+        .preprocessed(model.preprocessor().get());
+    Map<Long, double[]> local = new TreeMap<>();
+    for (polyak.data.Dataset block : test.blocks().collect()) {
+      polyak.nn.Inference.run(ejml, model.params(), model.state(), block, false, (d, from, n, y) -> {
+        for (int i = 0; i < n; i++) {
+          local.put(d.baseId() + from + i, Arrays.copyOfRange(y, i * CLASSES, (i + 1) * CLASSES));
+        }
+      });
+    }
+    assertEquals(120, local.size());
+    assertEquals(local.keySet(), executors.keySet());
+    local.forEach((id, p) -> assertArrayEquals(p, executors.get(id), 0.0, "row " + id));
   }
 
   @Test

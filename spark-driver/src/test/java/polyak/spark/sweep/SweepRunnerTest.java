@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import polyak.spark.SparkTestSession;
+import polyak.spark.metrics.StepLine;
 import polyak.spark.run.TrainJob;
 
 /**
@@ -162,10 +163,10 @@ class SweepRunnerTest {
     assertEquals("done", resumed.status());
     assertEquals(6, resumed.resumedFrom());
     assertEquals(12, resumed.iterations());
-    List<TrialMetrics.Step> steps = TrialMetrics.read(out + "/trials/" + resumed.id(),
+    List<StepLine> steps = TrialMetrics.read(out + "/trials/" + resumed.id(),
         spark.sparkContext().hadoopConfiguration()).steps();
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L),
-        steps.stream().map(TrialMetrics.Step::step).toList());
+        steps.stream().map(StepLine::step).toList());
     assertEquals(0, r.get("300").resumedFrom());
     assertEquals(3, Files.readAllLines(tmp.resolve("sweep/results.jsonl")).size());
 

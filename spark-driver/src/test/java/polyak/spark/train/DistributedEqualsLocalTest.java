@@ -1,6 +1,7 @@
 package polyak.spark.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ import polyak.optim.ScheduleSpec;
 import polyak.spark.SparkTestSession;
 import polyak.spec.NetworkSpec;
 import polyak.spec.SpecParser;
+import polyak.train.GradientResult;
+import polyak.train.GradientTiming;
 import polyak.train.LocalGradientSource;
 import polyak.train.TrainResult;
 import polyak.train.TrainingConfig;
@@ -103,13 +106,18 @@ class DistributedEqualsLocalTest {
 
     LocalGradientSource local = new LocalGradientSource(network, blocks, null, config.seed(), config.batchSize());
     double[] expected = new double[params.length];
-    BatchResult localResult = local.gradient(5, params, new double[0], expected, new double[0]);
+    GradientResult localGradient = local.gradient(5, params, new double[0], expected, new double[0]);
+    BatchResult localResult = localGradient.batch();
+    assertNull(localGradient.timing(), "the local source does not split its time");
 
     for (int depth : new int[] {1, 2}) {
       SparkGradientSource spark = new SparkGradientSource(sc, network, rdd(blocks), sizes(blocks), null, config.seed(),
           config.batchSize(), depth);
       double[] actual = new double[params.length];
-      BatchResult sparkResult = spark.gradient(5, params, new double[0], actual, new double[0]);
+      GradientResult sparkGradient = spark.gradient(5, params, new double[0], actual, new double[0]);
+      BatchResult sparkResult = sparkGradient.batch();
+      GradientTiming timing = sparkGradient.timing();
+      assertTrue(timing.computeMs() > 0 && timing.jobMs() >= timing.computeMs(), "timing " + timing);
       spark.close();
       assertEquals(200, sparkResult.count());
       assertEquals(localResult.correct(), sparkResult.correct());
