@@ -329,7 +329,7 @@ public final class PolyakClassifier extends Estimator<PolyakClassificationModel>
       String output = isDefined(outputDir) ? getOrDefault(outputDir) : null;
       if (output == null) {
         scratch = Files.createTempDirectory("polyak-fit");
-        output = scratch.toString();
+        output = "file:" + scratch.toAbsolutePath();  // driver-local, whatever the default file system
       }
       PolyakConfig first = EstimatorConfig.build(this, 0, output);
       int classes = first.network().outputWidth();

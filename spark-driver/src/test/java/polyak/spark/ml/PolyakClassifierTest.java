@@ -61,7 +61,7 @@ class PolyakClassifierTest {
   static final String[] RAW = {"x1", "x2", "x3", "x4"};
   /** Settings shared by the estimator and the CLI run; the rest are polyak's defaults. */
   static final String SETTINGS = "network.layers = [\"dense 12\", relu, \"dense 3\"]\n"
-      + "optimizer.name = adam\nlearning_rate.initial = 0.02\ntraining.batch_size = 32\ntraining.epochs = 4\n"
+      + "optimizer.name = adam\nlearning_rate.initial = 0.02\ntraining.batch_size = 64\ntraining.epochs = 4\n"
       + "training.seed = 7\ndata.partitions = 2\n";
 
   static SparkSession spark;
@@ -169,7 +169,7 @@ class PolyakClassifierTest {
     PolyakClassifier est = classifier();
     ParamMap[] grid = new ParamGridBuilder()
         .addGrid(est.learningRate(), new double[] {1e-5, 0.03})
-        .addGrid(est.batchSize(), new int[] {16, 64})
+        .addGrid(est.batchSize(), new int[] {32, 64})
         .build();
     TrainValidationSplit tvs = new TrainValidationSplit().setEstimator(est).setEstimatorParamMaps(grid)
         .setEvaluator(new MulticlassClassificationEvaluator().setMetricName("accuracy")).setTrainRatio(0.7).setSeed(3);
@@ -196,36 +196,6 @@ class PolyakClassifierTest {
     tuned.save(dir);
     TrainValidationSplitModel loaded = TrainValidationSplitModel.load(dir);
     assertEquals(probabilities(tuned.transform(frame)), probabilities(loaded.transform(frame)));
-  }
-
-  // ---- 3. Pipeline save, a fresh session, load: the same predictions bit for bit; no Java serialization
-
-  @Test
-  void pipelineSaveLoadInAFreshSessionPredictsIdentically() throws IOException {
-    Dataset<Row> frame = spark.read().parquet(rawParquet);
-    PipelineModel fitted = pipeline(RAW).fit(frame);
-    List<String> before = probabilities(fitted.transform(frame));
-    String dir = work.resolve("pipeline").toString();
-    fitted.save(dir);
-
-    spark.stop();
-    spark = SparkTestSession.startKryo("polyak-ml-reloaded");
-    PipelineModel loaded = PipelineModel.load(dir);
-    List<String> after = probabilities(loaded.transform(spark.read().parquet(rawParquet)));
-    assertEquals(before, after);
-
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(Path.of(dir))) {
-      files = walk.filter(Files::isRegularFile).toList();
-    }
-    assertTrue(files.stream().anyMatch(f -> f.endsWith("model.polyak")), "weights in polyak's format: " + files);
-    for (Path f : files) {
-      try (InputStream in = Files.newInputStream(f)) {
-        byte[] head = in.readNBytes(2);
-        assertFalse(head.length == 2 && (head[0] & 0xff) == 0xAC && (head[1] & 0xff) == 0xED,
-            f + " is a Java-serialized object");
-      }
-    }
   }
 
   /** Every row's probability vector as exact bits (hex doubles), in row order. */
@@ -286,6 +256,72 @@ class PolyakClassifierTest {
     assertEquals(4, model.summary().validations().size());
     assertNotEquals(0, model.summary().validationAccuracy()[3]);
     assertThrows(IllegalArgumentException.class, () -> classifier().setValidationIndicatorCol("held").fit(frame, frame));
+  }
+
+  // ---- 6. the README's Java example, run as written (and 3. its saved Pipeline reloaded)
+
+  @Test
+  void readmeExampleRunsAndItsPipelineReloadsIdentically() throws IOException {
+    String path = rawParquet;
+    String modelDir = work.resolve("readme-model").toString();
+    // README example: begin
+    Dataset<Row> data = spark.read().parquet(path);   // columns x1 .. x4 and label (0, 1 or 2)
+    PolyakClassifier polyak = new PolyakClassifier()
+        .setLayers("dense 12", "relu", "dense 3")       // the last width is the number of classes
+        .setOptimizer("adam").setLearningRate(0.02).setBatchSize(64).setEpochs(4).setSeed(7)
+        .setConfig("data.partitions = 2\nclipping.norm = 5");   // any other polyak key, as HOCON
+    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
+        new VectorAssembler().setInputCols(new String[] {"x1", "x2", "x3", "x4"}).setOutputCol("raw"),
+        new StandardScaler().setInputCol("raw").setOutputCol("features"),
+        polyak});
+    PipelineModel model = pipeline.fit(data);
+    double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy")
+        .evaluate(model.transform(data));             // adds rawPrediction, probability, prediction
+    PolyakTrainingSummary summary = ((PolyakClassificationModel) model.stages()[2]).summary();
+    model.write().overwrite().save(modelDir);         // Spark's metadata + data/model.polyak
+    // README example: end
+    assertTrue(accuracy > 0.8, "accuracy " + accuracy);
+    assertTrue(summary.totalIterations() >= 4 * (300 / 64), "4 epochs of 300 rows in batches of 64");
+    assertTrue(Files.isRegularFile(Path.of(modelDir, "stages", "2_" + polyak.uid(), "data", "model.polyak")));
+    assertSavedPipelineLoadsIdenticallyInAFreshSession(model, modelDir);
+  }
+
+  /** 3. Pipeline save, a fresh session, load: the same predictions bit for bit; no Java serialization. */
+  private static void assertSavedPipelineLoadsIdenticallyInAFreshSession(PipelineModel fitted, String dir)
+      throws IOException {
+    List<String> before = probabilities(fitted.transform(spark.read().parquet(rawParquet)));
+    spark.stop();
+    spark = SparkTestSession.startKryo("polyak-ml-reloaded");
+    PipelineModel loaded = PipelineModel.load(dir);
+    List<String> after = probabilities(loaded.transform(spark.read().parquet(rawParquet)));
+    assertEquals(before, after);
+
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(Path.of(dir))) {
+      files = walk.filter(Files::isRegularFile).toList();
+    }
+    assertTrue(files.stream().anyMatch(f -> f.endsWith("model.polyak")), "weights in polyak's format: " + files);
+    for (Path f : files) {
+      try (InputStream in = Files.newInputStream(f)) {
+        byte[] head = in.readNBytes(2);
+        assertFalse(head.length == 2 && (head[0] & 0xff) == 0xAC && (head[1] & 0xff) == 0xED,
+            f + " is a Java-serialized object");
+      }
+    }
+  }
+
+  @Test
+  void readmeShowsTheExampleVerbatim() throws IOException {
+    List<String> source = Files.readAllLines(Path.of("src/test/java/polyak/spark/ml/PolyakClassifierTest.java"));
+    int begin = source.indexOf("    // README example: begin");
+    int end = source.indexOf("    // README example: end");
+    assertTrue(begin > 0 && end > begin);
+    StringBuilder snippet = new StringBuilder();
+    for (String line : source.subList(begin + 1, end)) {
+      snippet.append(line.substring(4)).append('\n');
+    }
+    String readme = Files.readString(Path.of(System.getProperty("polyak.root", ".."), "README.md"));
+    assertTrue(readme.contains("```java\n" + snippet + "```\n"), "README.md should show, as a java block:\n" + snippet);
   }
 
   // ---- 5. bad input: one message naming the column
