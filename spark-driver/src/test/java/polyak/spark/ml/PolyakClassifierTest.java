@@ -324,6 +324,30 @@ class PolyakClassifierTest {
     assertTrue(readme.contains("```java\n" + snippet + "```\n"), "README.md should show, as a java block:\n" + snippet);
   }
 
+  @Test
+  void standardizeInConfigTravelsWithTheModelAndTransformWorksOnAStream() throws Exception {
+    Dataset<Row> frame = spark.read().parquet(vectorParquet);
+    PolyakClassificationModel model = new PolyakClassifier().setConfig(SETTINGS + "data.scaling = standardize\n")
+        .fit(frame);
+    assertTrue(model.savedModel().preprocessor().isPresent(), "the fitted standardization is in the model");
+    Dataset<Row> batch = model.transform(frame);
+    double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(batch);
+    assertTrue(accuracy > 0.8, "accuracy " + accuracy);
+
+    Dataset<Row> stream = spark.readStream().schema(vectorSchema()).parquet(vectorParquet);
+    List<String> streamed = java.util.Collections.synchronizedList(new ArrayList<>());
+    // foreachBatch, not the memory sink: that sink's task results are Spark classes polyak does not register
+    model.transform(stream).writeStream()
+        .foreachBatch((org.apache.spark.api.java.function.VoidFunction2<Dataset<Row>, Long>) (scored, id) ->
+            streamed.addAll(probabilities(scored)))
+        .trigger(org.apache.spark.sql.streaming.Trigger.AvailableNow()).start().awaitTermination();
+    List<String> batched = new ArrayList<>(probabilities(batch));
+    List<String> sortedStream = new ArrayList<>(streamed);
+    java.util.Collections.sort(sortedStream);
+    java.util.Collections.sort(batched);
+    assertEquals(batched, sortedStream);
+  }
+
   // ---- 5. bad input: one message naming the column
 
   @Test
