@@ -45,7 +45,8 @@ public final class FrameData {
         throw new DataException(where(labelCol, index, r) + ": label is null");
       }
       double y = row.getDouble(1);
-      int label = y == Math.rint(y) && y >= 0 && y < classes ? (int) y : Labels.label(y, classes, where(labelCol, index, r));
+      int label = y == Math.rint(y) && y >= 0 && y < classes ? (int) y
+          : Labels.label(y, classes, where(labelCol, index, r));
       if (row.isNullAt(0)) {
         throw new DataException(where(featuresCol, index, r) + ": features are null");
       }
