@@ -32,6 +32,8 @@ public final class PolyakKryoRegistrator implements KryoRegistrator {
     TrainKryo.register(kryo);
     RunKryo.register(kryo);
     registerSqlSchemas(kryo);
+    // polyak.spark.ml reads and writes Spark ML vector columns: their type travels in schemas too
+    kryo.register(org.apache.spark.ml.linalg.VectorUDT.class);
   }
 
   /**

@@ -66,11 +66,17 @@ public final class TrainingData {
   }
 
   private static LoadedData rebalanced(JavaRDD<BlockPiece> pieces, DataSource source, int partitions, String name) {
+    return rebalanced(pieces, source.limit(), String.join(", ", source.paths()), source.classes(), partitions, name);
+  }
+
+  /** Pieces in reading order into {@code partitions} balanced cached blocks; {@code what} names the input in errors. */
+  static LoadedData rebalanced(JavaRDD<BlockPiece> pieces, long limit, String what, int classes, int partitions,
+      String name) {
     pieces.persist(StorageLevel.MEMORY_ONLY());
     try {
       List<PieceSummary> summaries = SparkFailures.unwrapping(() -> pieces.map(BlockPiece::summary).collect());
-      Rebalancer plan = new Rebalancer(summaries, source.limit(), String.join(", ", source.paths()));
-      return cached(plan.blocks(pieces, partitions, source.classes(), name), plan.width(), source.classes(),
+      Rebalancer plan = new Rebalancer(summaries, limit, what);
+      return cached(plan.blocks(pieces, partitions, classes, name), plan.width(), classes,
           plan.firstRow(), name, partitions);
     } finally {
       pieces.unpersist(false);

@@ -29,6 +29,15 @@ public record PreparedData(LoadedData train, LoadedData test, Preprocessor prepr
           + Arrays.toString(train.partitionRows()) + "; an exact resume needs the same data and data.partitions");
     }
     LoadedData test = config.test() == null ? null : TrainingData.load(spark, config.test(), partitions);
+    return of(config, train, test);
+  }
+
+  /**
+   * Data loaded by the caller (e.g. from a DataFrame) preprocessed and checked as {@link #load} does.
+   *
+   * @param test validation data, or null
+   */
+  public static PreparedData of(PolyakConfig config, LoadedData train, LoadedData test) {
     Preprocessor pre = fit(config, train);
     if (pre != null) {
       train = train.preprocessed(pre);
