@@ -23,14 +23,19 @@ import polyak.train.StepReport;
  * Per-iteration metrics as JSON lines in {@code <output>/metrics.jsonl}: {@code "type":"step"}
  * lines (loss, accuracy, gradient norm, learning rate, examples/s and the time split) and
  * {@code "type":"eval"} lines (validation loss and accuracy). A resumed run keeps the lines up to
- * its checkpoint and drops those of the iterations it will redo.
+ * its checkpoint and drops those of the iterations it will redo. Every line starts with the
+ * {@code run_id} of the run that wrote it.
  */
 public final class MetricsLog implements AutoCloseable {
   private static final Pattern STEP = Pattern.compile("\"step\":(\\d+)");
 
-  private final FSDataOutputStream out;
+  private static final Pattern RUN = Pattern.compile("\"run_id\":\"([^\"]*)\"");
 
-  public MetricsLog(String outputDir, Configuration conf, long resumedStep) throws IOException {
+  private final FSDataOutputStream out;
+  private final String runId;
+
+  public MetricsLog(String outputDir, Configuration conf, long resumedStep, String runId) throws IOException {
+    this.runId = runId;
     Path path = new Path(outputDir, "metrics.jsonl");
     FileSystem fs = path.getFileSystem(conf);
     if (fs instanceof LocalFileSystem local) {
@@ -43,7 +48,9 @@ public final class MetricsLog implements AutoCloseable {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
         for (String line = r.readLine(); line != null; line = r.readLine()) {
           Matcher m = STEP.matcher(line);
-          if (m.find() && Long.parseLong(m.group(1)) <= resumedStep) {
+          Matcher run = RUN.matcher(line);
+          boolean ours = runId.equals(run.find() ? run.group(1) : RunProvenance.LEGACY);
+          if (ours && m.find() && Long.parseLong(m.group(1)) <= resumedStep) {
             kept.add(line);
           }
         }
@@ -57,7 +64,7 @@ public final class MetricsLog implements AutoCloseable {
 
   public void step(StepReport r, double epoch, IterationTiming timing) {
     double totalMs = r.gradientMillis() + r.stepMillis();
-    JsonLine j = new JsonLine().put("type", "step").put("step", r.step()).put("epoch", epoch)
+    JsonLine j = new JsonLine().put("run_id", runId).put("type", "step").put("step", r.step()).put("epoch", epoch)
         .put("loss", r.loss()).put("accuracy", r.accuracy()).put("grad_norm", r.gradientNorm())
         .put("learning_rate", r.learningRate()).put("examples", r.examples())
         .put("examples_per_s", r.examples() / (totalMs / 1000.0)).put("ms_total", totalMs);
@@ -70,7 +77,7 @@ public final class MetricsLog implements AutoCloseable {
   }
 
   public void evaluation(EvaluationReport e) {
-    write(new JsonLine().put("type", "eval").put("step", e.step()).put("epoch", e.epoch()).put("loss", e.loss())
+    write(new JsonLine().put("run_id", runId).put("type", "eval").put("step", e.step()).put("epoch", e.epoch()).put("loss", e.loss())
         .put("accuracy", e.accuracy()).toString());
   }
 
