@@ -17,7 +17,7 @@ public final class ModelInfo {
   public static void print(String modelFile, PrintStream out) throws IOException {
     SavedModel m = ModelLoader.load(modelFile, new Configuration());
     out.println("model:        " + modelFile);
-    out.println("network:      " + m.spec().text().replace("\n", "; "));
+    out.println("network:      " + m.spec().text().strip().replace("\n", "; "));
     out.println("parameters:   " + m.paramCount() + " (+ " + m.state().length + " non-trainable state values)");
     out.println("preprocessor: " + m.preprocessor().map(Object::toString).orElse("none"));
     out.println("provenance:");

@@ -219,4 +219,97 @@ class RunDirectoriesTest {
     assertOk(ok);
     assertTrue(ok.out().contains("at iteration 3"), ok::toString);
   }
+
+  /**
+   * Issue 10 item 2, the default output.dir (runs/latest): each run gets runs/&lt;run-id&gt;/ and latest
+   * becomes a link to the newest, so the same command twice just works; a real directory named latest
+   * (left by an older polyak) is left as it is.
+   */
+  @Test
+  void defaultLatestTwiceJustWorks() throws IOException {
+    Path latest = work.resolve("runs/latest");
+    assertOk(train(latest, "training.max_iterations=3"));
+    assertTrue(Files.isSymbolicLink(latest));
+    Path first = latest.toRealPath();
+    Map<String, byte[]> firstFiles = snapshot(first);
+    assertOk(train(latest, "training.max_iterations=3"));
+    Path second = latest.toRealPath();
+    assertFalse(first.equals(second));
+    assertEquals(work.resolve("runs").toRealPath(), second.getParent());
+    assertUnchanged(firstFiles, first);
+    String runId = second.getFileName().toString();
+    assertTrue(runId.matches("\\d{8}-\\d{6}-[0-9a-f]{6}"), runId);
+    assertEquals(runId, polyak.io.ModelFile.load(latest.resolve("model.polyak")).provenance().get("run_id"));
+    assertOk(cli("train", "--resume", latest.resolve("checkpoints").toString(), "training.max_iterations=6"));
+    assertTrue(Files.exists(second.resolve("checkpoints/ckpt-000000000006.polyak")));
+
+    Path old = Files.createDirectories(work.resolve("old/latest"));
+    Files.writeString(old.resolve("model.polyak"), "an older polyak's model");
+    Result r = train(old, "training.max_iterations=3");
+    assertOk(r);
+    assertTrue(r.out().contains("left as it is"), r::toString);
+    assertEquals("an older polyak's model", Files.readString(old.resolve("model.polyak")));
+    try (Stream<Path> runs = Files.list(work.resolve("old"))) {
+      assertEquals(2, runs.count());
+    }
+  }
+
+  /** Issue 11 item 6: provenance in the model and every checkpoint, and `polyak info` prints it all. */
+  @Test
+  void provenanceInModelAndCheckpointsAndInfoPrintsIt() throws IOException {
+    Path run = work.resolve("prov");
+    assertOk(train(run, "training.max_iterations=3", "spark.aggregation_depth=2"));
+    Map<String, String> model = polyak.io.ModelFile.load(run.resolve("model.polyak")).provenance();
+    polyak.spark.checkpoint.Checkpoint ckpt = new polyak.spark.checkpoint.CheckpointStore(run.resolve("checkpoints")
+        .toString(), new org.apache.hadoop.conf.Configuration(), 2).latest().orElseThrow();
+    Map<String, String> expected = Map.of("dense_kernel", polyak.nn.kernel.DenseKernels.name(),
+        "spark", org.apache.spark.package$.MODULE$.SPARK_VERSION(), "aggregation_depth", "2",
+        "polyak.version", Version.current(), "polyak.commit", Version.commit());
+    for (Map<String, String> p : java.util.List.of(model, ckpt.provenance())) {
+      expected.forEach((k, v) -> assertEquals(v, p.get(k), k));
+      assertTrue(p.get("java").contains(System.getProperty("java.runtime.version")), p::toString);
+      assertTrue(p.get("os").contains(System.getProperty("os.arch")), p::toString);
+      assertTrue(p.get("run_id").matches("\\d{8}-\\d{6}-[0-9a-f]{6}"), p::toString);
+    }
+    assertEquals(model.get("run_id"), ckpt.runId());
+
+    Result info = cli("info", "--model", run.resolve("model.polyak").toString());
+    assertOk(info);
+    String out = info.out();
+    assertTrue(out.contains("network:      input 8"), out);
+    assertTrue(out.contains("dense 6"), out);
+    assertTrue(out.contains("parameters:   75 "), out);
+    assertTrue(out.contains("preprocessor: "), out);
+    for (String key : java.util.List.of("run_id", "dense_kernel", "java", "os", "spark", "aggregation_depth",
+        "polyak.version", "polyak.commit", "iterations")) {
+      assertTrue(out.contains("\n  " + key + ": " + model.get(key) + "\n"), () -> key + " missing: " + out);
+    }
+    assertTrue(out.contains("training config:\n  {"), out);
+    assertTrue(out.contains("\"batch_size\" : 50"), out);
+    assertRefused(cli("info", "--model", work.resolve("none.polyak").toString()), "none.polyak");
+  }
+
+  /** Issue 10 item 7: resuming under another dense kernel says so in one line naming both. */
+  @Test
+  void resumeUnderAnotherKernelWarns() throws IOException {
+    Path run = work.resolve("k");
+    assertOk(train(run, "training.max_iterations=3"));
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    polyak.spark.checkpoint.Checkpoint c = new polyak.spark.checkpoint.CheckpointStore(run.resolve("checkpoints")
+        .toString(), conf, 2).latest().orElseThrow();
+    Map<String, String> other = new java.util.LinkedHashMap<>(c.provenance());
+    other.put("dense_kernel", "blas:SomeOtherBLAS");
+    Path moved = work.resolve("k2/checkpoints");
+    new polyak.spark.checkpoint.CheckpointStore(moved.toString(), conf, 2, c.runId()).write(c.step(), other,
+        c.config(), c.partitionRows(), c.state());
+    Result r = cli("train", "--resume", moved.toString(), "training.max_iterations=6");
+    assertOk(r);
+    java.util.List<String> warnings = r.out().lines().filter(l -> l.contains("warning")).toList();
+    assertEquals(1, warnings.size(), r::toString);
+    assertTrue(warnings.get(0).contains("blas:SomeOtherBLAS") && warnings.get(0).contains(
+        polyak.nn.kernel.DenseKernels.name()), warnings::toString);
+    Result same = cli("train", "--resume", run.resolve("checkpoints").toString(), "training.max_iterations=6");
+    assertOk(same);
+    assertFalse(same.out().contains("warning"), same::toString);
+  }
 }
