@@ -15,7 +15,12 @@ public final class ModelInfo {
   private ModelInfo() {}
 
   public static void print(String modelFile, PrintStream out) throws IOException {
-    SavedModel m = ModelLoader.load(modelFile, new Configuration());
+    Configuration conf = new Configuration();
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(modelFile);
+    if (!path.getFileSystem(conf).exists(path)) {
+      throw new IllegalArgumentException(modelFile + ": no such model file");
+    }
+    SavedModel m = ModelLoader.load(modelFile, conf);
     out.println("model:        " + modelFile);
     out.println("network:      " + m.spec().text().strip().replace("\n", "; "));
     out.println("parameters:   " + m.paramCount() + " (+ " + m.state().length + " non-trainable state values)");
