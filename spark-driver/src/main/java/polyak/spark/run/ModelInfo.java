@@ -14,13 +14,27 @@ import polyak.io.SavedModel;
 public final class ModelInfo {
   private ModelInfo() {}
 
-  public static void print(String modelFile, PrintStream out) throws IOException {
-    Configuration conf = new Configuration();
-    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(modelFile);
-    if (!path.getFileSystem(conf).exists(path)) {
-      throw new IllegalArgumentException(modelFile + ": no such model file");
+  /**
+   * Reads the file as it is, without building the network (that would load a BLAS): a local path through
+   * java.nio, anything else through Hadoop — keeps {@code polyak info} fast.
+   */
+  private static SavedModel read(String modelFile) throws IOException {
+    java.net.URI uri = new org.apache.hadoop.fs.Path(modelFile).toUri();
+    if (uri.getScheme() == null || uri.getScheme().equals("file")) {
+      java.nio.file.Path local = java.nio.file.Paths.get(uri.getPath());
+      if (!java.nio.file.Files.isRegularFile(local)) {
+        throw new IllegalArgumentException(modelFile + ": no such model file");
+      }
+      return polyak.io.ModelFile.load(local);
     }
-    SavedModel m = ModelLoader.load(modelFile, conf);
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(modelFile);
+    try (java.io.InputStream in = path.getFileSystem(new Configuration()).open(path)) {
+      return polyak.io.ModelFile.read(in, modelFile);
+    }
+  }
+
+  public static void print(String modelFile, PrintStream out) throws IOException {
+    SavedModel m = read(modelFile);
     out.println("model:        " + modelFile);
     out.println("network:      " + m.spec().text().strip().replace("\n", "; "));
     out.println("parameters:   " + m.paramCount() + " (+ " + m.state().length + " non-trainable state values)");
