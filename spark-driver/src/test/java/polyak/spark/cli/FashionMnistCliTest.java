@@ -286,7 +286,9 @@ class FashionMnistCliTest {
     Path last = run.resolve("checkpoints/ckpt-000000000117.polyak");
     byte[] whole = Files.readAllBytes(last);
     Files.write(last, Arrays.copyOf(whole, whole.length / 2));
-    Result r = CliErrorsTest.cli("train", "--master", "local[2]", "--resume", run.resolve("checkpoints").toString());
+    // metrics.jsonl is now the diverged --overwrite run's (order 4): replacing it needs --overwrite too
+    Result r = CliErrorsTest.cli("train", "--master", "local[2]", "--resume", run.resolve("checkpoints").toString(),
+        "--overwrite");
     assertEquals(0, r.code(), r::toString);
     assertTrue(r.out().contains("resuming from ") && r.out().contains("ckpt-000000000100.polyak at iteration 100"),
         r.out());
