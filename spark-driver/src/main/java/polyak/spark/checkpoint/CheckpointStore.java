@@ -30,38 +30,110 @@ import polyak.spark.io.AtomicWrite;
  * whole (magic, lengths and CRC32 check out) — so a run killed while writing leaves the previous
  * checkpoint readable, and a failed run never overwrites a good one.
  *
- * <p>Format (big-endian, no Java serialization): magic {@code POLYAKC\0}, int version, long step,
- * int config length + UTF-8 config, int partition count + int rows each, int state length + state
- * bytes, long CRC32 of everything before it.
+ * <p>Every checkpoint belongs to one run (its run id, in the provenance section): a store made for a
+ * run prunes and resumes only that run's checkpoints and never replaces another run's file. A damaged
+ * file belongs to no run: it is skipped, never pruned.
+ *
+ * <p>Format (big-endian, no Java serialization): magic {@code POLYAKC\0}, int version (2), long step,
+ * int provenance entries + (int length + UTF-8 key, int length + UTF-8 value) each, int config length +
+ * UTF-8 config, int partition count + int rows each, int state length + state bytes, long CRC32 of
+ * everything before it. Version 1 (still read) has no provenance section; its run id is "legacy".
  */
 public final class CheckpointStore {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
   private static final byte[] MAGIC = "POLYAKC\0".getBytes(StandardCharsets.US_ASCII);
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
+  private static final String LEGACY = "legacy";
   private static final Pattern NAME = Pattern.compile("ckpt-(\\d+)\\.polyak");
   private static final int MAX_SECTION = 1 << 30;
 
   private final String dir;
   private final Configuration conf;
   private final int keep;
+  private final String runId;
+  private boolean replaceOtherRuns;
 
+  /** A store that reads every run's checkpoints (writes are those of run "legacy"). */
   public CheckpointStore(String dir, Configuration conf, int keep) {
+    this(dir, conf, keep, null);
+  }
+
+  /**
+   * A store for run {@code runId}: {@link #latest()} and pruning see only its checkpoints.
+   *
+   * @param runId the run's id, or null for all runs
+   */
+  public CheckpointStore(String dir, Configuration conf, int keep, String runId) {
     this.dir = dir;
     this.conf = conf;
     this.keep = keep;
+    this.runId = runId;
+  }
+
+  /** Lets {@link #write} replace a checkpoint file of another run (asked for with --overwrite). */
+  public CheckpointStore replacingOtherRuns() {
+    replaceOtherRuns = true;
+    return this;
+  }
+
+  static String runIdOf(java.util.Map<String, String> provenance) {
+    return provenance.getOrDefault("run_id", LEGACY);
   }
 
   public String directory() {
     return dir;
   }
 
-  /** Writes a checkpoint for {@code step}, then deletes all but the newest {@code keep}. */
+  /** Writes a checkpoint for {@code step} without provenance (run "legacy"); see the other write. */
   public String write(long step, String config, int[] partitionRows, byte[] state) throws IOException {
+    return write(step, java.util.Map.of(), config, partitionRows, state);
+  }
+
+  /**
+   * Writes a checkpoint for {@code step}, then deletes all but the newest {@code keep} of the same run.
+   * Refuses to replace a checkpoint of another run.
+   */
+  public String write(long step, java.util.Map<String, String> provenance, String config, int[] partitionRows,
+      byte[] state) throws IOException {
     String target = dir + "/" + String.format("ckpt-%012d.polyak", step);
-    byte[] body = encode(step, config, partitionRows, state);
+    String writer = runIdOf(provenance);
+    Path t = new Path(target);
+    FileSystem fs = t.getFileSystem(conf);
+    if (fs.exists(t)) {
+      String owner = ownerOf(t);
+      if (owner != null && !owner.equals(writer) && !replaceOtherRuns) {
+        throw new IOException(target + " belongs to run " + owner + "; run " + writer + " does not replace it");
+      }
+    }
+    byte[] body = encode(step, provenance, config, partitionRows, state);
     AtomicWrite.write(target, conf, out -> out.write(body));
-    prune();
+    prune(writer);
     return target;
+  }
+
+  /** The run ids of the whole checkpoint files in the directory, in file order. */
+  public java.util.Set<String> runIds() throws IOException {
+    java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+    for (Path p : list()) {
+      String id = ownerOf(p);
+      if (id != null) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+
+  /** Deletes the checkpoint files of every run but {@code keepRun}; returns how many. */
+  public int deleteOtherRuns(String keepRun) throws IOException {
+    FileSystem fs = new Path(dir).getFileSystem(conf);
+    int n = 0;
+    for (Path p : list()) {
+      String id = ownerOf(p);
+      if (id != null && !id.equals(keepRun) && fs.delete(p, false)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The newest whole checkpoint, skipping (with a warning) any that are damaged. */
@@ -69,7 +141,10 @@ public final class CheckpointStore {
     List<Path> files = list();
     for (int i = files.size() - 1; i >= 0; i--) {
       try {
-        return Optional.of(read(files.get(i).toString()));
+        Checkpoint c = read(files.get(i).toString());
+        if (runId == null || runId.equals(c.runId())) {
+          return Optional.of(c);
+        }
       } catch (CheckpointException e) {
         LOG.warn("skipping damaged checkpoint: {}", e.getMessage());
       }
@@ -107,20 +182,61 @@ public final class CheckpointStore {
     return out;
   }
 
-  private void prune() throws IOException {
-    List<Path> files = list();
+  private void prune(String writer) throws IOException {
+    List<Path> mine = new ArrayList<>();
+    for (Path p : list()) {
+      if (writer.equals(ownerOf(p))) {
+        mine.add(p);
+      }
+    }
     FileSystem fs = new Path(dir).getFileSystem(conf);
-    for (int i = 0; i < files.size() - keep; i++) {
-      fs.delete(files.get(i), false);
+    for (int i = 0; i < mine.size() - keep; i++) {
+      fs.delete(mine.get(i), false);
     }
   }
 
+  /** The run id of a whole checkpoint file, or null when it is damaged (then it belongs to no run). */
+  private String ownerOf(Path file) {
+    try {
+      return read(file.toString()).runId();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static java.util.Map<String, String> readProvenance(String file, DataInputStream in) throws IOException {
+    int n = length(file, "provenance", in.readInt());
+    java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      byte[] k = new byte[length(file, "provenance key", in.readInt())];
+      in.readFully(k);
+      byte[] v = new byte[length(file, "provenance value", in.readInt())];
+      in.readFully(v);
+      p.put(new String(k, StandardCharsets.UTF_8), new String(v, StandardCharsets.UTF_8));
+    }
+    return java.util.Collections.unmodifiableMap(p);
+  }
+
   static byte[] encode(long step, String config, int[] partitionRows, byte[] state) throws IOException {
+    return encode(step, java.util.Map.of(), config, partitionRows, state);
+  }
+
+  static byte[] encode(long step, java.util.Map<String, String> provenance, String config, int[] partitionRows,
+      byte[] state) throws IOException {
     ByteArrayOutputStream buf = new ByteArrayOutputStream(state.length + 4096);
     DataOutputStream out = new DataOutputStream(buf);
     out.write(MAGIC);
     out.writeInt(VERSION);
     out.writeLong(step);
+    out.writeInt(provenance.size());
+    for (java.util.Map.Entry<String, String> e : provenance.entrySet()) {
+      byte[] k = e.getKey().getBytes(StandardCharsets.UTF_8);
+      byte[] v = e.getValue().getBytes(StandardCharsets.UTF_8);
+      out.writeInt(k.length);
+      out.write(k);
+      out.writeInt(v.length);
+      out.write(v);
+    }
     byte[] c = config.getBytes(StandardCharsets.UTF_8);
     out.writeInt(c.length);
     out.write(c);
@@ -153,11 +269,12 @@ public final class CheckpointStore {
       DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes, MAGIC.length,
           bytes.length - MAGIC.length - 8));
       int version = in.readInt();
-      if (version != VERSION) {
-        throw new CheckpointException(file + ": unsupported checkpoint version " + version + " (this polyak reads "
-            + VERSION + ")");
+      if (version != 1 && version != VERSION) {
+        throw new CheckpointException(file + ": unsupported checkpoint version " + version + " (this polyak reads 1 "
+            + "and " + VERSION + ")");
       }
       long step = in.readLong();
+      java.util.Map<String, String> provenance = version == 1 ? java.util.Map.of() : readProvenance(file, in);
       byte[] config = new byte[length(file, "config", in.readInt())];
       in.readFully(config);
       int[] rows = new int[length(file, "partition table", in.readInt())];
@@ -170,7 +287,7 @@ public final class CheckpointStore {
       if (m.matches() && Long.parseLong(m.group(1)) != step) {
         throw new CheckpointException(file + ": file name says step " + m.group(1) + " but the content step " + step);
       }
-      return new Checkpoint(file, step, new String(config, StandardCharsets.UTF_8), rows, state);
+      return new Checkpoint(file, step, provenance, new String(config, StandardCharsets.UTF_8), rows, state);
     } catch (EOFException e) {
       throw new CheckpointException(file + ": truncated");
     } catch (CheckpointException e) {

@@ -18,11 +18,11 @@ import polyak.spark.run.GradientCheckJob;
 import polyak.spark.run.PredictJob;
 import polyak.spark.run.TrainJob;
 
-/** The {@code polyak} command line: train, evaluate, predict, gradcheck, bench, sweep. */
+/** The {@code polyak} command line: train, evaluate, predict, info, gradcheck, bench, sweep. */
 @Command(name = "polyak", mixinStandardHelpOptions = true, versionProvider = PolyakCli.VersionProvider.class,
     description = "Data-parallel neural-network training on Apache Spark.",
     subcommands = {PolyakCli.Train.class, PolyakCli.Evaluate.class, PolyakCli.Predict.class,
-        PolyakCli.GradCheck.class, PolyakCli.Bench.class, PolyakCli.Sweep.class})
+        PolyakCli.Info.class, PolyakCli.GradCheck.class, PolyakCli.Bench.class, PolyakCli.Sweep.class})
 public final class PolyakCli {
   /** Where the commands print their output (progress, reports). */
   private final PrintStream console;
@@ -80,8 +80,12 @@ public final class PolyakCli {
     ConfigOptions options = new ConfigOptions();
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue exactly from the newest whole "
-        + "checkpoint in DIR (its stored config, plus any overrides).")
+        + "checkpoint in DIR (its stored config, plus any overrides); writes next to DIR.")
     String resume;
+
+    @Option(names = "--overwrite", description = "Replace the model, metrics and checkpoints of another run in "
+        + "output.dir (without it such a run is refused).")
+    boolean overwrite;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -95,7 +99,7 @@ public final class PolyakCli {
       PolyakConfig config = resume == null ? options.load() : null;
       try (SparkSession spark = Sessions.create("polyak train", options.master)) {
         TrainJob.run(spark, config, resume, options.overrides, parent.console,
-            parent.console == System.out && System.console() != null);
+            parent.console == System.out && System.console() != null, null, null, overwrite);
       }
       return 0;
     }
@@ -143,12 +147,32 @@ public final class PolyakCli {
         + "${DEFAULT-VALUE}).")
     String outputFormat;
 
+    @Option(names = "--overwrite", description = "Replace an existing file or non-empty directory DIR (never one "
+        + "holding the model or its checkpoints).")
+    boolean overwrite;
+
     @Override
     public Integer call() throws Exception {
       PolyakConfig config = options.load();
       try (SparkSession spark = Sessions.create("polyak predict", options.master)) {
-        PredictJob.run(spark, config, model, output, outputFormat, parent.console);
+        PredictJob.run(spark, config, model, output, outputFormat, overwrite, parent.console);
       }
+      return 0;
+    }
+  }
+
+  @Command(name = "info", mixinStandardHelpOptions = true, description = "A model's network, parameter count, "
+      + "provenance and training config, without starting Spark.")
+  static final class Info implements Callable<Integer> {
+    @CommandLine.ParentCommand
+    PolyakCli parent;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "A model.polyak file.")
+    String model;
+
+    @Override
+    public Integer call() throws Exception {
+      polyak.spark.run.ModelInfo.print(model, parent.console);
       return 0;
     }
   }

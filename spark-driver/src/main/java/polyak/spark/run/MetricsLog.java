@@ -24,18 +24,15 @@ import polyak.train.StepReport;
 /**
  * Per-iteration metrics as JSON lines in {@code <output>/metrics.jsonl}: {@link StepLine}s (loss,
  * accuracy, gradient norm, learning rate, examples/s and the time split) and {@link EvalLine}s
- * (validation loss and accuracy). A resumed run keeps the lines up to its checkpoint and drops those
- * of the iterations it will redo (and any line cut short).
+ * (validation loss and accuracy), each with the {@code run_id} of the run that wrote it. A resumed
+ * run keeps its own lines up to its checkpoint and drops those of the iterations it will redo, any
+ * line cut short and any other run's lines.
  */
 public final class MetricsLog implements AutoCloseable {
   private final FSDataOutputStream out;
   private final String runId;
 
-  public MetricsLog(String outputDir, Configuration conf, long resumedStep) throws IOException {
-    this(outputDir, conf, resumedStep, null);
-  }
-
-  /** @param runId written into every line (null: none) */
+  /** @param runId the run writing: in every line, and the run whose lines a resume keeps */
   public MetricsLog(String outputDir, Configuration conf, long resumedStep, String runId) throws IOException {
     this.runId = runId;
     Path path = new Path(outputDir, MetricsFile.NAME);
@@ -50,7 +47,8 @@ public final class MetricsLog implements AutoCloseable {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
         for (String line = r.readLine(); line != null; line = r.readLine()) {
           MetricsLine parsed = MetricsLine.parse(line);
-          if (parsed != null && parsed.step() <= resumedStep) {
+          String lineRun = parsed == null || parsed.runId() == null ? RunProvenance.LEGACY : parsed.runId();
+          if (parsed != null && lineRun.equals(runId) && parsed.step() <= resumedStep) {
             kept.add(line);
           }
         }

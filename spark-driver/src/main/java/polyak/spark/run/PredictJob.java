@@ -37,17 +37,27 @@ public final class PredictJob {
 
   public static long run(SparkSession spark, PolyakConfig config, String modelFile, String output, String format,
       PrintStream console) throws IOException {
-    return run(spark, config, modelFile, output, format, console, DenseKernels.name());
+    return run(spark, config, modelFile, output, format, false, console);
+  }
+
+  /**
+   * @param overwrite replace an existing file or non-empty directory {@code output} (never one holding the
+   *     model or its checkpoints)
+   */
+  public static long run(SparkSession spark, PolyakConfig config, String modelFile, String output, String format,
+      boolean overwrite, PrintStream console) throws IOException {
+    return run(spark, config, modelFile, output, format, overwrite, console, DenseKernels.name());
   }
 
   /** With the executors' dense kernel named: the driver's own unless a test forces another. */
   static long run(SparkSession spark, PolyakConfig config, String modelFile, String output, String format,
-      PrintStream console, String kernel) throws IOException {
+      boolean overwrite, PrintStream console, String kernel) throws IOException {
     String fmt = format.toLowerCase(Locale.ROOT);
     if (!fmt.equals("parquet") && !fmt.equals("csv")) {
       throw new IllegalArgumentException("--output-format: expected parquet or csv, got '" + format + "'");
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    PredictOutput.check(output, modelFile, overwrite, sc.hadoopConfiguration());
     SavedModel model = ModelLoader.load(modelFile, sc.hadoopConfiguration());
     if (config.test() == null) {
       throw new DataException("data.test: no input data configured to predict on");

@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -24,6 +23,7 @@ import polyak.spark.checkpoint.Checkpoint;
 import polyak.spark.checkpoint.CheckpointStore;
 import polyak.spark.config.ConfigLoader;
 import polyak.spark.config.PolyakConfig;
+import polyak.spark.config.ResumeOverrides;
 import polyak.spark.io.AtomicWrite;
 import polyak.spark.train.SparkGradientSource;
 import polyak.spark.train.SparkTrainer;
@@ -100,18 +100,50 @@ public final class TrainJob {
    */
   public static Outcome run(SparkSession spark, PolyakConfig config, String resumeDir, List<String> overrides,
       PrintStream console, boolean terminal, PreparedData prepared, StepControl control) throws IOException {
+    return run(spark, config, resumeDir, overrides, console, terminal, prepared, control, false);
+  }
+
+  /**
+   * Like {@link #run(SparkSession, PolyakConfig, String, List, PrintStream, boolean, PreparedData, StepControl)};
+   * with {@code overwrite} a run may replace another run's files in its output directory (the user's
+   * {@code --overwrite}); without it such a run is refused before it starts.
+   */
+  public static Outcome run(SparkSession spark, PolyakConfig config, String resumeDir, List<String> overrides,
+      PrintStream console, boolean terminal, PreparedData prepared, StepControl control, boolean overwrite)
+      throws IOException {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = sc.hadoopConfiguration();
     Checkpoint resume = null;
+    String runId;
+    java.nio.file.Path freshDir = null;
     if (resumeDir != null) {
-      Optional<Checkpoint> latest = new CheckpointStore(resumeDir, hadoop, Integer.MAX_VALUE).latest();
-      if (latest.isEmpty()) {
-        throw new IOException(resumeDir + ": no whole checkpoint to resume from");
-      }
-      resume = latest.get();
+      resume = ResumePoint.latest(resumeDir, hadoop);
+      runId = resume.runId();
       config = ConfigLoader.parse(resume.config(), overrides, resume.location());
-      console.println("resuming from " + resume.location() + " at iteration " + resume.step());
+      ResumeOverrides.check(resume.config(), config, overrides, resume.location());
+      config = ResumePoint.directories(config, resumeDir, overrides);
+      console.println("resuming from " + resume.location() + " at iteration " + resume.step() + " (run " + runId
+          + ")");
+      String warning = RunProvenance.kernelWarning(resume.provenance(), polyak.nn.kernel.DenseKernels.name());
+      if (warning != null) {
+        console.println(warning);
+      }
+    } else {
+      runId = RunProvenance.newRunId();
+      freshDir = RunDirectory.freshRunDirectory(config.outputDir(), hadoop, runId, console);
+      if (freshDir != null) {
+        boolean ownCheckpoints = config.checkpointDir().equals(config.outputDir() + "/checkpoints");
+        config = RunDirectory.withDirs(config, freshDir.toString(),
+            ownCheckpoints ? freshDir + "/checkpoints" : config.checkpointDir());
+      }
     }
+    List<String> others = RunDirectory.otherRunsFiles(config, hadoop, runId);
+    if (!others.isEmpty() && !overwrite) {
+      throw new IllegalArgumentException(config.outputDir() + " holds another run's files (" + String.join("; ", others)
+          + "): " + (resume == null ? "continue that run with --resume " + config.checkpointDir() + ", or "
+              : "write this run elsewhere with output.dir=..., or ") + "replace it with --overwrite");
+    }
+    RunProvenance provenance = RunProvenance.of(runId, config.aggregationDepth());
     PreparedData data = prepared != null ? prepared
         : PreparedData.load(spark, config, resume == null ? null : resume.partitionRows());
     if (prepared != null && resume != null && !Arrays.equals(resume.partitionRows(), data.train().partitionRows())) {
@@ -135,12 +167,21 @@ public final class TrainJob {
     console.printf("network: %d parameters; %d partitions; batch %d; %d iterations (%d per epoch)%n",
         state.parameters().length, data.train().partitions(), config.training().batchSize(), total, perEpoch);
 
-    CheckpointStore checkpoints = new CheckpointStore(config.checkpointDir(), hadoop, config.checkpointKeep());
+    CheckpointStore checkpoints = new CheckpointStore(config.checkpointDir(), hadoop, config.checkpointKeep(), runId);
+    if (overwrite) {
+      checkpoints.replacingOtherRuns();
+    }
+    Map<String, String> runProvenance = provenance.toMap();
     String rendered = config.rendered();
+    if (freshDir != null) {
+      java.nio.file.Files.createDirectories(freshDir);
+      RunDirectory.linkLatest(freshDir);
+      console.println("run " + runId + " writes to " + freshDir);
+    }
     int[] partitionRows = data.train().partitionRows();
     ConsoleProgress progress = new ConsoleProgress(console, terminal, total, perEpoch, state.step());
     TrainResult result;
-    try (MetricsLog metrics = new MetricsLog(config.outputDir(), hadoop, state.step())) {
+    try (MetricsLog metrics = new MetricsLog(config.outputDir(), hadoop, state.step(), runId)) {
       long every = config.checkpointEvery();
       long evaluateEvery = config.training().evaluateEvery() > 0 ? config.training().evaluateEvery() : perEpoch;
       TrainingListener listener = new TrainingListener() {
@@ -159,7 +200,7 @@ public final class TrainJob {
             if (validated) {
               afterEvaluation = true;
             } else {
-              checkpoint(checkpoints, s, rendered, partitionRows);
+              checkpoint(checkpoints, s, runProvenance, rendered, partitionRows);
             }
           }
           if (control != null && r.step() < total && control.stopAfter(r.step())) {
@@ -168,7 +209,7 @@ public final class TrainJob {
               stopAfterEvaluation = true;
             } else {
               if (!periodic) {
-                checkpoint(checkpoints, s, rendered, partitionRows);
+                checkpoint(checkpoints, s, runProvenance, rendered, partitionRows);
               }
               throw new StopRequest();
             }
@@ -181,7 +222,7 @@ public final class TrainJob {
           progress.evaluation(e);
           if (afterEvaluation) {
             afterEvaluation = false;
-            checkpoint(checkpoints, s, rendered, partitionRows);
+            checkpoint(checkpoints, s, runProvenance, rendered, partitionRows);
           }
           if (stopAfterEvaluation) {
             throw new StopRequest();
@@ -202,10 +243,14 @@ public final class TrainJob {
         source.close();
       }
     }
-    checkpoint(checkpoints, result.state(), rendered, partitionRows);
+    checkpoint(checkpoints, result.state(), runProvenance, rendered, partitionRows);
+    if (overwrite && !others.isEmpty()) {
+      int removed = checkpoints.deleteOtherRuns(runId);
+      console.printf("--overwrite: removed %d checkpoint(s) of the run this one replaces%n", removed);
+    }
     String modelPath = config.outputDir() + "/model.polyak";
     SavedModel model = new SavedModel(config.network(), result.parameters(), result.state().normState(),
-        data.preprocessor(), provenance(config, result, data));
+        data.preprocessor(), provenance(runProvenance, config, result, data));
     AtomicWrite.write(modelPath, hadoop, out -> ModelFile.write(model, out));
     EvaluationReport last = result.lastEvaluation();
     double accuracy = last == null ? Double.NaN : last.accuracy();
@@ -217,20 +262,21 @@ public final class TrainJob {
     return new Outcome(result, modelPath, accuracy, resume == null ? 0 : resume.step());
   }
 
-  private static void checkpoint(CheckpointStore store, TrainingState s, String config, int[] partitionRows) {
+  private static void checkpoint(CheckpointStore store, TrainingState s, Map<String, String> provenance, String config,
+      int[] partitionRows) {
     try {
       ByteArrayOutputStream buf = new ByteArrayOutputStream();
       s.write(new DataOutputStream(buf));
-      store.write(s.step(), config, partitionRows, buf.toByteArray());
+      store.write(s.step(), provenance, config, partitionRows, buf.toByteArray());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot write checkpoint at iteration " + s.step() + " to "
           + store.directory() + ": " + e.getMessage(), e);
     }
   }
 
-  private static Map<String, String> provenance(PolyakConfig config, TrainResult result, PreparedData data) {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("polyak.version", Version.current());
+  private static Map<String, String> provenance(Map<String, String> run, PolyakConfig config, TrainResult result,
+      PreparedData data) {
+    Map<String, String> p = new LinkedHashMap<>(run);
     p.put("created", Instant.now().toString());
     p.put("iterations", Long.toString(result.state().step()));
     p.put("stop_reason", result.stopReason());

@@ -173,7 +173,8 @@ public final class SweepRunner {
     hooks.trialStarting(t, resumeDir != null);
     TrainJob.StepControl control = control(t);
     try {
-      TrainJob.run(spark, resumeDir == null ? config : null, resumeDir, List.of(), console, false, data, control);
+      // the trial directory is the sweep's own: a trial started afresh replaces what an earlier attempt left
+      TrainJob.run(spark, resumeDir == null ? config : null, resumeDir, List.of(), console, false, data, control, true);
       return finish(t, dir, "done", config, started, resumedFrom, null, config.training().batchSize());
     } catch (TrainJob.Stopped e) {
       return finish(t, dir, "capped", config, started, resumedFrom, String.format(Locale.ROOT,

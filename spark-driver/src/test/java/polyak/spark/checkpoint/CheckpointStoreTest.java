@@ -161,6 +161,73 @@ class CheckpointStoreTest {
     assertLatestIs10(s);
   }
 
+  private CheckpointStore store(int keep, String run) {
+    return new CheckpointStore(dir.toString(), HADOOP, keep, run);
+  }
+
+  private static java.util.Map<String, String> run(String id) {
+    return java.util.Map.of("run_id", id, "dense_kernel", "ejml");
+  }
+
+  /** Two runs' checkpoints in one directory: each prunes and resumes only its own, and never replaces the other's. */
+  @Test
+  void runsNeverPruneResumeOrReplaceEachOthersCheckpoints() throws IOException {
+    CheckpointStore a = store(2, "run-a");
+    a.write(30, run("run-a"), "{a}", new int[] {1}, state(30));
+    a.write(40, run("run-a"), "{a}", new int[] {1}, state(40));
+    // a later, shorter run with lower step numbers: keeping "the newest two" by step would delete all of it
+    CheckpointStore b = store(2, "run-b");
+    for (long step : new long[] {5, 10, 15}) {
+      b.write(step, run("run-b"), "{b}", new int[] {1}, state(step));
+    }
+    assertEquals(List.of("ckpt-000000000010.polyak", "ckpt-000000000015.polyak", "ckpt-000000000030.polyak",
+        "ckpt-000000000040.polyak"), names().stream().filter(n -> !n.endsWith(".crc")).collect(Collectors.toList()));
+    assertEquals(15, b.latest().orElseThrow().step());
+    assertEquals("run-b", b.latest().orElseThrow().runId());
+    assertEquals(40, a.latest().orElseThrow().step());
+    assertEquals("ejml", a.latest().orElseThrow().provenance().get("dense_kernel"));
+    assertEquals(List.of("run-b", "run-a"), List.copyOf(store(2).runIds()));
+
+    IOException e = assertThrows(IOException.class, () -> b.write(30, run("run-b"), "{b}", new int[] {1}, state(30)));
+    assertTrue(e.getMessage().contains("belongs to run run-a"), e.getMessage());
+    assertEquals("run-a", a.read(file(dir, 30).toString()).runId());
+    // asked to (--overwrite): it may, and the other run's files go when told
+    store(2, "run-b").replacingOtherRuns().write(30, run("run-b"), "{b}", new int[] {1}, state(30));
+    assertEquals(1, b.deleteOtherRuns("run-b"));
+    assertEquals(List.of("run-b"), List.copyOf(store(2).runIds()));
+  }
+
+  /** A version-1 checkpoint (before run ids) is still read, as run "legacy" without provenance. */
+  @Test
+  void versionOneCheckpointIsReadAsRunLegacy() throws IOException {
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream out = new java.io.DataOutputStream(buf);
+    out.write("POLYAKC\0".getBytes(StandardCharsets.US_ASCII));
+    out.writeInt(1);
+    out.writeLong(7);
+    byte[] config = "{old}".getBytes(StandardCharsets.UTF_8);
+    out.writeInt(config.length);
+    out.write(config);
+    out.writeInt(2);
+    out.writeInt(3);
+    out.writeInt(4);
+    out.writeInt(state(7).length);
+    out.write(state(7));
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(buf.toByteArray());
+    out.writeLong(crc.getValue());
+    Files.write(file(dir, 7), buf.toByteArray());
+
+    Checkpoint c = store(2, "legacy").latest().orElseThrow();
+    assertEquals(7, c.step());
+    assertEquals("legacy", c.runId());
+    assertEquals(java.util.Map.of(), c.provenance());
+    assertEquals("{old}", c.config());
+    assertArrayEquals(new int[] {3, 4}, c.partitionRows());
+    assertArrayEquals(state(7), c.state());
+    assertTrue(store(2, "20261130-232215-3fa9c1").latest().isEmpty());
+  }
+
   @Test
   void allDamagedMeansNoCheckpoint() throws IOException {
     Files.write(file(dir, 10), "POLYAKC\0 but nothing else".getBytes(StandardCharsets.US_ASCII));

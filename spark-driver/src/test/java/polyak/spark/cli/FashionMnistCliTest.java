@@ -252,10 +252,17 @@ class FashionMnistCliTest {
         checkpoints.put(p.getFileName().toString(), Files.readAllBytes(p));
       }
     }
-    // a huge rate on unscaled pixels
-    Result r = CliErrorsTest.cli(args("train", "data.train.limit=2000", "data.scaling=none", "optimizer.name=sgd",
+    // a huge rate on unscaled pixels, into the good run's directory: refused (another run's files) ...
+    String[] diverging = {"data.train.limit=2000", "data.scaling=none", "optimizer.name=sgd",
         "learning_rate.schedule=constant", "learning_rate.initial=1e300", "learning_rate.warmup_iterations=0",
-        "training.batch_size=256", "checkpoint.every=1", "output.dir=\"" + run + "\""));
+        "training.batch_size=256", "checkpoint.every=1", "output.dir=\"" + run + "\""};
+    Result refused = CliErrorsTest.cli(args("train", diverging));
+    assertEquals(2, refused.code(), refused::toString);
+    assertTrue(refused.err().contains("--overwrite"), refused::toString);
+    // ... and when asked to replace it, it diverges within its first iterations (before its first
+    // checkpoint would land at 100) and leaves the good run's model and checkpoints as they were
+    diverging[7] = "checkpoint.every=100";
+    Result r = CliErrorsTest.cli(args("train", with(diverging, "--overwrite")));
     assertEquals(1, r.code(), r::toString);
     String err = r.err().strip();
     assertEquals(1, err.lines().count(), err);
@@ -279,7 +286,9 @@ class FashionMnistCliTest {
     Path last = run.resolve("checkpoints/ckpt-000000000117.polyak");
     byte[] whole = Files.readAllBytes(last);
     Files.write(last, Arrays.copyOf(whole, whole.length / 2));
-    Result r = CliErrorsTest.cli("train", "--master", "local[2]", "--resume", run.resolve("checkpoints").toString());
+    // metrics.jsonl is now the diverged --overwrite run's (order 4): replacing it needs --overwrite too
+    Result r = CliErrorsTest.cli("train", "--master", "local[2]", "--resume", run.resolve("checkpoints").toString(),
+        "--overwrite");
     assertEquals(0, r.code(), r::toString);
     assertTrue(r.out().contains("resuming from ") && r.out().contains("ckpt-000000000100.polyak at iteration 100"),
         r.out());

@@ -1,7 +1,6 @@
 package polyak.spark.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -87,27 +86,28 @@ class MetricsLogTest {
   }
 
   @Test
-  void withoutARunIdTheFieldIsNull() throws IOException {
-    try (MetricsLog log = new MetricsLog(dir.toString(), CONF, 0)) {
-      log.step(STEP_1, 0.5);
-    }
-    String line = Files.readAllLines(dir.resolve("metrics.jsonl")).get(0);
-    assertTrue(Json.MAPPER.readTree(line).get("run_id").isNull(), line);
-    assertNull(MetricsFile.read(dir.toString(), CONF).steps().get(0).runId());
-  }
-
-  @Test
   void aResumedRunKeepsTheLinesUpToItsCheckpointAndDropsALineCutShort() throws IOException {
     writeRun("run-7");
     Files.writeString(dir.resolve("metrics.jsonl"), "{\"type\":\"step\",\"step\":3,\"epo",
         StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    try (MetricsLog log = new MetricsLog(dir.toString(), CONF, 1, "run-7")) {
+      log.step(STEP_2, 1.0);
+    }
+    MetricsFile f = MetricsFile.read(dir.toString(), CONF);
+    assertEquals(List.of(expected(STEP_1, 0.5, "run-7"), expected(STEP_2, 1.0, "run-7")), f.steps());
+    assertEquals(List.of(new EvalLine(1, 0.5, 1.0, 0.625, MetricsLine.VERSION, "run-7")), f.evals());
+    assertEquals(3, Files.readAllLines(dir.resolve("metrics.jsonl")).size());
+  }
+
+  @Test
+  void aResumedRunDropsAnotherRunsLines() throws IOException {
+    writeRun("run-7");
     try (MetricsLog log = new MetricsLog(dir.toString(), CONF, 1, "run-8")) {
       log.step(STEP_2, 1.0);
     }
     MetricsFile f = MetricsFile.read(dir.toString(), CONF);
-    assertEquals(List.of(expected(STEP_1, 0.5, "run-7"), expected(STEP_2, 1.0, "run-8")), f.steps());
-    assertEquals(List.of(new EvalLine(1, 0.5, 1.0, 0.625, MetricsLine.VERSION, "run-7")), f.evals());
-    assertEquals(3, Files.readAllLines(dir.resolve("metrics.jsonl")).size());
+    assertEquals(List.of(expected(STEP_2, 1.0, "run-8")), f.steps());
+    assertEquals(List.of(), f.evals());
   }
 
   @Test

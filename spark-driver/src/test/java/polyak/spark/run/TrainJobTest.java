@@ -385,7 +385,7 @@ class TrainJobTest {
     Path unused = work.resolve("kernel-unused");
     for (IoAction job : List.<IoAction>of(
         () -> EvaluateJob.run(spark, config, a.modelPath(), quiet, missing),
-        () -> PredictJob.run(spark, config, a.modelPath(), unused.toString(), "parquet", quiet, missing))) {
+        () -> PredictJob.run(spark, config, a.modelPath(), unused.toString(), "parquet", false, quiet, missing))) {
       Exception e = assertThrows(Exception.class, job::run);
       StringBuilder chain = new StringBuilder();
       for (Throwable t = e; t != null; t = t.getCause()) {
@@ -395,7 +395,7 @@ class TrainJobTest {
     }
 
     Path predictions = work.resolve("kernel-predictions");
-    PredictJob.run(spark, config, a.modelPath(), predictions.toString(), "parquet", quiet, "ejml");
+    PredictJob.run(spark, config, a.modelPath(), predictions.toString(), "parquet", false, quiet, "ejml");
     Map<Long, double[]> executors = new TreeMap<>();
     for (org.apache.spark.sql.Row r : spark.read().parquet(predictions.toString()).collectAsList()) {
       executors.put(r.getLong(0), new double[] {r.getDouble(3), r.getDouble(4), r.getDouble(5)});
@@ -447,8 +447,12 @@ class TrainJobTest {
     // 1e308: the first update overflows θ, in the last iteration of the run; 1e300: θ stays finite, the
     // next forward pass overflows (non-finite loss and gradient)
     for (String[] c : new String[][] {{"1e308", "1", "1"}, {"1e300", "20", "2"}}) {
-      IOException e = assertThrows(IOException.class, () -> run(load("d", variant, raw, "data.scaling=none",
-          "learning_rate.initial=" + c[0], "training.max_iterations=" + c[1], "checkpoint.every=100"), null));
+      // into the good run's directory: refused unless asked to replace it (--overwrite); asked, it fails
+      PolyakConfig bad = load("d", variant, raw, "data.scaling=none", "learning_rate.initial=" + c[0],
+          "training.max_iterations=" + c[1], "checkpoint.every=100");
+      assertThrows(IllegalArgumentException.class, () -> run(bad, null));
+      IOException e = assertThrows(IOException.class, () -> TrainJob.run(spark, bad, null, List.of(),
+          new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, null, null, true));
       String m = e.getMessage();
       assertTrue(m.startsWith("training diverged: iteration " + c[2] + ": "), m);
       assertTrue(m.matches(".*not finite, first at layer \\d+ \\w+ \\(segment '[\\w.]+'\\) index \\d+.*"), m);
