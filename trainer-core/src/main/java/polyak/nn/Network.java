@@ -83,6 +83,10 @@ public final class Network {
         int g = lb.add("layer" + i + ".gamma", i, ParameterKind.NORM_SCALE, 1, width);
         int b = lb.add("layer" + i + ".beta", i, ParameterKind.NORM_SHIFT, 1, width);
         layer = new LayerNormLayer(width, g, b, ln.eps());
+      } else if (ls instanceof LayerSpec.GroupNorm gn) {
+        int g = lb.add("layer" + i + ".gamma", i, ParameterKind.NORM_SCALE, 1, width);
+        int b = lb.add("layer" + i + ".beta", i, ParameterKind.NORM_SHIFT, 1, width);
+        layer = new GroupNormLayer(width, gn.groupSize(), g, b, gn.eps());
       } else if (ls instanceof LayerSpec.Dropout dr) {
         layer = new DropoutLayer(width, dr.keep(), i);
       } else {

@@ -163,6 +163,8 @@ class ConfigLoaderTest {
         "keep probability");
     assertMentions(error(EXAMPLE, "network.layers=[\"dense 64\", relu, \"dense -3\"]"), "network.layers[2]");
     assertMentions(error(EXAMPLE, "network.layers=[\"dense 64\", \"maxout 3\", \"dense 10\"]"), "network.layers[1]");
+    assertMentions(error(EXAMPLE, "network.layers=[\"dense 64\", relu, \"groupnorm 5\", \"dense 10\"]"),
+        "network.layers[2]", "not divisible by the group size 5");
     assertMentions(error(EXAMPLE, "network.loss=hinge"), "network.loss", "hinge");
     assertMentions(error(EXAMPLE, "network.input=0"), "network.input");
   }
