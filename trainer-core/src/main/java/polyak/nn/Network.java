@@ -150,12 +150,26 @@ public final class Network {
    */
   public BatchResult gradient(double[] params, double[] state, Dataset data, int[] rows, int from, int count,
       long passSeed, double[] grad, double[] batchStats) {
+    return gradient(params, state, data, rows, from, count, passSeed, grad, batchStats, null, null);
+  }
+
+  /**
+   * {@link #gradient} on the rows' features plus {@code inputShift} (count × width, row-major; null for
+   * none), also writing d(loss sum)/d(input) of those rows into {@code inputGrad} (count × width; null
+   * when not wanted). Only when {@code inputGrad} is set does the first layer compute its input
+   * gradient, so the ordinary backward pass costs nothing extra.
+   */
+  public BatchResult gradient(double[] params, double[] state, Dataset data, int[] rows, int from, int count,
+      long passSeed, double[] grad, double[] batchStats, double[] inputShift, double[] inputGrad) {
     pass.set(true, passSeed, batchStats);
-    DMatrixRMaj out = forward(params, state, data, rows, from, count);
+    DMatrixRMaj out = forward(params, state, data, rows, from, count, inputShift);
     BatchResult result = score(out, count, lossGrad);
     DMatrixRMaj g = lossGrad;
     for (int i = layers.size() - 1; i >= 0; i--) {
-      g = layers.get(i).backward(params, g, grad, i > 0);
+      g = layers.get(i).backward(params, g, grad, i > 0 || inputGrad != null);
+    }
+    if (inputGrad != null) {
+      System.arraycopy(g.data, 0, inputGrad, 0, count * data.width());
     }
     return result;
   }
@@ -229,6 +243,11 @@ public final class Network {
   }
 
   private DMatrixRMaj forward(double[] params, double[] state, Dataset data, int[] rows, int from, int count) {
+    return forward(params, state, data, rows, from, count, null);
+  }
+
+  private DMatrixRMaj forward(double[] params, double[] state, Dataset data, int[] rows, int from, int count,
+      double[] inputShift) {
     int width = data.width();
     int outWidth = spec.outputWidth();
     input.reshape(count, width);
@@ -254,6 +273,11 @@ public final class Network {
         }
       } else {
         System.arraycopy(data.targets(), src * outWidth, targetBuf, i * outWidth, outWidth);
+      }
+    }
+    if (inputShift != null) {
+      for (int i = 0; i < count * width; i++) {
+        input.data[i] += inputShift[i];
       }
     }
     DMatrixRMaj a = input;
