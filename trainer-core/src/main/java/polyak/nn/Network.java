@@ -34,6 +34,7 @@ public final class Network {
   private int[] labelBuf = new int[0];
   private boolean classificationBatch;
   private double[] targetBuf = new double[0];
+  private double[] discardedGrad = new double[0];
 
   private Network(NetworkSpec spec, List<Layer> layers, ParameterLayout layout, int stateSize,
       List<int[]> batchNorms, List<Double> batchNormMomenta) {
@@ -171,6 +172,27 @@ public final class Network {
     if (inputGrad != null) {
       System.arraycopy(g.data, 0, inputGrad, 0, count * data.width());
     }
+    return result;
+  }
+
+  /**
+   * Inference-mode loss sum and correct count of rows from..from+count, and d(loss sum)/d(input) of
+   * those rows written into {@code inputGrad} (count × width): the gradient an attack on a trained
+   * model follows.
+   */
+  public BatchResult inputGradient(double[] params, double[] state, Dataset data, int from, int count,
+      double[] inputGrad) {
+    pass.set(false, 0, null);
+    DMatrixRMaj out = forward(params, state, data, null, from, count);
+    BatchResult result = score(out, count, lossGrad);
+    if (discardedGrad.length != layout.size()) {
+      discardedGrad = new double[layout.size()];
+    }
+    DMatrixRMaj g = lossGrad;
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      g = layers.get(i).backward(params, g, discardedGrad, true);
+    }
+    System.arraycopy(g.data, 0, inputGrad, 0, count * data.width());
     return result;
   }
 

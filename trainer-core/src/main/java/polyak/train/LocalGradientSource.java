@@ -20,10 +20,18 @@ public final class LocalGradientSource implements GradientSource {
   private final int[] rows;
   private final double[] partialGradient;
   private final double[] partialStats;
+  private final AdversarialGradient shareGradient;
   private long permutationEpoch = -1;
 
   public LocalGradientSource(Network network, Dataset[] partitions, Dataset validation, long seed, int batchSize) {
+    this(network, partitions, validation, seed, batchSize, AdversarialSpec.NONE);
+  }
+
+  /** With FGSM examples and/or the gradient penalty of {@code adversarial} in every minibatch. */
+  public LocalGradientSource(Network network, Dataset[] partitions, Dataset validation, long seed, int batchSize,
+      AdversarialSpec adversarial) {
     this.network = network;
+    this.shareGradient = new AdversarialGradient(network, adversarial);
     this.partitions = partitions.clone();
     this.validation = validation;
     int[] sizes = new int[partitions.length];
@@ -68,8 +76,8 @@ public final class LocalGradientSource implements GradientSource {
       sampler.rows(p, t, permutations[p], rows);
       java.util.Arrays.fill(partialGradient, 0.0);
       java.util.Arrays.fill(partialStats, 0.0);
-      total = total.plus(network.gradient(params, normState, partitions[p], rows, 0, share, sampler.passSeed(t),
-          partialGradient, partialStats));
+      total = total.plus(shareGradient.gradient(params, normState, partitions[p], rows, 0, share,
+          sampler.passSeed(t), partialGradient, partialStats));
       addInto(gradientSum, partialGradient);
       addInto(normStatsSum, partialStats);
     }
@@ -83,7 +91,7 @@ public final class LocalGradientSource implements GradientSource {
       java.util.Arrays.fill(partialGradient, 0.0);
       java.util.Arrays.fill(partialStats, 0.0);
       for (int from = 0; from < partition.rows(); from += EVAL_CHUNK) {
-        total = total.plus(network.gradient(params, normState, partition, null, from,
+        total = total.plus(shareGradient.gradient(params, normState, partition, null, from,
             Math.min(EVAL_CHUNK, partition.rows() - from), sampler.passSeed(0), partialGradient, partialStats));
       }
       addInto(gradientSum, partialGradient);
