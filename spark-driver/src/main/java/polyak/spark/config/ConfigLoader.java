@@ -25,6 +25,7 @@ import polyak.spec.LossSpec;
 import polyak.spec.NetworkSpec;
 import polyak.spec.SpecException;
 import polyak.spec.SpecParser;
+import polyak.train.AdversarialSpec;
 import polyak.train.AveragingSpec;
 import polyak.train.TrainingConfig;
 
@@ -251,7 +252,10 @@ public final class ConfigLoader {
         positiveInt(c, "training.epochs"), maxIterations, opt, schedule, scaling,
         positiveInt(c, "training.reference_batch"), c.getDouble("regularization.l1"), c.getDouble("regularization.l2"),
         c.getDouble("regularization.max_norm"), c.getDouble("clipping.norm"), c.getDouble("clipping.value"),
-        averaging, nonNegativeLong(c, "evaluation.every"), nonNegativeInt(c, "evaluation.patience"));
+        averaging, nonNegativeLong(c, "evaluation.every"), nonNegativeInt(c, "evaluation.patience"))
+        .withAdversarial(new AdversarialSpec(c.getDouble("adversarial.fgsm_epsilon"),
+            c.getDouble("adversarial.fgsm_fraction"), c.getDouble("adversarial.gradient_penalty"),
+            c.getDouble("adversarial.penalty_step")));
   }
 
   private static ScheduleSpec schedule(Config c) {

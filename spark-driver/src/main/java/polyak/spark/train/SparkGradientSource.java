@@ -12,6 +12,8 @@ import polyak.data.Dataset;
 import polyak.nn.BatchResult;
 import polyak.nn.Network;
 import polyak.nn.kernel.DenseKernels;
+import polyak.train.AdversarialGradient;
+import polyak.train.AdversarialSpec;
 import polyak.train.GradientSource;
 import polyak.train.LocalGradientSource;
 import polyak.train.MinibatchSampler;
@@ -41,6 +43,7 @@ public final class SparkGradientSource implements GradientSource {
   private final int[] partitionRows;
   private final int batchSize;
   private final int depth;
+  private final AdversarialSpec adversarial;
   private Broadcast<ModelBroadcast> current;
   private IterationTiming lastTiming = new IterationTiming(0, 0, 0, 0);
 
@@ -51,6 +54,12 @@ public final class SparkGradientSource implements GradientSource {
    */
   public SparkGradientSource(JavaSparkContext sc, Network network, JavaRDD<Dataset> training, int[] partitionRows,
       JavaRDD<Dataset> validation, long seed, int batchSize, int depth) {
+    this(sc, network, training, partitionRows, validation, seed, batchSize, depth, AdversarialSpec.NONE);
+  }
+
+  /** With FGSM examples and/or the gradient penalty, computed on the executors from the broadcast θ. */
+  public SparkGradientSource(JavaSparkContext sc, Network network, JavaRDD<Dataset> training, int[] partitionRows,
+      JavaRDD<Dataset> validation, long seed, int batchSize, int depth, AdversarialSpec adversarial) {
     if (training.getNumPartitions() != partitionRows.length) {
       throw new IllegalArgumentException("training data has " + training.getNumPartitions() + " partitions but "
           + partitionRows.length + " partition sizes were given");
@@ -67,6 +76,7 @@ public final class SparkGradientSource implements GradientSource {
     this.partitionRows = partitionRows.clone();
     this.batchSize = batchSize;
     this.depth = depth;
+    this.adversarial = adversarial;
     this.sampler = new MinibatchSampler(seed, partitionRows, batchSize);
   }
 
@@ -92,7 +102,8 @@ public final class SparkGradientSource implements GradientSource {
     long broadcastDone = System.nanoTime();
     long epoch = sampler.epochOf(t);
     sc.setJobDescription("polyak iteration " + (t + 1) + " / epoch " + (epoch + 1));
-    return collect(new ShardGradient(b, specText, kernel, seed, partitionRows, batchSize, t, false), gradientSum,
+    return collect(new ShardGradient(b, specText, kernel, seed, partitionRows, batchSize, t, false, adversarial),
+        gradientSum,
         normStatsSum, start, broadcastDone);
   }
 
@@ -102,7 +113,8 @@ public final class SparkGradientSource implements GradientSource {
     Broadcast<ModelBroadcast> b = broadcast(params, normState);
     long broadcastDone = System.nanoTime();
     sc.setJobDescription("polyak full-batch gradient");
-    return collect(new ShardGradient(b, specText, kernel, seed, partitionRows, batchSize, 0, true), gradientSum,
+    return collect(new ShardGradient(b, specText, kernel, seed, partitionRows, batchSize, 0, true, adversarial),
+        gradientSum,
         normStatsSum, start, broadcastDone);
   }
 
@@ -202,9 +214,10 @@ public final class SparkGradientSource implements GradientSource {
     private final int batchSize;
     private final long t;
     private final boolean allRows;
+    private final AdversarialSpec adversarial;
 
     ShardGradient(Broadcast<ModelBroadcast> model, String specText, String kernel, long seed, int[] partitionRows,
-        int batchSize, long t, boolean allRows) {
+        int batchSize, long t, boolean allRows, AdversarialSpec adversarial) {
       this.model = model;
       this.specText = specText;
       this.kernel = kernel;
@@ -213,12 +226,14 @@ public final class SparkGradientSource implements GradientSource {
       this.batchSize = batchSize;
       this.t = t;
       this.allRows = allRows;
+      this.adversarial = adversarial;
     }
 
     @Override
     public Iterator<PartialGradient> call(Integer partition, Iterator<Dataset> blocks) {
       long start = System.nanoTime();
       Network network = ExecutorNetworks.network(specText, kernel);
+      AdversarialGradient shareGradient = new AdversarialGradient(network, adversarial);
       ModelBroadcast m = model.value();
       MinibatchSampler sampler = new MinibatchSampler(seed, partitionRows, batchSize);
       double[] gradient = new double[network.parameterCount()];
@@ -228,7 +243,7 @@ public final class SparkGradientSource implements GradientSource {
       if (allRows && blocks.hasNext()) {
         Dataset block = blocks.next();
         for (int from = 0; from < block.rows(); from += LocalGradientSource.EVAL_CHUNK) {
-          result = result.plus(network.gradient(m.params(), m.normState(), block, null, from,
+          result = result.plus(shareGradient.gradient(m.params(), m.normState(), block, null, from,
               Math.min(LocalGradientSource.EVAL_CHUNK, block.rows() - from), sampler.passSeed(0), gradient, stats));
         }
       } else if (blocks.hasNext() && share > 0) {
@@ -237,8 +252,8 @@ public final class SparkGradientSource implements GradientSource {
             sampler.epochOf(t));
         int[] rows = new int[share];
         sampler.rows(partition, t, perm, rows);
-        result = network.gradient(m.params(), m.normState(), block, rows, 0, share, sampler.passSeed(t), gradient,
-            stats);
+        result = shareGradient.gradient(m.params(), m.normState(), block, rows, 0, share, sampler.passSeed(t),
+            gradient, stats);
       }
       return List.of(new PartialGradient(partition, gradient, stats, result.lossSum(), result.correct(),
           result.count(), System.nanoTime() - start)).iterator();

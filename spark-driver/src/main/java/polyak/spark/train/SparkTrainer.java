@@ -32,7 +32,7 @@ public final class SparkTrainer {
   /** The gradient source over {@code training} (one cached block per partition). */
   public SparkGradientSource source(JavaRDD<Dataset> training, int[] partitionRows, JavaRDD<Dataset> validation) {
     return new SparkGradientSource(sc, Network.build(spec), training, partitionRows, validation, config.seed(),
-        config.batchSize(), aggregationDepth);
+        config.batchSize(), aggregationDepth, config.adversarial());
   }
 
   /** A fresh state for {@code source}: parameters initialised from the config's seed. */

@@ -55,6 +55,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void adversarialKeysReachTheTrainingConfig() {
+    PolyakConfig off = ConfigLoader.load(EXAMPLE, List.of());
+    assertTrue(!off.training().adversarial().active());
+    PolyakConfig c = ConfigLoader.load(EXAMPLE, List.of("adversarial.fgsm_epsilon=0.1", "adversarial.fgsm_fraction=0.25",
+        "adversarial.gradient_penalty=0.5", "adversarial.penalty_step=0.001"));
+    assertEquals(new polyak.train.AdversarialSpec(0.1, 0.25, 0.5, 0.001), c.training().adversarial());
+  }
+
+  @Test
   void defaultsAloneLoad() {
     PolyakConfig c = ConfigLoader.load(null, List.of());
     assertEquals("runs/latest", c.outputDir());
@@ -139,6 +148,10 @@ class ConfigLoaderTest {
       "averaging.kind=ema averaging.decay=1.5 | averaging.decay",
       "data.scaling=log               | data.scaling",
       "output.dir=\"\"                | output.dir",
+      "adversarial.fgsm_epsilon=-0.1  | adversarial.fgsm_epsilon",
+      "adversarial.fgsm_fraction=1.5  | adversarial.fgsm_fraction",
+      "adversarial.gradient_penalty=-1 | adversarial.gradient_penalty",
+      "adversarial.penalty_step=0     | adversarial.penalty_step",
   })
   void outOfRangeValuesNameTheKey(String overrides, String key) {
     ConfigError e = error(EXAMPLE, overrides.split(" "));
