@@ -18,13 +18,24 @@ import polyak.spark.data.LoadedData;
 import polyak.spark.data.TrainingData;
 import polyak.spark.train.ModelBroadcast;
 import polyak.spec.SpecParser;
+import polyak.train.Fgsm;
 
-/** {@code polyak evaluate}: a saved model's accuracy, loss and confusion matrix on the config's test data. */
+/**
+ * {@code polyak evaluate}: a saved model's accuracy, loss and confusion matrix on the config's test data,
+ * optionally under the FGSM attack ({@code --fgsm EPS}: every test example moved to x + ε·sign(∇ₓL), ε in
+ * the network's input units, after the model's preprocessing; computed on the executors).
+ */
 public final class EvaluateJob {
   private EvaluateJob() {}
 
   public static EvaluationCounts run(SparkSession spark, PolyakConfig config, String modelFile, PrintStream console)
       throws IOException {
+    return run(spark, config, modelFile, 0.0, console);
+  }
+
+  /** As {@link #run(SparkSession, PolyakConfig, String, PrintStream)}, on FGSM examples when fgsmEpsilon > 0. */
+  public static EvaluationCounts run(SparkSession spark, PolyakConfig config, String modelFile, double fgsmEpsilon,
+      PrintStream console) throws IOException {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     SavedModel model = ModelLoader.load(modelFile, sc.hadoopConfiguration());
     if (config.test() == null) {
@@ -38,13 +49,15 @@ public final class EvaluateJob {
     Broadcast<ModelBroadcast> b = sc.broadcast(new ModelBroadcast(model.params(), model.state()));
     int classes = model.spec().outputWidth();
     sc.setJobDescription("polyak evaluate " + modelFile);
-    List<EvaluationCounts> parts = test.blocks().mapPartitions(new Counts(b, model.spec().text(), classes)).collect();
+    List<EvaluationCounts> parts = test.blocks().mapPartitions(new Counts(b, model.spec().text(), classes,
+        fgsmEpsilon)).collect();
     b.destroy();
     EvaluationCounts total = EvaluationCounts.empty(classes);
     for (EvaluationCounts c : parts) {
       total = total.plus(c);
     }
-    console.printf("model %s on %s%n", modelFile, test.description());
+    console.printf("model %s on %s%s%n", modelFile, test.description(),
+        fgsmEpsilon > 0 ? String.format(java.util.Locale.ROOT, ", under FGSM attack (epsilon %s)", fgsmEpsilon) : "");
     console.printf("accuracy %.4f (%d / %d), loss %.4f%n%n", total.accuracy(), total.correct(), total.count(),
         total.meanLoss());
     console.print(total.table());
@@ -56,11 +69,13 @@ public final class EvaluateJob {
     private final Broadcast<ModelBroadcast> model;
     private final String specText;
     private final int classes;
+    private final double fgsmEpsilon;
 
-    Counts(Broadcast<ModelBroadcast> model, String specText, int classes) {
+    Counts(Broadcast<ModelBroadcast> model, String specText, int classes, double fgsmEpsilon) {
       this.model = model;
       this.specText = specText;
       this.classes = classes;
+      this.fgsmEpsilon = fgsmEpsilon;
     }
 
     @Override
@@ -74,6 +89,9 @@ public final class EvaluateJob {
       double[] out = new double[chunk * classes];
       while (blocks.hasNext()) {
         Dataset d = blocks.next();
+        if (fgsmEpsilon > 0) {
+          d = Fgsm.attack(network, m.params(), m.normState(), d, fgsmEpsilon);
+        }
         for (int from = 0; from < d.rows(); from += chunk) {
           int n = Math.min(chunk, d.rows() - from);
           BatchResult r = network.evaluate(m.params(), m.normState(), d, from, n);
