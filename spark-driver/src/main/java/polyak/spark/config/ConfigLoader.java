@@ -163,8 +163,13 @@ public final class ConfigLoader {
     }
     String rendered = c.withoutPath("fashion_mnist").root()
         .render(ConfigRenderOptions.concise().setFormatted(true).setJson(true));
+    int components = nonNegativeInt(c, "data.pca.components");
+    if (components > 0 && components != network.inputWidth()) {
+      throw new ConfigError("data.pca.components: the network sees the " + components + " components, but"
+          + " network.input is " + network.inputWidth());
+    }
     return new PolyakConfig(train, test, scaling, partitions, network, training, checkpointEvery, checkpointDir, keep,
-        outputDir, depth, rendered);
+        outputDir, depth, rendered, new PcaConfig(components, c.getBoolean("data.pca.whiten")));
   }
 
   private static DataSource source(Config c, String key, int classes, boolean required) {
