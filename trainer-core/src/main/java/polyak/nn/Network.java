@@ -196,6 +196,31 @@ public final class Network {
     return result;
   }
 
+  /**
+   * {@link #gradient} of the distillation loss α·L + (1 − α)·T²·KL(q ‖ softmax(z/T)), with L this
+   * network's loss (softmax cross-entropy) and {@code teacher} the teacher's distribution q at
+   * temperature T for each of the rows (count × outputs). The returned loss sum is the mixed loss's.
+   */
+  public BatchResult distillationGradient(double[] params, double[] state, Dataset data, int[] rows, int from,
+      int count, long passSeed, double[] grad, double[] batchStats, double[] teacher, double alpha, double t) {
+    pass.set(true, passSeed, batchStats);
+    DMatrixRMaj out = forward(params, state, data, rows, from, count);
+    BatchResult hard = score(out, count, lossGrad);
+    double soft = polyak.nn.loss.SoftTargets.mix(out, teacher, alpha, t, lossGrad);
+    DMatrixRMaj g = lossGrad;
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      g = layers.get(i).backward(params, g, grad, i > 0);
+    }
+    return new BatchResult(alpha * hard.lossSum() + soft, hard.correct(), hard.count());
+  }
+
+  /** Inference-mode outputs before the loss (logits for softmax-CE) of rows {@code rows[from .. from+count)}. */
+  public void logits(double[] params, double[] state, Dataset data, int[] rows, int from, int count, double[] out) {
+    pass.set(false, 0, null);
+    DMatrixRMaj y = forward(params, state, data, rows, from, count);
+    System.arraycopy(y.data, 0, out, 0, y.getNumElements());
+  }
+
   /** Inference-mode loss sum and correct count over rows from..from+count. */
   public BatchResult evaluate(double[] params, double[] state, Dataset data, int from, int count) {
     pass.set(false, 0, null);
