@@ -163,13 +163,18 @@ public final class ConfigLoader {
     }
     String rendered = c.withoutPath("fashion_mnist").root()
         .render(ConfigRenderOptions.concise().setFormatted(true).setJson(true));
+    DistillationConfig distillation = new DistillationConfig(c.getString("distillation.teacher"),
+        c.getDouble("distillation.alpha"), c.getDouble("distillation.temperature"));
+    if (distillation.active() && training.adversarial().active()) {
+      throw new ConfigError("distillation.teacher: distillation cannot be combined with adversarial training");
+    }
     int components = nonNegativeInt(c, "data.pca.components");
     if (components > 0 && components != network.inputWidth()) {
       throw new ConfigError("data.pca.components: the network sees the " + components + " components, but"
           + " network.input is " + network.inputWidth());
     }
     return new PolyakConfig(train, test, scaling, partitions, network, training, checkpointEvery, checkpointDir, keep,
-        outputDir, depth, rendered, new PcaConfig(components, c.getBoolean("data.pca.whiten")));
+        outputDir, depth, rendered, new PcaConfig(components, c.getBoolean("data.pca.whiten")), distillation);
   }
 
   private static DataSource source(Config c, String key, int classes, boolean required) {

@@ -64,6 +64,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void distillationKeysReachTheConfig() {
+    assertTrue(!ConfigLoader.load(EXAMPLE, List.of()).distillation().active());
+    PolyakConfig c = ConfigLoader.load(EXAMPLE, List.of("distillation.teacher=runs/big/model.polyak",
+        "distillation.alpha=0.2", "distillation.temperature=3"));
+    assertEquals(new DistillationConfig("runs/big/model.polyak", 0.2, 3), c.distillation());
+  }
+
+  @Test
   void defaultsAloneLoad() {
     PolyakConfig c = ConfigLoader.load(null, List.of());
     assertEquals("runs/latest", c.outputDir());
@@ -152,6 +160,9 @@ class ConfigLoaderTest {
       "adversarial.fgsm_fraction=1.5  | adversarial.fgsm_fraction",
       "adversarial.gradient_penalty=-1 | adversarial.gradient_penalty",
       "adversarial.penalty_step=0     | adversarial.penalty_step",
+      "distillation.alpha=1.5         | distillation.alpha",
+      "distillation.temperature=0     | distillation.temperature",
+      "distillation.teacher=t.polyak adversarial.fgsm_epsilon=0.1 | distillation.teacher",
   })
   void outOfRangeValuesNameTheKey(String overrides, String key) {
     ConfigError e = error(EXAMPLE, overrides.split(" "));
