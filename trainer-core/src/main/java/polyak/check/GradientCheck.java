@@ -92,6 +92,45 @@ public final class GradientCheck {
     return new Report(out);
   }
 
+  /** The worst relative error over the input elements, and where (row-major index into the rows). */
+  public record InputError(double maxRelativeError, int worstIndex, double analytic, double numeric) {}
+
+  /**
+   * Checks d(mean loss)/d(input) from {@link Network#gradient}'s input gradient against centered
+   * differences in every input element of every row of {@code data}, with the same error rule.
+   */
+  public InputError checkInput(Network network, double[] params, double[] state, Dataset data, long passSeed) {
+    int n = data.rows();
+    int size = n * data.width();
+    double[] analytic = new double[size];
+    double[] scratch = new double[params.length];
+    double loss = network.gradient(params, state, data, null, 0, n, passSeed, scratch, null, null, analytic)
+        .meanLoss();
+    double scaledFloor = floor * Math.max(1.0, Math.abs(loss));
+    double[] shift = new double[size];
+    double worst = 0;
+    int worstAt = 0;
+    double worstA = 0;
+    double worstN = 0;
+    for (int i = 0; i < size; i++) {
+      shift[i] = step;
+      double plus = network.gradient(params, state, data, null, 0, n, passSeed, scratch, null, shift, null).meanLoss();
+      shift[i] = -step;
+      double minus = network.gradient(params, state, data, null, 0, n, passSeed, scratch, null, shift, null).meanLoss();
+      shift[i] = 0;
+      double numeric = (plus - minus) / (2 * step);
+      double a = analytic[i] / n;
+      double err = Math.abs(a - numeric) / Math.max(scaledFloor, Math.max(Math.abs(a), Math.abs(numeric)));
+      if (err > worst || i == 0) {
+        worst = Math.max(worst, err);
+        worstAt = i;
+        worstA = a;
+        worstN = numeric;
+      }
+    }
+    return new InputError(worst, worstAt, worstA, worstN);
+  }
+
   private static double meanLoss(Network network, double[] params, double[] state, Dataset data, long seed,
       double[] scratch) {
     // Training-mode loss (batch statistics, the fixed dropout mask); the gradient output is discarded.

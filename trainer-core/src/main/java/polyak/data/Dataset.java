@@ -85,6 +85,15 @@ public final class Dataset {
     return new Dataset(source, rows, width, newFeatures, labels, classes, targets, targetWidth, baseId);
   }
 
+  /** The same examples with features of another width (e.g. projected by PCA); labels and targets are shared. */
+  public Dataset withFeatures(int newWidth, double[] newFeatures) {
+    if (newWidth <= 0 || newFeatures.length != (long) rows * newWidth) {
+      throw new IllegalArgumentException(newFeatures.length + " values do not make " + rows + " rows of width "
+          + newWidth);
+    }
+    return new Dataset(source, rows, newWidth, newFeatures, labels, classes, targets, targetWidth, baseId);
+  }
+
   /** Rows [from, from + count) as a data set of their own (copies), keeping their global ids. */
   public Dataset slice(int from, int count) {
     double[] f = java.util.Arrays.copyOfRange(features, from * width, (from + count) * width);

@@ -9,17 +9,24 @@ import java.io.IOException;
  * serving data. A model file carries it (see {@link #write} and {@link #read}) so predictions see
  * features transformed exactly as in training.
  */
-public sealed interface Preprocessor permits PixelScaling, Standardizer, MinMaxScaler {
+public sealed interface Preprocessor permits PixelScaling, Standardizer, MinMaxScaler, Pca, PreprocessorChain {
   /** Kind tags of the binary form; never reuse a value. */
   byte TAG_PIXEL_SCALING = 1;
   byte TAG_STANDARDIZER = 2;
   byte TAG_MIN_MAX = 3;
+  byte TAG_PCA = 4;
+  byte TAG_CHAIN = 5;
 
   /** Upper bound on a stored feature width, so a corrupt width cannot trigger a huge allocation. */
   int MAX_WIDTH = 1 << 24;
 
   /** The feature width this preprocessor was fitted on, or -1 if it works on any width. */
   int width();
+
+  /** Features per row after this transform, for rows of {@code inputWidth}: the same, except for PCA. */
+  default int outputWidth(int inputWidth) {
+    return inputWidth;
+  }
 
   /** Transforms {@code rowMajor} (whole rows of {@code width} features) in place. */
   void applyInPlace(double[] rowMajor, int width);
@@ -43,13 +50,19 @@ public sealed interface Preprocessor permits PixelScaling, Standardizer, MinMaxS
    * naming {@code source}; a short input throws {@link java.io.EOFException}.
    */
   static Preprocessor read(DataInput in, String source) throws IOException {
-    byte tag = in.readByte();
+    return readTagged(in.readByte(), in, source);
+  }
+
+  /** Reads the body of the preprocessor kind {@code tag} (already read). */
+  static Preprocessor readTagged(byte tag, DataInput in, String source) throws IOException {
     return switch (tag) {
       case TAG_PIXEL_SCALING -> PixelScaling.INSTANCE;
       case TAG_STANDARDIZER -> Standardizer.readBody(in, source);
       case TAG_MIN_MAX -> MinMaxScaler.readBody(in, source);
+      case TAG_PCA -> Pca.readBody(in, source);
+      case TAG_CHAIN -> PreprocessorChain.readBody(in, source);
       default -> throw new DataException(source + ": unknown preprocessor kind tag " + tag
-          + " (expected 1 pixel scaling, 2 standardizer, 3 min-max)");
+          + " (expected 1 pixel scaling, 2 standardizer, 3 min-max, 4 pca, 5 chain)");
     };
   }
 

@@ -42,9 +42,12 @@ public final class SavedModel {
     this.provenance = Collections.unmodifiableMap(p);
     checkFinite("parameter", this.params);
     checkFinite("state", this.state);
-    if (preprocessor != null && preprocessor.width() >= 0 && preprocessor.width() != spec.inputWidth()) {
+    if (preprocessor != null && preprocessor.width() >= 0
+        && preprocessor.outputWidth(preprocessor.width()) != spec.inputWidth()) {
+      int out = preprocessor.outputWidth(preprocessor.width());
       throw new IllegalArgumentException("preprocessor " + preprocessor + " was fitted on " + preprocessor.width()
-          + " features, but the network's input width is " + spec.inputWidth());
+          + " features" + (out == preprocessor.width() ? "" : " and yields " + out)
+          + ", but the network's input width is " + spec.inputWidth());
     }
   }
 

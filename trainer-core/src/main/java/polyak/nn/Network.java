@@ -34,6 +34,7 @@ public final class Network {
   private int[] labelBuf = new int[0];
   private boolean classificationBatch;
   private double[] targetBuf = new double[0];
+  private double[] discardedGrad = new double[0];
 
   private Network(NetworkSpec spec, List<Layer> layers, ParameterLayout layout, int stateSize,
       List<int[]> batchNorms, List<Double> batchNormMomenta) {
@@ -83,6 +84,10 @@ public final class Network {
         int g = lb.add("layer" + i + ".gamma", i, ParameterKind.NORM_SCALE, 1, width);
         int b = lb.add("layer" + i + ".beta", i, ParameterKind.NORM_SHIFT, 1, width);
         layer = new LayerNormLayer(width, g, b, ln.eps());
+      } else if (ls instanceof LayerSpec.GroupNorm gn) {
+        int g = lb.add("layer" + i + ".gamma", i, ParameterKind.NORM_SCALE, 1, width);
+        int b = lb.add("layer" + i + ".beta", i, ParameterKind.NORM_SHIFT, 1, width);
+        layer = new GroupNormLayer(width, gn.groupSize(), g, b, gn.eps());
       } else if (ls instanceof LayerSpec.Dropout dr) {
         layer = new DropoutLayer(width, dr.keep(), i);
       } else {
@@ -146,14 +151,74 @@ public final class Network {
    */
   public BatchResult gradient(double[] params, double[] state, Dataset data, int[] rows, int from, int count,
       long passSeed, double[] grad, double[] batchStats) {
+    return gradient(params, state, data, rows, from, count, passSeed, grad, batchStats, null, null);
+  }
+
+  /**
+   * {@link #gradient} on the rows' features plus {@code inputShift} (count × width, row-major; null for
+   * none), also writing d(loss sum)/d(input) of those rows into {@code inputGrad} (count × width; null
+   * when not wanted). Only when {@code inputGrad} is set does the first layer compute its input
+   * gradient, so the ordinary backward pass costs nothing extra.
+   */
+  public BatchResult gradient(double[] params, double[] state, Dataset data, int[] rows, int from, int count,
+      long passSeed, double[] grad, double[] batchStats, double[] inputShift, double[] inputGrad) {
+    pass.set(true, passSeed, batchStats);
+    DMatrixRMaj out = forward(params, state, data, rows, from, count, inputShift);
+    BatchResult result = score(out, count, lossGrad);
+    DMatrixRMaj g = lossGrad;
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      g = layers.get(i).backward(params, g, grad, i > 0 || inputGrad != null);
+    }
+    if (inputGrad != null) {
+      System.arraycopy(g.data, 0, inputGrad, 0, count * data.width());
+    }
+    return result;
+  }
+
+  /**
+   * Inference-mode loss sum and correct count of rows from..from+count, and d(loss sum)/d(input) of
+   * those rows written into {@code inputGrad} (count × width): the gradient an attack on a trained
+   * model follows.
+   */
+  public BatchResult inputGradient(double[] params, double[] state, Dataset data, int from, int count,
+      double[] inputGrad) {
+    pass.set(false, 0, null);
+    DMatrixRMaj out = forward(params, state, data, null, from, count);
+    BatchResult result = score(out, count, lossGrad);
+    if (discardedGrad.length != layout.size()) {
+      discardedGrad = new double[layout.size()];
+    }
+    DMatrixRMaj g = lossGrad;
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      g = layers.get(i).backward(params, g, discardedGrad, true);
+    }
+    System.arraycopy(g.data, 0, inputGrad, 0, count * data.width());
+    return result;
+  }
+
+  /**
+   * {@link #gradient} of the distillation loss α·L + (1 − α)·T²·KL(q ‖ softmax(z/T)), with L this
+   * network's loss (softmax cross-entropy) and {@code teacher} the teacher's distribution q at
+   * temperature T for each of the rows (count × outputs). The returned loss sum is the mixed loss's.
+   */
+  public BatchResult distillationGradient(double[] params, double[] state, Dataset data, int[] rows, int from,
+      int count, long passSeed, double[] grad, double[] batchStats, double[] teacher, double alpha, double t) {
     pass.set(true, passSeed, batchStats);
     DMatrixRMaj out = forward(params, state, data, rows, from, count);
-    BatchResult result = score(out, count, lossGrad);
+    BatchResult hard = score(out, count, lossGrad);
+    double soft = polyak.nn.loss.SoftTargets.mix(out, teacher, alpha, t, lossGrad);
     DMatrixRMaj g = lossGrad;
     for (int i = layers.size() - 1; i >= 0; i--) {
       g = layers.get(i).backward(params, g, grad, i > 0);
     }
-    return result;
+    return new BatchResult(alpha * hard.lossSum() + soft, hard.correct(), hard.count());
+  }
+
+  /** Inference-mode outputs before the loss (logits for softmax-CE) of rows {@code rows[from .. from+count)}. */
+  public void logits(double[] params, double[] state, Dataset data, int[] rows, int from, int count, double[] out) {
+    pass.set(false, 0, null);
+    DMatrixRMaj y = forward(params, state, data, rows, from, count);
+    System.arraycopy(y.data, 0, out, 0, y.getNumElements());
   }
 
   /** Inference-mode loss sum and correct count over rows from..from+count. */
@@ -225,6 +290,11 @@ public final class Network {
   }
 
   private DMatrixRMaj forward(double[] params, double[] state, Dataset data, int[] rows, int from, int count) {
+    return forward(params, state, data, rows, from, count, null);
+  }
+
+  private DMatrixRMaj forward(double[] params, double[] state, Dataset data, int[] rows, int from, int count,
+      double[] inputShift) {
     int width = data.width();
     int outWidth = spec.outputWidth();
     input.reshape(count, width);
@@ -250,6 +320,11 @@ public final class Network {
         }
       } else {
         System.arraycopy(data.targets(), src * outWidth, targetBuf, i * outWidth, outWidth);
+      }
+    }
+    if (inputShift != null) {
+      for (int i = 0; i < count * width; i++) {
+        input.data[i] += inputShift[i];
       }
     }
     DMatrixRMaj a = input;

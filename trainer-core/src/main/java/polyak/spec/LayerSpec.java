@@ -4,7 +4,8 @@ package polyak.spec;
  * One layer of a network spec. Text form (one per entry of a config's {@code layers} list):
  * {@code dense 128 [init=he_normal] [sigma=0.01]}, {@code relu}, {@code sigmoid}, {@code tanh},
  * {@code leaky_relu [0.01]}, {@code elu [1.0]}, {@code identity}, {@code maxout 2},
- * {@code batchnorm [momentum=0.9] [eps=1e-5]}, {@code layernorm [eps=1e-5]}, {@code dropout 0.5}
+ * {@code batchnorm [momentum=0.9] [eps=1e-5]}, {@code layernorm [eps=1e-5]}, {@code groupnorm 4 [eps=1e-5]},
+ * {@code dropout 0.5}
  * (the keep probability p).
  */
 public sealed interface LayerSpec {
@@ -56,6 +57,17 @@ public sealed interface LayerSpec {
 
     public String text() {
       return "layernorm eps=" + eps;
+    }
+  }
+
+  /** Normalisation over groups of {@code groupSize} consecutive units of each example. */
+  record GroupNorm(int groupSize, double eps) implements LayerSpec {
+    public GroupNorm(int groupSize) {
+      this(groupSize, 1e-5);
+    }
+
+    public String text() {
+      return "groupnorm " + groupSize + " eps=" + eps;
     }
   }
 

@@ -91,6 +91,17 @@ public record NetworkSpec(int inputWidth, List<LayerSpec> layers, LossSpec loss)
         if (width < 2) {
           throw new SpecException(field + ": layer normalisation needs at least 2 units, got " + width);
         }
+      } else if (l instanceof LayerSpec.GroupNorm gn) {
+        if (!(gn.eps() > 0)) {
+          throw new SpecException(field + ": eps must be positive, got " + gn.eps());
+        }
+        if (gn.groupSize() < 2) {
+          throw new SpecException(field + ": group size must be at least 2 units, got " + gn.groupSize());
+        }
+        if (width % gn.groupSize() != 0) {
+          throw new SpecException(field + ": input width " + width + " is not divisible by the group size "
+              + gn.groupSize());
+        }
       } else if (l instanceof LayerSpec.Dropout d) {
         if (!(d.keep() > 0 && d.keep() <= 1)) {
           throw new SpecException(field + ": keep probability p must be in (0, 1], got " + d.keep());

@@ -44,6 +44,11 @@ public final class SpecParser {
           named.containsKey("eps") ? number(f, "eps", named.remove("eps")) : 1e-5);
       case "layernorm" -> spec = new LayerSpec.LayerNorm(
           named.containsKey("eps") ? number(f, "eps", named.remove("eps")) : 1e-5);
+      case "groupnorm" -> {
+        spec = new LayerSpec.GroupNorm(integer(f, "group size", required(f, "group size", positional, 0)),
+            named.containsKey("eps") ? number(f, "eps", named.remove("eps")) : 1e-5);
+        positional.remove(0);
+      }
       case "dropout" -> {
         spec = new LayerSpec.Dropout(number(f, "keep probability p", required(f, "keep probability p", positional, 0)));
         positional.remove(0);
@@ -52,7 +57,7 @@ public final class SpecParser {
         ActivationKind a = ActivationKind.find(kind);
         if (a == null) {
           throw new SpecException(f + ": unknown layer or activation '" + tok[0] + "' (expected dense, sigmoid,"
-              + " tanh, relu, leaky_relu, elu, identity, maxout, batchnorm, layernorm or dropout)");
+              + " tanh, relu, leaky_relu, elu, identity, maxout, batchnorm, layernorm, groupnorm or dropout)");
         }
         if ((a == ActivationKind.LEAKY_RELU || a == ActivationKind.ELU) && !positional.isEmpty()) {
           spec = new LayerSpec.Activation(a, number(f, "alpha", positional.remove(0)));

@@ -18,10 +18,26 @@ public final class LocalGradientSource implements GradientSource {
   private final int[] rows;
   private final double[] partialGradient;
   private final double[] partialStats;
+  private final AdversarialGradient shareGradient;
+  private final Distillation distillation;
   private long permutationEpoch = -1;
 
   public LocalGradientSource(Network network, Dataset[] partitions, Dataset validation, long seed, int batchSize) {
+    this(network, partitions, validation, seed, batchSize, AdversarialSpec.NONE);
+  }
+
+  /** With FGSM examples and/or the gradient penalty of {@code adversarial} in every minibatch. */
+  public LocalGradientSource(Network network, Dataset[] partitions, Dataset validation, long seed, int batchSize,
+      AdversarialSpec adversarial) {
+    this(network, partitions, validation, seed, batchSize, adversarial, null);
+  }
+
+  /** Also distilling from {@code teacher} (null: none) instead of training on the labels alone. */
+  public LocalGradientSource(Network network, Dataset[] partitions, Dataset validation, long seed, int batchSize,
+      AdversarialSpec adversarial, Teacher teacher) {
     this.network = network;
+    this.shareGradient = new AdversarialGradient(network, adversarial);
+    this.distillation = teacher == null ? null : teacher.distillation();
     this.partitions = partitions.clone();
     this.validation = validation;
     int[] sizes = new int[partitions.length];
@@ -66,8 +82,11 @@ public final class LocalGradientSource implements GradientSource {
       sampler.rows(p, t, permutations[p], rows);
       java.util.Arrays.fill(partialGradient, 0.0);
       java.util.Arrays.fill(partialStats, 0.0);
-      total = total.plus(network.gradient(params, normState, partitions[p], rows, 0, share, sampler.passSeed(t),
-          partialGradient, partialStats));
+      total = total.plus(distillation != null
+          ? distillation.gradient(network, params, normState, partitions[p], rows, 0, share, sampler.passSeed(t),
+              partialGradient, partialStats)
+          : shareGradient.gradient(params, normState, partitions[p], rows, 0, share, sampler.passSeed(t),
+              partialGradient, partialStats));
       PartitionSums.addInto(gradientSum, partialGradient);
       PartitionSums.addInto(normStatsSum, partialStats);
     }
@@ -81,8 +100,12 @@ public final class LocalGradientSource implements GradientSource {
       java.util.Arrays.fill(partialGradient, 0.0);
       java.util.Arrays.fill(partialStats, 0.0);
       for (int from = 0; from < partition.rows(); from += Inference.CHUNK) {
-        total = total.plus(network.gradient(params, normState, partition, null, from,
-            Math.min(Inference.CHUNK, partition.rows() - from), sampler.passSeed(0), partialGradient, partialStats));
+        int n = Math.min(Inference.CHUNK, partition.rows() - from);
+        total = total.plus(distillation != null
+            ? distillation.gradient(network, params, normState, partition, null, from, n, sampler.passSeed(0),
+                partialGradient, partialStats)
+            : shareGradient.gradient(params, normState, partition, null, from, n, sampler.passSeed(0),
+                partialGradient, partialStats));
       }
       PartitionSums.addInto(gradientSum, partialGradient);
       PartitionSums.addInto(normStatsSum, partialStats);

@@ -12,10 +12,17 @@ import polyak.spec.NetworkSpec;
 public final class LocalTrainer {
   private final NetworkSpec spec;
   private final TrainingConfig config;
+  private final Teacher teacher;
 
   public LocalTrainer(NetworkSpec spec, TrainingConfig config) {
+    this(spec, config, null);
+  }
+
+  /** Distilling from {@code teacher} (null: plain training). */
+  public LocalTrainer(NetworkSpec spec, TrainingConfig config, Teacher teacher) {
     this.spec = spec;
     this.config = config;
+    this.teacher = teacher;
   }
 
   public TrainResult train(Dataset training, Dataset validation, TrainingListener listener) {
@@ -25,7 +32,7 @@ public final class LocalTrainer {
   public TrainResult train(Dataset[] partitions, Dataset validation, TrainingListener listener) {
     Network network = Network.build(spec);
     LocalGradientSource source = new LocalGradientSource(network, partitions, validation, config.seed(),
-        config.batchSize());
+        config.batchSize(), config.adversarial(), teacher);
     TrainingState state = TrainingState.initial(network, config, source.iterationsPerEpoch());
     return TrainingLoop.run(state, source, listener);
   }
@@ -33,7 +40,7 @@ public final class LocalTrainer {
   /** Continues {@code state} (e.g. restored from a checkpoint) on the same data. */
   public TrainResult resume(TrainingState state, Dataset[] partitions, Dataset validation, TrainingListener listener) {
     LocalGradientSource source = new LocalGradientSource(state.network(), partitions, validation, config.seed(),
-        config.batchSize());
+        config.batchSize(), config.adversarial(), teacher);
     return TrainingLoop.run(state, source, listener);
   }
 }

@@ -21,6 +21,7 @@ import polyak.optim.ScheduleSpec;
  * @param evaluateEvery validation every this many iterations (0: at the end of every epoch)
  * @param patience early stopping after this many evaluations without improvement of validation
  *     accuracy (0: off); the best parameters are restored
+ * @param adversarial FGSM examples and the input-gradient-norm penalty ({@link AdversarialSpec#NONE}: off)
  */
 public record TrainingConfig(
     long seed,
@@ -38,7 +39,8 @@ public record TrainingConfig(
     double clipValue,
     AveragingSpec averaging,
     long evaluateEvery,
-    int patience) {
+    int patience,
+    AdversarialSpec adversarial) {
 
   /** The linear (ε·B/B_ref) or square-root (ε·√(B/B_ref)) scaling rule, or none. */
   public enum RateScaling { NONE, LINEAR, SQRT }
@@ -55,9 +57,19 @@ public record TrainingConfig(
     nonNegative("clipping.value", clipValue);
     nonNegative("evaluation.every", evaluateEvery);
     nonNegative("early_stopping.patience", patience);
-    if (optimizer == null || learningRate == null || averaging == null || rateScaling == null) {
-      throw new OptimizerConfigException("training: optimizer, learning rate, scaling and averaging are required");
+    if (optimizer == null || learningRate == null || averaging == null || rateScaling == null
+        || adversarial == null) {
+      throw new OptimizerConfigException("training: optimizer, learning rate, scaling, averaging and adversarial"
+          + " are required");
     }
+  }
+
+  /** Without adversarial training. */
+  public TrainingConfig(long seed, int batchSize, int epochs, long maxIterations, OptimizerSpec optimizer,
+      ScheduleSpec learningRate, RateScaling rateScaling, int referenceBatch, double l1, double l2, double maxNorm,
+      double clipNorm, double clipValue, AveragingSpec averaging, long evaluateEvery, int patience) {
+    this(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling, referenceBatch, l1, l2,
+        maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, AdversarialSpec.NONE);
   }
 
   /** Adam at 1e-3, batch 128, 10 epochs, no regularisation, clipping, averaging or early stopping. */
@@ -83,57 +95,62 @@ public record TrainingConfig(
 
   public TrainingConfig withSeed(long v) {
     return new TrainingConfig(v, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
   }
 
   public TrainingConfig withBatchSize(int v) {
     return new TrainingConfig(seed, v, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
   }
 
   public TrainingConfig withEpochs(int v) {
     return new TrainingConfig(seed, batchSize, v, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
   }
 
   public TrainingConfig withMaxIterations(long v) {
     return new TrainingConfig(seed, batchSize, epochs, v, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
   }
 
   public TrainingConfig withOptimizer(OptimizerSpec v) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, v, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
   }
 
   public TrainingConfig withLearningRate(ScheduleSpec v) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, v, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
   }
 
   public TrainingConfig withRateScaling(RateScaling v, int reference) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, v,
-        reference, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        reference, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
   }
 
   public TrainingConfig withPenalties(double newL1, double newL2, double newMaxNorm) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, newL1, newL2, newMaxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        referenceBatch, newL1, newL2, newMaxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
   }
 
   public TrainingConfig withClipping(double norm, double value) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, norm, value, averaging, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, norm, value, averaging, evaluateEvery, patience, adversarial);
   }
 
   public TrainingConfig withAveraging(AveragingSpec v) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, v, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, v, evaluateEvery, patience, adversarial);
   }
 
   public TrainingConfig withEvaluation(long every, int newPatience) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, every, newPatience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, every, newPatience, adversarial);
+  }
+
+  public TrainingConfig withAdversarial(AdversarialSpec v) {
+    return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, v);
   }
 
   private static void positive(String key, long v) {

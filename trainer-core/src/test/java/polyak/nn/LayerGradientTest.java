@@ -47,6 +47,10 @@ class LayerGradientTest {
         Arguments.of("batchnorm inference", (Supplier<Case>) () -> new Case(
             new BatchNormLayer(6, 0, 6, 0, 1e-5), 12, 12, false, 0)),
         Arguments.of("layernorm", (Supplier<Case>) () -> new Case(new LayerNormLayer(6, 0, 6, 1e-5), 12, 0, true, 0)),
+        Arguments.of("groupnorm 3", (Supplier<Case>) () -> new Case(new GroupNormLayer(6, 3, 0, 6, 1e-5), 12, 0, true,
+            0)),
+        Arguments.of("groupnorm 2", (Supplier<Case>) () -> new Case(new GroupNormLayer(8, 2, 0, 8, 1e-5), 16, 0, true,
+            0)),
         Arguments.of("dropout", (Supplier<Case>) () -> new Case(new DropoutLayer(6, 0.7, 3), 0, 0, true, 0)),
         Arguments.of("dropout inference", (Supplier<Case>) () -> new Case(new DropoutLayer(6, 0.7, 3), 0, 0, false, 0)));
   }
@@ -68,7 +72,8 @@ class LayerGradientTest {
       state[j] = 0.3 * j - 0.5;                  // running mean
       state[c.state() / 2 + j] = 0.5 + 0.2 * j;  // running variance
     }
-    if (layer instanceof BatchNormLayer || layer instanceof LayerNormLayer) {
+    if (layer instanceof BatchNormLayer || layer instanceof LayerNormLayer
+        || layer instanceof GroupNormLayer) {
       for (int j = 0; j < layer.inputWidth(); j++) {
         params[j] += 1.0;                        // γ around 1
       }

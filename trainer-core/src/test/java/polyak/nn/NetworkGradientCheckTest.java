@@ -34,6 +34,8 @@ class NetworkGradientCheckTest {
         Arguments.of("batchnorm last", "input 6\ndense 4\nbatchnorm momentum=0.5 eps=0.001\nloss mse"),
         Arguments.of("layernorm", "input 6\ndense 8\nlayernorm\ndense 3\nloss mse"),
         Arguments.of("layernorm last", "input 6\ndense 4\nlayernorm eps=0.001\nloss mse"),
+        Arguments.of("groupnorm", "input 6\ndense 8\ngroupnorm 4\ndense 3\nloss mse"),
+        Arguments.of("groupnorm last", "input 6\ndense 6\ngroupnorm 3 eps=0.001\nloss mse"),
         Arguments.of("dropout", "input 6\ndense 8\ndropout 0.7\ndense 3\nloss mse"),
         Arguments.of("mse", "input 7\ndense 3\nloss mse"),
         Arguments.of("stacked layernorm/tanh/maxout",
@@ -57,7 +59,8 @@ class NetworkGradientCheckTest {
         Arguments.of("softmax_ce hidden", "input 5\ndense 7\ntanh\ndense 3\nloss softmax_ce smoothing=0.05"),
         Arguments.of("mse on one-hot labels", "input 6\ndense 4\nloss mse"),
         Arguments.of("stacked batchnorm/relu/dropout",
-            "input 7\ndense 10\nbatchnorm\nrelu\ndropout 0.8\ndense 4\nloss softmax_ce smoothing=0.1"));
+            "input 7\ndense 10\nbatchnorm\nrelu\ndropout 0.8\ndense 4\nloss softmax_ce smoothing=0.1"),
+        Arguments.of("stacked groupnorm/relu", "input 7\ndense 12\ngroupnorm 4\nrelu\ndense 4\nloss softmax_ce"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -103,6 +103,21 @@ class SpecValidationTest {
   }
 
   @Test
+  void groupNormGroupSizeMustDivideTheWidth() {
+    assertMessage(invalid(4, List.of(new LayerSpec.Dense(10), new LayerSpec.GroupNorm(4), new LayerSpec.Dense(2)),
+        mse()), "layers[1]", "input width 10 is not divisible by the group size 4");
+    assertMessage(invalid(4, List.of(new LayerSpec.Dense(8), new LayerSpec.GroupNorm(1)), mse()),
+        "layers[1]", "group size must be at least 2");
+    assertMessage(invalid(4, List.of(new LayerSpec.Dense(8), new LayerSpec.GroupNorm(4, 0)), mse()),
+        "layers[1]", "eps must be positive");
+    assertMessage(assertThrows(SpecException.class, () -> SpecParser.layer("layers[3]", "groupnorm")),
+        "layers[3]", "missing group size");
+    assertMessage(assertThrows(SpecException.class, () -> SpecParser.layer("layers[3]", "groupnorm four")),
+        "layers[3]", "group size must be an integer, got 'four'");
+    assertEquals(new LayerSpec.GroupNorm(4, 1e-3), SpecParser.layer("layers[0]", "groupnorm 4 eps=1e-3"));
+  }
+
+  @Test
   void unknownInitialiser() {
     SpecException e = assertThrows(SpecException.class, () -> SpecParser.layer("layers[0]", "dense 8 init=lecun"));
     assertMessage(e, "layers[0]", "init", "unknown initialiser 'lecun'");
@@ -158,6 +173,7 @@ class SpecValidationTest {
         new LayerSpec.Dense(9, Initialiser.NORMAL, 0.05),
         new LayerSpec.Maxout(3),
         new LayerSpec.LayerNorm(),
+        new LayerSpec.GroupNorm(3, 1e-4),
         new LayerSpec.Activation(ActivationKind.ELU),
         new LayerSpec.Activation(ActivationKind.SIGMOID),
         new LayerSpec.Activation(ActivationKind.TANH),

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import polyak.spark.config.ConfigLoader;
+import polyak.spark.config.ConfigError;
 import polyak.spark.config.PolyakConfig;
 import polyak.spark.run.EvaluateJob;
 import polyak.spark.run.GradientCheckJob;
@@ -117,11 +118,18 @@ public final class PolyakCli {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "A model.polyak file.")
     String model;
 
+    @Option(names = "--fgsm", paramLabel = "EPS", description = "Evaluate under the FGSM attack x + EPS*sign(grad_x"
+        + " loss), EPS in the network's input units (after the model's preprocessing).")
+    double fgsm;
+
     @Override
     public Integer call() throws Exception {
+      if (!(fgsm >= 0) || Double.isInfinite(fgsm)) {
+        throw new ConfigError("--fgsm: epsilon must be a non-negative number, got " + fgsm);
+      }
       PolyakConfig config = options.load();
       try (SparkSession spark = Sessions.create("polyak evaluate", options.master)) {
-        EvaluateJob.run(spark, config, model, parent.console);
+        EvaluateJob.run(spark, config, model, fgsm, parent.console);
       }
       return 0;
     }

@@ -25,6 +25,7 @@ import polyak.spec.LossSpec;
 import polyak.spec.NetworkSpec;
 import polyak.spec.SpecException;
 import polyak.spec.SpecParser;
+import polyak.train.AdversarialSpec;
 import polyak.train.AveragingSpec;
 import polyak.train.TrainingConfig;
 
@@ -162,8 +163,18 @@ public final class ConfigLoader {
     }
     String rendered = c.withoutPath("fashion_mnist").root()
         .render(ConfigRenderOptions.concise().setFormatted(true).setJson(true));
+    DistillationConfig distillation = new DistillationConfig(c.getString("distillation.teacher"),
+        c.getDouble("distillation.alpha"), c.getDouble("distillation.temperature"));
+    if (distillation.active() && training.adversarial().active()) {
+      throw new ConfigError("distillation.teacher: distillation cannot be combined with adversarial training");
+    }
+    int components = nonNegativeInt(c, "data.pca.components");
+    if (components > 0 && components != network.inputWidth()) {
+      throw new ConfigError("data.pca.components: the network sees the " + components + " components, but"
+          + " network.input is " + network.inputWidth());
+    }
     return new PolyakConfig(train, test, scaling, partitions, network, training, checkpointEvery, checkpointDir, keep,
-        outputDir, depth, rendered);
+        outputDir, depth, rendered, new PcaConfig(components, c.getBoolean("data.pca.whiten")), distillation);
   }
 
   private static DataSource source(Config c, String key, int classes, boolean required) {
@@ -251,7 +262,10 @@ public final class ConfigLoader {
         positiveInt(c, "training.epochs"), maxIterations, opt, schedule, scaling,
         positiveInt(c, "training.reference_batch"), c.getDouble("regularization.l1"), c.getDouble("regularization.l2"),
         c.getDouble("regularization.max_norm"), c.getDouble("clipping.norm"), c.getDouble("clipping.value"),
-        averaging, nonNegativeLong(c, "evaluation.every"), nonNegativeInt(c, "evaluation.patience"));
+        averaging, nonNegativeLong(c, "evaluation.every"), nonNegativeInt(c, "evaluation.patience"))
+        .withAdversarial(new AdversarialSpec(c.getDouble("adversarial.fgsm_epsilon"),
+            c.getDouble("adversarial.fgsm_fraction"), c.getDouble("adversarial.gradient_penalty"),
+            c.getDouble("adversarial.penalty_step")));
   }
 
   private static ScheduleSpec schedule(Config c) {

@@ -12,6 +12,8 @@ import polyak.train.TrainingConfig;
  * @param test the held-out set for validation and evaluation, or null
  * @param partitions training partitions, 0 for the executors' total cores
  * @param checkpointEvery iterations between checkpoints, 0 for only at the end
+ * @param distillation the teacher to distil from, with α and T ({@link DistillationConfig#NONE}: off)
+ * @param pca PCA after {@code scaling}, fitted on the training data ({@link PcaConfig#NONE}: off)
  */
 public record PolyakConfig(
     DataSource train,
@@ -25,4 +27,15 @@ public record PolyakConfig(
     int checkpointKeep,
     String outputDir,
     int aggregationDepth,
-    String rendered) {}
+    String rendered,
+    PcaConfig pca,
+    DistillationConfig distillation) {
+
+  /** Without PCA and distillation. */
+  public PolyakConfig(DataSource train, DataSource test, Scaling scaling, int partitions, NetworkSpec network,
+      TrainingConfig training, long checkpointEvery, String checkpointDir, int checkpointKeep, String outputDir,
+      int aggregationDepth, String rendered) {
+    this(train, test, scaling, partitions, network, training, checkpointEvery, checkpointDir, checkpointKeep,
+        outputDir, aggregationDepth, rendered, PcaConfig.NONE, DistillationConfig.NONE);
+  }
+}

@@ -92,7 +92,9 @@ public final class LoadedData {
    * Replaces this data: its blocks are unpersisted.
    */
   public LoadedData preprocessed(Preprocessor preprocessor) {
-    return transformed(preprocessor.toString(), new PreprocessBlock(preprocessor));
+    LoadedData t = transformed(preprocessor.toString(), new PreprocessBlock(preprocessor));
+    int out = preprocessor.outputWidth(width);
+    return out == width ? t : new LoadedData(t.blocks, partitionRows, out, classes, firstRow, t.description);
   }
 
   /**

@@ -12,25 +12,37 @@ import polyak.data.Dataset;
 import polyak.io.SavedModel;
 import polyak.nn.BatchResult;
 import polyak.nn.Inference;
+import polyak.nn.Network;
 import polyak.nn.kernel.DenseKernels;
 import polyak.spark.config.PolyakConfig;
 import polyak.spark.data.LoadedData;
 import polyak.spark.data.TrainingData;
 import polyak.spark.train.ModelBroadcast;
 import polyak.spark.train.ShardInference;
+import polyak.train.Fgsm;
 
-/** {@code polyak evaluate}: a saved model's accuracy, loss and confusion matrix on the config's test data. */
+/**
+ * {@code polyak evaluate}: a saved model's accuracy, loss and confusion matrix on the config's test data,
+ * optionally under the FGSM attack ({@code --fgsm EPS}: every test example moved to x + ε·sign(∇ₓL), ε in
+ * the network's input units, after the model's preprocessing; computed on the executors).
+ */
 public final class EvaluateJob {
   private EvaluateJob() {}
 
   public static EvaluationCounts run(SparkSession spark, PolyakConfig config, String modelFile, PrintStream console)
       throws IOException {
-    return run(spark, config, modelFile, console, DenseKernels.name());
+    return run(spark, config, modelFile, 0.0, console);
+  }
+
+  /** As {@link #run(SparkSession, PolyakConfig, String, PrintStream)}, on FGSM examples when fgsmEpsilon > 0. */
+  public static EvaluationCounts run(SparkSession spark, PolyakConfig config, String modelFile, double fgsmEpsilon,
+      PrintStream console) throws IOException {
+    return run(spark, config, modelFile, fgsmEpsilon, console, DenseKernels.name());
   }
 
   /** With the executors' dense kernel named: the driver's own unless a test forces another. */
-  static EvaluationCounts run(SparkSession spark, PolyakConfig config, String modelFile, PrintStream console,
-      String kernel) throws IOException {
+  static EvaluationCounts run(SparkSession spark, PolyakConfig config, String modelFile, double fgsmEpsilon,
+      PrintStream console, String kernel) throws IOException {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     SavedModel model = ModelLoader.load(modelFile, sc.hadoopConfiguration());
     if (config.test() == null) {
@@ -44,23 +56,33 @@ public final class EvaluateJob {
     Broadcast<ModelBroadcast> b = sc.broadcast(new ModelBroadcast(model.params(), model.state()));
     int classes = model.spec().outputWidth();
     sc.setJobDescription("polyak evaluate " + modelFile);
-    List<EvaluationCounts> parts = test.blocks().mapPartitions(new Counts(b, model.spec().text(), kernel)).collect();
+    List<EvaluationCounts> parts = test.blocks().mapPartitions(new Counts(b, model.spec().text(), kernel,
+        fgsmEpsilon)).collect();
     b.destroy();
     EvaluationCounts total = EvaluationCounts.empty(classes);
     for (EvaluationCounts c : parts) {
       total = total.plus(c);
     }
-    console.printf("model %s on %s%n", modelFile, test.description());
+    console.printf("model %s on %s%s%n", modelFile, test.description(),
+        fgsmEpsilon > 0 ? String.format(java.util.Locale.ROOT, ", under FGSM attack (epsilon %s)", fgsmEpsilon) : "");
     console.printf("accuracy %.4f (%d / %d), loss %.4f%n%n", total.accuracy(), total.correct(), total.count(),
         total.meanLoss());
     console.print(total.table());
     return total;
   }
 
-  /** Executor side: loss and confusion counts per partition. */
+  /** Executor side: loss and confusion counts per partition, on FGSM examples when fgsmEpsilon > 0. */
   static final class Counts extends ShardInference<EvaluationCounts, Confusion> {
-    Counts(Broadcast<ModelBroadcast> model, String specText, String kernel) {
+    private final double fgsmEpsilon;
+
+    Counts(Broadcast<ModelBroadcast> model, String specText, String kernel, double fgsmEpsilon) {
       super(model, specText, kernel, true);
+      this.fgsmEpsilon = fgsmEpsilon;
+    }
+
+    @Override
+    protected Dataset input(Network network, ModelBroadcast m, Dataset block) {
+      return fgsmEpsilon > 0 ? Fgsm.attack(network, m.params(), m.normState(), block, fgsmEpsilon) : block;
     }
 
     @Override

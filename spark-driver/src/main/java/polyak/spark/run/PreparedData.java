@@ -3,10 +3,13 @@ package polyak.spark.run;
 import java.util.Arrays;
 import org.apache.spark.sql.SparkSession;
 import polyak.data.DataException;
+import polyak.data.Pca;
 import polyak.data.PixelScaling;
 import polyak.data.Preprocessor;
+import polyak.data.PreprocessorChain;
 import polyak.spark.config.PolyakConfig;
 import polyak.spark.data.LoadedData;
+import polyak.spark.data.PcaFit;
 import polyak.spark.data.Standardization;
 import polyak.spark.data.TrainingData;
 
@@ -42,6 +45,12 @@ public record PreparedData(LoadedData train, LoadedData test, Preprocessor prepr
     if (pre != null) {
       train = train.preprocessed(pre);
       test = test == null ? null : test.preprocessed(pre);
+    }
+    if (config.pca().components() > 0) {
+      Pca pca = PcaFit.fit(train, config.pca().components(), config.pca().whiten());
+      train = train.preprocessed(pca);
+      test = test == null ? null : test.preprocessed(pca);
+      pre = PreprocessorChain.of(pre, pca);
     }
     train.checkCompatible(config.network());
     if (test != null) {

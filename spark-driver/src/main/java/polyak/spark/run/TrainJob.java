@@ -155,7 +155,8 @@ public final class TrainJob {
       console.println("test data:     " + data.test().description());
     }
 
-    SparkTrainer trainer = new SparkTrainer(sc, config.network(), config.training(), config.aggregationDepth());
+    SparkTrainer trainer = new SparkTrainer(sc, config.network(), config.training(), config.aggregationDepth(),
+        TeacherLoader.load(config.distillation(), config.network(), data.preprocessor(), hadoop));
     SparkGradientSource source = trainer.source(data.train().blocks(), data.train().partitionRows(),
         data.test() == null ? null : data.test().blocks());
     TrainingState state = trainer.initialState(source);

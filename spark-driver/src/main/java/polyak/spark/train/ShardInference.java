@@ -42,9 +42,15 @@ public abstract class ShardInference<T, P extends Inference.Predictions>
     P sink = sink(network.spec().outputWidth());
     BatchResult scored = BatchResult.EMPTY;
     while (blocks.hasNext()) {
-      scored = scored.plus(Inference.run(network, m.params(), m.normState(), blocks.next(), score, sink));
+      scored = scored.plus(Inference.run(network, m.params(), m.normState(), input(network, m, blocks.next()), score,
+          sink));
     }
     return result(scored, sink);
+  }
+
+  /** The rows to score for {@code block}: the block itself unless a subclass transforms it (e.g. an attack). */
+  protected Dataset input(Network network, ModelBroadcast m, Dataset block) {
+    return block;
   }
 
   /** A fresh sink for this partition's predictions ({@code outputs} per row), or null for none. */

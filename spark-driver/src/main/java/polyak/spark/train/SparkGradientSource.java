@@ -13,7 +13,11 @@ import polyak.nn.BatchResult;
 import polyak.nn.Inference;
 import polyak.nn.Network;
 import polyak.nn.kernel.DenseKernels;
+import polyak.train.AdversarialGradient;
+import polyak.train.AdversarialSpec;
+import polyak.train.Distillation;
 import polyak.train.GradientResult;
+import polyak.train.Teacher;
 import polyak.train.GradientSource;
 import polyak.train.GradientTiming;
 import polyak.train.MinibatchSampler;
@@ -44,6 +48,8 @@ public final class SparkGradientSource implements GradientSource {
   private final int[] partitionRows;
   private final int batchSize;
   private final int depth;
+  private final AdversarialSpec adversarial;
+  private final TeacherTask teacher;
   private Broadcast<ModelBroadcast> current;
 
   /**
@@ -53,6 +59,22 @@ public final class SparkGradientSource implements GradientSource {
    */
   public SparkGradientSource(JavaSparkContext sc, Network network, JavaRDD<Dataset> training, int[] partitionRows,
       JavaRDD<Dataset> validation, long seed, int batchSize, int depth) {
+    this(sc, network, training, partitionRows, validation, seed, batchSize, depth, AdversarialSpec.NONE);
+  }
+
+  /** With FGSM examples and/or the gradient penalty, computed on the executors from the broadcast θ. */
+  public SparkGradientSource(JavaSparkContext sc, Network network, JavaRDD<Dataset> training, int[] partitionRows,
+      JavaRDD<Dataset> validation, long seed, int batchSize, int depth, AdversarialSpec adversarial) {
+    this(sc, network, training, partitionRows, validation, seed, batchSize, depth, adversarial, null);
+  }
+
+  /**
+   * Distilling from {@code teacher} (null: none): its parameters are broadcast once, and each
+   * executor computes the teacher's distribution for its own rows.
+   */
+  public SparkGradientSource(JavaSparkContext sc, Network network, JavaRDD<Dataset> training, int[] partitionRows,
+      JavaRDD<Dataset> validation, long seed, int batchSize, int depth, AdversarialSpec adversarial,
+      Teacher teacher) {
     if (training.getNumPartitions() != partitionRows.length) {
       throw new IllegalArgumentException("training data has " + training.getNumPartitions() + " partitions but "
           + partitionRows.length + " partition sizes were given");
@@ -69,6 +91,9 @@ public final class SparkGradientSource implements GradientSource {
     this.partitionRows = partitionRows.clone();
     this.batchSize = batchSize;
     this.depth = depth;
+    this.adversarial = adversarial;
+    this.teacher = teacher == null ? null : new TeacherTask(sc.broadcast(new ModelBroadcast(teacher.params().clone(),
+        teacher.state().clone())), teacher.spec().text(), teacher.alpha(), teacher.temperature());
     this.sampler = new MinibatchSampler(seed, partitionRows, batchSize);
   }
 
@@ -89,7 +114,9 @@ public final class SparkGradientSource implements GradientSource {
     long broadcastDone = System.nanoTime();
     long epoch = sampler.epochOf(t);
     sc.setJobDescription("polyak iteration " + (t + 1) + " / epoch " + (epoch + 1));
-    return collect(new ShardGradient(b, specText, kernel, seed, partitionRows, batchSize, t, false), gradientSum,
+    return collect(new ShardGradient(b, specText, kernel, seed, partitionRows, batchSize, t, false, adversarial,
+        teacher),
+        gradientSum,
         normStatsSum, start, broadcastDone);
   }
 
@@ -99,8 +126,8 @@ public final class SparkGradientSource implements GradientSource {
     Broadcast<ModelBroadcast> b = broadcast(params, normState);
     long broadcastDone = System.nanoTime();
     sc.setJobDescription("polyak full-batch gradient");
-    return collect(new ShardGradient(b, specText, kernel, seed, partitionRows, batchSize, 0, true), gradientSum,
-        normStatsSum, start, broadcastDone).batch();
+    return collect(new ShardGradient(b, specText, kernel, seed, partitionRows, batchSize, 0, true, adversarial,
+        teacher), gradientSum, normStatsSum, start, broadcastDone).batch();
   }
 
   /** Runs one gradient job and adds its partition results in partition order (or a fixed tree), timed. */
@@ -179,6 +206,9 @@ public final class SparkGradientSource implements GradientSource {
       current.destroy();
       current = null;
     }
+    if (teacher != null) {
+      teacher.model().destroy();
+    }
   }
 
   private Broadcast<ModelBroadcast> broadcast(double[] params, double[] normState) {
@@ -199,9 +229,11 @@ public final class SparkGradientSource implements GradientSource {
     private final int batchSize;
     private final long t;
     private final boolean allRows;
+    private final AdversarialSpec adversarial;
+    private final TeacherTask teacher;
 
     ShardGradient(Broadcast<ModelBroadcast> model, String specText, String kernel, long seed, int[] partitionRows,
-        int batchSize, long t, boolean allRows) {
+        int batchSize, long t, boolean allRows, AdversarialSpec adversarial, TeacherTask teacher) {
       this.model = model;
       this.specText = specText;
       this.kernel = kernel;
@@ -210,12 +242,18 @@ public final class SparkGradientSource implements GradientSource {
       this.batchSize = batchSize;
       this.t = t;
       this.allRows = allRows;
+      this.adversarial = adversarial;
+      this.teacher = teacher;
     }
 
     @Override
     public Iterator<PartialGradient> call(Integer partition, Iterator<Dataset> blocks) {
       long start = System.nanoTime();
       Network network = ExecutorNetworks.network(specText, kernel);
+      AdversarialGradient shareGradient = new AdversarialGradient(network, adversarial);
+      Distillation distillation = teacher == null ? null : new Distillation(
+          ExecutorNetworks.network(teacher.specText(), kernel), teacher.model().value().params(),
+          teacher.model().value().normState(), teacher.alpha(), teacher.temperature());
       ModelBroadcast m = model.value();
       MinibatchSampler sampler = new MinibatchSampler(seed, partitionRows, batchSize);
       double[] gradient = new double[network.parameterCount()];
@@ -225,8 +263,12 @@ public final class SparkGradientSource implements GradientSource {
       if (allRows && blocks.hasNext()) {
         Dataset block = blocks.next();
         for (int from = 0; from < block.rows(); from += Inference.CHUNK) {
-          result = result.plus(network.gradient(m.params(), m.normState(), block, null, from,
-              Math.min(Inference.CHUNK, block.rows() - from), sampler.passSeed(0), gradient, stats));
+          int n = Math.min(Inference.CHUNK, block.rows() - from);
+          result = result.plus(distillation != null
+              ? distillation.gradient(network, m.params(), m.normState(), block, null, from, n, sampler.passSeed(0),
+                  gradient, stats)
+              : shareGradient.gradient(m.params(), m.normState(), block, null, from, n, sampler.passSeed(0), gradient,
+                  stats));
         }
       } else if (blocks.hasNext() && share > 0) {
         Dataset block = blocks.next();
@@ -234,8 +276,11 @@ public final class SparkGradientSource implements GradientSource {
             sampler.epochOf(t));
         int[] rows = new int[share];
         sampler.rows(partition, t, perm, rows);
-        result = network.gradient(m.params(), m.normState(), block, rows, 0, share, sampler.passSeed(t), gradient,
-            stats);
+        result = distillation != null
+            ? distillation.gradient(network, m.params(), m.normState(), block, rows, 0, share, sampler.passSeed(t),
+                gradient, stats)
+            : shareGradient.gradient(m.params(), m.normState(), block, rows, 0, share, sampler.passSeed(t), gradient,
+                stats);
       }
       return List.of(new PartialGradient(partition, gradient, stats, result.lossSum(), result.correct(),
           result.count(), System.nanoTime() - start)).iterator();
@@ -258,4 +303,8 @@ public final class SparkGradientSource implements GradientSource {
       return List.of(scored).iterator();
     }
   }
+
+  /** What the executors need of the teacher: its broadcast parameters and state, spec, α and T. */
+  record TeacherTask(Broadcast<ModelBroadcast> model, String specText, double alpha, double temperature)
+      implements java.io.Serializable {}
 }

@@ -5,6 +5,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import polyak.data.Dataset;
 import polyak.nn.Network;
 import polyak.spec.NetworkSpec;
+import polyak.train.Teacher;
 import polyak.train.TrainResult;
 import polyak.train.TrainingConfig;
 import polyak.train.TrainingListener;
@@ -21,18 +22,26 @@ public final class SparkTrainer {
   private final NetworkSpec spec;
   private final TrainingConfig config;
   private final int aggregationDepth;
+  private final Teacher teacher;
 
   public SparkTrainer(JavaSparkContext sc, NetworkSpec spec, TrainingConfig config, int aggregationDepth) {
+    this(sc, spec, config, aggregationDepth, null);
+  }
+
+  /** Distilling from {@code teacher} (null: plain training). */
+  public SparkTrainer(JavaSparkContext sc, NetworkSpec spec, TrainingConfig config, int aggregationDepth,
+      Teacher teacher) {
     this.sc = sc;
     this.spec = spec;
     this.config = config;
     this.aggregationDepth = aggregationDepth;
+    this.teacher = teacher;
   }
 
   /** The gradient source over {@code training} (one cached block per partition). */
   public SparkGradientSource source(JavaRDD<Dataset> training, int[] partitionRows, JavaRDD<Dataset> validation) {
     return new SparkGradientSource(sc, Network.build(spec), training, partitionRows, validation, config.seed(),
-        config.batchSize(), aggregationDepth);
+        config.batchSize(), aggregationDepth, config.adversarial(), teacher);
   }
 
   /** A fresh state for {@code source}: parameters initialised from the config's seed. */

@@ -55,6 +55,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void adversarialKeysReachTheTrainingConfig() {
+    PolyakConfig off = ConfigLoader.load(EXAMPLE, List.of());
+    assertTrue(!off.training().adversarial().active());
+    PolyakConfig c = ConfigLoader.load(EXAMPLE, List.of("adversarial.fgsm_epsilon=0.1", "adversarial.fgsm_fraction=0.25",
+        "adversarial.gradient_penalty=0.5", "adversarial.penalty_step=0.001"));
+    assertEquals(new polyak.train.AdversarialSpec(0.1, 0.25, 0.5, 0.001), c.training().adversarial());
+  }
+
+  @Test
+  void distillationKeysReachTheConfig() {
+    assertTrue(!ConfigLoader.load(EXAMPLE, List.of()).distillation().active());
+    PolyakConfig c = ConfigLoader.load(EXAMPLE, List.of("distillation.teacher=runs/big/model.polyak",
+        "distillation.alpha=0.2", "distillation.temperature=3"));
+    assertEquals(new DistillationConfig("runs/big/model.polyak", 0.2, 3), c.distillation());
+  }
+
+  @Test
   void defaultsAloneLoad() {
     PolyakConfig c = ConfigLoader.load(null, List.of());
     assertEquals("runs/latest", c.outputDir());
@@ -139,6 +156,13 @@ class ConfigLoaderTest {
       "averaging.kind=ema averaging.decay=1.5 | averaging.decay",
       "data.scaling=log               | data.scaling",
       "output.dir=\"\"                | output.dir",
+      "adversarial.fgsm_epsilon=-0.1  | adversarial.fgsm_epsilon",
+      "adversarial.fgsm_fraction=1.5  | adversarial.fgsm_fraction",
+      "adversarial.gradient_penalty=-1 | adversarial.gradient_penalty",
+      "adversarial.penalty_step=0     | adversarial.penalty_step",
+      "distillation.alpha=1.5         | distillation.alpha",
+      "distillation.temperature=0     | distillation.temperature",
+      "distillation.teacher=t.polyak adversarial.fgsm_epsilon=0.1 | distillation.teacher",
   })
   void outOfRangeValuesNameTheKey(String overrides, String key) {
     ConfigError e = error(EXAMPLE, overrides.split(" "));
@@ -163,6 +187,8 @@ class ConfigLoaderTest {
         "keep probability");
     assertMentions(error(EXAMPLE, "network.layers=[\"dense 64\", relu, \"dense -3\"]"), "network.layers[2]");
     assertMentions(error(EXAMPLE, "network.layers=[\"dense 64\", \"maxout 3\", \"dense 10\"]"), "network.layers[1]");
+    assertMentions(error(EXAMPLE, "network.layers=[\"dense 64\", relu, \"groupnorm 5\", \"dense 10\"]"),
+        "network.layers[2]", "not divisible by the group size 5");
     assertMentions(error(EXAMPLE, "network.loss=hinge"), "network.loss", "hinge");
     assertMentions(error(EXAMPLE, "network.input=0"), "network.input");
   }

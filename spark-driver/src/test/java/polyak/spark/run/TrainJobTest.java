@@ -384,7 +384,7 @@ class TrainJobTest {
     String missing = "blas:NoSuchBLAS";
     Path unused = work.resolve("kernel-unused");
     for (IoAction job : List.<IoAction>of(
-        () -> EvaluateJob.run(spark, config, a.modelPath(), quiet, missing),
+        () -> EvaluateJob.run(spark, config, a.modelPath(), 0.0, quiet, missing),
         () -> PredictJob.run(spark, config, a.modelPath(), unused.toString(), "parquet", false, quiet, missing))) {
       Exception e = assertThrows(Exception.class, job::run);
       StringBuilder chain = new StringBuilder();
