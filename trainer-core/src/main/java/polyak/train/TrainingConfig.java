@@ -1,5 +1,6 @@
 package polyak.train;
 
+import polyak.optim.DivergenceSpec;
 import polyak.optim.OptimizerConfigException;
 import polyak.optim.OptimizerSpec;
 import polyak.optim.ScheduleSpec;
@@ -21,6 +22,7 @@ import polyak.optim.ScheduleSpec;
  * @param evaluateEvery validation every this many iterations (0: at the end of every epoch)
  * @param patience early stopping after this many evaluations without improvement of validation
  *     accuracy (0: off); the best parameters are restored
+ * @param divergence when a run with finite values counts as exploded or collapsed
  */
 public record TrainingConfig(
     long seed,
@@ -38,7 +40,8 @@ public record TrainingConfig(
     double clipValue,
     AveragingSpec averaging,
     long evaluateEvery,
-    int patience) {
+    int patience,
+    DivergenceSpec divergence) {
 
   /** The linear (ε·B/B_ref) or square-root (ε·√(B/B_ref)) scaling rule, or none. */
   public enum RateScaling { NONE, LINEAR, SQRT }
@@ -55,6 +58,9 @@ public record TrainingConfig(
     nonNegative("clipping.value", clipValue);
     nonNegative("evaluation.every", evaluateEvery);
     nonNegative("early_stopping.patience", patience);
+    if (divergence == null) {
+      divergence = DivergenceSpec.DEFAULTS;
+    }
     if (optimizer == null || learningRate == null || averaging == null || rateScaling == null) {
       throw new OptimizerConfigException("training: optimizer, learning rate, scaling and averaging are required");
     }
@@ -63,7 +69,7 @@ public record TrainingConfig(
   /** Adam at 1e-3, batch 128, 10 epochs, no regularisation, clipping, averaging or early stopping. */
   public static TrainingConfig defaults() {
     return new TrainingConfig(42, 128, 10, 0, OptimizerSpec.defaults("adam"), ScheduleSpec.constant(1e-3),
-        RateScaling.NONE, 128, 0, 0, 0, 0, 0, AveragingSpec.NONE, 0, 0);
+        RateScaling.NONE, 128, 0, 0, 0, 0, 0, AveragingSpec.NONE, 0, 0, DivergenceSpec.DEFAULTS);
   }
 
   /** Iterations in the whole run: {@code epochs} epochs, capped by {@code maxIterations} when set. */
@@ -83,57 +89,62 @@ public record TrainingConfig(
 
   public TrainingConfig withSeed(long v) {
     return new TrainingConfig(v, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, divergence);
   }
 
   public TrainingConfig withBatchSize(int v) {
     return new TrainingConfig(seed, v, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, divergence);
   }
 
   public TrainingConfig withEpochs(int v) {
     return new TrainingConfig(seed, batchSize, v, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, divergence);
   }
 
   public TrainingConfig withMaxIterations(long v) {
     return new TrainingConfig(seed, batchSize, epochs, v, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, divergence);
   }
 
   public TrainingConfig withOptimizer(OptimizerSpec v) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, v, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, divergence);
   }
 
   public TrainingConfig withLearningRate(ScheduleSpec v) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, v, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, divergence);
   }
 
   public TrainingConfig withRateScaling(RateScaling v, int reference) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, v,
-        reference, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        reference, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, divergence);
   }
 
   public TrainingConfig withPenalties(double newL1, double newL2, double newMaxNorm) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, newL1, newL2, newMaxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience);
+        referenceBatch, newL1, newL2, newMaxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, divergence);
   }
 
   public TrainingConfig withClipping(double norm, double value) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, norm, value, averaging, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, norm, value, averaging, evaluateEvery, patience, divergence);
   }
 
   public TrainingConfig withAveraging(AveragingSpec v) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, v, evaluateEvery, patience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, v, evaluateEvery, patience, divergence);
   }
 
   public TrainingConfig withEvaluation(long every, int newPatience) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, every, newPatience);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, every, newPatience, divergence);
+  }
+
+  public TrainingConfig withDivergence(DivergenceSpec v) {
+    return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, v);
   }
 
   private static void positive(String key, long v) {

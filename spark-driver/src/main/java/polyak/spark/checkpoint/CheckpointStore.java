@@ -44,6 +44,7 @@ public final class CheckpointStore {
   private final String dir;
   private final Configuration conf;
   private final int keep;
+  private final java.util.TreeMap<Long, Path> written = new java.util.TreeMap<>();
 
   public CheckpointStore(String dir, Configuration conf, int keep) {
     this.dir = dir;
@@ -60,8 +61,27 @@ public final class CheckpointStore {
     String target = dir + "/" + String.format("ckpt-%012d.polyak", step);
     byte[] body = encode(step, config, partitionRows, state);
     AtomicWrite.write(target, conf, out -> out.write(body));
+    written.put(step, new Path(target));
     prune();
     return target;
+  }
+
+  /**
+   * Deletes the checkpoints this store itself wrote for steps {@code from} and later (a run's own
+   * checkpoints taken after its trouble began); files of other runs and earlier steps are left alone.
+   *
+   * @return the deleted files, oldest first
+   */
+  public List<String> removeWrittenFrom(long from) throws IOException {
+    List<String> removed = new ArrayList<>();
+    FileSystem fs = new Path(dir).getFileSystem(conf);
+    for (Path p : written.tailMap(from, true).values()) {
+      if (fs.delete(p, false)) {
+        removed.add(p.toString());
+      }
+    }
+    written.tailMap(from, true).clear();
+    return removed;
   }
 
   /** The newest whole checkpoint, skipping (with a warning) any that are damaged. */

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import polyak.optim.DivergenceSpec;
 import polyak.optim.OptimizerConfigException;
 import polyak.optim.OptimizerKind;
 import polyak.optim.OptimizerSpec;
@@ -251,7 +252,17 @@ public final class ConfigLoader {
         positiveInt(c, "training.epochs"), maxIterations, opt, schedule, scaling,
         positiveInt(c, "training.reference_batch"), c.getDouble("regularization.l1"), c.getDouble("regularization.l2"),
         c.getDouble("regularization.max_norm"), c.getDouble("clipping.norm"), c.getDouble("clipping.value"),
-        averaging, nonNegativeLong(c, "evaluation.every"), nonNegativeInt(c, "evaluation.patience"));
+        averaging, nonNegativeLong(c, "evaluation.every"), nonNegativeInt(c, "evaluation.patience"),
+        divergence(c));
+  }
+
+  private static DivergenceSpec divergence(Config c) {
+    try {
+      return new DivergenceSpec(nonNegativeInt(c, "divergence.window"), c.getDouble("divergence.growth"),
+          nonNegativeInt(c, "divergence.collapse_evaluations"), c.getDouble("divergence.chance_margin"));
+    } catch (OptimizerConfigException e) {
+      throw new ConfigError(e.getMessage(), e);
+    }
   }
 
   private static ScheduleSpec schedule(Config c) {

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import polyak.io.ModelFile;
 import polyak.io.SavedModel;
+import polyak.optim.CollapseException;
 import polyak.optim.DivergenceException;
 import polyak.spark.checkpoint.Checkpoint;
 import polyak.spark.checkpoint.CheckpointStore;
@@ -195,9 +196,11 @@ public final class TrainJob {
         throw new Stopped(state.step(), config.checkpointDir());
       } catch (DivergenceException e) {
         console.println();
-        throw new IOException("training diverged: " + e.getMessage() + "; the parameters of iteration "
-            + (e.iteration() - 1) + " are the last good ones; the newest checkpoint in " + config.checkpointDir()
-            + " and any earlier model were left as they were", e);
+        throw new IOException("training diverged: " + e.getMessage() + TroubleCleanup.afterTrouble(checkpoints,
+            e.firstSuspectStep()), e);
+      } catch (CollapseException e) {
+        console.println();
+        throw new IOException(e.getMessage() + TroubleCleanup.afterTrouble(checkpoints, e.firstSuspectStep()), e);
       } finally {
         source.close();
       }
