@@ -93,6 +93,9 @@ public final class PolyakCli {
             + "resumed run uses the config stored in its checkpoint (change it with KEY=VALUE overrides)");
       }
       PolyakConfig config = resume == null ? options.load() : null;
+      if (config != null) {
+        config.train(); // names the missing keys before a Spark session starts
+      }
       try (SparkSession spark = Sessions.create("polyak train", options.master)) {
         TrainJob.run(spark, config, resume, options.overrides, parent.console,
             parent.console == System.out && System.console() != null);

@@ -138,7 +138,7 @@ public final class ConfigLoader {
 
   private static PolyakConfig build(Config c) {
     int classes = positiveInt(c, "data.classes");
-    DataSource train = source(c, "data.train", classes, true);
+    DataSource train = source(c, "data.train", classes, false); // evaluate and predict need no training data
     DataSource test = source(c, "data.test", classes, false);
     Scaling scaling = enumValue(c, "data.scaling", Scaling.class);
     int partitions = wholeInt(c, "data.partitions");

@@ -10,6 +10,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import polyak.data.DataException;
 import polyak.data.Dataset;
 
 /**
@@ -69,6 +70,11 @@ public final class TrainingData {
     pieces.persist(StorageLevel.MEMORY_ONLY());
     try {
       List<PieceSummary> summaries = SparkFailures.unwrapping(() -> pieces.map(BlockPiece::summary).collect());
+      for (PieceSummary s : summaries) {
+        if (s.fault != null) {
+          throw new DataException(s.fault);
+        }
+      }
       Rebalancer plan = new Rebalancer(summaries, source.limit(), String.join(", ", source.paths()));
       return cached(plan.blocks(pieces, partitions, source.classes(), name), plan.width(), source.classes(),
           plan.firstRow(), name, partitions);

@@ -105,6 +105,10 @@ public final class TrainJob {
     Configuration hadoop = sc.hadoopConfiguration();
     Checkpoint resume = null;
     if (resumeDir != null) {
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(resumeDir);
+      if (!dir.getFileSystem(hadoop).exists(dir)) {
+        throw new java.io.FileNotFoundException(resumeDir + ": no such checkpoint directory to resume from");
+      }
       Optional<Checkpoint> latest = new CheckpointStore(resumeDir, hadoop, Integer.MAX_VALUE).latest();
       if (latest.isEmpty()) {
         throw new IOException(resumeDir + ": no whole checkpoint to resume from");
