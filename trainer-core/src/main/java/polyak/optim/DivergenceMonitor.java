@@ -104,7 +104,7 @@ public final class DivergenceMonitor {
       return;
     }
     double chance = 1.0 / classes;
-    boolean atChance = epoch >= 1 && !(accuracy > chance + spec.chanceMargin());
+    boolean atChance = epoch >= 1 && accuracy <= chance + spec.chanceMargin(); // NaN: nothing evaluated
     chanceSince = atChance ? (chanceRun == 0 ? step : chanceSince) : 0;
     chanceRun = atChance ? chanceRun + 1 : 0;
     if (chanceRun >= n) {

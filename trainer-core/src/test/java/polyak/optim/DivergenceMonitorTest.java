@@ -99,6 +99,16 @@ class DivergenceMonitorTest {
   }
 
   @Test
+  void noValidationDataIsNoCollapse() {
+    DivergenceMonitor m = new DivergenceMonitor(SPEC, 10);
+    assertDoesNotThrow(() -> {
+      for (int e = 1; e <= 10; e++) {
+        m.observeEvaluation(e, e, Double.NaN);
+      }
+    });
+  }
+
+  @Test
   void chanceIsOnlyJudgedForClassifiers() {
     DivergenceMonitor m = new DivergenceMonitor(SPEC, 0);
     assertDoesNotThrow(() -> {

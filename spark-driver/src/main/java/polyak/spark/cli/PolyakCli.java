@@ -95,6 +95,7 @@ public final class PolyakCli {
       PolyakConfig config = resume == null ? options.load() : null;
       if (config != null) {
         config.train(); // names the missing keys before a Spark session starts
+        polyak.spark.run.MemoryCheck.check(config, Runtime.getRuntime().maxMemory());
       }
       try (SparkSession spark = Sessions.create("polyak train", options.master)) {
         TrainJob.run(spark, config, resume, options.overrides, parent.console,

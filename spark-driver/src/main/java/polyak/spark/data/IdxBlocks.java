@@ -55,6 +55,12 @@ final class IdxBlocks {
 
   static JavaRDD<Dataset> blocks(JavaSparkContext sc, Broadcast<SerializableConfiguration> conf, Shape shape,
       long rows, int partitions, int classes, String name) {
+    long perPartition = (rows + partitions - 1) / partitions;
+    if (perPartition * shape.width() > polyak.spec.NetworkSpec.MAX_PARAMETERS) {
+      throw new DataException(shape.images() + ": " + rows + " records of " + shape.width() + " values make "
+          + partitions + " partitions of " + perPartition * shape.width() + " values each, more than one array holds"
+          + " (" + polyak.spec.NetworkSpec.MAX_PARAMETERS + "); raise data.partitions or set a limit");
+    }
     List<IdxSlice> slices = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) {
       long from = Partitioning.start(p, rows, partitions);
