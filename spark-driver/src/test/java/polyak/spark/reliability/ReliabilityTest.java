@@ -1,0 +1,197 @@
+package polyak.spark.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import polyak.spark.cli.PolyakCli;
+
+/**
+ * A corpus of malformed inputs and failing runs, each through the whole command line in process: for
+ * every case the exit code, exactly one {@code polyak:} line on stderr naming the culprit, no stack
+ * trace, and every file that was there before (data, models, checkpoints, unrelated files) still there
+ * and byte-identical afterwards. One line per case in {@link #corpus()}; {@code {d}} in an argument is
+ * the fixture directory. Each command that gets past its config starts its own Spark session.
+ */
+class ReliabilityTest {
+  @TempDir
+  static Path d;
+
+  /** A command line, its expected exit code and what its one stderr line must mention. */
+  record Case(String name, int code, List<String> culprits, List<String> args) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static final String NET = "network.layers=[\"dense 4\", relu, \"dense 3\"]";
+
+  static Case fails(String name, int code, String culprit, String... args) {
+    return new Case(name, code, List.of(culprit.split("\\|")), List.of(args));
+  }
+
+  /** {@code polyak train} on CSV {@code file} of the fixtures with a small network, plus overrides. */
+  static String[] train(String format, String file, String... more) {
+    List<String> a = new ArrayList<>(List.of("train", "--master", "local[2]", "data.format=" + format,
+        "data.train.paths=[\"{d}/data/" + file + "\"]", "data.classes=3", "network.input=2", NET,
+        "output.dir={d}/runs/" + file.replace('.', '-'), "training.epochs=1", "training.batch_size=10",
+        "data.scaling=none"));
+    if (format.equals("libsvm")) {
+      a.add("data.libsvm.features=2");
+    }
+    a.addAll(List.of(more));
+    return a.toArray(new String[0]);
+  }
+
+  static String[] evaluate(String model) {
+    return new String[] {"evaluate", "--master", "local[2]", "-m", "{d}/models/" + model, "data.format=csv",
+        "data.test.paths=[\"{d}/data/good.csv\"]", "data.classes=3", "network.input=2", NET};
+  }
+
+  static Stream<Case> corpus() {
+    return Stream.of(
+        // configs and network specs (no Spark session is started)
+        fails("unknown key", 2, "training.epoch", train("csv", "good.csv", "training.epoch=3")),
+        fails("layer of 5.4M units", 2, "network.layers[0]|parameters",
+            train("csv", "good.csv", "network.input=784", "network.layers=[\"dense 5400000\", \"dense 3\"]")),
+        fails("dense 2000000000", 2, "network.layers[0]|parameters",
+            train("csv", "good.csv", "network.layers=[\"dense 2000000000\", \"dense 3\"]")),
+        fails("network too big for the heap", 2, "network.layers[0] (dense 200000 |heap",
+            train("csv", "good.csv", "network.input=10000", "network.layers=[\"dense 200000\", \"dense 3\"]")),
+        fails("bad divergence key", 2, "divergence.growth", train("csv", "good.csv", "divergence.growth=0.5")),
+        // masters
+        fails("malformed master", 2, "nowhere://x", "train", "--master", "nowhere://x", "data.format=csv",
+            "data.train.paths=[\"{d}/data/good.csv\"]", "data.classes=3", "network.input=2", NET),
+        fails("unreachable master", 2, "spark://127.0.0.1:1|cannot reach", "train", "--master",
+            "spark://127.0.0.1:1", "data.format=csv", "data.train.paths=[\"{d}/data/good.csv\"]", "data.classes=3",
+            "network.input=2", NET),
+        // CSV faults
+        fails("csv NaN feature", 2, "nan.csv: line 3", train("csv", "nan.csv")),
+        fails("csv non-numeric field", 2, "text.csv: line 2, column 2", train("csv", "text.csv")),
+        fails("csv ragged row", 2, "ragged.csv: line 4", train("csv", "ragged.csv")),
+        fails("csv bad label", 2, "label.csv: line 5", train("csv", "label.csv")),
+        fails("csv wrong delimiter", 2, "semicolon.csv: line 1", train("csv", "semicolon.csv")),
+        // LibSVM faults
+        fails("libsvm bad pair", 2, "pair.libsvm: line 2", train("libsvm", "pair.libsvm")),
+        fails("libsvm bad index", 2, "index.libsvm: line 3", train("libsvm", "index.libsvm")),
+        // IDX faults
+        fails("idx truncated body", 2, "trunc-images.idx", "train", "--master", "local[2]", "data.format=idx",
+            "data.train.images={d}/data/trunc-images.idx", "data.train.labels={d}/data/trunc-labels.idx",
+            "data.classes=3", "network.input=4", NET, "output.dir={d}/runs/idx", "data.partitions=2"),
+        fails("idx of 2^31-1 records", 2, "huge-images.idx", "train", "--master", "local[2]", "data.format=idx",
+            "data.train.images={d}/data/huge-images.idx", "data.train.labels={d}/data/huge-labels.idx",
+            "data.classes=3", "network.input=4", NET, "output.dir={d}/runs/idx", "data.partitions=2"),
+        // missing files and bad model files
+        fails("missing data file", 2, "absent.csv", train("csv", "absent.csv")),
+        fails("missing model file", 2, "absent.polyak", evaluate("absent.polyak")),
+        fails("damaged model file", 2, "damaged.polyak", evaluate("damaged.polyak")),
+        fails("resume from a missing directory", 2, "nothing-here|no such", "train", "--master", "local[2]",
+            "--resume", "{d}/runs/nothing-here"),
+        // runs that fail: exit 1, and the earlier run's files in the same output directory are left
+        fails("exploding run", 1, "training diverged|exploded", train("csv", "good.csv", "optimizer.name=sgd",
+            "learning_rate.initial=1e4", "output.dir={d}/runs/explode", "training.epochs=5")),
+        fails("collapsed run", 1, "training collapsed|chance level", train("csv", "zero.csv",
+            "data.test.paths=[\"{d}/data/zero.csv\"]", "evaluation.every=1", "training.epochs=5",
+            "output.dir={d}/runs/collapse")));
+  }
+
+  @BeforeAll
+  static void fixtures() throws IOException {
+    Path data = Files.createDirectories(d.resolve("data"));
+    StringBuilder good = new StringBuilder();
+    StringBuilder zero = new StringBuilder();
+    for (int i = 0; i < 30; i++) {
+      int label = i % 3;
+      good.append(label).append(',').append(label + 0.1 * (i % 5)).append(',').append(2 - label).append('\n');
+      zero.append(label).append(",0,0\n");
+    }
+    Files.writeString(data.resolve("good.csv"), good);
+    Files.writeString(data.resolve("zero.csv"), zero);
+    Files.writeString(data.resolve("nan.csv"), "0,1,2\n1,2,3\n2,NaN,1\n");
+    Files.writeString(data.resolve("text.csv"), "0,1,2\n1,abc,3\n");
+    Files.writeString(data.resolve("ragged.csv"), "0,1,2\n1,2,3\n2,1,1\n0,1\n");
+    Files.writeString(data.resolve("label.csv"), "0,1,2\n1,2,3\n2,1,1\n0,1,1\n7,1,1\n");
+    Files.writeString(data.resolve("semicolon.csv"), "0;1;2\n1;2;3\n");
+    Files.writeString(data.resolve("pair.libsvm"), "0 1:0.5 2:1\n1 1:x\n");
+    Files.writeString(data.resolve("index.libsvm"), "0 1:0.5 2:1\n1 1:1\n2 9:1\n");
+    Files.writeString(data.resolve("notes.txt"), "unrelated\n");
+    writeIdx(data.resolve("trunc-images.idx"), new int[] {10, 2, 2}, new byte[5 * 4]);
+    writeIdx(data.resolve("trunc-labels.idx"), new int[] {10}, new byte[10]);
+    writeIdx(data.resolve("huge-images.idx"), new int[] {Integer.MAX_VALUE, 2, 2}, new byte[16]);
+    writeIdx(data.resolve("huge-labels.idx"), new int[] {Integer.MAX_VALUE}, new byte[4]);
+    Path models = Files.createDirectories(d.resolve("models"));
+    Files.write(models.resolve("damaged.polyak"), "POLYAKM\0 but not really a model".getBytes(StandardCharsets.UTF_8));
+    // an earlier run's output: the failing runs write into the same directory and must leave it
+    for (String run : List.of("explode", "collapse")) {
+      Path earlier = Files.createDirectories(d.resolve("runs").resolve(run).resolve("checkpoints"));
+      Files.writeString(earlier.resolveSibling("model.polyak"), "the earlier run's model\n");
+      Files.writeString(earlier.resolve("keep-me.txt"), "not a checkpoint\n");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("corpus")
+  void failsWithOneLineAndTouchesNothing(Case c) throws IOException {
+    Map<Path, byte[]> before = snapshot();
+    String[] args = c.args().stream().map(a -> a.replace("{d}", d.toString())).toArray(String[]::new);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      code = PolyakCli.execute(o, e, args);
+    }
+    String stderr = err.toString(StandardCharsets.UTF_8).strip();
+    String report = c.name() + ": exit " + code + "\nstderr: " + stderr + "\nstdout: " + out;
+    assertEquals(c.code(), code, report);
+    assertEquals(1, stderr.lines().count(), report);
+    assertTrue(stderr.startsWith("polyak: "), report);
+    assertFalse(stderr.contains("\tat ") || stderr.contains("Exception"), report);
+    for (String culprit : c.culprits()) {
+      assertTrue(stderr.contains(culprit), () -> "should name '" + culprit + "': " + report);
+    }
+    Map<Path, byte[]> after = snapshot();
+    for (Map.Entry<Path, byte[]> f : before.entrySet()) {
+      assertTrue(after.containsKey(f.getKey()), () -> f.getKey() + " was removed: " + report);
+      assertArrayEquals(f.getValue(), after.get(f.getKey()), () -> f.getKey() + " was changed: " + report);
+    }
+  }
+
+  private static Map<Path, byte[]> snapshot() throws IOException {
+    Map<Path, byte[]> files = new TreeMap<>();
+    try (Stream<Path> all = Files.walk(d)) {
+      for (Path p : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
+        files.put(p, Files.readAllBytes(p));
+      }
+    }
+    return files;
+  }
+
+  private static void writeIdx(Path file, int[] dims, byte[] body) throws IOException {
+    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
+      out.writeInt(0x0800 | dims.length);
+      for (int n : dims) {
+        out.writeInt(n);
+      }
+      out.write(body);
+    }
+  }
+}
