@@ -32,7 +32,10 @@ public final class PolyakCli {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    StopSignal.install();
+    int code = execute(args);
+    StopSignal.reported();
+    System.exit(code);
   }
 
   /** Runs the command line and returns the exit code: 0 ok, 1 failure, 2 bad usage or input. */
@@ -99,7 +102,10 @@ public final class PolyakCli {
       }
       try (SparkSession spark = Sessions.create("polyak train", options.master)) {
         TrainJob.run(spark, config, resume, options.overrides, parent.console,
-            parent.console == System.out && System.console() != null);
+            parent.console == System.out && System.console() != null, null, StopSignal::stopAfter);
+      } catch (TrainJob.Stopped e) {
+        throw new java.io.IOException("stopped by a signal: " + e.getMessage() + "; continue with: polyak train"
+            + " --resume " + (config != null ? config.checkpointDir() : resume), e);
       }
       return 0;
     }
