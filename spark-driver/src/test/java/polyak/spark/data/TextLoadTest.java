@@ -83,6 +83,14 @@ class TextLoadTest {
   }
 
   @Test
+  void aUtf8ByteOrderMarkBeforeTheFirstLabelIsAccepted() throws IOException {
+    Path a = write("bom.csv", "\uFEFF1,2", "0,3");
+    LoadedData data = TrainingData.load(spark, DataSource.csv(2, a.toString()), 1);
+    assertArrayEquals(new double[][] {{1, 2}, {0, 3}}, rows(data));
+    data.unpersist();
+  }
+
+  @Test
   void moreCsvPartitionsThanRowsLeavesEmptyBlocks() throws IOException {
     Path a = write("a.csv", "1,2", "0,3");
     LoadedData data = TrainingData.load(spark, DataSource.csv(2, a.toString()), 4);

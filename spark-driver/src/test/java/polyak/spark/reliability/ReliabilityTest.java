@@ -14,10 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -173,6 +175,63 @@ class ReliabilityTest {
       assertTrue(after.containsKey(f.getKey()), () -> f.getKey() + " was removed: " + report);
       assertArrayEquals(f.getValue(), after.get(f.getKey()), () -> f.getKey() + " was changed: " + report);
     }
+  }
+
+  /**
+   * SIGTERM to a training JVM (a subprocess: the in-process CLI cannot be signalled): it stops after the
+   * current iteration, checkpoints it, and says in one line where to resume — instead of an internal
+   * Spark error about a destroyed broadcast.
+   */
+  @Test
+  void sigtermStopsTheRunCleanlyAndSaysWhereToResume() throws Exception {
+    StringBuilder big = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      big.append(i % 3).append(',').append(i % 3 + (i % 7) / 7.0).append(',').append((i % 5) / 5.0).append('\n');
+    }
+    Files.writeString(d.resolve("data/big.csv"), big);
+    Path run = d.resolve("runs/signal");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-") || a.startsWith("-Xmx")) {
+        command.add(a);
+      }
+    }
+    command.addAll(List.of("-Dlog4j2.configurationFile=polyak-log4j2.properties",
+        "-Dpolyak.log.file=" + d.resolve("signal.log"), "-cp", System.getProperty("java.class.path"),
+        PolyakCli.class.getName()));
+    command.addAll(List.of(train("csv", "big.csv", "output.dir=" + run, "training.epochs=1000",
+        "training.batch_size=30", "checkpoint.every=50")));
+    command.replaceAll(a -> a.replace("{d}", d.toString()));
+    Process p = new ProcessBuilder(command).redirectError(d.resolve("signal.err").toFile())
+        .redirectOutput(d.resolve("signal.out").toFile()).start();
+    try {
+      Path metrics = run.resolve("metrics.jsonl");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!(Files.exists(metrics) && Files.readAllLines(metrics).size() > 20) && System.nanoTime() < deadline
+          && p.isAlive()) {
+        Thread.sleep(200);
+      }
+      assertTrue(p.isAlive(), () -> "the run ended early: " + read("signal.err"));
+      p.destroy(); // SIGTERM
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run did not stop within 60 s of SIGTERM");
+    } finally {
+      p.destroyForcibly();
+    }
+    String err = read("signal.err");
+    List<String> lines = err.lines().filter(l -> l.startsWith("polyak: ")).toList();
+    assertEquals(1, lines.size(), err);
+    assertTrue(lines.get(0).matches("polyak: stopped by a signal: stopped after iteration \\d+; checkpoint in "
+        + java.util.regex.Pattern.quote(run.resolve("checkpoints").toString()) + "; continue with: polyak train"
+        + " --resume .*"), err);
+    assertFalse(err.contains("\tat ") || err.contains("Exception"), err);
+    String step = lines.get(0).replaceAll(".*stopped after iteration (\\d+);.*", "$1");
+    assertTrue(Files.isRegularFile(run.resolve("checkpoints").resolve(String.format("ckpt-%012d.polyak",
+        Long.parseLong(step)))), err);
+  }
+
+  private static String read(String file) throws IOException {
+    return Files.readString(d.resolve(file));
   }
 
   private static Map<Path, byte[]> snapshot() throws IOException {
