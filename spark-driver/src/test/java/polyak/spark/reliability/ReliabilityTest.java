@@ -212,7 +212,9 @@ class ReliabilityTest {
           && p.isAlive()) {
         Thread.sleep(200);
       }
-      assertTrue(p.isAlive(), () -> "the run ended early: " + read("signal.err"));
+      if (!p.isAlive()) {
+        throw new AssertionError("the run ended early: " + read("signal.err"));
+      }
       p.destroy(); // SIGTERM
       assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run did not stop within 60 s of SIGTERM");
     } finally {
