@@ -53,7 +53,7 @@ final class IdxBlocks {
     }
   }
 
-  static JavaRDD<Dataset> blocks(JavaSparkContext sc, Broadcast<SerializableConfiguration> conf, Shape shape,
+  static JavaRDD<IdxPart> blocks(JavaSparkContext sc, Broadcast<SerializableConfiguration> conf, Shape shape,
       long rows, int partitions, int classes, String name) {
     long perPartition = (rows + partitions - 1) / partitions;
     if (perPartition * shape.width() > polyak.spec.NetworkSpec.MAX_PARAMETERS) {
@@ -68,7 +68,13 @@ final class IdxBlocks {
       slices.add(new IdxSlice(p, shape.images(), shape.labels(), from, (int) (to - from), shape.rows()));
     }
     int width = shape.width();
-    return sc.parallelize(slices, partitions).map(slice -> read(conf.value().value(), slice, width, classes, name));
+    return sc.parallelize(slices, partitions).map(slice -> {
+      try {
+        return new IdxPart(read(conf.value().value(), slice, width, classes, name), null);
+      } catch (DataException e) {
+        return new IdxPart(null, e.getMessage());
+      }
+    });
   }
 
   private static Dataset read(Configuration conf, IdxSlice slice, int width, int classes, String name)

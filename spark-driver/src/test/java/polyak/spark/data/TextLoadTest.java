@@ -132,7 +132,7 @@ class TextLoadTest {
    * failure trace and does not retry a parse that must fail again.
    */
   @Test
-  void aDataFaultFailsNoSparkTask() throws IOException {
+  void aDataFaultFailsNoSparkTask() throws Exception {
     java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
     org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
       @Override
