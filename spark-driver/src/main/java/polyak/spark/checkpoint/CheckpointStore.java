@@ -45,6 +45,7 @@ public final class CheckpointStore {
   private final Configuration conf;
   private final int keep;
   private final java.util.TreeMap<Long, Path> written = new java.util.TreeMap<>();
+  private long horizon;
 
   public CheckpointStore(String dir, Configuration conf, int keep) {
     this.dir = dir;
@@ -127,12 +128,40 @@ public final class CheckpointStore {
     return out;
   }
 
+  /**
+   * Besides the newest {@code keep}, also keeps every checkpoint of the last {@code steps} steps and the
+   * newest one before them, so that a run whose trouble (divergence, collapse) is found up to that many
+   * steps late still has a checkpoint from before it. 0 (the default): only the newest {@code keep}.
+   */
+  public CheckpointStore retainingRecent(long steps) {
+    this.horizon = steps;
+    return this;
+  }
+
   private void prune() throws IOException {
     List<Path> files = list();
     FileSystem fs = new Path(dir).getFileSystem(conf);
+    if (files.isEmpty()) {
+      return;
+    }
+    long cutoff = stepOf(files.get(files.size() - 1)) - horizon;
+    int lastBefore = -1;
+    for (int i = 0; i < files.size(); i++) {
+      if (stepOf(files.get(i)) <= cutoff) {
+        lastBefore = i;
+      }
+    }
     for (int i = 0; i < files.size() - keep; i++) {
+      if (stepOf(files.get(i)) > cutoff || i == lastBefore) {
+        continue;
+      }
       fs.delete(files.get(i), false);
     }
+  }
+
+  private static long stepOf(Path file) {
+    Matcher m = NAME.matcher(file.getName());
+    return m.matches() ? Long.parseLong(m.group(1)) : -1;
   }
 
   static byte[] encode(long step, String config, int[] partitionRows, byte[] state) throws IOException {

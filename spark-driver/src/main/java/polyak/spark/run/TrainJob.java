@@ -140,7 +140,8 @@ public final class TrainJob {
     console.printf("network: %d parameters; %d partitions; batch %d; %d iterations (%d per epoch)%n",
         state.parameters().length, data.train().partitions(), config.training().batchSize(), total, perEpoch);
 
-    CheckpointStore checkpoints = new CheckpointStore(config.checkpointDir(), hadoop, config.checkpointKeep());
+    CheckpointStore checkpoints = new CheckpointStore(config.checkpointDir(), hadoop, config.checkpointKeep())
+        .retainingRecent(TroubleCleanup.detectionLag(config.training(), perEpoch));
     String rendered = config.rendered();
     int[] partitionRows = data.train().partitionRows();
     ConsoleProgress progress = new ConsoleProgress(console, terminal, total, perEpoch, state.step());
@@ -209,6 +210,7 @@ public final class TrainJob {
         source.close();
       }
     }
+    checkpoints.retainingRecent(0); // the run went well: back to the newest checkpoint.keep
     checkpoint(checkpoints, result.state(), rendered, partitionRows);
     String modelPath = config.outputDir() + "/model.polyak";
     SavedModel model = new SavedModel(config.network(), result.parameters(), result.state().normState(),

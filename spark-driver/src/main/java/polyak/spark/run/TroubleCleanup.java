@@ -3,8 +3,10 @@ package polyak.spark.run;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import polyak.optim.DivergenceSpec;
 import polyak.spark.checkpoint.Checkpoint;
 import polyak.spark.checkpoint.CheckpointStore;
+import polyak.train.TrainingConfig;
 
 /**
  * After a run diverged or collapsed: removes the checkpoints the run itself wrote once its trouble
@@ -13,6 +15,17 @@ import polyak.spark.checkpoint.CheckpointStore;
  */
 final class TroubleCleanup {
   private TroubleCleanup() {}
+
+  /**
+   * How many steps after its beginning trouble may be found: the explosion window, or the collapse
+   * detection's evaluations in a row. Checkpoints that recent are kept besides checkpoint.keep (see
+   * {@link CheckpointStore#retainingRecent}) so one from before the trouble survives.
+   */
+  static long detectionLag(TrainingConfig training, long perEpoch) {
+    DivergenceSpec d = training.divergence();
+    long every = training.evaluateEvery() > 0 ? training.evaluateEvery() : perEpoch;
+    return Math.max(d.window(), (long) d.collapseEvaluations() * every);
+  }
 
   /** The tail of the failure message: what was removed and where the run can be resumed from. */
   static String afterTrouble(CheckpointStore store, long firstSuspectStep) {

@@ -178,6 +178,32 @@ class ReliabilityTest {
   }
 
   /**
+   * A run that collapses at iteration 5 (accuracy at chance since iteration 3) keeps its checkpoints
+   * from before the trouble — although checkpoint.keep = 2 would have rotated them out — and removes
+   * its own from iteration 3 on.
+   */
+  @Test
+  void aCollapsedRunKeepsItsLastCheckpointFromBeforeTheTrouble() throws IOException {
+    Path run = d.resolve("runs/collapse-checkpoints");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String[] args = train("csv", "zero.csv", "data.test.paths=[\"{d}/data/zero.csv\"]", "evaluation.every=1",
+        "training.epochs=5", "checkpoint.every=1", "checkpoint.keep=2", "output.dir=" + run);
+    int code;
+    try (PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      code = PolyakCli.execute(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), e,
+          java.util.Arrays.stream(args).map(a -> a.replace("{d}", d.toString())).toArray(String[]::new));
+    }
+    String stderr = err.toString(StandardCharsets.UTF_8);
+    assertEquals(1, code, stderr);
+    assertTrue(stderr.contains("since iteration 3") && stderr.contains("removed this run's 3 checkpoint(s) from"
+        + " iteration 3 on") && stderr.contains("ckpt-000000000002.polyak (iteration 2)"), stderr);
+    try (Stream<Path> files = Files.list(run.resolve("checkpoints"))) {
+      assertEquals(List.of("ckpt-000000000001.polyak", "ckpt-000000000002.polyak"),
+          files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".polyak")).sorted().toList());
+    }
+  }
+
+  /**
    * SIGTERM to a training JVM (a subprocess: the in-process CLI cannot be signalled): it stops after the
    * current iteration, checkpoints it, and says in one line where to resume — instead of an internal
    * Spark error about a destroyed broadcast.
