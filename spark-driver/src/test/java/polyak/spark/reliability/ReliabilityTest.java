@@ -101,6 +101,10 @@ class ReliabilityTest {
         fails("idx of 2^31-1 records", 2, "huge-images.idx", "train", "--master", "local[2]", "data.format=idx",
             "data.train.images={d}/data/huge-images.idx", "data.train.labels={d}/data/huge-labels.idx",
             "data.classes=3", "network.input=4", NET, "output.dir={d}/runs/idx", "data.partitions=2"),
+        // Parquet faults
+        fails("parquet NaN feature", 2, "nan.parquet|row |not finite", "train", "--master", "local[2]",
+            "data.format=parquet", "data.train.paths=[\"{d}/data/nan.parquet\"]", "data.classes=3", "network.input=2",
+            NET, "output.dir={d}/runs/parquet"),
         // missing files and bad model files
         fails("missing data file", 2, "absent.csv", train("csv", "absent.csv")),
         fails("missing model file", 2, "absent.polyak", evaluate("absent.polyak")),
@@ -139,6 +143,22 @@ class ReliabilityTest {
     writeIdx(data.resolve("trunc-labels.idx"), new int[] {10}, new byte[10]);
     writeIdx(data.resolve("huge-images.idx"), new int[] {Integer.MAX_VALUE, 2, 2}, new byte[16]);
     writeIdx(data.resolve("huge-labels.idx"), new int[] {Integer.MAX_VALUE}, new byte[4]);
+    // Parquet needs Spark to write it: a session of the test's own, stopped before the corpus runs
+    org.apache.spark.sql.SparkSession spark = polyak.spark.SparkTestSession.start("ReliabilityTest fixtures");
+    try {
+      org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+          .add("features", org.apache.spark.sql.types.DataTypes.createArrayType(
+              org.apache.spark.sql.types.DataTypes.DoubleType))
+          .add("label", org.apache.spark.sql.types.DataTypes.IntegerType);
+      List<org.apache.spark.sql.Row> rows = List.of(
+          org.apache.spark.sql.RowFactory.create(scala.jdk.javaapi.CollectionConverters.asScala(List.of(1.0, 2.0))
+              .toSeq(), 0),
+          org.apache.spark.sql.RowFactory.create(scala.jdk.javaapi.CollectionConverters.asScala(
+              List.of(Double.NaN, 2.0)).toSeq(), 1));
+      spark.createDataFrame(rows, schema).coalesce(1).write().parquet(data.resolve("nan.parquet").toString());
+    } finally {
+      spark.stop();
+    }
     Path models = Files.createDirectories(d.resolve("models"));
     Files.write(models.resolve("damaged.polyak"), "POLYAKM\0 but not really a model".getBytes(StandardCharsets.UTF_8));
     // an earlier run's output: the failing runs write into the same directory and must leave it
