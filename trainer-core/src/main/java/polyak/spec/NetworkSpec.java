@@ -32,6 +32,50 @@ public record NetworkSpec(int inputWidth, List<LayerSpec> layers, LossSpec loss)
     return sb.append("loss ").append(loss.text()).append('\n').toString();
   }
 
+  /**
+   * The most parameters one network can have: they live in one flat {@code double[]}, and a Java array
+   * holds at most this many elements.
+   */
+  public static final long MAX_PARAMETERS = Integer.MAX_VALUE - 8;
+
+  /** Trainable parameters in all layers (fits an int: {@link #MAX_PARAMETERS} is checked on construction). */
+  public long parameterCount() {
+    long total = 0;
+    int width = inputWidth;
+    for (LayerSpec l : layers) {
+      total += parameters(l, width);
+      width = widthAfter(l, width);
+    }
+    return total;
+  }
+
+  /** Index of the layer holding the most parameters (the first of equals). */
+  public int largestLayer() {
+    int best = 0;
+    long most = -1;
+    int width = inputWidth;
+    for (int i = 0; i < layers.size(); i++) {
+      long p = parameters(layers.get(i), width);
+      if (p > most) {
+        most = p;
+        best = i;
+      }
+      width = widthAfter(layers.get(i), width);
+    }
+    return best;
+  }
+
+  /** Parameters of layer {@code l} given its input width, in long arithmetic (no overflow). */
+  static long parameters(LayerSpec l, int width) {
+    if (l instanceof LayerSpec.Dense d) {
+      return (long) width * d.width() + d.width();
+    }
+    if (l instanceof LayerSpec.BatchNorm || l instanceof LayerSpec.LayerNorm) {
+      return 2L * width;
+    }
+    return 0;
+  }
+
   static int widthAfter(LayerSpec l, int width) {
     if (l instanceof LayerSpec.Dense d) {
       return d.width();
@@ -50,6 +94,7 @@ public record NetworkSpec(int inputWidth, List<LayerSpec> layers, LossSpec loss)
       throw new SpecException("loss: missing");
     }
     int width = inputWidth;
+    long total = 0;
     boolean dense = false;
     for (int i = 0; i < layers.size(); i++) {
       LayerSpec l = layers.get(i);
@@ -106,6 +151,11 @@ public record NetworkSpec(int inputWidth, List<LayerSpec> layers, LossSpec loss)
         if (!(d.keep() > 0 && d.keep() <= 1)) {
           throw new SpecException(field + ": keep probability p must be in (0, 1], got " + d.keep());
         }
+      }
+      total += parameters(l, width);
+      if (total > MAX_PARAMETERS) {
+        throw new SpecException(field + ": the network has " + total + " parameters up to this layer, more than the"
+            + " " + MAX_PARAMETERS + " one parameter vector can hold");
       }
       width = widthAfter(l, width);
     }

@@ -1,5 +1,6 @@
 package polyak.train;
 
+import polyak.optim.DivergenceSpec;
 import polyak.optim.OptimizerConfigException;
 import polyak.optim.OptimizerSpec;
 import polyak.optim.ScheduleSpec;
@@ -22,6 +23,7 @@ import polyak.optim.ScheduleSpec;
  * @param patience early stopping after this many evaluations without improvement of validation
  *     accuracy (0: off); the best parameters are restored
  * @param adversarial FGSM examples and the input-gradient-norm penalty ({@link AdversarialSpec#NONE}: off)
+ * @param divergence when a run with finite values counts as exploded or collapsed
  */
 public record TrainingConfig(
     long seed,
@@ -40,7 +42,8 @@ public record TrainingConfig(
     AveragingSpec averaging,
     long evaluateEvery,
     int patience,
-    AdversarialSpec adversarial) {
+    AdversarialSpec adversarial,
+    DivergenceSpec divergence) {
 
   /** The linear (ε·B/B_ref) or square-root (ε·√(B/B_ref)) scaling rule, or none. */
   public enum RateScaling { NONE, LINEAR, SQRT }
@@ -57,6 +60,9 @@ public record TrainingConfig(
     nonNegative("clipping.value", clipValue);
     nonNegative("evaluation.every", evaluateEvery);
     nonNegative("early_stopping.patience", patience);
+    if (divergence == null) {
+      divergence = DivergenceSpec.DEFAULTS;
+    }
     if (optimizer == null || learningRate == null || averaging == null || rateScaling == null
         || adversarial == null) {
       throw new OptimizerConfigException("training: optimizer, learning rate, scaling, averaging and adversarial"
@@ -64,12 +70,31 @@ public record TrainingConfig(
     }
   }
 
-  /** Without adversarial training. */
+  /** Without adversarial training, with the default divergence detection. */
   public TrainingConfig(long seed, int batchSize, int epochs, long maxIterations, OptimizerSpec optimizer,
       ScheduleSpec learningRate, RateScaling rateScaling, int referenceBatch, double l1, double l2, double maxNorm,
       double clipNorm, double clipValue, AveragingSpec averaging, long evaluateEvery, int patience) {
     this(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling, referenceBatch, l1, l2,
-        maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, AdversarialSpec.NONE);
+        maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, AdversarialSpec.NONE,
+        DivergenceSpec.DEFAULTS);
+  }
+
+  /** With the default divergence detection. */
+  public TrainingConfig(long seed, int batchSize, int epochs, long maxIterations, OptimizerSpec optimizer,
+      ScheduleSpec learningRate, RateScaling rateScaling, int referenceBatch, double l1, double l2, double maxNorm,
+      double clipNorm, double clipValue, AveragingSpec averaging, long evaluateEvery, int patience,
+      AdversarialSpec adversarial) {
+    this(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling, referenceBatch, l1, l2,
+        maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial, DivergenceSpec.DEFAULTS);
+  }
+
+  /** Without adversarial training. */
+  public TrainingConfig(long seed, int batchSize, int epochs, long maxIterations, OptimizerSpec optimizer,
+      ScheduleSpec learningRate, RateScaling rateScaling, int referenceBatch, double l1, double l2, double maxNorm,
+      double clipNorm, double clipValue, AveragingSpec averaging, long evaluateEvery, int patience,
+      DivergenceSpec divergence) {
+    this(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling, referenceBatch, l1, l2,
+        maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, AdversarialSpec.NONE, divergence);
   }
 
   /** Adam at 1e-3, batch 128, 10 epochs, no regularisation, clipping, averaging or early stopping. */
@@ -95,62 +120,74 @@ public record TrainingConfig(
 
   public TrainingConfig withSeed(long v) {
     return new TrainingConfig(v, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience,
+        adversarial, divergence);
   }
 
   public TrainingConfig withBatchSize(int v) {
     return new TrainingConfig(seed, v, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience,
+        adversarial, divergence);
   }
 
   public TrainingConfig withEpochs(int v) {
     return new TrainingConfig(seed, batchSize, v, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience,
+        adversarial, divergence);
   }
 
   public TrainingConfig withMaxIterations(long v) {
     return new TrainingConfig(seed, batchSize, epochs, v, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience,
+        adversarial, divergence);
   }
 
   public TrainingConfig withOptimizer(OptimizerSpec v) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, v, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience,
+        adversarial, divergence);
   }
 
   public TrainingConfig withLearningRate(ScheduleSpec v) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, v, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience,
+        adversarial, divergence);
   }
 
   public TrainingConfig withRateScaling(RateScaling v, int reference) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, v,
-        reference, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
+        reference, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial, divergence);
   }
 
   public TrainingConfig withPenalties(double newL1, double newL2, double newMaxNorm) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, newL1, newL2, newMaxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial);
+        referenceBatch, newL1, newL2, newMaxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience,
+        adversarial, divergence);
   }
 
   public TrainingConfig withClipping(double norm, double value) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, norm, value, averaging, evaluateEvery, patience, adversarial);
+        referenceBatch, l1, l2, maxNorm, norm, value, averaging, evaluateEvery, patience, adversarial, divergence);
   }
 
   public TrainingConfig withAveraging(AveragingSpec v) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, v, evaluateEvery, patience, adversarial);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, v, evaluateEvery, patience, adversarial, divergence);
   }
 
   public TrainingConfig withEvaluation(long every, int newPatience) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, every, newPatience, adversarial);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, every, newPatience, adversarial, divergence);
   }
 
   public TrainingConfig withAdversarial(AdversarialSpec v) {
     return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, v);
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, v, divergence);
+  }
+
+  public TrainingConfig withDivergence(DivergenceSpec v) {
+    return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
+        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial, v);
   }
 
   private static void positive(String key, long v) {

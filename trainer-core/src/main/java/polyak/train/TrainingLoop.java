@@ -47,6 +47,7 @@ public final class TrainingLoop {
         // observed before the listener hears of it, so a checkpoint taken there includes this evaluation
         boolean stop = early != null && early.observe(v.accuracy(), evalParams);
         listener.onEvaluation(state, e);
+        state.observeEvaluation(e);
         if (stop) {
           reason = "early stopping after " + state.step() + " iterations: no gain in validation accuracy for "
               + config.patience() + " evaluations; best " + early.bestMetric() + " restored";

@@ -8,6 +8,7 @@ import polyak.nn.BatchResult;
 import polyak.nn.Network;
 import polyak.optim.DivergenceException;
 import polyak.optim.DivergenceGuard;
+import polyak.optim.DivergenceMonitor;
 import polyak.optim.EarlyStopping;
 import polyak.optim.ExponentialMovingAverage;
 import polyak.optim.GradientClipping;
@@ -21,6 +22,7 @@ import polyak.optim.Schedules;
 import polyak.optim.StateMismatchException;
 import polyak.optim.UniformAverage;
 import polyak.optim.WeightPenalty;
+import polyak.spec.LossSpec;
 
 /**
  * The driver's side of training: the flat parameters, the batch-norm running statistics, the
@@ -29,7 +31,7 @@ import polyak.optim.WeightPenalty;
  * given the same gradient sums they produce the same parameters.
  *
  * <p>The step: g ← Σg / count; stop if loss or g is not finite (parameters untouched); g += penalty
- * gradient; clip; θ ← optimizer(θ, g, ε_t); max-norm re-projection; running statistics; average.
+ * gradient; clip; stop if loss or ‖g‖ exploded ({@link DivergenceMonitor}); θ ← optimizer(θ, g, ε_t); max-norm re-projection; running statistics; average.
  */
 public final class TrainingState {
   /** 2: with the early-stopping state (format 1, without it, is still read). */
@@ -47,6 +49,7 @@ public final class TrainingState {
   private final MaxNormConstraint maxNorm;
   private final IterateAverage average;
   private final DivergenceGuard guard;
+  private final DivergenceMonitor monitor;
   private final EarlyStopping early;
   private long step;
 
@@ -71,6 +74,8 @@ public final class TrainingState {
       case EMA -> new ExponentialMovingAverage(n, config.averaging().decay(), config.averaging().start());
     };
     this.guard = new DivergenceGuard(network.layout());
+    this.monitor = new DivergenceMonitor(config.divergence(),
+        network.spec().loss().kind() == LossSpec.Kind.SOFTMAX_CE ? network.spec().outputWidth() : 0);
     this.early = config.patience() > 0 ? new EarlyStopping(n, MetricGoal.MAXIMIZE, config.patience(), 0.0) : null;
   }
 
@@ -106,6 +111,7 @@ public final class TrainingState {
     if (config.clipValue() > 0) {
       GradientClipping.clipByValue(gradient, config.clipValue());
     }
+    monitor.observeStep(t, loss, norm);
     double rate = schedule.valueAt(step) * rateScale;
     optimizer.step(params, gradient, t, rate);
     if (maxNorm != null) {
@@ -124,6 +130,16 @@ public final class TrainingState {
     }
     step = t;
     return new StepReport(t, loss, batch.accuracy(), norm, rate, batch.count(), 0, 0);
+  }
+
+  /**
+   * Tells the divergence monitor of an evaluation of the current parameters.
+   *
+   * @throws polyak.optim.CollapseException when validation accuracy sat at chance level, or the gradient
+   *     was exactly zero, for the configured number of evaluations in a row
+   */
+  public void observeEvaluation(EvaluationReport e) {
+    monitor.observeEvaluation(e.step(), e.epoch(), e.accuracy());
   }
 
   /** Completed steps (for full-batch L-BFGS: completed L-BFGS iterations). */

@@ -52,6 +52,8 @@ public final class CheckpointStore {
   private final int keep;
   private final String runId;
   private boolean replaceOtherRuns;
+  private final java.util.TreeMap<Long, Path> written = new java.util.TreeMap<>();
+  private long horizon;
 
   /** A store that reads every run's checkpoints (writes are those of run "legacy"). */
   public CheckpointStore(String dir, Configuration conf, int keep) {
@@ -107,6 +109,7 @@ public final class CheckpointStore {
     }
     byte[] body = encode(step, provenance, config, partitionRows, state);
     AtomicWrite.write(target, conf, out -> out.write(body));
+    written.put(step, t);
     prune(writer);
     return target;
   }
@@ -134,6 +137,24 @@ public final class CheckpointStore {
       }
     }
     return n;
+  }
+
+  /**
+   * Deletes the checkpoints this store itself wrote for steps {@code from} and later (a run's own
+   * checkpoints taken after its trouble began); files of other runs and earlier steps are left alone.
+   *
+   * @return the deleted files, oldest first
+   */
+  public List<String> removeWrittenFrom(long from) throws IOException {
+    List<String> removed = new ArrayList<>();
+    FileSystem fs = new Path(dir).getFileSystem(conf);
+    for (Path p : written.tailMap(from, true).values()) {
+      if (fs.delete(p, false)) {
+        removed.add(p.toString());
+      }
+    }
+    written.tailMap(from, true).clear();
+    return removed;
   }
 
   /** The newest whole checkpoint, skipping (with a warning) any that are damaged. */
@@ -182,6 +203,17 @@ public final class CheckpointStore {
     return out;
   }
 
+  /**
+   * Besides the newest {@code keep}, also keeps every checkpoint of the last {@code steps} steps and the
+   * newest one before them, so that a run whose trouble (divergence, collapse) is found up to that many
+   * steps late still has a checkpoint from before it. 0 (the default): only the newest {@code keep}.
+   */
+  public CheckpointStore retainingRecent(long steps) {
+    this.horizon = steps;
+    return this;
+  }
+
+  /** Deletes all but the newest {@code keep} of run {@code writer}'s checkpoints, and outside the recent horizon. */
   private void prune(String writer) throws IOException {
     List<Path> mine = new ArrayList<>();
     for (Path p : list()) {
@@ -190,7 +222,20 @@ public final class CheckpointStore {
       }
     }
     FileSystem fs = new Path(dir).getFileSystem(conf);
+    if (mine.isEmpty()) {
+      return;
+    }
+    long cutoff = stepOf(mine.get(mine.size() - 1)) - horizon;
+    int lastBefore = -1;
+    for (int i = 0; i < mine.size(); i++) {
+      if (stepOf(mine.get(i)) <= cutoff) {
+        lastBefore = i;
+      }
+    }
     for (int i = 0; i < mine.size() - keep; i++) {
+      if (stepOf(mine.get(i)) > cutoff || i == lastBefore) {
+        continue;
+      }
       fs.delete(mine.get(i), false);
     }
   }
@@ -215,6 +260,11 @@ public final class CheckpointStore {
       p.put(new String(k, StandardCharsets.UTF_8), new String(v, StandardCharsets.UTF_8));
     }
     return java.util.Collections.unmodifiableMap(p);
+  }
+
+  private static long stepOf(Path file) {
+    Matcher m = NAME.matcher(file.getName());
+    return m.matches() ? Long.parseLong(m.group(1)) : -1;
   }
 
   static byte[] encode(long step, String config, int[] partitionRows, byte[] state) throws IOException {

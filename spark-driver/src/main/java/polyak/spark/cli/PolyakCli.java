@@ -33,7 +33,10 @@ public final class PolyakCli {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    StopSignal.install();
+    int code = execute(args);
+    StopSignal.reported();
+    System.exit(code);
   }
 
   /** Runs the command line and returns the exit code: 0 ok, 1 failure, 2 bad usage or input. */
@@ -98,9 +101,16 @@ public final class PolyakCli {
             + "resumed run uses the config stored in its checkpoint (change it with KEY=VALUE overrides)");
       }
       PolyakConfig config = resume == null ? options.load() : null;
+      if (config != null) {
+        config.train(); // names the missing keys before a Spark session starts
+        polyak.spark.run.MemoryCheck.check(config, Runtime.getRuntime().maxMemory());
+      }
       try (SparkSession spark = Sessions.create("polyak train", options.master)) {
         TrainJob.run(spark, config, resume, options.overrides, parent.console,
-            parent.console == System.out && System.console() != null, null, null, overwrite);
+            parent.console == System.out && System.console() != null, null, StopSignal::stopAfter, overwrite);
+      } catch (TrainJob.Stopped e) {
+        throw new java.io.IOException("stopped by a signal: " + e.getMessage() + "; continue with: polyak train"
+            + " --resume " + e.checkpointDir(), e);
       }
       return 0;
     }

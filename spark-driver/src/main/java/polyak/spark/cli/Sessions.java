@@ -18,6 +18,7 @@ public final class Sessions {
     } else if (!conf.contains("spark.master")) {
       conf.setMaster("local[*]");
     }
+    MasterCheck.check(conf.get("spark.master"));
     boolean local = conf.get("spark.master").startsWith("local");
     if (local) {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import polyak.optim.DivergenceSpec;
 import polyak.optim.OptimizerConfigException;
 import polyak.optim.OptimizerKind;
 import polyak.optim.OptimizerSpec;
@@ -138,7 +139,7 @@ public final class ConfigLoader {
 
   private static PolyakConfig build(Config c) {
     int classes = positiveInt(c, "data.classes");
-    DataSource train = source(c, "data.train", classes, true);
+    DataSource train = source(c, "data.train", classes, false); // evaluate and predict need no training data
     DataSource test = source(c, "data.test", classes, false);
     Scaling scaling = enumValue(c, "data.scaling", Scaling.class);
     int partitions = wholeInt(c, "data.partitions");
@@ -262,10 +263,20 @@ public final class ConfigLoader {
         positiveInt(c, "training.epochs"), maxIterations, opt, schedule, scaling,
         positiveInt(c, "training.reference_batch"), c.getDouble("regularization.l1"), c.getDouble("regularization.l2"),
         c.getDouble("regularization.max_norm"), c.getDouble("clipping.norm"), c.getDouble("clipping.value"),
-        averaging, nonNegativeLong(c, "evaluation.every"), nonNegativeInt(c, "evaluation.patience"))
+        averaging, nonNegativeLong(c, "evaluation.every"), nonNegativeInt(c, "evaluation.patience"),
+        divergence(c))
         .withAdversarial(new AdversarialSpec(c.getDouble("adversarial.fgsm_epsilon"),
             c.getDouble("adversarial.fgsm_fraction"), c.getDouble("adversarial.gradient_penalty"),
             c.getDouble("adversarial.penalty_step")));
+  }
+
+  private static DivergenceSpec divergence(Config c) {
+    try {
+      return new DivergenceSpec(nonNegativeInt(c, "divergence.window"), c.getDouble("divergence.growth"),
+          nonNegativeInt(c, "divergence.collapse_evaluations"), c.getDouble("divergence.chance_margin"));
+    } catch (OptimizerConfigException e) {
+      throw new ConfigError(e.getMessage(), e);
+    }
   }
 
   private static ScheduleSpec schedule(Config c) {

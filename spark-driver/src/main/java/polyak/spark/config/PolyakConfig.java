@@ -9,6 +9,8 @@ import polyak.train.TrainingConfig;
  * {@code rendered} is the resolved configuration as HOCON (JSON), stored in checkpoints and model
  * provenance so every artefact says how it was made.
  *
+ * @param train the training data; null when the config names none (evaluate and predict need none):
+ *     {@link #train()} then fails naming the keys
  * @param test the held-out set for validation and evaluation, or null
  * @param partitions training partitions, 0 for the executors' total cores
  * @param checkpointEvery iterations between checkpoints, 0 for only at the end
@@ -37,5 +39,14 @@ public record PolyakConfig(
       int aggregationDepth, String rendered) {
     this(train, test, scaling, partitions, network, training, checkpointEvery, checkpointDir, checkpointKeep,
         outputDir, aggregationDepth, rendered, PcaConfig.NONE, DistillationConfig.NONE);
+  }
+
+  /** The training data. */
+  public DataSource train() {
+    if (train == null) {
+      throw new ConfigError("data.train.paths (data.train.images and data.train.labels for data.format = idx)"
+          + " must name the training data");
+    }
+    return train;
   }
 }

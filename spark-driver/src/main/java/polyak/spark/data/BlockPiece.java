@@ -18,18 +18,35 @@ final class BlockPiece implements Serializable {
   final int[] labels;
   /** Where the first row came from ("file: line 2"), for messages; null for slices and empty pieces. */
   final String firstRow;
+  /**
+   * A data fault met while parsing (the piece is then empty). Returned as a value instead of thrown,
+   * so the task succeeds: Spark neither logs a task failure with its stack trace nor retries a parse
+   * that must fail again; the driver raises it (see {@link TrainingData}).
+   */
+  final String fault;
 
   BlockPiece(long start, int rows, int width, double[] features, int[] labels, String firstRow) {
+    this(start, rows, width, features, labels, firstRow, null);
+  }
+
+  private BlockPiece(long start, int rows, int width, double[] features, int[] labels, String firstRow,
+      String fault) {
     this.start = start;
     this.rows = rows;
     this.width = width;
     this.features = features;
     this.labels = labels;
     this.firstRow = firstRow;
+    this.fault = fault;
+  }
+
+  /** An empty piece carrying the message of the data fault that stopped its parse. */
+  static BlockPiece failed(long start, String fault) {
+    return new BlockPiece(start, 0, -1, new double[0], new int[0], null, fault);
   }
 
   PieceSummary summary() {
-    return new PieceSummary(rows, width, firstRow);
+    return new PieceSummary(rows, width, firstRow, fault);
   }
 
   BlockPiece slice(long globalStart, int from, int count) {

@@ -53,8 +53,14 @@ final class IdxBlocks {
     }
   }
 
-  static JavaRDD<Dataset> blocks(JavaSparkContext sc, Broadcast<SerializableConfiguration> conf, Shape shape,
+  static JavaRDD<IdxPart> blocks(JavaSparkContext sc, Broadcast<SerializableConfiguration> conf, Shape shape,
       long rows, int partitions, int classes, String name) {
+    long perPartition = (rows + partitions - 1) / partitions;
+    if (perPartition * shape.width() > polyak.spec.NetworkSpec.MAX_PARAMETERS) {
+      throw new DataException(shape.images() + ": " + rows + " records of " + shape.width() + " values make "
+          + partitions + " partitions of " + perPartition * shape.width() + " values each, more than one array holds"
+          + " (" + polyak.spec.NetworkSpec.MAX_PARAMETERS + "); raise data.partitions or set a limit");
+    }
     List<IdxSlice> slices = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) {
       long from = Partitioning.start(p, rows, partitions);
@@ -62,7 +68,13 @@ final class IdxBlocks {
       slices.add(new IdxSlice(p, shape.images(), shape.labels(), from, (int) (to - from), shape.rows()));
     }
     int width = shape.width();
-    return sc.parallelize(slices, partitions).map(slice -> read(conf.value().value(), slice, width, classes, name));
+    return sc.parallelize(slices, partitions).map(slice -> {
+      try {
+        return new IdxPart(read(conf.value().value(), slice, width, classes, name), null);
+      } catch (DataException e) {
+        return new IdxPart(null, e.getMessage());
+      }
+    });
   }
 
   private static Dataset read(Configuration conf, IdxSlice slice, int width, int classes, String name)

@@ -74,6 +74,14 @@ final class ParquetBlocks {
   }
 
   private static BlockPiece piece(long index, Iterator<Row> rows, int classes) {
+    try {
+      return parse(index, rows, classes);
+    } catch (DataException e) {
+      return BlockPiece.failed(index, e.getMessage()); // a value, not a failed task: see BlockPiece.fault
+    }
+  }
+
+  private static BlockPiece parse(long index, Iterator<Row> rows, int classes) {
     BlockBuilder out = new BlockBuilder();
     while (rows.hasNext()) {
       Row row = rows.next();

@@ -9,10 +9,13 @@ final class PieceSummary implements Serializable {
   final int rows;
   final int width;
   final String firstRow;
+  /** The data fault that stopped the piece's parse (file, row, field: problem), or null. */
+  final String fault;
 
-  PieceSummary(int rows, int width, String firstRow) {
+  PieceSummary(int rows, int width, String firstRow, String fault) {
     this.rows = rows;
     this.width = width;
     this.firstRow = firstRow;
+    this.fault = fault;
   }
 }

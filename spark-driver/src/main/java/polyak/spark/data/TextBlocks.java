@@ -15,6 +15,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
+import polyak.data.DataException;
 
 /**
  * Text files (CSV, LibSVM) parsed one whole file per task. Spark's own text readers split files by
@@ -47,12 +48,17 @@ final class TextBlocks {
         long lineNumber = 0;
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
           lineNumber++;
+          if (lineNumber == 1 && line.startsWith("\uFEFF")) {
+            line = line.substring(1); // a UTF-8 byte-order mark, as spreadsheet exports write it
+          }
           if ((header && lineNumber == 1) || line.isBlank()) {
             continue;
           }
           parser.parse(line, file + ": line " + lineNumber, out);
         }
       }
+    } catch (DataException e) {
+      return BlockPiece.failed(index, e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": " + e.getMessage(), e);
     }

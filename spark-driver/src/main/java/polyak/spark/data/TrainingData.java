@@ -10,6 +10,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import polyak.data.DataException;
 import polyak.data.Dataset;
 
 /**
@@ -60,9 +61,21 @@ public final class TrainingData {
       String name) {
     IdxBlocks.Shape shape = IdxBlocks.shape(hadoop, source);
     long rows = Math.min(shape.rows(), source.limit());
-    JavaRDD<Dataset> blocks = IdxBlocks.blocks(sc, broadcast(sc, hadoop), shape, rows, partitions,
+    JavaRDD<IdxPart> parts = IdxBlocks.blocks(sc, broadcast(sc, hadoop), shape, rows, partitions,
         source.classes(), name);
-    return cached(blocks, shape.width(), source.classes(), shape.images() + ": row 1", name, partitions);
+    parts.persist(StorageLevel.MEMORY_ONLY());
+    try {
+      List<String> faults = SparkFailures.unwrapping(() -> parts.map(p -> p.fault == null ? "" : p.fault).collect());
+      for (String f : faults) {
+        if (!f.isEmpty()) {
+          throw new DataException(f);
+        }
+      }
+      return cached(parts.map(p -> p.data), shape.width(), source.classes(), shape.images() + ": row 1", name,
+          partitions);
+    } finally {
+      parts.unpersist(false);
+    }
   }
 
   private static LoadedData rebalanced(JavaRDD<BlockPiece> pieces, DataSource source, int partitions, String name) {
@@ -75,6 +88,11 @@ public final class TrainingData {
     pieces.persist(StorageLevel.MEMORY_ONLY());
     try {
       List<PieceSummary> summaries = SparkFailures.unwrapping(() -> pieces.map(BlockPiece::summary).collect());
+      for (PieceSummary s : summaries) {
+        if (s.fault != null) {
+          throw new DataException(s.fault);
+        }
+      }
       Rebalancer plan = new Rebalancer(summaries, limit, what);
       return cached(plan.blocks(pieces, partitions, classes, name), plan.width(), classes,
           plan.firstRow(), name, partitions);

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import polyak.io.ModelFile;
 import polyak.io.SavedModel;
+import polyak.optim.CollapseException;
 import polyak.optim.DivergenceException;
 import polyak.spark.checkpoint.Checkpoint;
 import polyak.spark.checkpoint.CheckpointStore;
@@ -59,14 +60,21 @@ public final class TrainJob {
   public static final class Stopped extends IOException {
     private static final long serialVersionUID = 1L;
     private final long step;
+    private final String checkpointDir;
 
     Stopped(long step, String checkpointDir) {
       super("stopped after iteration " + step + "; checkpoint in " + checkpointDir);
       this.step = step;
+      this.checkpointDir = checkpointDir;
     }
 
     public long step() {
       return step;
+    }
+
+    /** Where the run's checkpoints are: what {@code --resume} takes. */
+    public String checkpointDir() {
+      return checkpointDir;
     }
   }
 
@@ -168,7 +176,8 @@ public final class TrainJob {
     console.printf("network: %d parameters; %d partitions; batch %d; %d iterations (%d per epoch)%n",
         state.parameters().length, data.train().partitions(), config.training().batchSize(), total, perEpoch);
 
-    CheckpointStore checkpoints = new CheckpointStore(config.checkpointDir(), hadoop, config.checkpointKeep(), runId);
+    CheckpointStore checkpoints = new CheckpointStore(config.checkpointDir(), hadoop, config.checkpointKeep(), runId)
+        .retainingRecent(TroubleCleanup.detectionLag(config.training(), perEpoch));
     if (overwrite) {
       checkpoints.replacingOtherRuns();
     }
@@ -237,13 +246,16 @@ public final class TrainJob {
         throw new Stopped(state.step(), config.checkpointDir());
       } catch (DivergenceException e) {
         console.println();
-        throw new IOException("training diverged: " + e.getMessage() + "; the parameters of iteration "
-            + (e.iteration() - 1) + " are the last good ones; the newest checkpoint in " + config.checkpointDir()
-            + " and any earlier model were left as they were", e);
+        throw new IOException("training diverged: " + e.getMessage() + TroubleCleanup.afterTrouble(checkpoints,
+            e.firstSuspectStep()), e);
+      } catch (CollapseException e) {
+        console.println();
+        throw new IOException(e.getMessage() + TroubleCleanup.afterTrouble(checkpoints, e.firstSuspectStep()), e);
       } finally {
         source.close();
       }
     }
+    checkpoints.retainingRecent(0); // the run went well: back to the newest checkpoint.keep
     checkpoint(checkpoints, result.state(), runProvenance, rendered, partitionRows);
     if (overwrite && !others.isEmpty()) {
       int removed = checkpoints.deleteOtherRuns(runId);

@@ -9,15 +9,16 @@ import org.apache.spark.sql.SparkSession;
 public final class SweepCommand {
   private SweepCommand() {}
 
-  /** @return the exit code: 0 when every trial finished (done, failed or capped are all recorded outcomes) */
+  /** @return the exit code: 0 when every trial finished (done, failed, collapsed or capped are all recorded outcomes) */
   public static int run(SparkSession spark, SweepSpec spec, List<String> overrides, String output, boolean reportOnly,
       PrintStream console) throws IOException {
     if (!reportOnly) {
       List<TrialResult> results = new SweepRunner(spark, spec, overrides, output, console, SweepRunner.Hooks.NONE)
           .run();
       long done = results.stream().filter(r -> r.status().equals("done")).count();
-      console.printf("%nsweep: %d trials, %d done, %d failed, %d capped; results in %s/results.csv%n", results.size(),
-          done, results.stream().filter(r -> r.status().equals("failed")).count(),
+      console.printf("%nsweep: %d trials, %d done, %d failed, %d collapsed, %d capped; results in %s/results.csv%n",
+          results.size(), done, results.stream().filter(r -> r.status().equals("failed")).count(),
+          results.stream().filter(r -> r.status().equals("collapsed")).count(),
           results.stream().filter(r -> r.status().equals("capped")).count(), output);
     }
     List<String> summary = SweepReport.write(output, spark.sparkContext().hadoopConfiguration(), spec.description());

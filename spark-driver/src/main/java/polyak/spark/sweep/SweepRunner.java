@@ -18,6 +18,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkException;
 import org.apache.spark.sql.SparkSession;
+import polyak.optim.CollapseException;
 import polyak.spark.checkpoint.Checkpoint;
 import polyak.spark.checkpoint.CheckpointStore;
 import polyak.spark.config.ConfigLoader;
@@ -33,7 +34,7 @@ import polyak.train.TrainingConfig;
  * model to {@code <output>/trials/<id>/} and, when it ends, {@code trial.json}; a row goes to
  * {@code results.jsonl} and {@code results.csv} as each trial finishes.
  *
- * <p>Re-running into the same output is idempotent: trials with a final status (done, failed) are
+ * <p>Re-running into the same output is idempotent: trials with a final status (done, failed, collapsed) are
  * skipped; a trial that was interrupted or capped resumes from its newest checkpoint. A trial that
  * fails (divergence, a bad value) is recorded with its error and the sweep goes on. Trials whose
  * effective training setup is identical to an earlier one (every scaling rule at the reference
@@ -181,7 +182,8 @@ public final class SweepRunner {
           "wall-clock cap of %.4g min per trial reached after iteration %d", spec.maxMinutesPerTrial(), e.step()),
           config.training().batchSize());
     } catch (Exception e) {
-      return finish(t, dir, "failed", config, started, resumedFrom, message(e), config.training().batchSize());
+      String status = e.getCause() instanceof CollapseException ? "collapsed" : "failed";
+      return finish(t, dir, status, config, started, resumedFrom, message(e), config.training().batchSize());
     }
   }
 

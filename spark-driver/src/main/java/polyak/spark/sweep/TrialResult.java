@@ -15,7 +15,8 @@ import polyak.spark.metrics.Json;
 /**
  * One row of a sweep's results table (results.jsonl and results.csv; also each trial's trial.json).
  *
- * @param status done, failed or capped (stopped by the per-trial wall-clock cap; resumable)
+ * @param status done, failed, collapsed (stopped by the collapse detection: accuracy at chance or a zero
+ *     gradient) or capped (stopped by the per-trial wall-clock cap; resumable)
  * @param epochs epochs completed (iterations / iterations per epoch)
  * @param wallSeconds wall time of this attempt (a resumed trial: since its resume)
  * @param trainSeconds time in training iterations over the whole trial, from metrics.jsonl
@@ -36,7 +37,7 @@ public record TrialResult(String id, String variant, String stage, Map<String, S
       "wall_s", "train_s", "examples_per_s", "resumed_from", "same_as", "error");
 
   public boolean finished() {
-    return status.equals("done") || status.equals("failed");
+    return status.equals("done") || status.equals("failed") || status.equals("collapsed");
   }
 
   public TrialResult withReuse(Trial t, String original) {

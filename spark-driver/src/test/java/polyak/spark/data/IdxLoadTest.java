@@ -123,14 +123,32 @@ class IdxLoadTest {
   }
 
   @Test
-  void truncatedImagesFileIsReported(@TempDir Path dir) throws IOException {
+  void truncatedImagesFileIsReported(@TempDir Path dir) throws Exception {
     Path images = dir.resolve("images.idx");
     Path labels = dir.resolve("labels.idx");
     writeIdx(images, new int[] {5, 2, 2}, new byte[17]);
     writeIdx(labels, new int[] {5}, new byte[5]);
-    DataException e = assertThrows(DataException.class,
-        () -> TrainingData.load(spark, DataSource.idx(images.toString(), labels.toString(), 10), 2));
-    assertTrue(e.getMessage().contains("images.idx: truncated") && e.getMessage().contains("row 5"), e.getMessage());
+    // the fault comes back from the task as a value: no Spark task fails (no trace logged, no retries)
+    java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+        if (!end.taskInfo().successful()) {
+          failed.incrementAndGet();
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      DataException e = assertThrows(DataException.class,
+          () -> TrainingData.load(spark, DataSource.idx(images.toString(), labels.toString(), 10), 2));
+      assertTrue(e.getMessage().contains("images.idx: truncated") && e.getMessage().contains("row 5"),
+          e.getMessage());
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      assertEquals(0, failed.get());
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
   }
 
   @Test

@@ -83,6 +83,14 @@ class TextLoadTest {
   }
 
   @Test
+  void aUtf8ByteOrderMarkBeforeTheFirstLabelIsAccepted() throws IOException {
+    Path a = write("bom.csv", "\uFEFF1,2", "0,3");
+    LoadedData data = TrainingData.load(spark, DataSource.csv(2, a.toString()), 1);
+    assertArrayEquals(new double[][] {{1, 2}, {0, 3}}, rows(data));
+    data.unpersist();
+  }
+
+  @Test
   void moreCsvPartitionsThanRowsLeavesEmptyBlocks() throws IOException {
     Path a = write("a.csv", "1,2", "0,3");
     LoadedData data = TrainingData.load(spark, DataSource.csv(2, a.toString()), 4);
@@ -117,6 +125,32 @@ class TextLoadTest {
     write("a.csv", "1,2,3", "0,4,5");
     write("b.csv", secondFile);
     return assertThrows(DataException.class, () -> TrainingData.load(spark, DataSource.csv(3, dir.toString()), 2));
+  }
+
+  /**
+   * A row fault comes back from the executor as a value: no Spark task fails, so Spark logs no task
+   * failure trace and does not retry a parse that must fail again.
+   */
+  @Test
+  void aDataFaultFailsNoSparkTask() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+        if (!end.taskInfo().successful()) {
+          failed.incrementAndGet();
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      DataException e = csvFailure("1,2,3", "0,NaN,1");
+      assertEquals(b() + ": line 2, column 2: value NaN is not finite", e.getMessage());
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      assertEquals(0, failed.get());
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
   }
 
   private String b() {

@@ -95,6 +95,10 @@ class SweepRunnerTest {
             b_bad_value { optimizer.momentum = 1.5, optimizer.name = momentum }
             c_ok { training.rate_scaling = none }
             d_linear_at_reference { training.rate_scaling = linear, learning_rate.warmup_epochs = 1 }
+            e_collapses {
+              network.layers = ["dense 32 init=zeros", relu, "dense 10 init=zeros"]
+              training.epochs = 3, evaluation.every = 1, divergence.chance_margin = 0.05
+            }
           }
           description = "unit test sweep"
         }
@@ -114,11 +118,16 @@ class SweepRunnerTest {
     TrialResult same = r.get("d_linear_at_reference");
     assertEquals(ok.id(), same.sameAs());
     assertEquals(ok.finalAccuracy(), same.finalAccuracy());
+    // zero weights behind a ReLU: only the output biases learn, the accuracy stays at chance
+    TrialResult collapsed = r.get("e_collapses");
+    assertEquals("collapsed", collapsed.status(), collapsed::toString);
+    assertTrue(collapsed.error().contains("chance level"), collapsed.error());
 
     List<String> csv = Files.readAllLines(tmp.resolve("sweep/results.csv"));
-    assertEquals(5, csv.size());
+    assertEquals(6, csv.size());
+    assertTrue(csv.stream().anyMatch(l -> l.contains(",collapsed,")), csv::toString);
     assertTrue(csv.get(0).startsWith("trial,variant,stage,overrides,status,batch_size,final_val_accuracy"));
-    assertEquals(4, Files.readAllLines(tmp.resolve("sweep/results.jsonl")).size());
+    assertEquals(5, Files.readAllLines(tmp.resolve("sweep/results.jsonl")).size());
 
     List<String> summary = SweepReport.write(out, spark.sparkContext().hadoopConfiguration(), spec.description());
     assertTrue(summary.stream().anyMatch(s -> s.startsWith("c_ok: batch 200 reaches")), summary.toString());
