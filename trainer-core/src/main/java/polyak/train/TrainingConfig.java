@@ -54,7 +54,7 @@ public record TrainingConfig(
     nonNegative("clipping.norm", clipNorm);
     nonNegative("clipping.value", clipValue);
     nonNegative("evaluation.every", evaluateEvery);
-    nonNegative("early_stopping.patience", patience);
+    nonNegative("evaluation.patience", patience);
     if (optimizer == null || learningRate == null || averaging == null || rateScaling == null) {
       throw new OptimizerConfigException("training: optimizer, learning rate, scaling and averaging are required");
     }

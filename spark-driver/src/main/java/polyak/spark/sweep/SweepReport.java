@@ -160,14 +160,14 @@ public final class SweepReport {
   }
 
   private static String statusOf(List<TrialResult> rs) {
-    return rs.stream().map(TrialResult::status).distinct().reduce((a, b) -> a + "/" + b).orElse("-");
+    return rs.stream().map(r -> r.status().toString()).distinct().reduce((a, b) -> a + "/" + b).orElse("-");
   }
 
   /** Mean final accuracy over the done trials (seeds); NaN if any trial of the point is not done. */
   private static double meanAcc(List<TrialResult> rs) {
     double s = 0;
     for (TrialResult r : rs) {
-      if (!r.status().equals("done") || !Double.isFinite(r.finalAccuracy())) {
+      if (r.status() != TrialStatus.DONE || !Double.isFinite(r.finalAccuracy())) {
         return Double.NaN;
       }
       s += r.finalAccuracy();
@@ -211,7 +211,7 @@ public final class SweepReport {
 
   private static String failedSuffix(List<TrialResult> rs) {
     for (TrialResult r : rs) {
-      if (!r.status().equals("done")) {
+      if (r.status() != TrialStatus.DONE) {
         return " (" + r.status() + ")";
       }
     }
@@ -234,7 +234,7 @@ public final class SweepReport {
             continue; // a reused run's timing is already plotted under its original
           }
           double v = metric.of(r);
-          if (doneOnly && !r.status().equals("done") || !Double.isFinite(v)) {
+          if (doneOnly && r.status() != TrialStatus.DONE || !Double.isFinite(v)) {
             continue;
           }
           sum += v;
@@ -354,7 +354,7 @@ public final class SweepReport {
         .append("<th>final val acc</th><th>best val acc</th><th>final val loss</th><th>epochs</th>")
         .append("<th>s / epoch</th><th>examples/s</th><th>note</th></tr>\n");
     for (TrialResult r : rows) {
-      h.append("<tr").append(r.status().equals("done") ? "" : " class=\"failed\"").append("><td>").append(esc(r.id()))
+      h.append("<tr").append(r.status() == TrialStatus.DONE ? "" : " class=\"failed\"").append("><td>").append(esc(r.id()))
           .append("</td><td>").append(esc(rule(r))).append("</td><td class=n>").append(r.batchSize())
           .append("</td><td>").append(r.status()).append("</td><td class=n>").append(pct(r.finalAccuracy()))
           .append("</td><td class=n>").append(pct(r.bestAccuracy())).append("</td><td class=n>")
