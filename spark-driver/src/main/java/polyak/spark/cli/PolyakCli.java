@@ -18,11 +18,12 @@ import polyak.spark.run.GradientCheckJob;
 import polyak.spark.run.PredictJob;
 import polyak.spark.run.TrainJob;
 
-/** The {@code polyak} command line: train, evaluate, predict, gradcheck, bench, sweep. */
+/** The {@code polyak} command line: train, evaluate, predict, gradcheck, bench, sweep, report. */
 @Command(name = "polyak", mixinStandardHelpOptions = true, versionProvider = PolyakCli.VersionProvider.class,
     description = "Data-parallel neural-network training on Apache Spark.",
     subcommands = {PolyakCli.Train.class, PolyakCli.Evaluate.class, PolyakCli.Predict.class,
-        PolyakCli.GradCheck.class, PolyakCli.Bench.class, PolyakCli.Sweep.class})
+        PolyakCli.GradCheck.class, PolyakCli.Bench.class, PolyakCli.Sweep.class,
+        polyak.spark.report.ReportCommand.class})
 public final class PolyakCli {
   /** Where the commands print their output (progress, reports). */
   private final PrintStream console;
