@@ -25,7 +25,7 @@ import polyak.train.TrainingListener;
 import polyak.train.TrainingState;
 
 /**
- * Issue 4's benchmark: full Fashion-MNIST, 784-256-128-10 ReLU, Adam, batch 1024 in local[2] —
+ * {@code polyak bench distributed}: full Fashion-MNIST, 784-256-128-10 ReLU, Adam, batch 1024 in local[2] —
  * test accuracy after the epochs, examples/s, the per-phase split of an iteration (medians from
  * metrics.jsonl) — and, in the same JVM, LocalTrainer's examples/s on the same configuration.
  */
@@ -59,15 +59,19 @@ public final class DistributedTrainingBenchmark {
     }
   }
 
-  /** @param extra config overrides on top of the benchmark's (e.g. data.scaling=standardize) */
-  public static Result run(int epochs, Path outputDir, List<String> extra, PrintStream out) throws IOException {
+  /**
+   * @param master the Spark master of the distributed run (local[2] in BENCHMARKS.md)
+   * @param extra config overrides on top of the benchmark's (e.g. data.scaling=standardize)
+   */
+  public static Result run(int epochs, Path outputDir, String master, List<String> extra, PrintStream out)
+      throws IOException {
     List<String> overrides = new ArrayList<>(List.of("training.epochs=" + epochs, "output.dir=" + outputDir,
-        "checkpoint.every=0", "learning_rate.schedule=cosine", "learning_rate.initial=0.002",
-        "learning_rate.end=0.0001", "learning_rate.warmup_iterations=50", "learning_rate.warmup_start=0.0002"));
+        "checkpoint.every=0"));
+    overrides.addAll(PolyakBench.BEST_OPTIMIZER);
     overrides.addAll(extra);
     PolyakConfig config = ConfigLoader.load(null, overrides);
     double accuracy;
-    try (SparkSession spark = Sessions.create("polyak bench training", "local[2]")) {
+    try (SparkSession spark = Sessions.create("polyak bench distributed", master)) {
       accuracy = TrainJob.run(spark, config, null, List.of(), out, false).testAccuracy();
     }
     List<StepLine> metrics = MetricsFile.read(outputDir.toString(), new Configuration()).steps();
@@ -98,11 +102,5 @@ public final class DistributedTrainingBenchmark {
 
   static double median(List<StepLine> lines, ToDoubleFunction<StepLine> field) {
     return PolyakRuns.median(lines.stream().mapToDouble(field).filter(Double::isFinite).toArray());
-  }
-
-  public static void main(String[] args) throws IOException {
-    int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-    Path dir = Path.of(args.length > 1 ? args[1] : "runs/bench-training");
-    run(epochs, dir, args.length > 2 ? List.of(args).subList(2, args.length) : List.of(), System.out);
   }
 }

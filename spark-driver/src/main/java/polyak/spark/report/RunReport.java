@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
@@ -78,22 +79,20 @@ public final class RunReport {
   }
 
   private static XYSeries series(String name, List<StepLine> steps, ToDoubleFunction<StepLine> y) {
-    XYSeries s = new XYSeries(name);
-    for (StepLine st : steps) {
-      double v = y.applyAsDouble(st);
-      if (Double.isFinite(v)) {
-        s.add(st.step(), v);
-      }
-    }
-    return s;
+    return series(name, steps, StepLine::step, y);
   }
 
   private static XYSeries evalSeries(String name, List<EvalLine> evals, ToDoubleFunction<EvalLine> y) {
+    return series(name, evals, EvalLine::step, y);
+  }
+
+  /** The finite values of {@code y} against the iteration. */
+  private static <T> XYSeries series(String name, List<T> lines, ToLongFunction<T> step, ToDoubleFunction<T> y) {
     XYSeries s = new XYSeries(name);
-    for (EvalLine e : evals) {
-      double v = y.applyAsDouble(e);
+    for (T line : lines) {
+      double v = y.applyAsDouble(line);
       if (Double.isFinite(v)) {
-        s.add(e.step(), v);
+        s.add(step.applyAsLong(line), v);
       }
     }
     return s;

@@ -1,0 +1,175 @@
+package polyak.spark.bench;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import polyak.spark.cli.Sessions;
+import polyak.spec.NetworkSpec;
+import polyak.spec.SpecParser;
+
+/**
+ * {@code polyak bench}: the benchmark family, one picocli command with a subcommand per benchmark.
+ * Without a subcommand it runs the comparison with Spark MLlib and the compute limit.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Benchmarks you can run on your own machine or cluster; each prints its figures and writes its "
+        + "section of BENCHMARKS.md.",
+        "Without a subcommand: polyak against Spark MLlib's MLP and against the GEMM limit on Fashion-MNIST "
+        + "(raw CSV/JSON under --out)."},
+    subcommands = {BenchCommand.Optimizers.class, BenchCommand.Distributed.class, BenchCommand.Kernels.class})
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--quick", description = "A subset of the data and a few iterations (about 2 minutes).")
+  boolean quick;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master; default: local[*].")
+  String master;
+
+  @Option(names = "--markdown", defaultValue = "BENCHMARKS.md", paramLabel = "FILE",
+      description = "Markdown file whose bench section is (re)written (default: ${DEFAULT-VALUE}).")
+  File markdown;
+
+  @Option(names = "--out", defaultValue = "docs/bench", paramLabel = "DIR",
+      description = "Directory for the raw CSV/JSON (default: ${DEFAULT-VALUE}).")
+  File out;
+
+  @Override
+  public Integer call() throws Exception {
+    try (SparkSession spark = Sessions.create("polyak bench", master)) {
+      PolyakBench.run(spark, quick ? PolyakBench.Options.quickRun() : PolyakBench.Options.full(), markdown.toPath(),
+          out.toPath(), System.out);
+    }
+    return 0;
+  }
+
+  @Command(name = "optimizers", mixinStandardHelpOptions = true,
+      description = "Every optimizer on Fashion-MNIST with the local trainer (no Spark): an Adam headline run, a "
+          + "table at one budget, optionally a full-batch L-BFGS row.")
+  static final class Optimizers implements Callable<Integer> {
+    @Option(names = "--epochs", defaultValue = "5", description = "Epochs of every table row (default: "
+        + "${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--headline-epochs", defaultValue = "15", description = "Epochs of the Adam headline run; 0 "
+        + "skips it (default: ${DEFAULT-VALUE}).")
+    int headlineEpochs;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Minibatch of every run (default: "
+        + "${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--optimizers", split = ",", paramLabel = "NAME", description = "The table's rows (default: "
+        + "all ten).")
+    List<String> optimizers = new ArrayList<>(OptimizerBenchmark.ALL_OPTIMIZERS);
+
+    @Option(names = "--no-table", description = "Skip the optimizer table.")
+    boolean noTable;
+
+    @Option(names = "--no-headline", description = "Skip the Adam headline run.")
+    boolean noHeadline;
+
+    @Option(names = "--subset", defaultValue = "0", description = "Only the first N training rows (0: all).")
+    int subset;
+
+    @Option(names = "--test-subset", defaultValue = "0", description = "Only the first N test rows (0: all).")
+    int testSubset;
+
+    @Option(names = "--lbfgs-iterations", defaultValue = "0", description = "Iterations of the full-batch L-BFGS "
+        + "row; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int lbfgsIterations;
+
+    @Option(names = "--lbfgs-subset", defaultValue = "10000", description = "Training rows of the L-BFGS row "
+        + "(default: ${DEFAULT-VALUE}).")
+    int lbfgsSubset;
+
+    @Option(names = "--seed", defaultValue = "42")
+    long seed;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "BENCHMARKS.md whose optimizers section is "
+        + "(re)written (default: BENCHMARKS.md; with --quick: none).")
+    Path markdown;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Summary CSV; the per-epoch CSV goes beside it "
+        + "(default: docs/bench/optimizers.csv; with --quick: none).")
+    Path csv;
+
+    @Option(names = "--quick", description = "Smoke run: 6000 training and 2000 test rows, one epoch, nothing "
+        + "written unless --markdown/--csv are given.")
+    boolean quick;
+
+    @Override
+    public Integer call() throws Exception {
+      OptimizerBenchmark.Options d = OptimizerBenchmark.Options.defaults();
+      Path md = markdown != null ? markdown : quick ? null : d.markdown();
+      Path raw = csv != null ? csv : quick ? null : d.csv();
+      List<String> optimizers = noTable ? List.of() : this.optimizers;
+      int headlineEpochs = noHeadline ? 0 : this.headlineEpochs;
+      if (quick) {
+        OptimizerBenchmark.run(new OptimizerBenchmark.Options(Math.min(epochs, 1), Math.min(headlineEpochs, 1), batch,
+            optimizers, subset > 0 ? subset : 6_000, testSubset > 0 ? testSubset : 2_000, lbfgsIterations,
+            Math.min(lbfgsSubset, 2_000), seed, md, raw));
+      } else {
+        OptimizerBenchmark.run(new OptimizerBenchmark.Options(epochs, headlineEpochs, batch, optimizers, subset,
+            testSubset, lbfgsIterations, lbfgsSubset, seed, md, raw));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "distributed", mixinStandardHelpOptions = true,
+      description = "polyak train on full Fashion-MNIST (batch 1024, Adam + cosine) with its per-phase split, "
+          + "and the local trainer's examples/s on the same configuration in the same JVM.")
+  static final class Distributed implements Callable<Integer> {
+    @Option(names = "--epochs", defaultValue = "10", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "runs/bench-training", paramLabel = "DIR",
+        description = "The training run's output directory (default: ${DEFAULT-VALUE}).")
+    Path output;
+
+    @Option(names = "--master", defaultValue = "local[2]", paramLabel = "URL", description = "Spark master "
+        + "(default: ${DEFAULT-VALUE}).")
+    String master;
+
+    @Parameters(paramLabel = "KEY=VALUE", description = "Config overrides, e.g. data.scaling=standardize.")
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      DistributedTrainingBenchmark.run(epochs, output, master, overrides, System.out);
+      return 0;
+    }
+  }
+
+  @Command(name = "kernels", mixinStandardHelpOptions = true,
+      description = "Single-thread GEMM GFLOP/s and forward+backward examples/s of every dense kernel on this "
+          + "machine, at 784-256-128-10.")
+  static final class Kernels implements Callable<Integer> {
+    @Option(names = "--batch", defaultValue = "512", description = "Rows per product (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--repeats", defaultValue = "15", description = "Timed repeats; the median is printed "
+        + "(default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Override
+    public Integer call() {
+      NetworkSpec spec = SpecParser.network("bench", """
+          input 784
+          dense 256
+          relu
+          dense 128
+          relu
+          dense 10
+          loss softmax_ce
+          """);
+      KernelBenchmark.run(spec, batch, repeats, System.out);
+      return 0;
+    }
+  }
+}
