@@ -94,7 +94,7 @@ public final class OptimizerBenchmark {
       }
     }
 
-    /** The issue-3 run: 15-epoch Adam headline, 5-epoch table of all ten optimizers, no L-BFGS. */
+    /** The run in BENCHMARKS.md: 15-epoch Adam headline, 5-epoch table of all ten optimizers, no L-BFGS. */
     public static Options defaults() {
       return new Options(5, 15, 128, ALL_OPTIMIZERS, 0, 0, 0, 10_000, 42, Path.of("BENCHMARKS.md"),
           Path.of("docs/bench/optimizers.csv"));

@@ -44,6 +44,20 @@ class BenchCommandTest {
   }
 
   @Test
+  void theTrainerDoesNotDependOnTheBenchmarks() throws IOException {
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".java") && !f.startsWith(SOURCES)).toList()) {
+        String text = Files.readString(f);
+        if (text.contains("polyak.spark.bench")) {
+          assertTrue(f.endsWith("cli/PolyakCli.java") && text.contains("polyak.spark.bench.BenchCommand.class")
+              && !text.replace("polyak.spark.bench.BenchCommand.class", "").contains("polyak.spark.bench"),
+              f + " uses the bench package (only the CLI registers its command)");
+        }
+      }
+    }
+  }
+
+  @Test
   void noBenchmarkParsesArgumentsByHand() throws IOException {
     assertTrue(Files.isDirectory(SOURCES), SOURCES.toAbsolutePath() + " (tests run in spark-driver/)");
     Pattern byHand = Pattern.compile("static\\s+void\\s+main\\s*\\(|String\\s*\\[\\]\\s*args|\\bargs\\s*\\[");
