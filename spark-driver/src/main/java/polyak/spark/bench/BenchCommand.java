@@ -51,21 +51,24 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Every optimizer on Fashion-MNIST with the local trainer (no Spark): an Adam headline run, a "
           + "table at one budget, optionally a full-batch L-BFGS row.")
   static final class Optimizers implements Callable<Integer> {
-    @Option(names = "--epochs", defaultValue = "5", description = "Epochs of every table row (default: "
-        + "${DEFAULT-VALUE}).")
-    int epochs;
+    /** The defaults are the run in BENCHMARKS.md. */
+    private static final OptimizerBenchmark.Options D = OptimizerBenchmark.Options.defaults();
 
-    @Option(names = "--headline-epochs", defaultValue = "15", description = "Epochs of the Adam headline run; 0 "
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs of every table row (default: "
+        + "${DEFAULT-VALUE}).")
+    int epochs = D.epochs();
+
+    @Option(names = "--headline-epochs", paramLabel = "N", description = "Epochs of the Adam headline run; 0 "
         + "skips it (default: ${DEFAULT-VALUE}).")
-    int headlineEpochs;
+    int headlineEpochs = D.headlineEpochs();
 
-    @Option(names = "--batch", defaultValue = "128", description = "Minibatch of every run (default: "
+    @Option(names = "--batch", paramLabel = "N", description = "Minibatch of every run (default: "
         + "${DEFAULT-VALUE}).")
-    int batch;
+    int batch = D.batchSize();
 
     @Option(names = "--optimizers", split = ",", paramLabel = "NAME", description = "The table's rows (default: "
         + "all ten).")
-    List<String> optimizers = new ArrayList<>(OptimizerBenchmark.ALL_OPTIMIZERS);
+    List<String> optimizers = new ArrayList<>(D.optimizers());
 
     @Option(names = "--no-table", description = "Skip the optimizer table.")
     boolean noTable;
@@ -73,22 +76,22 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-headline", description = "Skip the Adam headline run.")
     boolean noHeadline;
 
-    @Option(names = "--subset", defaultValue = "0", description = "Only the first N training rows (0: all).")
-    int subset;
+    @Option(names = "--subset", paramLabel = "N", description = "Only the first N training rows (0: all).")
+    int subset = D.trainSubset();
 
-    @Option(names = "--test-subset", defaultValue = "0", description = "Only the first N test rows (0: all).")
-    int testSubset;
+    @Option(names = "--test-subset", paramLabel = "N", description = "Only the first N test rows (0: all).")
+    int testSubset = D.testSubset();
 
-    @Option(names = "--lbfgs-iterations", defaultValue = "0", description = "Iterations of the full-batch L-BFGS "
+    @Option(names = "--lbfgs-iterations", paramLabel = "N", description = "Iterations of the full-batch L-BFGS "
         + "row; 0 skips it (default: ${DEFAULT-VALUE}).")
-    int lbfgsIterations;
+    int lbfgsIterations = D.lbfgsIterations();
 
-    @Option(names = "--lbfgs-subset", defaultValue = "10000", description = "Training rows of the L-BFGS row "
+    @Option(names = "--lbfgs-subset", paramLabel = "N", description = "Training rows of the L-BFGS row "
         + "(default: ${DEFAULT-VALUE}).")
-    int lbfgsSubset;
+    int lbfgsSubset = D.lbfgsSubset();
 
-    @Option(names = "--seed", defaultValue = "42")
-    long seed;
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of every run (default: ${DEFAULT-VALUE}).")
+    long seed = D.seed();
 
     @Option(names = "--markdown", paramLabel = "FILE", description = "BENCHMARKS.md whose optimizers section is "
         + "(re)written (default: BENCHMARKS.md; with --quick: none).")
@@ -104,9 +107,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      OptimizerBenchmark.Options d = OptimizerBenchmark.Options.defaults();
-      Path md = markdown != null ? markdown : quick ? null : d.markdown();
-      Path raw = csv != null ? csv : quick ? null : d.csv();
+      Path md = markdown != null ? markdown : quick ? null : D.markdown();
+      Path raw = csv != null ? csv : quick ? null : D.csv();
       List<String> optimizers = noTable ? List.of() : this.optimizers;
       int headlineEpochs = noHeadline ? 0 : this.headlineEpochs;
       if (quick) {
@@ -125,7 +127,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "polyak train on full Fashion-MNIST (batch 1024, Adam + cosine) with its per-phase split, "
           + "and the local trainer's examples/s on the same configuration in the same JVM.")
   static final class Distributed implements Callable<Integer> {
-    @Option(names = "--epochs", defaultValue = "10", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = {"-o", "--output"}, defaultValue = "runs/bench-training", paramLabel = "DIR",
@@ -150,10 +152,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Single-thread GEMM GFLOP/s and forward+backward examples/s of every dense kernel on this "
           + "machine, at 784-256-128-10.")
   static final class Kernels implements Callable<Integer> {
-    @Option(names = "--batch", defaultValue = "512", description = "Rows per product (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "512", description = "Rows per product (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--repeats", defaultValue = "15", description = "Timed repeats; the median is printed "
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "15", description = "Timed repeats; the median is printed "
         + "(default: ${DEFAULT-VALUE}).")
     int repeats;
 
