@@ -138,12 +138,16 @@ public final class BenchCommand implements Callable<Integer> {
         + "(default: ${DEFAULT-VALUE}).")
     String master;
 
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Also (re)write this run's section of FILE "
+        + "(e.g. BENCHMARKS.md); default: only print it.")
+    Path markdown;
+
     @Parameters(paramLabel = "KEY=VALUE", description = "Config overrides, e.g. data.scaling=standardize.")
     List<String> overrides = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-      DistributedTrainingBenchmark.run(epochs, output, master, overrides, System.out);
+      DistributedTrainingBenchmark.run(epochs, output, master, overrides, markdown, System.out);
       return 0;
     }
   }
