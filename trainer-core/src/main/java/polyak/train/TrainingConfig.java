@@ -59,7 +59,7 @@ public record TrainingConfig(
     nonNegative("clipping.norm", clipNorm);
     nonNegative("clipping.value", clipValue);
     nonNegative("evaluation.every", evaluateEvery);
-    nonNegative("early_stopping.patience", patience);
+    nonNegative("evaluation.patience", patience);
     if (divergence == null) {
       divergence = DivergenceSpec.DEFAULTS;
     }

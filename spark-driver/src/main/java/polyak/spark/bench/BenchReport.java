@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -17,10 +15,27 @@ import java.util.Map;
 import java.util.TreeMap;
 import polyak.spark.metrics.Json;
 
-/** Everything {@code polyak bench} measured, the derived figures, and the writers (Markdown, CSV, JSON). */
-public final class BenchReport {
+/**
+ * Everything {@code polyak bench} measured, the derived figures, and the writers (Markdown, CSV, JSON).
+ *
+ * @param kernelBatch the per-partition batch of the kernel figures
+ * @param trivialJobMs median ms of a trivial job by its task count
+ * @param bestSchedulingMs median of an empty job over polyak-best's cached blocks
+ * @param notes what the run skipped or changed, and why
+ */
+public record BenchReport(PolyakBench.Options options, Environment environment, Setup setup, int kernelBatch,
+    List<KernelBenchmark.Row> kernels, Map<Integer, Double> trivialJobMs, double bestSchedulingMs,
+    List<SweepRow> sweep, ScalingModel.Fit fit, List<PolyakRuns.Curve> curves, List<MllibBaseline.Fit> mllib,
+    List<String> notes) {
   /** A sweep point with its scheduling baseline (the empty-job median at its partition count). */
   record SweepRow(String kind, PolyakRuns.Timed timed, int cores, double schedulingMs) {}
+
+  /**
+   * The run's Spark side and data: master, cores given to Spark, the kernels, the load average at
+   * start and end, the rows, and the whole run's seconds.
+   */
+  public record Setup(String master, int cores, String polyakKernel, String mllibBlas, double loadStart,
+      double loadEnd, long trainRows, long testRows, double seconds) {}
 
   /** Time to an accuracy: polyak's, MLlib's (the first fit reaching it) and MLlib's lower bound. */
   public record Reach(String label, double accuracy, double polyakSigmoidSeconds, double polyakBestSeconds,
@@ -37,31 +52,24 @@ public final class BenchReport {
     }
   }
 
-  final PolyakBench.Options options;
-  double loadStart;
-  double loadEnd;
-  int cores;
-  String master;
-  String polyakKernel;
-  String mllibBlas;
-  long trainRows;
-  long testRows;
-  int kernelBatch;
-  List<KernelBenchmark.Row> kernels = List.of();
-  final Map<Integer, Double> trivialJobMs = new TreeMap<>();
-  double bestSchedulingMs = Double.NaN;
-  final List<SweepRow> sweep = new ArrayList<>();
-  ScalingModel.Fit fit;
-  final List<PolyakRuns.Curve> curves = new ArrayList<>();
-  final List<MllibBaseline.Fit> mllib = new ArrayList<>();
-  final List<String> notes = new ArrayList<>();
-  double seconds;
-
-  BenchReport(PolyakBench.Options options) {
-    this.options = options;
+  public BenchReport {
+    kernels = List.copyOf(kernels);
+    trivialJobMs = java.util.Collections.unmodifiableMap(new TreeMap<>(trivialJobMs));
+    sweep = List.copyOf(sweep);
+    curves = List.copyOf(curves);
+    mllib = List.copyOf(mllib);
+    notes = List.copyOf(notes);
   }
 
-  List<ScalingModel.Sample> samples() {
+  /** The same report with one more note. */
+  BenchReport withNote(String note) {
+    List<String> more = new ArrayList<>(notes);
+    more.add(note);
+    return new BenchReport(options, environment, setup, kernelBatch, kernels, trivialJobMs, bestSchedulingMs, sweep,
+        fit, curves, mllib, more);
+  }
+
+  static List<ScalingModel.Sample> samples(List<SweepRow> sweep) {
     List<ScalingModel.Sample> s = new ArrayList<>();
     for (SweepRow r : sweep) {
       s.add(new ScalingModel.Sample(r.timed().parameters(), r.timed().batch(), r.timed().partitions(), r.cores(),
@@ -117,7 +125,7 @@ public final class BenchReport {
   /** Achieved FLOP/s (6·P per example over the training clock) ÷ (best single-thread GEMM × cores). */
   public double trainingEfficiency() {
     PolyakRuns.Curve c = curve("polyak-best");
-    return 6.0 * c.parameters() * c.examplesPerSecond() / (bestGemmGflops() * 1e9 * cores);
+    return 6.0 * c.parameters() * c.examplesPerSecond() / (bestGemmGflops() * 1e9 * setup.cores());
   }
 
   /** The same over the executors' task time only: what is lost inside the tasks (non-GEMM work). */
@@ -134,12 +142,12 @@ public final class BenchReport {
 
   SweepRow overheadRow() {
     for (SweepRow r : sweep) {
-      if (r.kind().equals("batch") && r.timed().batch() == 1024 && r.timed().partitions() == cores) {
+      if (r.kind().equals("batch") && r.timed().batch() == 1024 && r.timed().partitions() == setup.cores()) {
         return r;
       }
     }
     for (SweepRow r : sweep) {
-      if (r.kind().equals("batch") && r.timed().partitions() == cores) {
+      if (r.kind().equals("batch") && r.timed().partitions() == setup.cores()) {
         return r;
       }
     }
@@ -170,7 +178,7 @@ public final class BenchReport {
             computeRatio(), 1, true, "×"),
         new Target("training efficiency (6·P·examples/s ÷ best 1-thread GEMM × cores)", trainingEfficiency(), 0.70,
             true, ""),
-        new Target("Spark overhead at batch 1024, local[" + cores + "]", sparkOverhead(), 0.15, false, ""));
+        new Target("Spark overhead at batch 1024, local[" + setup.cores() + "]", sparkOverhead(), 0.15, false, ""));
   }
 
   /** A projection with its scaling mode and efficiency. */
@@ -200,32 +208,13 @@ public final class BenchReport {
 
   void write(Path markdown, Path outDir, PrintStream console) throws IOException {
     String tag = options.quick() ? "bench-quick" : "bench";
-    Files.createDirectories(outDir);
     writeCsvs(outDir, tag);
-    Files.writeString(outDir.resolve(tag + ".json"), json(), StandardCharsets.UTF_8);
+    BenchMarkdown.raw(outDir.resolve(tag + ".json"), json());
     String section = markdown(outDir, tag);
     if (markdown != null) {
-      spliceSection(markdown, tag, section);
+      BenchMarkdown.splice(markdown, tag, section);
     }
     console.println(section);
-  }
-
-  static void spliceSection(Path file, String tag, String section) throws IOException {
-    String begin = "<!-- polyak " + tag + ": begin -->";
-    String end = "<!-- polyak " + tag + ": end -->";
-    String block = begin + "\n" + section + end + "\n";
-    String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n\n";
-    int b = text.indexOf(begin);
-    int e = text.indexOf(end);
-    if (b >= 0 && e > b) {
-      text = text.substring(0, b) + block + text.substring(e + end.length()).replaceFirst("^\n", "");
-    } else {
-      text = text + (text.endsWith("\n\n") ? "" : "\n") + block;
-    }
-    if (file.getParent() != null) {
-      Files.createDirectories(file.getParent());
-    }
-    Files.writeString(file, text, StandardCharsets.UTF_8);
   }
 
   String markdown(Path outDir, String tag) {
@@ -233,16 +222,15 @@ public final class BenchReport {
     String date = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     m.append("## `polyak bench`").append(options.quick() ? " --quick" : "").append(" — polyak against Spark MLlib's MLP "
         + "and against the compute limit\n\n");
-    m.append(f("Run %s, commit `%s`, %.0f s in all. Machine: %s, %d cores given to Spark (`%s`), %s; %s; Spark %s; "
+    m.append(f("Run %s, commit `%s`, %.0f s in all. Machine: %s, %d CPUs, %d cores given to Spark (`%s`), %s; %s; Spark %s; "
         + "polyak dense kernel `%s`, MLlib BLAS `%s`; OPENBLAS_NUM_THREADS=%s. Load average %.2f at the start, %.2f "
         + "at the end (the machine is shared: figures are medians and ratios from this one run, one JVM, one "
-        + "Spark session, the same cached data).\n\n", date, gitHead(), seconds, cpu(), cores, master,
-        System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-        "Java " + System.getProperty("java.version"), org.apache.spark.package$.MODULE$.SPARK_VERSION(),
-        polyakKernel, mllibBlas, System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"), loadStart, loadEnd));
+        + "Spark session, the same cached data).\n\n", date, environment.commit(), setup.seconds(), environment.cpu(),
+        environment.cpus(), setup.cores(), setup.master(), environment.os(), environment.java(), environment.spark(),
+        setup.polyakKernel(), setup.mllibBlas(), environment.openblasThreads(), setup.loadStart(), setup.loadEnd()));
     m.append(f("Data: Fashion-MNIST, %d training and %d test rows, x/255, %d cached partitions; MLlib reads "
-        + "DataFrames (label, features: Vector) built from the same cached blocks.\n\n", trainRows, testRows,
-        cores));
+        + "DataFrames (label, features: Vector) built from the same cached blocks.\n\n", setup.trainRows(),
+        setup.testRows(), setup.cores()));
     for (String n : notes) {
       m.append("- Note: ").append(n).append('\n');
     }
@@ -302,7 +290,7 @@ public final class BenchReport {
     m.append(f("\nTraining efficiency of polyak-best: 6·P·examples/s = 6 × %d × %.0f = %.2f GFLOP/s ÷ (%.2f GFLOP/s "
         + "[%s] × %d cores) = **%.1f %%**. Within the tasks alone (examples per task-second): %.1f %% of one core's "
         + "GEMM speed.\n", best.parameters(), best.examplesPerSecond(), 6.0 * best.parameters()
-        * best.examplesPerSecond() / 1e9, bestGemmGflops(), bestGemmKernel(), cores, 100 * trainingEfficiency(),
+        * best.examplesPerSecond() / 1e9, bestGemmGflops(), bestGemmKernel(), setup.cores(), 100 * trainingEfficiency(),
         100 * taskEfficiency()));
 
     PolyakRuns.Phase ph = bestMedianPhase();
@@ -376,7 +364,7 @@ public final class BenchReport {
     for (MllibBaseline.Fit fi : mllib) {
       c.append(f("mllib-maxIter-%d,%d,,%.3f,%.5f,\n", fi.maxIter(), fi.iterations(), fi.seconds(), fi.testAccuracy()));
     }
-    Files.writeString(dir.resolve(tag + "-curves.csv"), c, StandardCharsets.UTF_8);
+    BenchMarkdown.raw(dir.resolve(tag + "-curves.csv"), c);
 
     StringBuilder it = new StringBuilder("run,iteration,broadcast_ms,compute_ms,job_rest_ms,step_ms\n");
     for (PolyakRuns.Curve cv : curves) {
@@ -386,7 +374,7 @@ public final class BenchReport {
             p.stepMs()));
       }
     }
-    Files.writeString(dir.resolve(tag + "-iterations.csv"), it, StandardCharsets.UTF_8);
+    BenchMarkdown.raw(dir.resolve(tag + "-iterations.csv"), it);
 
     StringBuilder s = new StringBuilder("sweep,parameters,batch,partitions,iteration_ms,broadcast_ms,compute_ms,"
         + "job_rest_ms,scheduling_ms,step_ms\n");
@@ -396,13 +384,13 @@ public final class BenchReport {
           r.timed().partitions(), p.totalMs(), p.broadcastMs(), p.computeMs(), p.jobRestMs(), r.schedulingMs(),
           p.stepMs()));
     }
-    Files.writeString(dir.resolve(tag + "-sweep.csv"), s, StandardCharsets.UTF_8);
+    BenchMarkdown.raw(dir.resolve(tag + "-sweep.csv"), s);
 
     StringBuilder k = new StringBuilder("kernel,batch,gemm_gflops,examples_per_second\n");
     for (KernelBenchmark.Row r : kernels) {
       k.append(f("%s,%d,%.3f,%.1f\n", r.kernel(), kernelBatch, r.gemmGflops(), r.examplesPerSecond()));
     }
-    Files.writeString(dir.resolve(tag + "-kernels.csv"), k, StandardCharsets.UTF_8);
+    BenchMarkdown.raw(dir.resolve(tag + "-kernels.csv"), k);
 
     StringBuilder p = new StringBuilder("scaling,executors,parameters,batch_per_executor,compute_ms,broadcast_ms,"
         + "aggregation_ms,scheduling_ms,step_ms,iteration_ms,efficiency\n");
@@ -412,17 +400,19 @@ public final class BenchReport {
           x.batchPerExecutor(), x.computeMs(), x.broadcastMs(), x.aggregationMs(), x.schedulingMs(), x.stepMs(),
           x.totalMs(), pj.efficiency()));
     }
-    Files.writeString(dir.resolve(tag + "-projection.csv"), p, StandardCharsets.UTF_8);
+    BenchMarkdown.raw(dir.resolve(tag + "-projection.csv"), p);
   }
 
   String json() {
     ObjectNode j = Json.MAPPER.createObjectNode();
-    put(j, "mode", options.quick() ? "quick" : "full", "commit", gitHead(), "date", ZonedDateTime.now().toString(),
-        "seconds", seconds);
-    put(j.putObject("machine"), "cpu", cpu(), "cores", cores, "master", master, "java",
-        System.getProperty("java.version"), "spark", org.apache.spark.package$.MODULE$.SPARK_VERSION(),
-        "load_start", loadStart, "load_end", loadEnd, "polyak_kernel", polyakKernel, "mllib_blas", mllibBlas);
-    put(j.putObject("data"), "train_rows", trainRows, "test_rows", testRows);
+    put(j, "mode", options.quick() ? "quick" : "full", "commit", environment.commit(), "date",
+        ZonedDateTime.now().toString(), "seconds", setup.seconds());
+    put(j.putObject("machine"), "cpu", environment.cpu() + ", " + environment.cpus() + " CPUs", "cores", setup.cores(),
+        "master", setup.master(), "java",
+        environment.java(), "spark", environment.spark(),
+        "load_start", setup.loadStart(), "load_end", setup.loadEnd(), "polyak_kernel", setup.polyakKernel(),
+        "mllib_blas", setup.mllibBlas());
+    put(j.putObject("data"), "train_rows", setup.trainRows(), "test_rows", setup.testRows());
     ArrayNode targets = j.putArray("targets");
     for (Target t : targets()) {
       put(targets.addObject(), "name", t.name(), "measured", t.measured(), "bound", t.bound(), "at_least",
@@ -507,32 +497,5 @@ public final class BenchReport {
 
   private static String sec(double v) {
     return Double.isFinite(v) ? f("%.1f", v) : "not reached";
-  }
-
-  static String gitHead() {
-    try {
-      Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
-      String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      return p.waitFor() == 0 && !s.isEmpty() ? s : "unknown";
-    } catch (IOException e) {
-      return "unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
-    }
-  }
-
-  static String cpu() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) {
-          return line.substring(line.indexOf(':') + 1).trim() + ", " + Runtime.getRuntime().availableProcessors()
-              + " CPUs";
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // fall through
-    }
-    return System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " CPUs";
   }
 }

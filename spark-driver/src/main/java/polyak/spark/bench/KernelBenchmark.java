@@ -15,6 +15,7 @@ import polyak.spec.NetworkSpec;
 /**
  * Single-thread speed of each available dense kernel: raw GEMM GFLOP/s at the network's shapes, and
  * forward + backward examples/s of the whole network. Medians of repeated timings in one JVM.
+ * {@code polyak bench kernels} runs it alone; {@code polyak bench} as part of the comparison.
  */
 public final class KernelBenchmark {
   /** One kernel's figures. */
@@ -114,19 +115,5 @@ public final class KernelBenchmark {
       v[i] = rng.nextDouble() - 0.5;
     }
     return v;
-  }
-
-  public static void main(String[] args) {
-    NetworkSpec spec = polyak.spec.SpecParser.network("bench", """
-        input 784
-        dense 256
-        relu
-        dense 128
-        relu
-        dense 10
-        loss softmax_ce
-        """);
-    int batch = args.length > 0 ? Integer.parseInt(args[0]) : 512;
-    run(spec, batch, 15, System.out);
   }
 }

@@ -1,24 +1,15 @@
 package polyak.spark.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import polyak.data.Dataset;
 import polyak.data.FashionMnist;
 import polyak.data.Standardizer;
-import polyak.nn.BatchResult;
-import polyak.nn.Inference;
-import polyak.nn.Network;
-import polyak.optim.Lbfgs;
-import polyak.optim.MinimizationResult;
 import polyak.optim.OptimizerKind;
 import polyak.optim.OptimizerSpec;
 import polyak.optim.ScheduleSpec;
@@ -33,8 +24,8 @@ import polyak.train.TrainingListener;
 import polyak.train.TrainingState;
 
 /**
- * Issue 3 ("must show 6"): optimizers on Fashion-MNIST with {@link LocalTrainer}. A benchmark, not a
- * test: it trains for minutes and writes what it measured.
+ * {@code polyak bench optimizers}: optimizers on Fashion-MNIST with {@link LocalTrainer}. A benchmark,
+ * not a test: it trains for minutes and writes what it measured.
  *
  * <ol>
  *   <li>Headline: Adam on the full 60k training set, evaluated on the 10k test set after every
@@ -45,16 +36,12 @@ import polyak.train.TrainingState;
  * </ol>
  *
  * Prints a table and, when paths are given, writes a section of {@code BENCHMARKS.md} and CSVs.
- *
- * <pre>
- * java -Xmx3g -cp ... polyak.spark.bench.OptimizerBenchmark [--epochs 5] [--headline-epochs 15]
- *     [--batch 128] [--optimizers sgd,adam,...] [--subset N] [--no-headline] [--no-table]
- *     [--lbfgs-iterations 0] [--lbfgs-subset 10000] [--markdown BENCHMARKS.md]
- *     [--csv docs/bench/optimizers.csv] [--quick]
- * </pre>
  */
 public final class OptimizerBenchmark {
-  public static final String SECTION_TITLE = "## Optimizers on Fashion-MNIST (LocalTrainer, issue 3)";
+  public static final String SECTION_TITLE = "## Optimizers on Fashion-MNIST: test accuracy and speed of ten "
+      + "minibatch optimizers and full-batch L-BFGS (LocalTrainer)";
+  /** The marker tag of the section in BENCHMARKS.md. */
+  static final String TAG = "bench-optimizers";
   static final double TARGET_ACCURACY = 0.89;
 
   /** The network of every minibatch run: 784-256-128-10, batch norm, ReLU, dropout (keep p = 0.8). */
@@ -107,7 +94,7 @@ public final class OptimizerBenchmark {
       }
     }
 
-    /** The issue-3 run: 15-epoch Adam headline, 5-epoch table of all ten optimizers, no L-BFGS. */
+    /** The run in BENCHMARKS.md: 15-epoch Adam headline, 5-epoch table of all ten optimizers, no L-BFGS. */
     public static Options defaults() {
       return new Options(5, 15, 128, ALL_OPTIMIZERS, 0, 0, 0, 10_000, 42, Path.of("BENCHMARKS.md"),
           Path.of("docs/bench/optimizers.csv"));
@@ -164,7 +151,7 @@ public final class OptimizerBenchmark {
   }
 
   /** Everything measured; {@code headline} and {@code lbfgs} may be null when not run. */
-  public record Result(Row headline, List<Row> table, Row lbfgs, String environment, double pixelMean,
+  public record Result(Row headline, List<Row> table, Row lbfgs, Environment environment, double pixelMean,
       double pixelStd) {}
 
   /**
@@ -196,8 +183,8 @@ public final class OptimizerBenchmark {
   }
 
   public static Result run(Options o) throws IOException {
-    String environment = environment();
-    log("environment: " + environment);
+    Environment environment = Environment.probe();
+    log("environment: " + environment.describe());
     Data data = load(o);
     log(String.format(Locale.ROOT, "data: %d training rows, %d test rows; global z-score mean %.4f std %.4f (of x/255)",
         data.train.rows(), data.test.rows(), data.mean / 255, data.std / 255));
@@ -359,56 +346,50 @@ public final class OptimizerBenchmark {
 
   /**
    * Full-batch L-BFGS (history 10) on the first {@code lbfgsSubset} training rows, on the network
-   * without dropout, from the same initialisation seed. The objective is the mean cross-entropy with
-   * batch norm over the whole subset in training mode. Afterwards the batch-norm running statistics
-   * are set to the subset's full-batch statistics at the final θ, and the test set is evaluated.
+   * without dropout, from the same initialisation seed: {@link LocalTrainer} with {@code optimizer lbfgs},
+   * i.e. trainer-core's full-batch loop. The objective is the mean cross-entropy with batch norm over the
+   * whole subset in training mode; afterwards the loop sets the batch-norm running statistics from the
+   * subset at the final θ and evaluates the test set.
    */
   private static Row lbfgs(Options o, Data data) {
     int n = Math.min(o.lbfgsSubset(), data.train.rows());
     Dataset subset = data.train.slice(0, n);
-    Network network = Network.build(SpecParser.network("benchmark network (no dropout)", NETWORK_NO_DROPOUT));
-    double[] theta = new double[network.parameterCount()];
-    double[] state = new double[network.stateSize()];
-    network.initialise(o.seed(), theta, state);
-    double[] stats = new double[network.stateSize()];
-    int[] evaluations = {0};
+    NetworkSpec spec = SpecParser.network("benchmark network (no dropout)", NETWORK_NO_DROPOUT);
+    TrainingConfig config = TrainingConfig.defaults().withSeed(o.seed()).withBatchSize(n)
+        .withEpochs(o.lbfgsIterations()).withOptimizer(OptimizerSpec.defaults(OptimizerKind.LBFGS))
+        .withEvaluation(0, 0);
+    log(String.format(Locale.ROOT, "lbfgs: %d rows, history %d, %d iterations", n, config.optimizer().history(),
+        o.lbfgsIterations()));
     long start = System.nanoTime();
-    log(String.format(Locale.ROOT, "lbfgs: %d rows, history 10, %d iterations", n, o.lbfgsIterations()));
-    Lbfgs minimizer = new Lbfgs(10, o.lbfgsIterations(), 1e-6);
-    MinimizationResult r = minimizer.minimize((point, gradient) -> {
-      Arrays.fill(gradient, 0.0);
-      BatchResult b = network.gradient(point, state, subset, null, 0, n, 0L, gradient, null);
-      double inv = 1.0 / b.count();
-      for (int i = 0; i < gradient.length; i++) {
-        gradient[i] *= inv;
+    double[] lastLoss = {Double.NaN};
+    long[] evaluations = {0};
+    long[] evalStart = {0};
+    List<EvaluationReport> test = new ArrayList<>();
+    TrainResult r = new LocalTrainer(spec, config).train(subset, data.test, new TrainingListener() {
+      @Override
+      public void onStep(TrainingState state, StepReport step) {
+        lastLoss[0] = step.loss();
+        evaluations[0]++;
+        if (evaluations[0] % 25 == 0) {
+          log(String.format(Locale.ROOT, "  lbfgs evaluation %d: loss %.5f (%.1f s)", evaluations[0], step.loss(),
+              (System.nanoTime() - start) / 1e9));
+        }
+        evalStart[0] = System.nanoTime();
       }
-      evaluations[0]++;
-      if (evaluations[0] % 25 == 0) {
-        log(String.format(Locale.ROOT, "  lbfgs evaluation %d: loss %.5f (%.1f s)", evaluations[0], b.meanLoss(),
-            (System.nanoTime() - start) / 1e9));
+
+      @Override
+      public void onEvaluation(TrainingState state, EvaluationReport e) {
+        test.add(e);
       }
-      return b.meanLoss();
-    }, theta);
-    double trainSeconds = (System.nanoTime() - start) / 1e9;
-    // Running statistics = the full-batch statistics at the final θ: the update r ← m·r + (1 − m)·s
-    // applied until m^k is below rounding (m = 0.9: 400 times gives 0.9^400 ≈ 5e-19).
-    double[] scratch = new double[theta.length];
-    BatchResult fit = network.gradient(theta, state, subset, null, 0, n, 0L, scratch, stats);
-    for (int k = 0; k < 400; k++) {
-      network.updateRunningStatistics(state, stats, n);
-    }
-    long evalStart = System.nanoTime();
-    BatchResult test = Inference.evaluate(network, theta, state, data.test);
-    double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
-    double wall = (System.nanoTime() - start) / 1e9;
-    String note = String.format(Locale.ROOT, "%s after %d iterations, %d evaluations; final full-batch loss %.5f, "
-        + "‖∇f‖ %.2e", r.termination(), r.iterations(), r.evaluations(), r.value(), r.gradientNorm());
-    log(String.format(Locale.ROOT, "lbfgs: %s; test acc %.2f %%, training-subset loss %.5f, %.1f s", note,
-        100 * test.accuracy(), fit.meanLoss(), trainSeconds));
-    EvaluationReport e = new EvaluationReport(r.iterations(), r.iterations(), test.meanLoss(), test.accuracy());
-    return new Row("lbfgs", "lbfgs", "full batch of " + n + " rows, history 10, strong-Wolfe line search, no dropout",
-        Double.NaN, r.iterations(), n, List.of(e), new double[] {fit.meanLoss()}, wall, evalSeconds,
-        (long) r.evaluations() * n, note);
+    });
+    long end = System.nanoTime();
+    double wall = (end - start) / 1e9;
+    String note = String.format(Locale.ROOT, "%s; last full-batch loss %.5f", r.stopReason(), lastLoss[0]);
+    EvaluationReport e = test.get(test.size() - 1);
+    log(String.format(Locale.ROOT, "lbfgs: %s; test acc %.2f %%, %.1f s", note, 100 * e.accuracy(), wall));
+    return new Row("lbfgs", "lbfgs", "full batch of " + n + " rows, history " + config.optimizer().history()
+        + ", strong-Wolfe line search, no dropout", Double.NaN, (int) e.step(), n, List.of(e),
+        new double[] {lastLoss[0]}, wall, (end - evalStart[0]) / 1e9, evaluations[0] * n, note);
   }
 
   // ---------------------------------------------------------------- output
@@ -453,12 +434,9 @@ public final class OptimizerBenchmark {
       }
     }
     Path csv = o.csv();
-    if (csv.getParent() != null) {
-      Files.createDirectories(csv.getParent());
-    }
-    Files.writeString(csv, summary.toString());
+    BenchMarkdown.raw(csv, summary);
     Path perEpoch = epochsCsv(csv);
-    Files.writeString(perEpoch, epochs.toString());
+    BenchMarkdown.raw(perEpoch, epochs);
     log("wrote " + csv + " and " + perEpoch);
   }
 
@@ -486,34 +464,17 @@ public final class OptimizerBenchmark {
   }
 
   private static void writeMarkdown(Result result, Options o) throws IOException {
-    String section = section(result, o);
-    Path md = o.markdown();
-    String text;
-    if (Files.exists(md)) {
-      String old = Files.readString(md);
-      int at = old.indexOf(SECTION_TITLE);
-      if (at >= 0) {
-        int next = old.indexOf("\n## ", at + SECTION_TITLE.length());
-        text = old.substring(0, at) + section + (next >= 0 ? old.substring(next + 1) : "");
-      } else {
-        text = old + (old.endsWith("\n\n") ? "" : old.endsWith("\n") ? "\n" : "\n\n") + section;
-      }
-    } else {
-      text = "# Benchmarks\n\nMeasured results of polyak's benchmark programs, one section per benchmark: what was run,"
-          + " on which machine and commit, and the figures as measured (not tuned afterwards). Raw figures are in"
-          + " `docs/bench/`.\n\n" + section;
-    }
-    Files.writeString(md, text);
-    log("wrote section to " + md);
+    BenchMarkdown.splice(o.markdown(), TAG, section(result, o));
+    log("wrote section to " + o.markdown());
   }
 
   static String section(Result result, Options o) {
     StringBuilder b = new StringBuilder();
     b.append(SECTION_TITLE).append("\n\n");
-    b.append("Program: `polyak.spark.bench.OptimizerBenchmark` (spark-driver; drives `LocalTrainer`, no Spark).\n\n");
+    b.append("Command: `polyak bench optimizers` (drives `LocalTrainer`, no Spark).\n\n");
     b.append("- Date: ").append(LocalDate.now()).append('\n');
-    b.append("- Machine: ").append(result.environment()).append('\n');
-    b.append("- Commit: `").append(command("git", "rev-parse", "--short", "HEAD")).append("`\n");
+    b.append("- Machine: ").append(result.environment().describe()).append('\n');
+    b.append("- Commit: `").append(result.environment().commit()).append("`\n");
     b.append("- Data: Fashion-MNIST, ").append(o.trainSubset() > 0 ? "first " + o.trainSubset() : "all 60 000")
         .append(" training rows; test accuracy on ").append(o.testSubset() > 0 ? "the first " + o.testSubset()
             : "the full 10 000-row test set").append(" after every epoch (inference mode, batch-norm running"
@@ -569,100 +530,10 @@ public final class OptimizerBenchmark {
     return b.toString();
   }
 
-  static String environment() {
-    String cpu = "";
-    try {
-      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(s -> s.startsWith("model name"))
-          .findFirst().map(s -> s.substring(s.indexOf(':') + 1).trim()).orElse("");
-    } catch (IOException | RuntimeException e) {
-      cpu = "unknown CPU";
-    }
-    String java = command("java", "-version").replace("\n", "; ");
-    return String.format(Locale.ROOT, "%d vCPU (%s, shared with other jobs), max heap %d MiB; `%s`",
-        Runtime.getRuntime().availableProcessors(), cpu, Runtime.getRuntime().maxMemory() >> 20, java);
-  }
-
-  /** First output of a short command (stdout and stderr), or "unknown". */
-  static String command(String... cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out;
-      try (InputStream in = p.getInputStream()) {
-        out = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-      }
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        return "unknown";
-      }
-      return out;
-    } catch (IOException e) {
-      return "unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
-    }
-  }
-
   private static final long T0 = System.nanoTime();
 
   static void log(String s) {
     System.out.printf(Locale.ROOT, "[%7.1f s] %s%n", (System.nanoTime() - T0) / 1e9, s);
     System.out.flush();
-  }
-
-  // ---------------------------------------------------------------- command line
-
-  public static void main(String[] args) throws IOException {
-    Options d = Options.defaults();
-    int epochs = d.epochs();
-    int headlineEpochs = d.headlineEpochs();
-    int batch = d.batchSize();
-    List<String> optimizers = d.optimizers();
-    int subset = 0;
-    int testSubset = 0;
-    int lbfgsIterations = 0;
-    int lbfgsSubset = d.lbfgsSubset();
-    long seed = d.seed();
-    Path markdown = d.markdown();
-    Path csv = d.csv();
-    boolean quick = false;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      switch (a) {
-        case "--epochs" -> epochs = Integer.parseInt(args[++i]);
-        case "--headline-epochs" -> headlineEpochs = Integer.parseInt(args[++i]);
-        case "--no-headline" -> headlineEpochs = 0;
-        case "--batch" -> batch = Integer.parseInt(args[++i]);
-        case "--optimizers" -> optimizers = List.of(args[++i].split(","));
-        case "--no-table" -> optimizers = List.of();
-        case "--subset" -> subset = Integer.parseInt(args[++i]);
-        case "--test-subset" -> testSubset = Integer.parseInt(args[++i]);
-        case "--lbfgs-iterations" -> lbfgsIterations = Integer.parseInt(args[++i]);
-        case "--lbfgs-subset" -> lbfgsSubset = Integer.parseInt(args[++i]);
-        case "--seed" -> seed = Long.parseLong(args[++i]);
-        case "--markdown" -> markdown = args[++i].equals("-") ? null : Path.of(args[i]);
-        case "--csv" -> csv = args[++i].equals("-") ? null : Path.of(args[i]);
-        case "--quick" -> quick = true;
-        default -> {
-          System.err.println("unknown argument " + a + "; see the class comment of " + OptimizerBenchmark.class.getName());
-          System.exit(2);
-        }
-      }
-    }
-    if (quick) {
-      // Smoke mode: a few thousand rows, one epoch, nothing written unless paths were given explicitly.
-      subset = subset > 0 ? subset : 6_000;
-      testSubset = testSubset > 0 ? testSubset : 2_000;
-      epochs = Math.min(epochs, 1);
-      headlineEpochs = Math.min(headlineEpochs, 1);
-      lbfgsSubset = Math.min(lbfgsSubset, 2_000);
-      if (Arrays.asList(args).indexOf("--markdown") < 0) {
-        markdown = null;
-      }
-      if (Arrays.asList(args).indexOf("--csv") < 0) {
-        csv = null;
-      }
-    }
-    run(new Options(epochs, headlineEpochs, batch, optimizers, subset, testSubset, lbfgsIterations, lbfgsSubset,
-        seed, markdown, csv));
   }
 }

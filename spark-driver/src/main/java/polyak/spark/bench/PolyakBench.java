@@ -2,11 +2,12 @@ package polyak.spark.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -46,6 +47,7 @@ public final class PolyakBench {
   }
 
   static final String HIDDEN_MLLIB = "sigmoid";
+  /** polyak's best optimizer on this data, shared by the comparison and {@code polyak bench distributed}. */
   static final List<String> BEST_OPTIMIZER = List.of("optimizer.name=adam", "learning_rate.schedule=cosine",
       "learning_rate.initial=0.002", "learning_rate.end=0.0001", "learning_rate.warmup_iterations=50",
       "learning_rate.warmup_start=0.0002");
@@ -56,151 +58,172 @@ public final class PolyakBench {
   public static BenchReport run(SparkSession spark, Options o, Path markdown, Path outDir, PrintStream out)
       throws IOException {
     long started = System.nanoTime();
-    BenchReport report = new BenchReport(o);
-    report.loadStart = loadAverage();
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    double loadStart = Environment.loadAverage();
     TaskMeter meter = new TaskMeter();
     spark.sparkContext().addSparkListener(meter);
     int cores = spark.sparkContext().defaultParallelism();
-    report.cores = cores;
-    report.master = spark.sparkContext().master();
-    report.polyakKernel = DenseKernels.name();
-    report.mllibBlas = dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName();
+    String master = spark.sparkContext().master();
+    String mllibBlas = dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName();
     out.printf("polyak bench (%s): master %s, %d cores, polyak kernel %s, MLlib BLAS %s, load %.2f%n",
-        o.quick() ? "quick" : "full", report.master, cores, report.polyakKernel, report.mllibBlas,
-        report.loadStart);
-
+        o.quick() ? "quick" : "full", master, cores, DenseKernels.name(), mllibBlas, loadStart);
+    List<String> notes = new ArrayList<>();
     try {
       PolyakConfig base = config(o, List.of());
       LoadedData train = load(spark, base, false, cores);
       LoadedData test = load(spark, base, true, cores);
-      report.trainRows = train.rows();
-      report.testRows = test.rows();
       out.println("data: " + train.description() + "; " + test.description());
 
       // GEMM speed and single-thread network speed at the per-partition batch.
       int perPartition = Math.max(1, o.batch() / cores);
-      report.kernelBatch = perPartition;
-      report.kernels = KernelBenchmark.run(config(o, List.of(relu(256, 128))).network(), perPartition, o.kernelRepeats(),
-          out);
+      List<KernelBenchmark.Row> kernels = KernelBenchmark.run(config(o, List.of(relu(256, 128))).network(),
+          perPartition, o.kernelRepeats(), out);
 
       // Scheduling cost per task: trivial jobs of 2, 8, 32 tasks (for the projection).
+      Map<Integer, Double> trivialJobMs = new TreeMap<>();
       for (int tasks : new int[] {2, 8, 32}) {
-        report.trivialJobMs.put(tasks, PolyakRuns.trivialJobMs(sc, tasks, o.quick() ? 3 : 9));
+        trivialJobMs.put(tasks, PolyakRuns.trivialJobMs(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+            tasks, o.quick() ? 3 : 9));
       }
-      out.println("trivial job ms by tasks: " + report.trivialJobMs);
-      java.util.Map<Integer, LoadedData> byK = new java.util.TreeMap<>();
-      byK.put(cores, train);
-      for (int k : o.sweepPartitions()) {
-        if (!byK.containsKey(k)) {
-          byK.put(k, load(spark, base, false, k));
-        }
-      }
-
-      // Sweeps: batch at the default network and `cores` partitions; partitions at the default batch;
-      // parameters at the default batch and `cores` partitions.
-      for (int b : o.sweepBatches()) {
-        sweep(spark, meter, o, report, "batch", relu(256, 128), b, byK.get(cores), cores, out);
-      }
-      for (int k : o.sweepPartitions()) {
-        sweep(spark, meter, o, report, "partitions", relu(256, 128), o.batch(), byK.get(k), cores, out);
-      }
-      for (long p : o.sweepParameters()) {
-        int h = widthFor(p);
-        sweep(spark, meter, o, report, "parameters", relu(h, h / 2), o.batch(), byK.get(cores), cores, out);
-      }
-      for (var e : byK.entrySet()) {
-        if (e.getKey() != cores) {
-          e.getValue().unpersist();
-        }
-      }
-      report.fit = ScalingModel.fit(report.samples(),
-          report.trivialJobMs.keySet().stream().mapToDouble(Integer::doubleValue).toArray(),
-          report.trivialJobMs.values().stream().mapToDouble(Double::doubleValue).toArray());
+      out.println("trivial job ms by tasks: " + trivialJobMs);
+      List<BenchReport.SweepRow> sweep = sweeps(spark, meter, o, base, train, cores, out);
+      ScalingModel.Fit fit = ScalingModel.fit(BenchReport.samples(sweep),
+          trivialJobMs.keySet().stream().mapToDouble(Integer::doubleValue).toArray(),
+          trivialJobMs.values().stream().mapToDouble(Double::doubleValue).toArray());
       out.printf(Locale.ROOT, "fit: c = %.3e ms per example-parameter, alpha = %.1f ms, beta = %.3e ms per "
-          + "parameter, R² %.3f%n", report.fit.c(), report.fit.alpha(), report.fit.beta(), report.fit.r2());
+          + "parameter, R² %.3f%n", fit.c(), fit.alpha(), fit.beta(), fit.r2());
 
-      // Training curves: polyak with MLlib's topology (sigmoid), then polyak's best configuration.
-      List<String> common = new ArrayList<>(BEST_OPTIMIZER);
-      common.add("training.batch_size=" + o.batch());
-      common.add("training.epochs=" + o.epochs());
-      common.add("evaluation.every=" + o.evaluateEvery());
-      List<String> sig = new ArrayList<>(common);
-      sig.add(layers(256, 128, HIDDEN_MLLIB));
-      report.curves.add(PolyakRuns.curve(spark, meter, "polyak-sigmoid",
-          "784-256-128-10 sigmoid, Adam + cosine 0.002→1e-4 (50 warm-up), batch " + o.batch() + ", "
-              + o.epochs() + " epochs", config(o, sig), train, test));
-      printCurve(out, report.curves.get(0));
-      List<String> best = new ArrayList<>(common);
-      best.add(layers(256, 128, "relu"));
-      report.curves.add(PolyakRuns.curve(spark, meter, "polyak-best",
-          "784-256-128-10 ReLU, Adam + cosine 0.002→1e-4 (50 warm-up), batch " + o.batch() + ", "
-              + o.epochs() + " epochs", config(o, best), train, test));
-      printCurve(out, report.curves.get(1));
-      report.bestSchedulingMs = PolyakRuns.emptyJobMs(train.blocks(), o.quick() ? 5 : 9);
-
-      // MLlib on DataFrames built from the same cached blocks.
-      meter.label("mllib data");
-      org.apache.spark.sql.Dataset<Row> trainDf = MllibBaseline.frame(spark, train);
-      org.apache.spark.sql.Dataset<Row> testDf = MllibBaseline.frame(spark, test);
-      // A one-iteration probe fit gives MLlib's cost per iteration on this machine now; each planned
-      // fit runs only if it is predicted to end within the budget; if none would, the longest fit that
-      // does is run instead (and the report says so).
-      // The probe's time is a fit's fixed cost plus its first iteration; a further iteration costs about
-      // 1.1 loss-and-gradient evaluations (L-BFGS's line search rarely needs a second one).
-      MllibBaseline.Fit probe = mllibFit(spark, meter, report, trainDf, train.rows(), testDf, 1, o, out);
-      double fixed = probe.seconds();
-      double perIteration = 1.1 * probe.seconds() / Math.max(1, probe.evaluations());
-      boolean ranPlanned = false;
-      for (int m : o.mllibMaxIters()) {
-        double elapsed = (System.nanoTime() - started) / 1e9;
-        double predicted = fixed + (m - 1) * perIteration;
-        if (elapsed + predicted > o.budgetSeconds()) {
-          report.notes.add(String.format(Locale.ROOT, "MLlib maxIter %d skipped: predicted %.0f s (%.1f s per "
-              + "iteration) would end past the %.0f s budget (%.0f s used)", m, predicted, perIteration,
-              o.budgetSeconds(), elapsed));
-          out.println(report.notes.get(report.notes.size() - 1));
-          continue;
-        }
-        MllibBaseline.Fit f = mllibFit(spark, meter, report, trainDf, train.rows(), testDf, m, o, out);
-        if (f.iterations() > 1) {
-          perIteration = Math.max(0, f.seconds() - fixed) / (f.iterations() - 1);
-        }
-        ranPlanned = true;
-      }
-      double left = o.budgetSeconds() - (System.nanoTime() - started) / 1e9;
-      int affordable = (int) Math.floor((left - fixed) / perIteration) + 1;
-      if (!ranPlanned && affordable >= 2) {
-        report.notes.add(String.format(Locale.ROOT, "MLlib: no planned fit fitted the budget; ran maxIter %d "
-            + "instead", affordable));
-        mllibFit(spark, meter, report, trainDf, train.rows(), testDf, affordable, o, out);
-      }
-      report.mllib.sort(java.util.Comparator.comparingInt(MllibBaseline.Fit::maxIter));
-      trainDf.unpersist();
-      testDf.unpersist();
+      List<PolyakRuns.Curve> curves = curves(spark, meter, o, train, test, out);
+      double bestSchedulingMs = PolyakRuns.emptyJobMs(train.blocks(), o.quick() ? 5 : 9);
+      List<MllibBaseline.Fit> mllib = mllibFits(spark, meter, o, train, test, started, notes, out);
       train.unpersist();
       test.unpersist();
+      BenchReport report = new BenchReport(o, Environment.probe(),
+          new BenchReport.Setup(master, cores, DenseKernels.name(), mllibBlas, loadStart, Environment.loadAverage(),
+              train.rows(), test.rows(), (System.nanoTime() - started) / 1e9),
+          perPartition, kernels, trivialJobMs, bestSchedulingMs, sweep, fit, curves, mllib, notes);
+      report.write(markdown, outDir, out);
+      return report;
     } finally {
       spark.sparkContext().removeSparkListener(meter);
     }
-    report.loadEnd = loadAverage();
-    report.seconds = (System.nanoTime() - started) / 1e9;
-    report.write(markdown, outDir, out);
-    return report;
   }
 
-  private static MllibBaseline.Fit mllibFit(SparkSession spark, TaskMeter meter, BenchReport report,
+  /**
+   * Short timed runs: batch at the default network and `cores` partitions; partitions at the default
+   * batch; parameters at the default batch and `cores` partitions.
+   */
+  private static List<BenchReport.SweepRow> sweeps(SparkSession spark, TaskMeter meter, Options o, PolyakConfig base,
+      LoadedData train, int cores, PrintStream out) {
+    Map<Integer, LoadedData> byK = new TreeMap<>();
+    byK.put(cores, train);
+    for (int k : o.sweepPartitions()) {
+      if (!byK.containsKey(k)) {
+        byK.put(k, load(spark, base, false, k));
+      }
+    }
+    List<BenchReport.SweepRow> rows = new ArrayList<>();
+    for (int b : o.sweepBatches()) {
+      rows.add(sweep(spark, meter, o, "batch", relu(256, 128), b, byK.get(cores), cores, out));
+    }
+    for (int k : o.sweepPartitions()) {
+      rows.add(sweep(spark, meter, o, "partitions", relu(256, 128), o.batch(), byK.get(k), cores, out));
+    }
+    for (long p : o.sweepParameters()) {
+      int h = widthFor(p);
+      rows.add(sweep(spark, meter, o, "parameters", relu(h, h / 2), o.batch(), byK.get(cores), cores, out));
+    }
+    for (var e : byK.entrySet()) {
+      if (e.getKey() != cores) {
+        e.getValue().unpersist();
+      }
+    }
+    return rows;
+  }
+
+  /** Training curves: polyak with MLlib's topology (sigmoid), then polyak's best configuration. */
+  private static List<PolyakRuns.Curve> curves(SparkSession spark, TaskMeter meter, Options o, LoadedData train,
+      LoadedData test, PrintStream out) {
+    List<String> common = new ArrayList<>(BEST_OPTIMIZER);
+    common.add("training.batch_size=" + o.batch());
+    common.add("training.epochs=" + o.epochs());
+    common.add("evaluation.every=" + o.evaluateEvery());
+    String schedule = "Adam + cosine 0.002→1e-4 (50 warm-up), batch " + o.batch() + ", " + o.epochs() + " epochs";
+    List<PolyakRuns.Curve> curves = new ArrayList<>();
+    List<String> sig = new ArrayList<>(common);
+    sig.add(layers(256, 128, HIDDEN_MLLIB));
+    curves.add(PolyakRuns.curve(spark, meter, "polyak-sigmoid", "784-256-128-10 sigmoid, " + schedule,
+        config(o, sig), train, test));
+    List<String> best = new ArrayList<>(common);
+    best.add(layers(256, 128, "relu"));
+    curves.add(PolyakRuns.curve(spark, meter, "polyak-best", "784-256-128-10 ReLU, " + schedule, config(o, best),
+        train, test));
+    for (PolyakRuns.Curve c : curves) {
+      out.printf(Locale.ROOT, "%s: %d iterations in %.1f s of training, %.0f examples/s, final test accuracy %.4f, "
+          + "best %.4f%n", c.name(), c.phases().size(), c.trainSeconds(), c.examplesPerSecond(), c.finalAccuracy(),
+          c.bestAccuracy());
+    }
+    return curves;
+  }
+
+  /**
+   * MLlib on DataFrames built from the same cached blocks. A one-iteration probe fit gives MLlib's cost
+   * per iteration on this machine now; each planned fit runs only if it is predicted to end within the
+   * budget; if none would, the longest fit that does is run instead (and {@code notes} says so). The
+   * probe's time is a fit's fixed cost plus its first iteration; a further iteration costs about 1.1
+   * loss-and-gradient evaluations (L-BFGS's line search rarely needs a second one).
+   */
+  private static List<MllibBaseline.Fit> mllibFits(SparkSession spark, TaskMeter meter, Options o, LoadedData train,
+      LoadedData test, long started, List<String> notes, PrintStream out) {
+    meter.label("mllib data");
+    org.apache.spark.sql.Dataset<Row> trainDf = MllibBaseline.frame(spark, train);
+    org.apache.spark.sql.Dataset<Row> testDf = MllibBaseline.frame(spark, test);
+    List<MllibBaseline.Fit> fits = new ArrayList<>();
+    MllibBaseline.Fit probe = mllibFit(spark, meter, trainDf, train.rows(), testDf, 1, o, out);
+    fits.add(probe);
+    double fixed = probe.seconds();
+    double perIteration = 1.1 * probe.seconds() / Math.max(1, probe.evaluations());
+    boolean ranPlanned = false;
+    for (int m : o.mllibMaxIters()) {
+      double elapsed = (System.nanoTime() - started) / 1e9;
+      double predicted = fixed + (m - 1) * perIteration;
+      if (elapsed + predicted > o.budgetSeconds()) {
+        notes.add(String.format(Locale.ROOT, "MLlib maxIter %d skipped: predicted %.0f s (%.1f s per "
+            + "iteration) would end past the %.0f s budget (%.0f s used)", m, predicted, perIteration,
+            o.budgetSeconds(), elapsed));
+        out.println(notes.get(notes.size() - 1));
+        continue;
+      }
+      MllibBaseline.Fit f = mllibFit(spark, meter, trainDf, train.rows(), testDf, m, o, out);
+      fits.add(f);
+      if (f.iterations() > 1) {
+        perIteration = Math.max(0, f.seconds() - fixed) / (f.iterations() - 1);
+      }
+      ranPlanned = true;
+    }
+    double left = o.budgetSeconds() - (System.nanoTime() - started) / 1e9;
+    int affordable = (int) Math.floor((left - fixed) / perIteration) + 1;
+    if (!ranPlanned && affordable >= 2) {
+      notes.add(String.format(Locale.ROOT, "MLlib: no planned fit fitted the budget; ran maxIter %d instead",
+          affordable));
+      fits.add(mllibFit(spark, meter, trainDf, train.rows(), testDf, affordable, o, out));
+    }
+    fits.sort(java.util.Comparator.comparingInt(MllibBaseline.Fit::maxIter));
+    trainDf.unpersist();
+    testDf.unpersist();
+    return fits;
+  }
+
+  private static MllibBaseline.Fit mllibFit(SparkSession spark, TaskMeter meter,
       org.apache.spark.sql.Dataset<Row> train, long rows, org.apache.spark.sql.Dataset<Row> test, int maxIter,
       Options o, PrintStream out) {
     MllibBaseline.Fit f = MllibBaseline.fit(spark, meter, train, rows, test, new int[] {784, 256, 128, 10}, maxIter,
         o.seed());
-    report.mllib.add(f);
     out.printf(Locale.ROOT, "MLlib maxIter %d: %d iterations, %d evaluations, %.1f s, test accuracy %.4f%n",
         maxIter, f.iterations(), f.evaluations(), f.seconds(), f.testAccuracy());
     return f;
   }
 
-  private static void sweep(SparkSession spark, TaskMeter meter, Options o, BenchReport report, String kind,
+  private static BenchReport.SweepRow sweep(SparkSession spark, TaskMeter meter, Options o, String kind,
       String layers, int batch, LoadedData data, int cores, PrintStream out) {
     List<String> ov = new ArrayList<>(BEST_OPTIMIZER);
     ov.add(layers);
@@ -210,17 +233,11 @@ public final class PolyakBench {
     ov.add("evaluation.every=1000000");
     PolyakRuns.Timed t = PolyakRuns.timed(spark, meter, config(o, ov), data, o.warmup(), o.measured());
     double sched = PolyakRuns.emptyJobMs(data.blocks(), o.quick() ? 3 : 7);
-    report.sweep.add(new BenchReport.SweepRow(kind, t, cores, sched));
     PolyakRuns.Phase p = t.median();
     out.printf(Locale.ROOT, "sweep %-10s P=%8d B=%5d k=%d: %7.1f ms (broadcast %.1f, compute %.1f, job rest %.1f,"
         + " step %.1f)%n", kind, t.parameters(), t.batch(), t.partitions(), p.totalMs(), p.broadcastMs(),
         p.computeMs(), p.jobRestMs(), p.stepMs());
-  }
-
-  private static void printCurve(PrintStream out, PolyakRuns.Curve c) {
-    out.printf(Locale.ROOT, "%s: %d iterations in %.1f s of training, %.0f examples/s, final test accuracy %.4f, "
-        + "best %.4f%n", c.name(), c.phases().size(), c.trainSeconds(), c.examplesPerSecond(), c.finalAccuracy(),
-        c.bestAccuracy());
+    return new BenchReport.SweepRow(kind, t, cores, sched);
   }
 
   static String relu(int h1, int h2) {
@@ -259,9 +276,5 @@ public final class PolyakBench {
   private static LoadedData load(SparkSession spark, PolyakConfig c, boolean testSet, int partitions) {
     LoadedData d = TrainingData.load(spark, testSet ? c.test() : c.train(), partitions);
     return d.preprocessed(PixelScaling.INSTANCE);
-  }
-
-  static double loadAverage() {
-    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 }

@@ -19,11 +19,12 @@ import polyak.spark.run.GradientCheckJob;
 import polyak.spark.run.PredictJob;
 import polyak.spark.run.TrainJob;
 
-/** The {@code polyak} command line: train, evaluate, predict, info, gradcheck, bench, sweep. */
+/** The {@code polyak} command line: train, evaluate, predict, info, gradcheck, bench, sweep, report. */
 @Command(name = "polyak", mixinStandardHelpOptions = true, versionProvider = PolyakCli.VersionProvider.class,
     description = "Data-parallel neural-network training on Apache Spark.",
     subcommands = {PolyakCli.Train.class, PolyakCli.Evaluate.class, PolyakCli.Predict.class,
-        PolyakCli.Info.class, PolyakCli.GradCheck.class, PolyakCli.Bench.class, PolyakCli.Sweep.class})
+        PolyakCli.Info.class, PolyakCli.GradCheck.class, polyak.spark.bench.BenchCommand.class, PolyakCli.Sweep.class,
+        polyak.spark.report.ReportCommand.class})
 public final class PolyakCli {
   /** Where the commands print their output (progress, reports). */
   private final PrintStream console;
@@ -218,34 +219,6 @@ public final class PolyakCli {
       try (SparkSession spark = Sessions.create("polyak gradcheck", options.master)) {
         return GradientCheckJob.run(spark, config, rows, tolerance, parent.console) ? 0 : 1;
       }
-    }
-  }
-
-  @Command(name = "bench", mixinStandardHelpOptions = true,
-      description = "polyak against Spark MLlib's MLP and against the GEMM limit on Fashion-MNIST; writes a "
-          + "section of BENCHMARKS.md and raw CSV/JSON.")
-  static final class Bench implements Callable<Integer> {
-    @Option(names = "--quick", description = "A subset of the data and a few iterations (about 2 minutes).")
-    boolean quick;
-
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master; default: local[*].")
-    String master;
-
-    @Option(names = "--markdown", defaultValue = "BENCHMARKS.md", paramLabel = "FILE",
-        description = "Markdown file whose bench section is (re)written (default: ${DEFAULT-VALUE}).")
-    File markdown;
-
-    @Option(names = "--out", defaultValue = "docs/bench", paramLabel = "DIR",
-        description = "Directory for the raw CSV/JSON (default: ${DEFAULT-VALUE}).")
-    File out;
-
-    @Override
-    public Integer call() throws Exception {
-      try (SparkSession spark = Sessions.create("polyak bench", master)) {
-        polyak.spark.bench.PolyakBench.run(spark, quick ? polyak.spark.bench.PolyakBench.Options.quickRun()
-            : polyak.spark.bench.PolyakBench.Options.full(), markdown.toPath(), out.toPath(), System.out);
-      }
-      return 0;
     }
   }
 

@@ -9,24 +9,18 @@ import java.util.List;
  * Hadoop URIs ({@code file://}, {@code hdfs://}, {@code s3a://}) or plain local paths; text and
  * Parquet paths may be directories or globs. Build one with a format factory and refine it with the
  * {@code with…} methods, each of which returns a new instance.
+ *
+ * @param paths for IDX: [images, labels]; otherwise the files, directories or globs to read
+ * @param limit the row limit, or {@link Long#MAX_VALUE} for none
  */
-public final class DataSource implements Serializable {
-  private static final long serialVersionUID = 1L;
+public record DataSource(DataFormat format, List<String> paths, int classes, int csvLabelColumn, boolean csvHeader,
+    char csvDelimiter, int libsvmFeatures, String parquetFeaturesColumn, String parquetLabelColumn, long limit)
+    implements Serializable {
+  private static final long serialVersionUID = 2L;
 
-  private final DataFormat format;
-  private final String[] paths;
-  private final int classes;
-  private final int csvLabelColumn;
-  private final boolean csvHeader;
-  private final char csvDelimiter;
-  private final int libsvmFeatures;
-  private final String parquetFeatures;
-  private final String parquetLabel;
-  private final long limit;
-
-  private DataSource(DataFormat format, String[] paths, int classes, int csvLabelColumn, boolean csvHeader,
-      char csvDelimiter, int libsvmFeatures, String parquetFeatures, String parquetLabel, long limit) {
-    if (paths.length == 0) {
+  /** Checks and copies; use a format factory and the {@code with…} methods rather than this. */
+  public DataSource {
+    if (paths.isEmpty()) {
       throw new IllegalArgumentException(format + " data source needs at least one path");
     }
     for (String p : paths) {
@@ -34,30 +28,21 @@ public final class DataSource implements Serializable {
         throw new IllegalArgumentException(format + " data source: blank path");
       }
     }
+    paths = List.copyOf(paths);
     if (classes < 1) {
       throw new IllegalArgumentException("number of classes must be positive, got " + classes);
     }
-    this.format = format;
-    this.paths = paths;
-    this.classes = classes;
-    this.csvLabelColumn = csvLabelColumn;
-    this.csvHeader = csvHeader;
-    this.csvDelimiter = csvDelimiter;
-    this.libsvmFeatures = libsvmFeatures;
-    this.parquetFeatures = parquetFeatures;
-    this.parquetLabel = parquetLabel;
-    this.limit = limit;
   }
 
   /** Fashion-MNIST style IDX: unsigned-byte images (any dimensions after the first) and labels. */
   public static DataSource idx(String imagesPath, String labelsPath, int classes) {
-    return new DataSource(DataFormat.IDX, new String[] {imagesPath, labelsPath}, classes, 0, false, ',', 0, null,
+    return new DataSource(DataFormat.IDX, Arrays.asList(imagesPath, labelsPath), classes, 0, false, ',', 0, null,
         null, Long.MAX_VALUE);
   }
 
   /** CSV files with the label in column 0, no header, comma-delimited; see the {@code with…} methods. */
   public static DataSource csv(int classes, String... paths) {
-    return new DataSource(DataFormat.CSV, paths.clone(), classes, 0, false, ',', 0, null, null, Long.MAX_VALUE);
+    return new DataSource(DataFormat.CSV, Arrays.asList(paths), classes, 0, false, ',', 0, null, null, Long.MAX_VALUE);
   }
 
   /** LibSVM files with {@code features} features (indices 1..features). */
@@ -65,7 +50,7 @@ public final class DataSource implements Serializable {
     if (features < 1) {
       throw new IllegalArgumentException("LibSVM feature count must be positive, got " + features);
     }
-    return new DataSource(DataFormat.LIBSVM, paths.clone(), classes, 0, false, ',', features, null, null,
+    return new DataSource(DataFormat.LIBSVM, Arrays.asList(paths), classes, 0, false, ',', features, null, null,
         Long.MAX_VALUE);
   }
 
@@ -77,7 +62,7 @@ public final class DataSource implements Serializable {
     if (featuresColumn == null || featuresColumn.isBlank() || labelColumn == null || labelColumn.isBlank()) {
       throw new IllegalArgumentException("Parquet data source needs feature and label column names");
     }
-    return new DataSource(DataFormat.PARQUET, paths.clone(), classes, 0, false, ',', 0, featuresColumn, labelColumn,
+    return new DataSource(DataFormat.PARQUET, Arrays.asList(paths), classes, 0, false, ',', 0, featuresColumn, labelColumn,
         Long.MAX_VALUE);
   }
 
@@ -87,15 +72,15 @@ public final class DataSource implements Serializable {
     if (column < 0) {
       throw new IllegalArgumentException("label column index must be >= 0, got " + column);
     }
-    return new DataSource(format, paths, classes, column, csvHeader, csvDelimiter, libsvmFeatures, parquetFeatures,
-        parquetLabel, limit);
+    return new DataSource(format, paths, classes, column, csvHeader, csvDelimiter, libsvmFeatures,
+        parquetFeaturesColumn, parquetLabelColumn, limit);
   }
 
   /** CSV only: whether every file starts with a header line (skipped). */
   public DataSource withHeader(boolean header) {
     require(DataFormat.CSV, "a header");
     return new DataSource(format, paths, classes, csvLabelColumn, header, csvDelimiter, libsvmFeatures,
-        parquetFeatures, parquetLabel, limit);
+        parquetFeaturesColumn, parquetLabelColumn, limit);
   }
 
   /** CSV only: the field delimiter. */
@@ -105,7 +90,7 @@ public final class DataSource implements Serializable {
       throw new IllegalArgumentException("unusable CSV delimiter '" + delimiter + "'");
     }
     return new DataSource(format, paths, classes, csvLabelColumn, csvHeader, delimiter, libsvmFeatures,
-        parquetFeatures, parquetLabel, limit);
+        parquetFeaturesColumn, parquetLabelColumn, limit);
   }
 
   /** Keep only the first {@code rows} rows (in file order) — for subsets and quick runs. */
@@ -114,7 +99,7 @@ public final class DataSource implements Serializable {
       throw new IllegalArgumentException("row limit must be positive, got " + rows);
     }
     return new DataSource(format, paths, classes, csvLabelColumn, csvHeader, csvDelimiter, libsvmFeatures,
-        parquetFeatures, parquetLabel, rows);
+        parquetFeaturesColumn, parquetLabelColumn, rows);
   }
 
   private void require(DataFormat needed, String what) {
@@ -123,57 +108,15 @@ public final class DataSource implements Serializable {
     }
   }
 
-  public DataFormat format() {
-    return format;
-  }
-
-  /** For IDX: [images, labels]; otherwise the files, directories or globs to read. */
-  public List<String> paths() {
-    return List.of(paths);
-  }
-
-  public int classes() {
-    return classes;
-  }
-
-  public int csvLabelColumn() {
-    return csvLabelColumn;
-  }
-
-  public boolean csvHeader() {
-    return csvHeader;
-  }
-
-  public char csvDelimiter() {
-    return csvDelimiter;
-  }
-
-  public int libsvmFeatures() {
-    return libsvmFeatures;
-  }
-
-  public String parquetFeaturesColumn() {
-    return parquetFeatures;
-  }
-
-  public String parquetLabelColumn() {
-    return parquetLabel;
-  }
-
-  /** The row limit, or {@link Long#MAX_VALUE} for none. */
-  public long limit() {
-    return limit;
-  }
-
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder(format.name().toLowerCase(java.util.Locale.ROOT)).append(' ');
-    s.append(format == DataFormat.IDX ? "images=" + paths[0] + " labels=" + paths[1] : String.join(",", paths));
+    s.append(format == DataFormat.IDX ? "images=" + paths.get(0) + " labels=" + paths.get(1) : String.join(",", paths));
     switch (format) {
       case CSV -> s.append(" (label column ").append(csvLabelColumn).append(csvHeader ? ", header" : "")
           .append(csvDelimiter == ',' ? "" : ", delimiter '" + csvDelimiter + "'").append(')');
       case LIBSVM -> s.append(" (").append(libsvmFeatures).append(" features)");
-      case PARQUET -> s.append(" (features ").append(parquetFeatures).append(", label ").append(parquetLabel)
+      case PARQUET -> s.append(" (features ").append(parquetFeaturesColumn).append(", label ").append(parquetLabelColumn)
           .append(')');
       default -> { }
     }
@@ -182,19 +125,5 @@ public final class DataSource implements Serializable {
       s.append(", first ").append(limit).append(" rows");
     }
     return s.toString();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof DataSource d && format == d.format && Arrays.equals(paths, d.paths) && classes == d.classes
-        && csvLabelColumn == d.csvLabelColumn && csvHeader == d.csvHeader && csvDelimiter == d.csvDelimiter
-        && libsvmFeatures == d.libsvmFeatures && java.util.Objects.equals(parquetFeatures, d.parquetFeatures)
-        && java.util.Objects.equals(parquetLabel, d.parquetLabel) && limit == d.limit;
-  }
-
-  @Override
-  public int hashCode() {
-    return java.util.Objects.hash(format, Arrays.hashCode(paths), classes, csvLabelColumn, csvHeader, csvDelimiter,
-        libsvmFeatures, parquetFeatures, parquetLabel, limit);
   }
 }

@@ -15,11 +15,11 @@ public final class SweepCommand {
     if (!reportOnly) {
       List<TrialResult> results = new SweepRunner(spark, spec, overrides, output, console, SweepRunner.Hooks.NONE)
           .run();
-      long done = results.stream().filter(r -> r.status().equals("done")).count();
+      long done = results.stream().filter(r -> r.status() == TrialStatus.DONE).count();
       console.printf("%nsweep: %d trials, %d done, %d failed, %d collapsed, %d capped; results in %s/results.csv%n",
-          results.size(), done, results.stream().filter(r -> r.status().equals("failed")).count(),
-          results.stream().filter(r -> r.status().equals("collapsed")).count(),
-          results.stream().filter(r -> r.status().equals("capped")).count(), output);
+          results.size(), done, results.stream().filter(r -> r.status() == TrialStatus.FAILED).count(),
+          results.stream().filter(r -> r.status() == TrialStatus.COLLAPSED).count(),
+          results.stream().filter(r -> r.status() == TrialStatus.CAPPED).count(), output);
     }
     List<String> summary = SweepReport.write(output, spark.sparkContext().hadoopConfiguration(), spec.description());
     console.println("summary (final validation accuracy within 1 point of the smallest batch's):");

@@ -1,9 +1,5 @@
 package polyak.spark.sweep;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.text.DecimalFormat;
@@ -15,20 +11,16 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.title.LegendTitle;
-import org.jfree.chart.title.TextTitle;
-import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import polyak.spark.io.AtomicWrite;
+import polyak.spark.report.Charts;
 import polyak.spark.metrics.EvalLine;
 import polyak.spark.metrics.StepLine;
 
@@ -43,12 +35,6 @@ import polyak.spark.metrics.StepLine;
  * Trials that differ only in seed are averaged.
  */
 public final class SweepReport {
-  private static final int W = 1000;
-  private static final int H = 620;
-  private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-      new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf),
-      new Color(0x7f7f7f), new Color(0xbcbd22)};
-
   private final String output;
   private final Configuration conf;
   private final String description;
@@ -160,14 +146,14 @@ public final class SweepReport {
   }
 
   private static String statusOf(List<TrialResult> rs) {
-    return rs.stream().map(TrialResult::status).distinct().reduce((a, b) -> a + "/" + b).orElse("-");
+    return rs.stream().map(r -> r.status().toString()).distinct().reduce((a, b) -> a + "/" + b).orElse("-");
   }
 
   /** Mean final accuracy over the done trials (seeds); NaN if any trial of the point is not done. */
   private static double meanAcc(List<TrialResult> rs) {
     double s = 0;
     for (TrialResult r : rs) {
-      if (!r.status().equals("done") || !Double.isFinite(r.finalAccuracy())) {
+      if (r.status() != TrialStatus.DONE || !Double.isFinite(r.finalAccuracy())) {
         return Double.NaN;
       }
       s += r.finalAccuracy();
@@ -201,7 +187,7 @@ public final class SweepReport {
     }
     JFreeChart c = ChartFactory.createXYLineChart("Validation accuracy per epoch, batch size " + batch,
         "Epoch", "Validation accuracy (%)", data, PlotOrientation.VERTICAL, true, false, false);
-    style(c, true);
+    Charts.style(c, true);
     NumberAxis y = (NumberAxis) c.getXYPlot().getRangeAxis();
     y.setAutoRangeIncludesZero(false);
     NumberAxis x = (NumberAxis) c.getXYPlot().getDomainAxis();
@@ -211,7 +197,7 @@ public final class SweepReport {
 
   private static String failedSuffix(List<TrialResult> rs) {
     for (TrialResult r : rs) {
-      if (!r.status().equals("done")) {
+      if (r.status() != TrialStatus.DONE) {
         return " (" + r.status() + ")";
       }
     }
@@ -234,7 +220,7 @@ public final class SweepReport {
             continue; // a reused run's timing is already plotted under its original
           }
           double v = metric.of(r);
-          if (doneOnly && !r.status().equals("done") || !Double.isFinite(v)) {
+          if (doneOnly && r.status() != TrialStatus.DONE || !Double.isFinite(v)) {
             continue;
           }
           sum += v;
@@ -259,7 +245,7 @@ public final class SweepReport {
     plot.setDomainAxis(x);
     NumberAxis y = (NumberAxis) plot.getRangeAxis();
     y.setAutoRangeIncludesZero(!doneOnly);
-    style(c, true);
+    Charts.style(c, true);
     return c;
   }
 
@@ -290,78 +276,41 @@ public final class SweepReport {
     NumberAxis x = (NumberAxis) c.getXYPlot().getDomainAxis();
     x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     x.setLowerBound(0);
-    style(c, false);
+    Charts.style(c, false);
     return c;
   }
 
-  private static void style(JFreeChart c, boolean shapes) {
-    c.setTitle(new TextTitle(c.getTitle().getText(), new Font(Font.SANS_SERIF, Font.BOLD, 22)));
-    c.setBackgroundPaint(Color.WHITE);
-    XYPlot p = c.getXYPlot();
-    p.setBackgroundPaint(Color.WHITE);
-    p.setDomainGridlinePaint(new Color(0xdddddd));
-    p.setRangeGridlinePaint(new Color(0xdddddd));
-    p.setDomainGridlinesVisible(true);
-    p.setRangeGridlinesVisible(true);
-    Font label = new Font(Font.SANS_SERIF, Font.PLAIN, 17);
-    Font ticks = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
-    p.getDomainAxis().setLabelFont(label);
-    p.getDomainAxis().setTickLabelFont(ticks);
-    p.getRangeAxis().setLabelFont(label);
-    p.getRangeAxis().setTickLabelFont(ticks);
-    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, shapes);
-    for (int i = 0; i < p.getDataset().getSeriesCount(); i++) {
-      r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
-      r.setSeriesStroke(i, new BasicStroke(2.5f));
-    }
-    p.setRenderer(r);
-    LegendTitle legend = c.getLegend();
-    if (legend != null) {
-      legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
-      legend.setPosition(RectangleEdge.RIGHT);
-    }
-  }
-
   private String png(String dir, String name, JFreeChart chart) throws IOException {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    ChartUtils.writeChartAsPNG(buf, chart, W, H);
-    byte[] bytes = buf.toByteArray();
-    AtomicWrite.write(dir + "/" + name + ".png", conf, out -> out.write(bytes));
-    return name + ".png";
+    return Charts.png(dir, name, chart, conf);
   }
 
   private String html(List<String[]> images, List<String> summary) {
     StringBuilder h = new StringBuilder();
-    h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>polyak sweep report</title>\n<style>")
-        .append("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}")
-        .append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px}")
-        .append("th{background:#f0f0f0}td.n{text-align:right}img{max-width:100%;border:1px solid #ddd}")
-        .append(".failed{color:#b00}</style></head><body>\n<h1>polyak sweep report</h1>\n");
+    h.append(Charts.pageHead("polyak sweep report"));
     if (!description.isBlank()) {
-      h.append("<p>").append(esc(description)).append("</p>\n");
+      h.append("<p>").append(Charts.esc(description)).append("</p>\n");
     }
     h.append("<h2>Summary</h2>\n<p>Criterion: final validation accuracy (after the last epoch, mean over seeds) ")
         .append("within 1 percentage point of the smallest batch's, per rule.</p>\n<ul>\n");
     for (String s : summary) {
-      h.append("<li>").append(esc(s)).append("</li>\n");
+      h.append("<li>").append(Charts.esc(s)).append("</li>\n");
     }
     h.append("</ul>\n<h2>Charts</h2>\n");
     for (String[] img : images) {
-      h.append("<figure><img src=\"").append(img[0]).append("\" alt=\"").append(esc(img[1]))
-          .append("\"><figcaption>").append(esc(img[1])).append("</figcaption></figure>\n");
+      h.append(Charts.figure(img[0], img[1]));
     }
     h.append("<h2>Trials</h2>\n<table><tr><th>trial</th><th>rule</th><th>batch</th><th>status</th>")
         .append("<th>final val acc</th><th>best val acc</th><th>final val loss</th><th>epochs</th>")
         .append("<th>s / epoch</th><th>examples/s</th><th>note</th></tr>\n");
     for (TrialResult r : rows) {
-      h.append("<tr").append(r.status().equals("done") ? "" : " class=\"failed\"").append("><td>").append(esc(r.id()))
-          .append("</td><td>").append(esc(rule(r))).append("</td><td class=n>").append(r.batchSize())
+      h.append("<tr").append(r.status() == TrialStatus.DONE ? "" : " class=\"failed\"").append("><td>").append(Charts.esc(r.id()))
+          .append("</td><td>").append(Charts.esc(rule(r))).append("</td><td class=n>").append(r.batchSize())
           .append("</td><td>").append(r.status()).append("</td><td class=n>").append(pct(r.finalAccuracy()))
           .append("</td><td class=n>").append(pct(r.bestAccuracy())).append("</td><td class=n>")
           .append(f(r.finalLoss(), "%.4f")).append("</td><td class=n>").append(f(r.epochs(), "%.1f"))
           .append("</td><td class=n>").append(f(r.epochs() > 0 ? r.trainSeconds() / r.epochs() : Double.NaN, "%.1f"))
           .append("</td><td class=n>").append(f(r.examplesPerSecond(), "%.0f")).append("</td><td>")
-          .append(esc(r.sameAs() != null ? "same setup as " + r.sameAs() : r.error() == null ? "" : r.error()))
+          .append(Charts.esc(r.sameAs() != null ? "same setup as " + r.sameAs() : r.error() == null ? "" : r.error()))
           .append("</td></tr>\n");
     }
     h.append("</table>\n<p>Full rows: <code>results.csv</code>, <code>results.jsonl</code>; per-trial metrics: ")
@@ -375,9 +324,5 @@ public final class SweepReport {
 
   private static String f(double v, String fmt) {
     return Double.isFinite(v) ? String.format(Locale.ROOT, fmt, v) : "-";
-  }
-
-  private static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

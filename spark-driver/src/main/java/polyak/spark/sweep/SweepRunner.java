@@ -82,7 +82,7 @@ public final class SweepRunner {
       List<SweepPlan.Scored> scored = new ArrayList<>();
       for (Trial t : first) {
         TrialResult r = results.get(t.id());
-        scored.add(new SweepPlan.Scored(t, r == null || !r.status().equals("done") ? Double.NaN : r.bestAccuracy()));
+        scored.add(new SweepPlan.Scored(t, r == null || r.status() != TrialStatus.DONE ? Double.NaN : r.bestAccuracy()));
       }
       List<Trial> refine = SweepPlan.refine(spec, scored);
       if (!refine.isEmpty()) {
@@ -151,7 +151,7 @@ public final class SweepRunner {
       o.addAll(derived(t, draft, perEpoch, spec.checkpointEpochs()));
       config = ConfigLoader.parse(spec.baseConfig(), o, spec.origin() + " [trial " + t.id() + "]");
     } catch (RuntimeException e) {
-      return finish(t, dir, "failed", null, started, 0, message(e), 0);
+      return finish(t, dir, TrialStatus.FAILED, null, started, 0, message(e), 0);
     }
     String setup = setupKey(config);
     String original = setups.get(setup);
@@ -176,13 +176,13 @@ public final class SweepRunner {
     try {
       // the trial directory is the sweep's own: a trial started afresh replaces what an earlier attempt left
       TrainJob.run(spark, resumeDir == null ? config : null, resumeDir, List.of(), console, false, data, control, true);
-      return finish(t, dir, "done", config, started, resumedFrom, null, config.training().batchSize());
+      return finish(t, dir, TrialStatus.DONE, config, started, resumedFrom, null, config.training().batchSize());
     } catch (TrainJob.Stopped e) {
-      return finish(t, dir, "capped", config, started, resumedFrom, String.format(Locale.ROOT,
+      return finish(t, dir, TrialStatus.CAPPED, config, started, resumedFrom, String.format(Locale.ROOT,
           "wall-clock cap of %.4g min per trial reached after iteration %d", spec.maxMinutesPerTrial(), e.step()),
           config.training().batchSize());
     } catch (Exception e) {
-      String status = e.getCause() instanceof CollapseException ? "collapsed" : "failed";
+      TrialStatus status = e.getCause() instanceof CollapseException ? TrialStatus.COLLAPSED : TrialStatus.FAILED;
       return finish(t, dir, status, config, started, resumedFrom, message(e), config.training().batchSize());
     }
   }
@@ -260,7 +260,7 @@ public final class SweepRunner {
     return d;
   }
 
-  private TrialResult finish(Trial t, String dir, String status, PolyakConfig config, long started,
+  private TrialResult finish(Trial t, String dir, TrialStatus status, PolyakConfig config, long started,
       long resumedFrom, String error, int batch) throws IOException {
     TrialMetrics m = TrialMetrics.read(dir, hadoop);
     int batchSize = batch > 0 ? batch : parseBatch(t);

@@ -15,8 +15,8 @@ import polyak.spark.metrics.Json;
 /**
  * One row of a sweep's results table (results.jsonl and results.csv; also each trial's trial.json).
  *
- * @param status done, failed, collapsed (stopped by the collapse detection: accuracy at chance or a zero
- *     gradient) or capped (stopped by the per-trial wall-clock cap; resumable)
+ * @param status where the trial ended: done, failed, collapsed (stopped by the collapse detection: accuracy
+ *     at chance or a zero gradient) or capped (stopped by the per-trial wall-clock cap; resumable)
  * @param epochs epochs completed (iterations / iterations per epoch)
  * @param wallSeconds wall time of this attempt (a resumed trial: since its resume)
  * @param trainSeconds time in training iterations over the whole trial, from metrics.jsonl
@@ -25,7 +25,7 @@ import polyak.spark.metrics.Json;
  * @param sameAs the id of an earlier trial with the identical effective training setup whose run
  *     this row reuses, or null
  */
-public record TrialResult(String id, String variant, String stage, Map<String, String> overrides, String status,
+public record TrialResult(String id, String variant, String stage, Map<String, String> overrides, TrialStatus status,
     int batchSize, double finalAccuracy, double bestAccuracy, double finalLoss, double finalTrainLoss, double epochs,
     long iterations, double wallSeconds, double trainSeconds, double examplesPerSecond, long resumedFrom,
     String sameAs, String error) {
@@ -37,7 +37,7 @@ public record TrialResult(String id, String variant, String stage, Map<String, S
       "wall_s", "train_s", "examples_per_s", "resumed_from", "same_as", "error");
 
   public boolean finished() {
-    return status.equals("done") || status.equals("failed") || status.equals("collapsed");
+    return status.isFinal();
   }
 
   public TrialResult withReuse(Trial t, String original) {
@@ -53,7 +53,7 @@ public record TrialResult(String id, String variant, String stage, Map<String, S
     o.put("stage", stage);
     ObjectNode ov = o.putObject("overrides");
     overrides.forEach(ov::put);
-    o.put("status", status);
+    o.put("status", status.toString());
     o.put("batch_size", batchSize);
     num(o, "final_val_accuracy", finalAccuracy);
     num(o, "best_val_accuracy", bestAccuracy);
@@ -83,7 +83,7 @@ public record TrialResult(String id, String variant, String stage, Map<String, S
         ov.put(e.getKey(), e.getValue().asText());
       }
       return new TrialResult(n.get("trial").asText(), text(n, "variant"), n.get("stage").asText(), ov,
-          n.get("status").asText(), n.get("batch_size").asInt(), num(n, "final_val_accuracy"),
+          TrialStatus.parse(n.get("status").asText()), n.get("batch_size").asInt(), num(n, "final_val_accuracy"),
           num(n, "best_val_accuracy"), num(n, "final_val_loss"), num(n, "final_train_loss"), num(n, "epochs"),
           n.get("iterations").asLong(), num(n, "wall_s"), num(n, "train_s"), num(n, "examples_per_s"),
           n.get("resumed_from").asLong(), text(n, "same_as"), text(n, "error"));
@@ -98,7 +98,7 @@ public record TrialResult(String id, String variant, String stage, Map<String, S
     f.add(variant == null ? "" : variant);
     f.add(stage);
     f.add(describe());
-    f.add(status);
+    f.add(status.toString());
     f.add(Integer.toString(batchSize));
     f.add(fmt(finalAccuracy));
     f.add(fmt(bestAccuracy));

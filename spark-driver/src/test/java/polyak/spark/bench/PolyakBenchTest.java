@@ -53,12 +53,12 @@ class PolyakBenchTest {
       assertTrue(Files.size(dir.resolve("raw").resolve(f)) > 0, f);
     }
 
-    assertFalse(r.mllib.isEmpty(), "no MLlib fit");
-    for (MllibBaseline.Fit f : r.mllib) {
+    assertFalse(r.mllib().isEmpty(), "no MLlib fit");
+    for (MllibBaseline.Fit f : r.mllib()) {
       assertTrue(f.testAccuracy() > 0 && f.testAccuracy() <= 1, "MLlib accuracy " + f.testAccuracy());
       assertTrue(f.seconds() > 0 && f.evaluations() > 0 && f.examplesPerTaskSecond() > 0, f.toString());
     }
-    for (PolyakRuns.Curve c : r.curves) {
+    for (PolyakRuns.Curve c : r.curves()) {
       assertFalse(c.points().isEmpty(), c.name());
       assertTrue(c.finalAccuracy() > 0 && c.finalAccuracy() <= 1, c.name() + " accuracy " + c.finalAccuracy());
       assertTrue(c.examplesPerSecond() > 0 && c.examplesPerTaskSecond() > 0, c.name());
@@ -75,15 +75,15 @@ class PolyakBenchTest {
         assertTrue(reach.speedup() > 0, reach.toString());
       }
     }
-    assertTrue(Double.isFinite(r.fit.c()) && Double.isFinite(r.fit.alpha()) && Double.isFinite(r.fit.beta()));
-    assertEquals(2 + 2 + 2, r.sweep.size());
+    assertTrue(Double.isFinite(r.fit().c()) && Double.isFinite(r.fit().alpha()) && Double.isFinite(r.fit().beta()));
+    assertEquals(2 + 2 + 2, r.sweep().size());
 
     // the raw figures are JSON written by the shared codec: a note's quotes survive as quotes
-    r.notes.add("a note with \"quotes\" and a \\ backslash");
+    r = r.withNote("a note with \"quotes\" and a \\ backslash");
     JsonNode json = Json.MAPPER.readTree(r.json());
     assertEquals("quick", json.get("mode").asText());
-    assertEquals(r.curves.size(), json.get("polyak").size());
-    assertEquals("a note with \"quotes\" and a \\ backslash", json.get("notes").get(r.notes.size() - 1).asText());
+    assertEquals(r.curves().size(), json.get("polyak").size());
+    assertEquals("a note with \"quotes\" and a \\ backslash", json.get("notes").get(r.notes().size() - 1).asText());
     assertEquals("quick", Json.MAPPER.readTree(dir.resolve("raw").resolve("bench-quick.json").toFile())
         .get("mode").asText());
   }
@@ -119,8 +119,8 @@ class PolyakBenchTest {
   void sectionSpliceKeepsOtherSections() throws Exception {
     Path md = dir.resolve("B.md");
     Files.writeString(md, "# Benchmarks\n\n## other\n\ntext\n");
-    BenchReport.spliceSection(md, "bench", "## mine v1\n");
-    BenchReport.spliceSection(md, "bench", "## mine v2\n");
+    BenchMarkdown.splice(md, "bench", "## mine v1\n");
+    BenchMarkdown.splice(md, "bench", "## mine v2\n");
     String t = Files.readString(md);
     assertTrue(t.contains("## other\n\ntext\n"));
     assertTrue(t.contains("## mine v2") && !t.contains("## mine v1"), t);

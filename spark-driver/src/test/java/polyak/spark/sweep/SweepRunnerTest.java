@@ -105,12 +105,12 @@ class SweepRunnerTest {
         """, "test");
     String out = tmp.resolve("sweep").toString();
     Map<String, TrialResult> r = byVariant(run(spec, out, SweepRunner.Hooks.NONE));
-    assertEquals("failed", r.get("a_diverges").status());
+    assertEquals(TrialStatus.FAILED, r.get("a_diverges").status());
     assertTrue(r.get("a_diverges").error().contains("diverged"), r.get("a_diverges").error());
-    assertEquals("failed", r.get("b_bad_value").status());
+    assertEquals(TrialStatus.FAILED, r.get("b_bad_value").status());
     assertTrue(r.get("b_bad_value").error().contains("optimizer.momentum"), r.get("b_bad_value").error());
     TrialResult ok = r.get("c_ok");
-    assertEquals("done", ok.status());
+    assertEquals(TrialStatus.DONE, ok.status());
     assertEquals(6, ok.iterations());
     assertTrue(ok.finalAccuracy() > 0.2, "accuracy " + ok.finalAccuracy());
     assertTrue(Files.isRegularFile(tmp.resolve("sweep/trials/" + ok.id() + "/model.polyak")));
@@ -169,7 +169,7 @@ class SweepRunnerTest {
     assertEquals(model, Files.getLastModifiedTime(done.resolve("model.polyak")));
     assertEquals(status, Files.getLastModifiedTime(done.resolve("trial.json")));
     TrialResult resumed = r.get("200");
-    assertEquals("done", resumed.status());
+    assertEquals(TrialStatus.DONE, resumed.status());
     assertEquals(6, resumed.resumedFrom());
     assertEquals(12, resumed.iterations());
     List<StepLine> steps = TrialMetrics.read(out + "/trials/" + resumed.id(),
@@ -191,13 +191,13 @@ class SweepRunnerTest {
     SweepSpec capped = SweepSpec.parse(BASE + "sweep { axes { training.seed = [3] }, max_minutes_per_trial = 1e-6 }",
         "test");
     TrialResult first = run(capped, out, SweepRunner.Hooks.NONE).get(0);
-    assertEquals("capped", first.status());
+    assertEquals(TrialStatus.CAPPED, first.status());
     assertEquals(1, first.iterations());
     assertTrue(first.error().contains("wall-clock cap"), first.error());
     TrialResult second = run(SweepSpec.parse(BASE + "sweep { axes { training.seed = [3] } }", "test"), out,
         SweepRunner.Hooks.NONE).get(0);
     assertEquals(first.id(), second.id());
-    assertEquals("done", second.status());
+    assertEquals(TrialStatus.DONE, second.status());
     assertEquals(1, second.resumedFrom());
     assertEquals(6, second.iterations());
     assertNull(second.error());
