@@ -120,7 +120,7 @@ class SweepRunnerTest {
     assertEquals(ok.finalAccuracy(), same.finalAccuracy());
     // zero weights behind a ReLU: only the output biases learn, the accuracy stays at chance
     TrialResult collapsed = r.get("e_collapses");
-    assertEquals("collapsed", collapsed.status(), collapsed::toString);
+    assertEquals(TrialStatus.COLLAPSED, collapsed.status(), collapsed::toString);
     assertTrue(collapsed.error().contains("chance level"), collapsed.error());
 
     List<String> csv = Files.readAllLines(tmp.resolve("sweep/results.csv"));
