@@ -109,14 +109,17 @@ class ReliabilityTest {
         fails("missing data file", 2, "absent.csv", train("csv", "absent.csv")),
         fails("missing model file", 2, "absent.polyak", evaluate("absent.polyak")),
         fails("damaged model file", 2, "damaged.polyak", evaluate("damaged.polyak")),
-        fails("resume from a missing directory", 2, "nothing-here|no such", "train", "--master", "local[2]",
+        fails("resume from a missing directory", 2, "nothing-here|does not exist", "train", "--master", "local[2]",
             "--resume", "{d}/runs/nothing-here"),
-        // runs that fail: exit 1, and the earlier run's files in the same output directory are left
+        // a second run into an earlier run's output directory is refused, naming the ways out
+        fails("second run into a used output.dir", 2, "runs/explode|--resume|--overwrite", train("csv", "good.csv",
+            "output.dir={d}/runs/explode")),
+        // runs that fail: exit 1, and every earlier file (the earlier runs' outputs beside them) is left
         fails("exploding run", 1, "training diverged|exploded", train("csv", "good.csv", "optimizer.name=sgd",
-            "learning_rate.initial=1e4", "output.dir={d}/runs/explode", "training.epochs=5")),
+            "learning_rate.initial=1e4", "output.dir={d}/runs/explode-2", "training.epochs=5")),
         fails("collapsed run", 1, "training collapsed|chance level", train("csv", "zero.csv",
             "data.test.paths=[\"{d}/data/zero.csv\"]", "evaluation.every=1", "training.epochs=5",
-            "output.dir={d}/runs/collapse")));
+            "output.dir={d}/runs/collapse-2")));
   }
 
   @BeforeAll
