@@ -3,6 +3,7 @@ package polyak.train;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import polyak.data.Dataset;
 import polyak.data.FashionMnist;
@@ -22,6 +23,7 @@ import polyak.spec.NetworkSpec;
  * adversarially trained model must keep clearly more of its accuracy under attack (6 000 training and
  * 2 000 test examples, 3 epochs each: about 7 s).
  */
+@Tag("slow")
 class FgsmFashionMnistTest {
   private static final double EPSILON = 0.1;
 

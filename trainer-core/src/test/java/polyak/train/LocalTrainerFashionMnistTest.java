@@ -3,18 +3,20 @@ package polyak.train;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import polyak.data.Dataset;
 import polyak.data.FashionMnist;
 import polyak.data.PixelScaling;
 import polyak.optim.OptimizerSpec;
 import polyak.optim.ScheduleSpec;
+import polyak.spec.ActivationKind;
 import polyak.spec.LayerSpec;
 import polyak.spec.LossSpec;
 import polyak.spec.NetworkSpec;
-import polyak.spec.ActivationKind;
 
 /** Real data: 784-128-10 ReLU with plain SGD on 10k Fashion-MNIST examples, checked on the 10k test set. */
+@Tag("slow")
 class LocalTrainerFashionMnistTest {
   @Test
   void plainSgdReachesEightyPercentWithinThreeEpochs() throws Exception {

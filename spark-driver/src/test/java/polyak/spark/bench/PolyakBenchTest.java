@@ -13,12 +13,14 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import polyak.spark.cli.Sessions;
 import polyak.spark.metrics.Json;
 
 /** {@code polyak bench --quick} end to end: the report's sections and sane (not fast) numbers. */
+@Tag("slow")
 class PolyakBenchTest {
   static final Path DATA = Path.of(System.getenv().getOrDefault("POLYAK_FASHION_MNIST",
       "/usr/share/datasets/fashion-mnist"));

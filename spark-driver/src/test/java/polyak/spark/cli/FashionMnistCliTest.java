@@ -28,6 +28,7 @@ import org.apache.parquet.schema.Type;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,7 @@ import polyak.spark.metrics.MetricsFile;
  * gradcheck on a small network passes. Each command starts (and stops) its own Spark session.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("slow")
 class FashionMnistCliTest {
   static final String CONF = "../conf/fashion-mnist.conf";
   static final String DATA = System.getenv().getOrDefault("POLYAK_FASHION_MNIST", "/usr/share/datasets/fashion-mnist");

@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import polyak.io.ModelFile;
 import polyak.spark.cli.PolyakCli;
@@ -28,6 +29,7 @@ import polyak.spark.metrics.StepLine;
  * checkpoint ending bit-identical to an uninterrupted one. Spark runs in local mode; the file system
  * is what is under test.
  */
+@Tag("slow")
 class HdfsTrainResumeTest {
   static final java.nio.file.Path BASE = Deploy.TARGET.resolve("deploy-hdfs");
   static final String[] FILES = {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",

@@ -38,6 +38,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import polyak.io.ModelFile;
@@ -55,6 +56,7 @@ import polyak.spark.run.TrainJob;
  * and {@code polyak evaluate}, and bad input. One Kryo session with registration required, so a
  * class sent to executors and missing from the registrator fails here.
  */
+@Tag("slow")
 class PolyakClassifierTest {
   static final int CLASSES = 3;
   static final String[] RAW = {"x1", "x2", "x3", "x4"};

@@ -14,11 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +33,7 @@ import polyak.spark.cli.PolyakCli;
  * and byte-identical afterwards. One line per case in {@link #corpus()}; {@code {d}} in an argument is
  * the fixture directory. Each command that gets past its config starts its own Spark session.
  */
+@Tag("slow")
 class ReliabilityTest {
   @TempDir
   static Path d;

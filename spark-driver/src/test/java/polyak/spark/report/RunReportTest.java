@@ -13,11 +13,13 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import polyak.spark.cli.PolyakCli;
 
 /** {@code polyak report} on a finished small {@code polyak train} run: the page, every chart, data in each. */
+@Tag("slow")
 class RunReportTest {
   static final String DATA = System.getenv().getOrDefault("POLYAK_FASHION_MNIST", "/usr/share/datasets/fashion-mnist");
 

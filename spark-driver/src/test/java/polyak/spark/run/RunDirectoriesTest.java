@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import polyak.spark.cli.PolyakCli;
@@ -26,6 +27,7 @@ import polyak.spark.cli.PolyakCli;
  * a resumed copy writes next to the copy, and overrides that would change the saved state's meaning
  * are refused on resume.
  */
+@Tag("slow")
 class RunDirectoriesTest {
   @TempDir
   static Path data;
