@@ -16,6 +16,8 @@ import polyak.data.Dataset;
 import polyak.io.ModelFile;
 import polyak.io.ModelFormatException;
 import polyak.io.SavedModel;
+import polyak.nn.BatchResult;
+import polyak.nn.Inference;
 import polyak.nn.Network;
 import polyak.spec.NetworkSpec;
 import polyak.spec.SpecParser;
@@ -123,6 +125,25 @@ class EnsembleTest {
     double[] again = new double[200 * 3];
     back.predict(test, 0, 200, again);
     assertArrayEquals(mean, again, 0.0);
+
+    // the shared inference path takes the ensemble's stored vectors as they are in its file
+    java.util.List<double[]> seen = new java.util.ArrayList<>();
+    BatchResult scored = Inference.run(net, saved.params(), saved.state(), test, true,
+        (d, from, count, outputs) -> seen.add(java.util.Arrays.copyOf(outputs, count * 3)));
+    assertEquals(1, seen.size());
+    assertArrayEquals(expected, seen.get(0), 1e-15);
+    long correct = 0;
+    double loss = 0;
+    for (int r = 0; r < 200; r++) {
+      correct += Inference.argmax(expected, r * 3, 3) == test.labels()[r] ? 1 : 0;
+      loss -= Math.log(expected[r * 3 + test.labels()[r]]);
+    }
+    assertEquals(correct, scored.correct());
+    assertEquals(acc, scored.accuracy(), 0.0);
+    assertEquals(loss, scored.lossSum(), 1e-9);
+    assertEquals(3, Inference.members(net, saved.params(), saved.state()));
+    assertThrows(IllegalArgumentException.class,
+        () -> Inference.members(net, java.util.Arrays.copyOf(saved.params(), saved.params().length - 1), saved.state()));
 
     SavedModel single = new SavedModel(SPEC, ensemble.memberParameters(0), new double[0], null, Map.of());
     assertTrue(assertThrows(ModelFormatException.class, () -> Ensemble.fromSavedModel(single, "m"))
