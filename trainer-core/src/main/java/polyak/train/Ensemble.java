@@ -37,12 +37,21 @@ public final class Ensemble {
 
   /** Trains {@code members} members locally on bootstrap samples of {@code partitions}. */
   public static Ensemble train(NetworkSpec spec, TrainingConfig config, Dataset[] partitions, int members) {
+    return train(spec, config, partitions, members, true);
+  }
+
+  /**
+   * Trains {@code members} members locally, each on its bootstrap sample of {@code partitions} when
+   * {@code bootstrap} is set, else each on all of them (the members then differ by their seeds alone).
+   */
+  public static Ensemble train(NetworkSpec spec, TrainingConfig config, Dataset[] partitions, int members,
+      boolean bootstrap) {
     double[][] params = new double[members][];
     double[][] states = new double[members][];
     for (int m = 0; m < members; m++) {
       Dataset[] sample = new Dataset[partitions.length];
       for (int p = 0; p < partitions.length; p++) {
-        sample[p] = Bootstrap.sample(partitions[p], config.seed(), m);
+        sample[p] = bootstrap ? Bootstrap.sample(partitions[p], config.seed(), m) : partitions[p];
       }
       TrainResult r = new LocalTrainer(spec, config.withSeed(memberSeed(config.seed(), m)))
           .train(sample, null, TrainingListener.NONE);
