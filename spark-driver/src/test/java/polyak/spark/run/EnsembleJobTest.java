@@ -206,6 +206,17 @@ class EnsembleJobTest {
     assertTrue(!config("single", "ensemble.members=1").ensemble().active(), "one member is a single model");
   }
 
+  /** A fresh run's own directory (output.dir = .../latest) keeps the whole config, not just the old keys. */
+  @Test
+  void runDirectoryKeepsEnsemblePcaAndDistillation() throws IOException {
+    PolyakConfig c = config("dirs", "data.pca.components=8", "distillation.teacher=teacher.polyak");
+    PolyakConfig moved = RunDirectory.withDirs(c, "out", "out/checkpoints");
+    assertEquals("out", moved.outputDir());
+    assertEquals(2, moved.ensemble().members());
+    assertEquals(8, moved.pca().components());
+    assertEquals("teacher.polyak", moved.distillation().teacher());
+  }
+
   /** The blocks' rows in order as one data set (ids from the first block's). */
   static Dataset concat(Dataset[] blocks) {
     int rows = 0;
