@@ -79,7 +79,7 @@ final class EnsembleJob {
           "output.dir=" + ConfigUtil.quoteString(dir),
           "checkpoint.dir=" + ConfigUtil.quoteString(dir + "/checkpoints")), "ensemble member " + m);
       LoadedData train = config.ensemble().bootstrap() ? data.train().bootstrapSample(seed, m) : data.train();
-      console.printf("%n-- member %d of %d: seed %d, %s%n", m + 1, k, member.training().seed(), dir);
+      console.printf("%n-- member %d (%d of %d): seed %d, %s%n", m, m + 1, k, member.training().seed(), dir);
       try {
         TrainJob.Outcome o = TrainJob.run(spark, member, null, List.of(), console, terminal,
             new PreparedData(train, data.test(), data.preprocessor()), null, overwrite);
