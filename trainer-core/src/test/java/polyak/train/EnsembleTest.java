@@ -90,6 +90,22 @@ class EnsembleTest {
     assertEquals(Math.exp(-1), missing / 10_000.0, 0.02);
   }
 
+  /** Without bootstrap, member m is LocalTrainer on all the data with seed memberSeed(seed, m). */
+  @Test
+  void withoutBootstrapMembersTrainOnAllTheDataWithTheirOwnSeeds() {
+    Dataset[] blocks = split(data(120, 4), 2);
+    TrainingConfig config = TrainingConfig.defaults().withBatchSize(20).withMaxIterations(5)
+        .withLearningRate(polyak.optim.ScheduleSpec.constant(0.01));
+    Ensemble ensemble = Ensemble.train(SPEC, config, blocks, 2, false);
+    for (int m = 0; m < 2; m++) {
+      TrainResult alone = new LocalTrainer(SPEC, config.withSeed(Ensemble.memberSeed(config.seed(), m)))
+          .train(blocks, null, TrainingListener.NONE);
+      assertArrayEquals(alone.parameters(), ensemble.memberParameters(m), 0.0);
+    }
+    assertTrue(java.util.Arrays.compare(ensemble.memberParameters(0),
+        Ensemble.train(SPEC, config, blocks, 1, true).memberParameters(0)) != 0, "bootstrap changes member 0");
+  }
+
   @Test
   void membersDifferAndTheEnsemblePredictsTheirMeanAndRoundTripsThroughOneFile() throws Exception {
     Dataset train = data(400, 2);

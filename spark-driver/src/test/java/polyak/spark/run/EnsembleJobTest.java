@@ -97,12 +97,33 @@ class EnsembleJobTest {
     return rdd.collect().toArray(new Dataset[0]);
   }
 
+  /** One ensemble run per partition count, shared by the tests: config, data and console. */
+  record Run(PolyakConfig config, PreparedData prepared, String console) {}
+
+  static final java.util.Map<Integer, Run> RUNS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  static synchronized Run ensembleRun(int partitions) throws IOException {
+    Run r = RUNS.get(partitions);
+    if (r == null) {
+      Path dir = data.resolve("p" + partitions);
+      Files.createDirectories(dir);
+      PolyakConfig config = polyak.spark.config.ConfigLoader.load(
+          Files.writeString(dir.resolve("ensemble.conf"), config(data, dir.resolve("run"))).toFile(),
+          List.of("data.partitions=" + partitions));
+      PreparedData prepared = PreparedData.load(spark, config, null);
+      r = new Run(config, prepared, run(config, prepared));
+      RUNS.put(partitions, r);
+    }
+    return r;
+  }
+
   @ParameterizedTest(name = "{0} partitions")
   @ValueSource(ints = {2, 3})
   void sparkMembersEqualLocalEnsembleTrainingBitForBit(int partitions) throws IOException {
-    PolyakConfig config = config("p" + partitions, "data.partitions=" + partitions);
-    PreparedData prepared = PreparedData.load(spark, config, null);
-    String console = run(config, prepared);
+    Run run = ensembleRun(partitions);
+    PolyakConfig config = run.config();
+    PreparedData prepared = run.prepared();
+    String console = run.console();
 
     Ensemble local = Ensemble.train(config.network(), config.training(), blocks(prepared.train().blocks()), 2);
     String modelPath = config.outputDir() + "/model.polyak";
@@ -139,9 +160,9 @@ class EnsembleJobTest {
 
   @Test
   void evaluatePredictAndInfoTakeTheEnsembleFileAsTheMeanOfItsMembers() throws IOException {
-    PolyakConfig config = config("ep", "data.partitions=2");
-    PreparedData prepared = PreparedData.load(spark, config, null);
-    run(config, prepared);
+    Run run = ensembleRun(2);
+    PolyakConfig config = run.config();
+    PreparedData prepared = run.prepared();
     String modelPath = config.outputDir() + "/model.polyak";
     Ensemble ensemble = Ensemble.fromSavedModel(TrainJobTest.model(modelPath), modelPath);
     Dataset test = concat(blocks(prepared.test().blocks()));
