@@ -31,6 +31,10 @@ public final class Inference {
     if (data == null) {
       return BatchResult.EMPTY;
     }
+    int members = members(network, params, normState);
+    if (members > 1) {
+      return runEnsemble(network, split(params, members), split(normState, members), data, score, predictions);
+    }
     double[] outputs = predictions == null ? null : new double[Math.min(CHUNK, data.rows()) * network.spec().outputWidth()];
     BatchResult total = BatchResult.EMPTY;
     for (int from = 0; from < data.rows(); from += CHUNK) {
@@ -44,6 +48,83 @@ public final class Inference {
       }
     }
     return total;
+  }
+
+  /**
+   * How many models {@code params} and {@code normState} hold for {@code network}: 1, or k for an
+   * ensemble stored as its members' vectors one after another (as in an ensemble's model file).
+   */
+  public static int members(Network network, double[] params, double[] normState) {
+    int p = network.parameterCount();
+    int k = Math.max(1, params.length / Math.max(1, p));
+    if (params.length != (long) k * p || normState.length != (long) k * network.stateSize()) {
+      throw new IllegalArgumentException(params.length + " parameters and " + normState.length + " state values are not"
+          + " k models of " + p + " and " + network.stateSize());
+    }
+    return k;
+  }
+
+  /**
+   * The ensemble's prediction for rows from..from+count: the arithmetic mean of the members'
+   * predictions (class distributions for softmax cross-entropy), summed in member order, row-major
+   * into {@code out}; {@code scratch} holds at least {@code count * outputs} values.
+   */
+  public static void meanPrediction(Network network, double[][] params, double[][] states, Dataset data, int from,
+      int count, double[] out, double[] scratch) {
+    int n = count * network.spec().outputWidth();
+    java.util.Arrays.fill(out, 0, n, 0.0);
+    for (int m = 0; m < params.length; m++) {
+      network.predict(params[m], states[m], data, from, count, scratch);
+      for (int i = 0; i < n; i++) {
+        out[i] += scratch[i];
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      out[i] /= params.length;
+    }
+  }
+
+  /**
+   * An ensemble's inference: predictions are the members' mean distribution; the score counts its arg max
+   * and sums the negative log of the probability it gives the label (classification only).
+   */
+  private static BatchResult runEnsemble(Network network, double[][] params, double[][] states, Dataset data,
+      boolean score, Predictions predictions) {
+    if (score && !data.isClassification()) {
+      throw new IllegalArgumentException(data.source() + ": an ensemble scores class labels only");
+    }
+    int k = network.spec().outputWidth();
+    double[] mean = new double[Math.min(CHUNK, data.rows()) * k];
+    double[] scratch = new double[mean.length];
+    BatchResult total = BatchResult.EMPTY;
+    for (int from = 0; from < data.rows(); from += CHUNK) {
+      int n = Math.min(CHUNK, data.rows() - from);
+      meanPrediction(network, params, states, data, from, n, mean, scratch);
+      if (score) {
+        double loss = 0;
+        long correct = 0;
+        for (int i = 0; i < n; i++) {
+          int label = data.labels()[from + i];
+          loss -= Math.log(mean[i * k + label]);
+          correct += argmax(mean, i * k, k) == label ? 1 : 0;
+        }
+        total = total.plus(new BatchResult(loss, correct, n));
+      }
+      if (predictions != null) {
+        predictions.accept(data, from, n, mean);
+      }
+    }
+    return total;
+  }
+
+  /** {@code v} cut into {@code k} equal consecutive parts. */
+  public static double[][] split(double[] v, int k) {
+    int len = v.length / k;
+    double[][] parts = new double[k][];
+    for (int m = 0; m < k; m++) {
+      parts[m] = java.util.Arrays.copyOfRange(v, m * len, (m + 1) * len);
+    }
+    return parts;
   }
 
   /** The index of the largest of {@code v[offset .. offset+n)}, the first on ties: the predicted class. */

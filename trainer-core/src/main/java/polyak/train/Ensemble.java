@@ -37,12 +37,21 @@ public final class Ensemble {
 
   /** Trains {@code members} members locally on bootstrap samples of {@code partitions}. */
   public static Ensemble train(NetworkSpec spec, TrainingConfig config, Dataset[] partitions, int members) {
+    return train(spec, config, partitions, members, true);
+  }
+
+  /**
+   * Trains {@code members} members locally, each on its bootstrap sample of {@code partitions} when
+   * {@code bootstrap} is set, else each on all of them (the members then differ by their seeds alone).
+   */
+  public static Ensemble train(NetworkSpec spec, TrainingConfig config, Dataset[] partitions, int members,
+      boolean bootstrap) {
     double[][] params = new double[members][];
     double[][] states = new double[members][];
     for (int m = 0; m < members; m++) {
       Dataset[] sample = new Dataset[partitions.length];
       for (int p = 0; p < partitions.length; p++) {
-        sample[p] = Bootstrap.sample(partitions[p], config.seed(), m);
+        sample[p] = bootstrap ? Bootstrap.sample(partitions[p], config.seed(), m) : partitions[p];
       }
       TrainResult r = new LocalTrainer(spec, config.withSeed(memberSeed(config.seed(), m)))
           .train(sample, null, TrainingListener.NONE);
@@ -67,38 +76,13 @@ public final class Ensemble {
 
   /** Mean of the members' predictions for rows from..from+count, row-major into {@code out}. */
   public void predict(Dataset data, int from, int count, double[] out) {
-    Network net = Network.build(spec);
-    int k = spec.outputWidth();
-    double[] one = new double[count * k];
-    java.util.Arrays.fill(out, 0, count * k, 0.0);
-    for (int m = 0; m < params.length; m++) {
-      net.predict(params[m], states[m], data, from, count, one);
-      for (int i = 0; i < count * k; i++) {
-        out[i] += one[i];
-      }
-    }
-    for (int i = 0; i < count * k; i++) {
-      out[i] /= params.length;
-    }
+    Inference.meanPrediction(Network.build(spec), params, states, data, from, count, out,
+        new double[count * spec.outputWidth()]);
   }
 
   /** Fraction of {@code data}'s rows whose arg max of the mean prediction is the label. */
   public double accuracy(Dataset data) {
-    int k = spec.outputWidth();
-    long correct = 0;
-    for (int from = 0; from < data.rows(); from += Inference.CHUNK) {
-      int n = Math.min(Inference.CHUNK, data.rows() - from);
-      double[] out = new double[n * k];
-      predict(data, from, n, out);
-      for (int i = 0; i < n; i++) {
-        int best = 0;
-        for (int j = 1; j < k; j++) {
-          best = out[i * k + j] > out[i * k + best] ? j : best;
-        }
-        correct += best == data.labels()[from + i] ? 1 : 0;
-      }
-    }
-    return (double) correct / data.rows();
+    return Inference.run(Network.build(spec), concat(params), concat(states), data, true, null).accuracy();
   }
 
   /** One model file for the whole ensemble. */
@@ -128,13 +112,7 @@ public final class Ensemble {
       throw new ModelFormatException(source, members + " members of " + net.parameterCount() + " parameters and "
           + net.stateSize() + " state values do not match the " + p.length + " and " + s.length + " stored");
     }
-    double[][] params = new double[members][];
-    double[][] states = new double[members][];
-    for (int m = 0; m < members; m++) {
-      params[m] = java.util.Arrays.copyOfRange(p, m * net.parameterCount(), (m + 1) * net.parameterCount());
-      states[m] = java.util.Arrays.copyOfRange(s, m * net.stateSize(), (m + 1) * net.stateSize());
-    }
-    return new Ensemble(model.spec(), params, states);
+    return new Ensemble(model.spec(), Inference.split(p, members), Inference.split(s, members));
   }
 
   private static double[] concat(double[][] parts) {

@@ -16,6 +16,8 @@ import polyak.data.Dataset;
 import polyak.io.ModelFile;
 import polyak.io.ModelFormatException;
 import polyak.io.SavedModel;
+import polyak.nn.BatchResult;
+import polyak.nn.Inference;
 import polyak.nn.Network;
 import polyak.spec.NetworkSpec;
 import polyak.spec.SpecParser;
@@ -88,6 +90,22 @@ class EnsembleTest {
     assertEquals(Math.exp(-1), missing / 10_000.0, 0.02);
   }
 
+  /** Without bootstrap, member m is LocalTrainer on all the data with seed memberSeed(seed, m). */
+  @Test
+  void withoutBootstrapMembersTrainOnAllTheDataWithTheirOwnSeeds() {
+    Dataset[] blocks = split(data(120, 4), 2);
+    TrainingConfig config = TrainingConfig.defaults().withBatchSize(20).withMaxIterations(5)
+        .withLearningRate(polyak.optim.ScheduleSpec.constant(0.01));
+    Ensemble ensemble = Ensemble.train(SPEC, config, blocks, 2, false);
+    for (int m = 0; m < 2; m++) {
+      TrainResult alone = new LocalTrainer(SPEC, config.withSeed(Ensemble.memberSeed(config.seed(), m)))
+          .train(blocks, null, TrainingListener.NONE);
+      assertArrayEquals(alone.parameters(), ensemble.memberParameters(m), 0.0);
+    }
+    assertTrue(java.util.Arrays.compare(ensemble.memberParameters(0),
+        Ensemble.train(SPEC, config, blocks, 1, true).memberParameters(0)) != 0, "bootstrap changes member 0");
+  }
+
   @Test
   void membersDifferAndTheEnsemblePredictsTheirMeanAndRoundTripsThroughOneFile() throws Exception {
     Dataset train = data(400, 2);
@@ -123,6 +141,25 @@ class EnsembleTest {
     double[] again = new double[200 * 3];
     back.predict(test, 0, 200, again);
     assertArrayEquals(mean, again, 0.0);
+
+    // the shared inference path takes the ensemble's stored vectors as they are in its file
+    java.util.List<double[]> seen = new java.util.ArrayList<>();
+    BatchResult scored = Inference.run(net, saved.params(), saved.state(), test, true,
+        (d, from, count, outputs) -> seen.add(java.util.Arrays.copyOf(outputs, count * 3)));
+    assertEquals(1, seen.size());
+    assertArrayEquals(expected, seen.get(0), 1e-15);
+    long correct = 0;
+    double loss = 0;
+    for (int r = 0; r < 200; r++) {
+      correct += Inference.argmax(expected, r * 3, 3) == test.labels()[r] ? 1 : 0;
+      loss -= Math.log(expected[r * 3 + test.labels()[r]]);
+    }
+    assertEquals(correct, scored.correct());
+    assertEquals(acc, scored.accuracy(), 0.0);
+    assertEquals(loss, scored.lossSum(), 1e-9);
+    assertEquals(3, Inference.members(net, saved.params(), saved.state()));
+    assertThrows(IllegalArgumentException.class,
+        () -> Inference.members(net, java.util.Arrays.copyOf(saved.params(), saved.params().length - 1), saved.state()));
 
     SavedModel single = new SavedModel(SPEC, ensemble.memberParameters(0), new double[0], null, Map.of());
     assertTrue(assertThrows(ModelFormatException.class, () -> Ensemble.fromSavedModel(single, "m"))

@@ -174,8 +174,15 @@ public final class ConfigLoader {
       throw new ConfigError("data.pca.components: the network sees the " + components + " components, but"
           + " network.input is " + network.inputWidth());
     }
+    EnsembleConfig ensemble = new EnsembleConfig(nonNegativeInt(c, "ensemble.members"),
+        c.getBoolean("ensemble.bootstrap"));
+    if (ensemble.active() && !network.loss().classification()) {
+      throw new ConfigError("ensemble.members: an ensemble averages class distributions, so it needs the loss"
+          + " softmax_ce, not " + network.loss().text());
+    }
     return new PolyakConfig(train, test, scaling, partitions, network, training, checkpointEvery, checkpointDir, keep,
-        outputDir, depth, rendered, new PcaConfig(components, c.getBoolean("data.pca.whiten")), distillation);
+        outputDir, depth, rendered, new PcaConfig(components, c.getBoolean("data.pca.whiten")), distillation,
+        ensemble);
   }
 
   private static DataSource source(Config c, String key, int classes, boolean required) {

@@ -16,6 +16,7 @@ import polyak.train.TrainingConfig;
  * @param checkpointEvery iterations between checkpoints, 0 for only at the end
  * @param distillation the teacher to distil from, with α and T ({@link DistillationConfig#NONE}: off)
  * @param pca PCA after {@code scaling}, fitted on the training data ({@link PcaConfig#NONE}: off)
+ * @param ensemble bagging: how many members ({@link EnsembleConfig#NONE}: one model)
  */
 public record PolyakConfig(
     DataSource train,
@@ -31,7 +32,16 @@ public record PolyakConfig(
     int aggregationDepth,
     String rendered,
     PcaConfig pca,
-    DistillationConfig distillation) {
+    DistillationConfig distillation,
+    EnsembleConfig ensemble) {
+
+  /** A single model (no ensemble). */
+  public PolyakConfig(DataSource train, DataSource test, Scaling scaling, int partitions, NetworkSpec network,
+      TrainingConfig training, long checkpointEvery, String checkpointDir, int checkpointKeep, String outputDir,
+      int aggregationDepth, String rendered, PcaConfig pca, DistillationConfig distillation) {
+    this(train, test, scaling, partitions, network, training, checkpointEvery, checkpointDir, checkpointKeep,
+        outputDir, aggregationDepth, rendered, pca, distillation, EnsembleConfig.NONE);
+  }
 
   /** Without PCA and distillation. */
   public PolyakConfig(DataSource train, DataSource test, Scaling scaling, int partitions, NetworkSpec network,

@@ -8,6 +8,7 @@ import polyak.data.DataException;
 import polyak.data.Dataset;
 import polyak.data.Preprocessor;
 import polyak.spec.NetworkSpec;
+import polyak.train.Bootstrap;
 
 /**
  * A loaded, validated and cached data set: exactly one {@link Dataset} block per partition, block p
@@ -107,6 +108,19 @@ public final class LoadedData {
     SparkFailures.unwrapping(next::count);
     blocks.unpersist(false);
     return new LoadedData(next, partitionRows, width, classes, firstRow, description + ", " + what);
+  }
+
+  /**
+   * Ensemble member {@code member}'s bootstrap sample ({@link Bootstrap#sample}) of every block, computed
+   * on the executors and cached; this data stays as it is (the other members sample it too).
+   */
+  public LoadedData bootstrapSample(long seed, int member) {
+    JavaRDD<Dataset> sample = blocks.map(b -> Bootstrap.sample(b, seed, member)).persist(StorageLevel.MEMORY_ONLY());
+    String what = description + ", bootstrap sample of member " + member;
+    sample.setName(what);
+    int[] rows = SparkFailures.unwrapping(() -> sample.map(Dataset::rows).collect()).stream()
+        .mapToInt(Integer::intValue).toArray();
+    return new LoadedData(sample, rows, width, classes, firstRow, what);
   }
 
   /** Drops the cached blocks. */

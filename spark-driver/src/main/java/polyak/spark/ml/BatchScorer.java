@@ -87,7 +87,9 @@ final class BatchScorer implements MapPartitionsFunction<Row, Row> {
         if (pre != null) {
           block = pre.apply(block);
         }
-        network.predict(m.params(), m.normState(), block, 0, n, out);
+        // the shared inference path: a single model or an ensemble's mean distribution
+        polyak.nn.Inference.run(network, m.params(), m.normState(), block, false,
+            (d, from, count, y) -> System.arraycopy(y, 0, out, from * classes, count * classes));
         return true;
       }
 

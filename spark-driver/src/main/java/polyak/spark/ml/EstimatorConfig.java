@@ -47,6 +47,10 @@ final class EstimatorConfig {
     PolyakConfig c = ConfigLoader.parse(text, overrides, ORIGIN);
     // the labels' range is the network's output width; data.classes follows it
     overrides.add("data.classes=" + c.network().outputWidth());
+    if (c.ensemble().active()) {
+      throw new IllegalArgumentException("config: ensemble.members: PolyakClassifier trains one model; train an"
+          + " ensemble with polyak train (the ensemble's model file loads as a PolyakClassificationModel's data)");
+    }
     return ConfigLoader.parse(text, overrides, ORIGIN);
   }
 

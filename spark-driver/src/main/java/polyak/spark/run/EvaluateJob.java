@@ -45,6 +45,10 @@ public final class EvaluateJob {
       PrintStream console, String kernel) throws IOException {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     SavedModel model = ModelLoader.load(modelFile, sc.hadoopConfiguration());
+    if (fgsmEpsilon > 0 && model.provenance().containsKey(polyak.train.Ensemble.MEMBERS_KEY)) {
+      throw new IllegalArgumentException("--fgsm: " + modelFile + " is an ensemble of "
+          + model.provenance().get(polyak.train.Ensemble.MEMBERS_KEY) + " members; the attack needs a single model");
+    }
     if (config.test() == null) {
       throw new DataException("data.test: no test data configured to evaluate on");
     }

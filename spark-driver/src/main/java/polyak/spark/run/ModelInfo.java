@@ -37,7 +37,12 @@ public final class ModelInfo {
     SavedModel m = read(modelFile);
     out.println("model:        " + modelFile);
     out.println("network:      " + m.spec().text().strip().replace("\n", "; "));
-    out.println("parameters:   " + m.paramCount() + " (+ " + m.state().length + " non-trainable state values)");
+    String members = m.provenance().get(polyak.train.Ensemble.MEMBERS_KEY);
+    if (members != null) {
+      out.println("ensemble:     " + members + " members; predicts the mean of their class distributions");
+    }
+    out.println("parameters:   " + m.paramCount() + " (+ " + m.state().length + " non-trainable state values)"
+        + (members == null ? "" : ", all members together"));
     out.println("preprocessor: " + m.preprocessor().map(Object::toString).orElse("none"));
     out.println("provenance:");
     String config = null;

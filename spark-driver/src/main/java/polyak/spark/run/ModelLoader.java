@@ -8,8 +8,13 @@ import polyak.io.ModelFormatException;
 import polyak.io.ModelFile;
 import polyak.io.SavedModel;
 import polyak.nn.Network;
+import polyak.train.Ensemble;
 
-/** Reads a model file from any Hadoop file system and checks it fits the network its spec builds. */
+/**
+ * Reads a model file from any Hadoop file system and checks it fits the network its spec builds: one
+ * model, or an ensemble's members (provenance {@code ensemble.members}), which every inference path takes
+ * as it takes one model ({@code polyak.nn.Inference}).
+ */
 public final class ModelLoader {
   private ModelLoader() {}
 
@@ -18,6 +23,10 @@ public final class ModelLoader {
     SavedModel model;
     try (InputStream in = path.getFileSystem(conf).open(path)) {
       model = ModelFile.read(in, file);
+    }
+    if (model.provenance().containsKey(Ensemble.MEMBERS_KEY)) {
+      Ensemble.fromSavedModel(model, file); // checks the members' vectors fit the spec
+      return model;
     }
     Network network = Network.build(model.spec());
     if (model.paramCount() != network.parameterCount() || model.state().length != network.stateSize()) {

@@ -33,7 +33,8 @@ public final class RunDirectory {
   /** {@code config} writing to {@code outputDir} with checkpoints in {@code checkpointDir}. */
   static PolyakConfig withDirs(PolyakConfig c, String outputDir, String checkpointDir) {
     return new PolyakConfig(c.train(), c.test(), c.scaling(), c.partitions(), c.network(), c.training(),
-        c.checkpointEvery(), checkpointDir, c.checkpointKeep(), outputDir, c.aggregationDepth(), c.rendered());
+        c.checkpointEvery(), checkpointDir, c.checkpointKeep(), outputDir, c.aggregationDepth(), c.rendered(), c.pca(),
+        c.distillation(), c.ensemble());
   }
 
   /**

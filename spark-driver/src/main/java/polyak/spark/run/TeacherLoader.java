@@ -23,6 +23,9 @@ public final class TeacherLoader {
       return null;
     }
     SavedModel model = ModelLoader.load(config.teacher(), hadoop);
+    if (model.provenance().containsKey(polyak.train.Ensemble.MEMBERS_KEY)) {
+      throw new ConfigError("distillation.teacher: " + config.teacher() + " is an ensemble; distil from a single model");
+    }
     Preprocessor theirs = model.preprocessor().orElse(null);
     if (!Arrays.equals(bytes(theirs), bytes(preprocessing))) {
       throw new ConfigError("distillation.teacher: " + config.teacher() + " was trained on inputs preprocessed by "

@@ -43,7 +43,7 @@ import polyak.train.TrainingState;
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
 
-  /** What a finished run produced. */
+  /** What a finished run produced ({@code result} is null for an ensemble: its members each had one). */
   public record Outcome(TrainResult result, String modelPath, double testAccuracy, long resumedFrom) {}
 
   /**
@@ -119,6 +119,12 @@ public final class TrainJob {
   public static Outcome run(SparkSession spark, PolyakConfig config, String resumeDir, List<String> overrides,
       PrintStream console, boolean terminal, PreparedData prepared, StepControl control, boolean overwrite)
       throws IOException {
+    if (resumeDir == null && config.ensemble().active()) {
+      if (control != null) {
+        throw new IllegalArgumentException("ensemble.members: an ensemble is trained by polyak train, not in a sweep");
+      }
+      return EnsembleJob.run(spark, config, console, terminal, prepared, overwrite);
+    }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = sc.hadoopConfiguration();
     Checkpoint resume = null;
