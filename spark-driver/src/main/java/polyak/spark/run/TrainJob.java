@@ -181,6 +181,8 @@ public final class TrainJob {
     long total = config.training().totalIterations(perEpoch);
     console.printf("network: %d parameters; %d partitions; batch %d; %d iterations (%d per epoch)%n",
         state.parameters().length, data.train().partitions(), config.training().batchSize(), total, perEpoch);
+    console.printf("compute: float64, one task per partition, one thread per task; dense kernel %s%n",
+        polyak.nn.kernel.DenseKernels.describe());
 
     CheckpointStore checkpoints = new CheckpointStore(config.checkpointDir(), hadoop, config.checkpointKeep(), runId)
         .retainingRecent(TroubleCleanup.detectionLag(config.training(), perEpoch));
@@ -277,6 +279,7 @@ public final class TrainJob {
     if (last != null) {
       console.printf("test accuracy %.4f, test loss %.4f%n", last.accuracy(), last.loss());
     }
+    console.println("charts: polyak report " + config.outputDir());
     LOG.info("finished: {}", result.stopReason());
     return new Outcome(result, modelPath, accuracy, resume == null ? 0 : resume.step());
   }

@@ -27,6 +27,13 @@ public final class DenseKernels {
   /** How kernels are made: a name for logs and a factory (EJML kernels hold per-layer scratch). */
   public record Choice(String name, Supplier<DenseKernel> factory) {}
 
+  /** The chosen kernel's name with the figures that chose it, when it was measured: the one kernel line. */
+  public static String describe() {
+    Choice c = chosen();
+    KernelCalibration.Result measured = calibration;
+    return measured != null && measured.picked() == c ? measured.describe() : c.name();
+  }
+
   /** The chosen kernel's name, e.g. "blas:VectorBLAS" or "ejml". */
   public static String name() {
     return chosen().name();
