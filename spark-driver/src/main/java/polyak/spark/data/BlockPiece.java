@@ -15,11 +15,12 @@ final class BlockPiece implements Serializable {
   /** Features per row, or -1 when the piece has no rows. */
   final int width;
   final double[] features;
-  final int[] labels;
+  /** Class labels (integral values) or real-valued targets, one per row. */
+  final double[] labels;
   /** Where the first row came from ("file: line 2"), for messages; null for slices and empty pieces. */
   final String firstRow;
 
-  BlockPiece(long start, int rows, int width, double[] features, int[] labels, String firstRow) {
+  BlockPiece(long start, int rows, int width, double[] features, double[] labels, String firstRow) {
     this.start = start;
     this.rows = rows;
     this.width = width;
@@ -34,7 +35,7 @@ final class BlockPiece implements Serializable {
 
   BlockPiece slice(long globalStart, int from, int count) {
     double[] f = java.util.Arrays.copyOfRange(features, from * width, (from + count) * width);
-    int[] l = java.util.Arrays.copyOfRange(labels, from, from + count);
+    double[] l = java.util.Arrays.copyOfRange(labels, from, from + count);
     return new BlockPiece(globalStart, count, width, f, l, null);
   }
 }

@@ -13,6 +13,12 @@ import java.util.List;
 public final class DataSource implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * The number of classes that says the label column holds a real-valued target (regression: one
+   * target per row, for the mse and l1 losses) rather than a class index.
+   */
+  public static final int REAL_TARGETS = 0;
+
   private final DataFormat format;
   private final String[] paths;
   private final int classes;
@@ -34,8 +40,9 @@ public final class DataSource implements Serializable {
         throw new IllegalArgumentException(format + " data source: blank path");
       }
     }
-    if (classes < 1) {
-      throw new IllegalArgumentException("number of classes must be positive, got " + classes);
+    if (classes < 0 || (classes == REAL_TARGETS && format == DataFormat.IDX)) {
+      throw new IllegalArgumentException("number of classes must be positive (or " + REAL_TARGETS
+          + " for real-valued targets, not with IDX), got " + classes);
     }
     this.format = format;
     this.paths = paths;
@@ -132,8 +139,13 @@ public final class DataSource implements Serializable {
     return List.of(paths);
   }
 
+  /** The number of classes, or {@link #REAL_TARGETS} when the labels are real-valued targets. */
   public int classes() {
     return classes;
+  }
+
+  public boolean realTargets() {
+    return classes == REAL_TARGETS;
   }
 
   public int csvLabelColumn() {
@@ -177,7 +189,7 @@ public final class DataSource implements Serializable {
           .append(')');
       default -> { }
     }
-    s.append(", ").append(classes).append(" classes");
+    s.append(", ").append(classes == REAL_TARGETS ? "real-valued targets" : classes + " classes");
     if (limit != Long.MAX_VALUE) {
       s.append(", first ").append(limit).append(" rows");
     }
