@@ -140,10 +140,6 @@ public final class ConfigLoader {
     if (classes < 0) {
       throw new ConfigError("data.classes must be positive, or 0 for real-valued targets (regression), got " + classes);
     }
-    if (classes == DataSource.REAL_TARGETS && c.getString("data.format").equalsIgnoreCase("idx")) {
-      throw new ConfigError("data.classes = 0 (real-valued targets) needs data.format csv, libsvm or parquet:"
-          + " IDX labels are classes");
-    }
     DataSource train = source(c, "data.train", classes, true);
     DataSource test = source(c, "data.test", classes, false);
     Scaling scaling = enumValue(c, "data.scaling", Scaling.class);

@@ -40,9 +40,9 @@ public final class DataSource implements Serializable {
         throw new IllegalArgumentException(format + " data source: blank path");
       }
     }
-    if (classes < 0 || (classes == REAL_TARGETS && format == DataFormat.IDX)) {
+    if (classes < 0) {
       throw new IllegalArgumentException("number of classes must be positive (or " + REAL_TARGETS
-          + " for real-valued targets, not with IDX), got " + classes);
+          + " for real-valued targets), got " + classes);
     }
     this.format = format;
     this.paths = paths;
