@@ -45,6 +45,8 @@ import polyak.nn.Network;
 import polyak.spark.SparkTestSession;
 import polyak.spark.config.ConfigLoader;
 import polyak.spark.config.PolyakConfig;
+import polyak.spark.run.EvaluateJob;
+import polyak.spark.run.EvaluationCounts;
 import polyak.spark.run.TrainJob;
 
 /**
@@ -153,6 +155,19 @@ class PolyakRegressorTest {
     }
     assertEquals(Math.sqrt(squares / rows.size()), rmse, 1e-9 * rmse);
     assertTrue(squares < 0.2 * labelSquares, "a linear target should be learnt: R² " + (1 - squares / labelSquares));
+
+    // polyak evaluate on the same model and (scaled) rows: mse's loss is ½(f − y)², so rmse = √(2 · loss)
+    Path modelFile = work.resolve("model.polyak");
+    ModelFile.save(model.savedModel(), modelFile);
+    String scaledRows = work.resolve("scaled.parquet").toString();
+    scored.select("features", "label").write().parquet(scaledRows);
+    PolyakConfig config = ConfigLoader.parse("data { format = parquet, classes = 0, train.paths = [\"" + scaledRows
+        + "\"], test.paths = [\"" + scaledRows + "\"] }\nnetwork { layers = [\"dense 1\"], loss = mse }", List.of(),
+        "test");
+    EvaluationCounts evaluated = EvaluateJob.run(spark, config, modelFile.toString(),
+        new PrintStream(new ByteArrayOutputStream()));
+    assertEquals(ROWS, evaluated.count());
+    assertEquals(Math.sqrt(2 * evaluated.meanLoss()), rmse, 1e-9 * rmse);
 
     String dir = work.resolve("pipeline").toString();
     fitted.write().overwrite().save(dir);
