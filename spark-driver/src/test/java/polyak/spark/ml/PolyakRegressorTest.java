@@ -47,6 +47,7 @@ import polyak.spark.config.ConfigLoader;
 import polyak.spark.config.PolyakConfig;
 import polyak.spark.run.EvaluateJob;
 import polyak.spark.run.EvaluationCounts;
+import polyak.spark.run.PredictJob;
 import polyak.spark.run.TrainJob;
 
 /**
@@ -228,6 +229,23 @@ class PolyakRegressorTest {
     assertEquals(3, losses.length, "one validation per epoch");
     double rmse = new RegressionEvaluator().setMetricName("rmse").evaluate(model.transform(frame));
     assertEquals(Math.sqrt(2 * losses[2]), rmse, 1e-9 * rmse);
+
+    // polyak predict on the same rows writes the targets and the values transform gives, bit for bit
+    Path modelFile = work.resolve("estimator.polyak");
+    ModelFile.save(model.savedModel(), modelFile);
+    String predictions = work.resolve("predictions").toString();
+    PolyakConfig predict = ConfigLoader.parse("data { format = parquet, classes = 0, train.paths = [\""
+        + vectorParquet + "\"], test.paths = [\"" + vectorParquet + "\"] }\nnetwork { layers = [\"dense 1\"],"
+        + " loss = mse }", List.of(), "test");
+    assertEquals(ROWS, PredictJob.run(spark, predict, modelFile.toString(), predictions, "parquet",
+        new PrintStream(new ByteArrayOutputStream())));
+    List<Row> written = spark.read().parquet(predictions).orderBy("id").collectAsList();
+    List<Row> transformed = model.transform(frame).select("label", "prediction").collectAsList();
+    for (int i = 0; i < ROWS; i++) {
+      assertEquals(transformed.get(i).getDouble(0), written.get(i).getDouble(1), 0.0, "row " + i + " target");
+      assertEquals(Double.doubleToLongBits(transformed.get(i).getDouble(1)),
+          Double.doubleToLongBits(written.get(i).getDouble(2)), "row " + i + " prediction");
+    }
   }
 
   private SavedModel cliTrain(String dataConfig, String name) throws IOException {
