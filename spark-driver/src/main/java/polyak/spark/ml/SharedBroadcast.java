@@ -9,8 +9,8 @@ import polyak.spark.train.ModelBroadcast;
 /**
  * A model's parameters broadcast once, on its first transform, and shared by the model's copies
  * (tuning and Pipelines copy models). Broadcast again only after it was destroyed or its
- * SparkContext stopped. Spark's ContextCleaner removes it once the model and its copies are
- * garbage collected on the driver.
+ * SparkContext stopped. Spark's ContextCleaner removes it once the model, its copies and the
+ * DataFrames they transformed are garbage collected on the driver.
  */
 final class SharedBroadcast {
   private final SavedModel model;
