@@ -167,6 +167,10 @@ class PolyakRegressorTest {
     String dir = work.resolve("pipeline").toString();
     fitted.write().overwrite().save(dir);
     PipelineModel loaded = PipelineModel.load(dir);
+    String unfitted = work.resolve("unfitted").toString();
+    pipeline.write().save(unfitted);
+    PolyakRegressor reloaded = (PolyakRegressor) Pipeline.load(unfitted).getStages()[2];
+    assertEquals(SETTINGS, reloaded.getConfig(), "the estimator saves and loads too");
     assertEquals(bits(scored), bits(loaded.transform(frame)), "the reloaded pipeline predicts bit for bit");
     assertNoJavaSerializedFile(dir);
   }
@@ -255,7 +259,8 @@ class PolyakRegressorTest {
   @Test
   void broadcastCanBeUnpersistedAndDestroyed() {
     Dataset<Row> frame = spark.read().parquet(vectorParquet);
-    PolyakRegressionModel model = regressor().setEpochs(1).fit(frame);
+    PolyakRegressionModel model = regressor().setEpochs(1).setConfig(SETTINGS + "network.loss = l1").fit(frame);
+    assertEquals(polyak.spec.LossSpec.Kind.L1, model.savedModel().spec().loss().kind(), "l1 trains too");
     Dataset<Row> first = model.transform(frame);
     List<Long> expected = bits(first);
     model.unpersistBroadcast();
