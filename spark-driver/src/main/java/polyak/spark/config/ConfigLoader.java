@@ -138,7 +138,10 @@ public final class ConfigLoader {
   }
 
   private static PolyakConfig build(Config c) {
-    int classes = positiveInt(c, "data.classes");
+    int classes = wholeInt(c, "data.classes");
+    if (classes < 0) {
+      throw new ConfigError("data.classes must be positive, or 0 for real-valued targets (regression), got " + classes);
+    }
     DataSource train = source(c, "data.train", classes, false); // evaluate and predict need no training data
     DataSource test = source(c, "data.test", classes, false);
     Scaling scaling = enumValue(c, "data.scaling", Scaling.class);
@@ -147,6 +150,10 @@ public final class ConfigLoader {
       throw new ConfigError("data.partitions must be >= 0 (0: the executors' total cores), got " + partitions);
     }
     NetworkSpec network = network(c);
+    if (classes == DataSource.REAL_TARGETS && (network.loss().classification() || network.outputWidth() != 1)) {
+      throw new ConfigError("data.classes = 0 (one real-valued target per row) needs network.loss = mse or l1 and"
+          + " one output, got " + network.loss().text() + " and output width " + network.outputWidth());
+    }
     TrainingConfig training = training(c);
     long checkpointEvery = nonNegativeLong(c, "checkpoint.every");
     String outputDir = c.getString("output.dir");

@@ -6,7 +6,8 @@ import polyak.data.DataException;
 /** Accumulates parsed rows of one source into growing arrays; the first row fixes the width. */
 final class BlockBuilder {
   private double[] features = new double[1024];
-  private int[] labels = new int[64];
+  /** Per row: the class label (an integer, checked by the parser) or the real-valued target. */
+  private double[] labels = new double[64];
   private int rows;
   private int width = -1;
   private String firstRow;
@@ -44,7 +45,7 @@ final class BlockBuilder {
     return rows * width;
   }
 
-  void commit(int label) {
+  void commit(double label) {
     if (rows == labels.length) {
       labels = Arrays.copyOf(labels, 2 * labels.length);
     }

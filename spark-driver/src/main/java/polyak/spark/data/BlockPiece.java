@@ -15,7 +15,8 @@ final class BlockPiece implements Serializable {
   /** Features per row, or -1 when the piece has no rows. */
   final int width;
   final double[] features;
-  final int[] labels;
+  /** Class labels (integral values) or real-valued targets, one per row. */
+  final double[] labels;
   /** Where the first row came from ("file: line 2"), for messages; null for slices and empty pieces. */
   final String firstRow;
   /**
@@ -25,11 +26,11 @@ final class BlockPiece implements Serializable {
    */
   final String fault;
 
-  BlockPiece(long start, int rows, int width, double[] features, int[] labels, String firstRow) {
+  BlockPiece(long start, int rows, int width, double[] features, double[] labels, String firstRow) {
     this(start, rows, width, features, labels, firstRow, null);
   }
 
-  private BlockPiece(long start, int rows, int width, double[] features, int[] labels, String firstRow,
+  private BlockPiece(long start, int rows, int width, double[] features, double[] labels, String firstRow,
       String fault) {
     this.start = start;
     this.rows = rows;
@@ -42,7 +43,7 @@ final class BlockPiece implements Serializable {
 
   /** An empty piece carrying the message of the data fault that stopped its parse. */
   static BlockPiece failed(long start, String fault) {
-    return new BlockPiece(start, 0, -1, new double[0], new int[0], null, fault);
+    return new BlockPiece(start, 0, -1, new double[0], new double[0], null, fault);
   }
 
   PieceSummary summary() {
@@ -51,7 +52,7 @@ final class BlockPiece implements Serializable {
 
   BlockPiece slice(long globalStart, int from, int count) {
     double[] f = java.util.Arrays.copyOfRange(features, from * width, (from + count) * width);
-    int[] l = java.util.Arrays.copyOfRange(labels, from, from + count);
+    double[] l = java.util.Arrays.copyOfRange(labels, from, from + count);
     return new BlockPiece(globalStart, count, width, f, l, null);
   }
 }

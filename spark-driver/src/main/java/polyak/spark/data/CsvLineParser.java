@@ -34,7 +34,7 @@ final class CsvLineParser implements LineParser {
     }
     double[] features = out.reserve(columns - 1, where);
     int at = out.rowOffset();
-    int label = 0;
+    double label = 0;
     int from = 0;
     for (int c = 0; c < columns; c++) {
       int to = line.indexOf(delimiter, from);
@@ -43,7 +43,7 @@ final class CsvLineParser implements LineParser {
       }
       String cell = line.substring(from, to);
       if (c == labelColumn) {
-        label = Labels.label(cell, classes, where + ", column " + (c + 1));
+        label = Labels.target(cell, classes, where + ", column " + (c + 1));
       } else {
         double v = parse(cell, where, c);
         if (!Double.isFinite(v)) {

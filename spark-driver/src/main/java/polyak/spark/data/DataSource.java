@@ -18,6 +18,12 @@ public record DataSource(DataFormat format, List<String> paths, int classes, int
     implements Serializable {
   private static final long serialVersionUID = 2L;
 
+  /**
+   * The number of classes that says the label column holds a real-valued target (regression: one
+   * target per row, for the mse and l1 losses) rather than a class index.
+   */
+  public static final int REAL_TARGETS = 0;
+
   /** Checks and copies; use a format factory and the {@code with…} methods rather than this. */
   public DataSource {
     if (paths.isEmpty()) {
@@ -29,8 +35,9 @@ public record DataSource(DataFormat format, List<String> paths, int classes, int
       }
     }
     paths = List.copyOf(paths);
-    if (classes < 1) {
-      throw new IllegalArgumentException("number of classes must be positive, got " + classes);
+    if (classes < 0) {
+      throw new IllegalArgumentException("number of classes must be positive (or " + REAL_TARGETS
+          + " for real-valued targets), got " + classes);
     }
   }
 
@@ -108,6 +115,11 @@ public record DataSource(DataFormat format, List<String> paths, int classes, int
     }
   }
 
+  /** Whether the labels are real-valued targets ({@code classes} is {@link #REAL_TARGETS}). */
+  public boolean realTargets() {
+    return classes == REAL_TARGETS;
+  }
+
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder(format.name().toLowerCase(java.util.Locale.ROOT)).append(' ');
@@ -120,7 +132,7 @@ public record DataSource(DataFormat format, List<String> paths, int classes, int
           .append(')');
       default -> { }
     }
-    s.append(", ").append(classes).append(" classes");
+    s.append(", ").append(classes == REAL_TARGETS ? "real-valued targets" : classes + " classes");
     if (limit != Long.MAX_VALUE) {
       s.append(", first ").append(limit).append(" rows");
     }

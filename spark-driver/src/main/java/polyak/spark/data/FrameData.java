@@ -22,7 +22,9 @@ public final class FrameData {
 
   /**
    * @param what names the data in errors and logs (e.g. "training DataFrame")
-   * @throws DataException for a null, non-finite or badly sized vector, or a label outside [0, classes)
+   * @param classes the number of classes, or {@link DataSource#REAL_TARGETS} for a real-valued label (regression)
+   * @throws DataException for a null, non-finite or badly sized vector, a label outside [0, classes), or a
+   *     non-finite real-valued label
    */
   public static LoadedData load(org.apache.spark.sql.Dataset<Row> frame, String featuresCol, String labelCol,
       int classes, int partitions, String what) {
@@ -45,8 +47,9 @@ public final class FrameData {
         throw new DataException(where(labelCol, index, r) + ": label is null");
       }
       double y = row.getDouble(1);
-      int label = y == Math.rint(y) && y >= 0 && y < classes ? (int) y
-          : Labels.label(y, classes, where(labelCol, index, r));
+      boolean valid = classes == DataSource.REAL_TARGETS ? Double.isFinite(y)
+          : y == Math.rint(y) && y >= 0 && y < classes;
+      double label = valid ? y : Labels.target(y, classes, where(labelCol, index, r));
       if (row.isNullAt(0)) {
         throw new DataException(where(featuresCol, index, r) + ": features are null");
       }

@@ -21,7 +21,7 @@ final class LibSvmLineParser implements LineParser {
     if (tokens.length == 0 || tokens[0].isEmpty()) {
       throw new DataException(where + ": no label");
     }
-    int label = Labels.label(tokens[0], classes, where);
+    double label = Labels.target(tokens[0], classes, where);
     double[] row = out.reserve(features, where);
     int at = out.rowOffset();
     int previous = 0;

@@ -57,6 +57,7 @@ public final class LoadedData {
     return width;
   }
 
+  /** The number of classes, or {@link DataSource#REAL_TARGETS} for one real-valued target per row. */
   public int classes() {
     return classes;
   }
@@ -79,10 +80,22 @@ public final class LoadedData {
     }
   }
 
-  /** Fails unless the input width and the number of classes match the network's input and output widths. */
+  /**
+   * Fails unless the input width and the number of classes (one output for a real-valued target)
+   * match the network's input and output widths, and real-valued targets meet a regression loss.
+   */
   public void checkCompatible(NetworkSpec spec) {
     checkWidth(spec.inputWidth());
-    if (classes != spec.outputWidth()) {
+    if (classes == DataSource.REAL_TARGETS) {
+      if (spec.loss().classification()) {
+        throw new DataException(description + ": real-valued targets, but the loss " + spec.loss().text()
+            + " needs class labels (use mse or l1)");
+      }
+      if (spec.outputWidth() != 1) {
+        throw new DataException(description + ": one real-valued target per row, but the network's output width is "
+            + spec.outputWidth());
+      }
+    } else if (classes != spec.outputWidth()) {
       throw new DataException(description + ": " + classes + " classes, but the network's output width is "
           + spec.outputWidth());
     }

@@ -92,7 +92,7 @@ final class ParquetBlocks {
       if (row.isNullAt(1)) {
         throw new DataException(where + ": label is null");
       }
-      int label = Labels.label(((Number) row.get(1)).doubleValue(), classes, where);
+      double label = Labels.target(((Number) row.get(1)).doubleValue(), classes, where);
       Object value = row.get(0);
       if (value instanceof Row vector) {
         vector(vector, where, out);

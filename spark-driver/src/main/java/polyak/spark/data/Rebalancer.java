@@ -110,7 +110,7 @@ final class Rebalancer {
     long base = Partitioning.start(p, total, partitions);
     int n = (int) (Partitioning.start(p + 1, total, partitions) - base);
     double[] features = new double[Math.multiplyExact(n, width)];
-    int[] labels = new int[n];
+    double[] labels = new double[n];
     int row = 0;
     for (BlockPiece b : parts) {
       if (b.start != base + row) {
@@ -123,6 +123,14 @@ final class Rebalancer {
     if (row != n) {
       throw new IllegalStateException("partition " + p + ": " + row + " rows arrived, expected " + n);
     }
-    return Dataset.classification(name + " partition " + p, width, features, labels, classes, base);
+    String source = name + " partition " + p;
+    if (classes == DataSource.REAL_TARGETS) {
+      return Dataset.regression(source, width, features, 1, labels, base);
+    }
+    int[] classLabels = new int[n];
+    for (int i = 0; i < n; i++) {
+      classLabels[i] = (int) labels[i];
+    }
+    return Dataset.classification(source, width, features, classLabels, classes, base);
   }
 }

@@ -59,6 +59,10 @@ public final class TrainingData {
 
   private static LoadedData loadIdx(JavaSparkContext sc, Configuration hadoop, DataSource source, int partitions,
       String name) {
+    if (source.realTargets()) {
+      throw new polyak.data.DataException(source.paths().get(1) + ": IDX labels are classes; real-valued targets"
+          + " (data.classes = 0) need data.format csv, libsvm or parquet");
+    }
     IdxBlocks.Shape shape = IdxBlocks.shape(hadoop, source);
     long rows = Math.min(shape.rows(), source.limit());
     JavaRDD<IdxPart> parts = IdxBlocks.blocks(sc, broadcast(sc, hadoop), shape, rows, partitions,

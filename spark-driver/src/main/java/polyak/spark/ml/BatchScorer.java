@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -11,59 +12,58 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import polyak.data.Dataset;
 import polyak.data.Preprocessor;
-import polyak.nn.Network;
+import polyak.nn.BatchResult;
+import polyak.nn.Inference;
 import polyak.spark.train.ModelBroadcast;
-import polyak.spec.SpecParser;
+import polyak.spark.train.ShardInference;
+import polyak.spec.NetworkSpec;
 
 /**
- * Executor side of {@link PolyakClassificationModel#transform}: reads up to {@link #CHUNK} rows at a
- * time into one dense block, runs the network once over it (the model's preprocessing first) and
- * emits each input row with the raw scores, probabilities and predicted class appended. Lazy, so a
- * partition is never held whole and streaming queries work.
+ * Executor side of {@link PolyakModel#transform}: reads up to {@link Inference#CHUNK} rows at a time
+ * into one dense block, runs it (the model's preprocessing first) through the executors' one
+ * inference path — {@link ShardInference}, with the driver's dense kernel — and emits each input row
+ * with the model's {@link ScoreColumns} appended. Lazy, so a partition is never held whole and
+ * streaming queries work.
  */
 final class BatchScorer implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
-  static final int CHUNK = 1024;
+  static final int CHUNK = Inference.CHUNK;
 
-  private final Broadcast<ModelBroadcast> model;
-  private final String specText;
+  private final ChunkInference inference;
   private final byte[] preprocessor;
+  private final int width;
+  private final int outputs;
   private final int featureIndex;
   private final String featuresCol;
-  private final boolean raw;
-  private final boolean probability;
-  private final boolean prediction;
+  private final ScoreColumns columns;
 
-  /** @param preprocessor the model's preprocessor in its binary form, or null */
-  BatchScorer(Broadcast<ModelBroadcast> model, String specText, byte[] preprocessor, int featureIndex,
-      String featuresCol, boolean raw, boolean probability, boolean prediction) {
-    this.model = model;
-    this.specText = specText;
+  /**
+   * @param kernel the driver's dense kernel ({@code DenseKernels.name()} on the driver)
+   * @param preprocessor the model's preprocessor in its binary form, or null
+   */
+  BatchScorer(Broadcast<ModelBroadcast> model, NetworkSpec spec, String kernel, byte[] preprocessor, int featureIndex,
+      String featuresCol, ScoreColumns columns) {
+    this.inference = new ChunkInference(model, spec.text(), kernel);
     this.preprocessor = preprocessor;
+    this.width = spec.inputWidth();
+    this.outputs = spec.outputWidth();
     this.featureIndex = featureIndex;
     this.featuresCol = featuresCol;
-    this.raw = raw;
-    this.probability = probability;
-    this.prediction = prediction;
+    this.columns = columns;
   }
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) throws IOException {
-    Network network = Network.build(SpecParser.network("model spec", specText));
     Preprocessor pre = preprocessor == null ? null
         : Preprocessor.read(new DataInputStream(new ByteArrayInputStream(preprocessor)), "model preprocessor");
-    ModelBroadcast m = model.value();
-    int width = network.spec().inputWidth();
-    int classes = network.spec().outputWidth();
     return new Iterator<>() {
       private final List<Row> pending = new ArrayList<>(CHUNK);
       private final double[] features = new double[CHUNK * width];
-      private final double[] out = new double[CHUNK * classes];
+      private double[] out;
       private int next;
 
       @Override
@@ -75,21 +75,20 @@ final class BatchScorer implements MapPartitionsFunction<Row, Row> {
         next = 0;
         while (pending.size() < CHUNK && rows.hasNext()) {
           Row row = rows.next();
-          copy(row, pending.size(), width);
+          copy(row, pending.size());
           pending.add(row);
         }
         if (pending.isEmpty()) {
           return false;
         }
         int n = pending.size();
+        // the labels are placeholders: inference without scoring never reads them
         Dataset block = Dataset.classification("column '" + featuresCol + "'", width,
-            java.util.Arrays.copyOf(features, n * width), new int[n], classes, 0);
+            Arrays.copyOf(features, n * width), new int[n], outputs, 0);
         if (pre != null) {
           block = pre.apply(block);
         }
-        // the shared inference path: a single model or an ensemble's mean distribution
-        polyak.nn.Inference.run(network, m.params(), m.normState(), block, false,
-            (d, from, count, y) -> System.arraycopy(y, 0, out, from * classes, count * classes));
+        out = inference.call(List.of(block).iterator()).next();
         return true;
       }
 
@@ -100,29 +99,15 @@ final class BatchScorer implements MapPartitionsFunction<Row, Row> {
         }
         int i = next++;
         Row row = pending.get(i);
-        Object[] values = new Object[row.size() + (raw ? 1 : 0) + (probability ? 1 : 0) + (prediction ? 1 : 0)];
+        Object[] values = new Object[row.size() + columns.count()];
         for (int j = 0; j < row.size(); j++) {
           values[j] = row.get(j);
         }
-        int at = row.size();
-        double[] p = java.util.Arrays.copyOfRange(out, i * classes, (i + 1) * classes);
-        if (raw) {
-          double[] logs = new double[classes];
-          for (int k = 0; k < classes; k++) {
-            logs[k] = Math.log(p[k]);
-          }
-          values[at++] = Vectors.dense(logs);
-        }
-        if (probability) {
-          values[at++] = Vectors.dense(p);
-        }
-        if (prediction) {
-          values[at] = (double) argmax(p);
-        }
+        columns.put(out, i * outputs, outputs, values, row.size());
         return RowFactory.create(values);
       }
 
-      private void copy(Row row, int slot, int width) {
+      private void copy(Row row, int slot) {
         if (row.isNullAt(featureIndex)) {
           throw new IllegalArgumentException("featuresCol '" + featuresCol + "': null vector");
         }
@@ -132,7 +117,7 @@ final class BatchScorer implements MapPartitionsFunction<Row, Row> {
               + ", but the model's input width is " + width);
         }
         int at = slot * width;
-        java.util.Arrays.fill(features, at, at + width, 0.0);
+        Arrays.fill(features, at, at + width, 0.0);
         if (v instanceof SparseVector s) {
           int[] idx = s.indices();
           double[] val = s.values();
@@ -157,13 +142,38 @@ final class BatchScorer implements MapPartitionsFunction<Row, Row> {
     return v;
   }
 
-  static int argmax(double[] v) {
-    int best = 0;
-    for (int j = 1; j < v.length; j++) {
-      if (v[j] > v[best]) {
-        best = j;
-      }
+  /** One block of rows through the shared executor inference path: its outputs, row-major. */
+  static final class ChunkInference extends ShardInference<double[], ChunkOutputs> {
+    ChunkInference(Broadcast<ModelBroadcast> model, String specText, String kernel) {
+      super(model, specText, kernel, false);
     }
-    return best;
+
+    @Override
+    protected ChunkOutputs sink(int outputs) {
+      return new ChunkOutputs(outputs);
+    }
+
+    @Override
+    protected Iterator<double[]> result(BatchResult scored, ChunkOutputs sink) {
+      return List.of(sink.values).iterator();
+    }
+  }
+
+  /** Collects a block's outputs into one row-major array. */
+  static final class ChunkOutputs implements Inference.Predictions {
+    private final int width;
+    private double[] values = new double[0];
+
+    ChunkOutputs(int width) {
+      this.width = width;
+    }
+
+    @Override
+    public void accept(Dataset data, int from, int count, double[] outputs) {
+      if (values.length != data.rows() * width) {
+        values = new double[data.rows() * width];
+      }
+      System.arraycopy(outputs, 0, values, from * width, count * width);
+    }
   }
 }

@@ -22,11 +22,12 @@ final class Columns {
     }
   }
 
-  static void requireNumeric(StructType schema, String column, String param) {
+  /** @param what what the number is, for the message (e.g. "the class index 0 .. classes-1") */
+  static void requireNumeric(StructType schema, String column, String param, String what) {
     DataType t = type(schema, column, param);
     if (!(t instanceof NumericType)) {
       throw new IllegalArgumentException(param + " '" + column + "' has type " + t.simpleString()
-          + "; expected a number (the class index 0 .. classes-1)");
+          + "; expected a number (" + what + ")");
     }
   }
 

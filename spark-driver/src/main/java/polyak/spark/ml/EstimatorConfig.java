@@ -8,22 +8,21 @@ import polyak.spark.config.ConfigLoader;
 import polyak.spark.config.PolyakConfig;
 
 /**
- * A {@link PolyakClassifier}'s params as a polyak config, through {@link ConfigLoader} — the CLI's
- * own parsing, validation and messages. The {@code config} param is the config file; typed params
- * that are set come last, as command-line overrides do. Unlike a config file, scaling defaults to
- * none: in a Pipeline a StandardScaler stage does that work.
+ * A {@link PolyakEstimator}'s params as a polyak config, through {@link ConfigLoader} — the CLI's
+ * own parsing, validation and messages. The {@code config} param is the config file, read after the
+ * estimator's own defaults; typed params that are set come last, as command-line overrides do.
+ * Unlike a config file, scaling defaults to none: in a Pipeline a StandardScaler stage does that work.
  */
 final class EstimatorConfig {
-  static final String ORIGIN = "PolyakClassifier config";
-
   private EstimatorConfig() {}
 
   /**
    * @param inputWidth the features' width (network.input), or 0 while it is not yet known
    * @param outputDir output.dir (metrics.jsonl, model.polyak; checkpoints unless checkpointDir is set)
    */
-  static PolyakConfig build(PolyakClassifier est, int inputWidth, String outputDir) {
-    String text = "data.scaling = none\n" + est.getConfig();
+  static PolyakConfig build(PolyakEstimator<?, ?> est, int inputWidth, String outputDir) {
+    String origin = est.getClass().getSimpleName() + " config";
+    String text = est.configDefaults() + est.getConfig();
     List<String> overrides = new ArrayList<>();
     if (est.has(est.layers())) {
       List<String> quoted = new ArrayList<>();
@@ -44,23 +43,23 @@ final class EstimatorConfig {
     if (inputWidth > 0) {
       overrides.add("network.input=" + inputWidth);
     }
-    PolyakConfig c = ConfigLoader.parse(text, overrides, ORIGIN);
-    // the labels' range is the network's output width; data.classes follows it
-    overrides.add("data.classes=" + c.network().outputWidth());
+    PolyakConfig c = ConfigLoader.parse(text, overrides, origin);
+    // the network decides what the labels are (for classes: their range); data.classes follows it
+    overrides.add("data.classes=" + est.classes(c.network()));
     if (c.ensemble().active()) {
-      throw new IllegalArgumentException("config: ensemble.members: PolyakClassifier trains one model; train an"
-          + " ensemble with polyak train (the ensemble's model file loads as a PolyakClassificationModel's data)");
+      throw new IllegalArgumentException("config: ensemble.members: a polyak Estimator trains one model; train an"
+          + " ensemble with polyak train (the ensemble's model file loads as a polyak model's data)");
     }
-    return ConfigLoader.parse(text, overrides, ORIGIN);
+    return ConfigLoader.parse(text, overrides, origin);
   }
 
-  private static void string(PolyakClassifier est, Param<String> p, String key, List<String> overrides) {
+  private static void string(PolyakEstimator<?, ?> est, Param<String> p, String key, List<String> overrides) {
     if (est.has(p)) {
       overrides.add(key + "=" + ConfigUtil.quoteString(est.value(p)));
     }
   }
 
-  private static void number(PolyakClassifier est, Param<?> p, String key, List<String> overrides) {
+  private static void number(PolyakEstimator<?, ?> est, Param<?> p, String key, List<String> overrides) {
     if (est.has(p)) {
       overrides.add(key + "=" + est.value(p));
     }

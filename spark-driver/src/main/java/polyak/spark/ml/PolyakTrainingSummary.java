@@ -15,7 +15,7 @@ import polyak.spark.run.TrainJob;
 import polyak.train.EvaluationReport;
 
 /**
- * What a {@link PolyakClassifier#fit} did, like MLlib's training summaries: the training loss and
+ * What a {@link PolyakEstimator#fit} did, like MLlib's training summaries: the training loss and
  * time of every iteration (read back from the run's metrics.jsonl), every validation, and why and
  * when it stopped.
  */
@@ -86,7 +86,10 @@ public final class PolyakTrainingSummary {
     return iterationMillis.clone();
   }
 
-  /** Every validation (iteration, epoch, loss, accuracy); empty without validation data. */
+  /**
+   * Every validation (iteration, epoch, loss, accuracy); empty without validation data. For a
+   * regressor the accuracy is 0 and the loss is the mean mse (½(f − y)²) or l1 loss.
+   */
   public List<EvaluationReport> validations() {
     return validations;
   }

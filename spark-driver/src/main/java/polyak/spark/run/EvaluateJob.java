@@ -69,6 +69,11 @@ public final class EvaluateJob {
     }
     console.printf("model %s on %s%s%n", modelFile, test.description(),
         fgsmEpsilon > 0 ? String.format(java.util.Locale.ROOT, ", under FGSM attack (epsilon %s)", fgsmEpsilon) : "");
+    if (test.classes() == polyak.spark.data.DataSource.REAL_TARGETS) {
+      // regression: no classes to count (for mse the loss is ½(f − y)², so RMSE = √(2 · loss))
+      console.printf("loss %.6f over %d rows%n", total.meanLoss(), total.count());
+      return total;
+    }
     console.printf("accuracy %.4f (%d / %d), loss %.4f%n%n", total.accuracy(), total.correct(), total.count(),
         total.meanLoss());
     console.print(total.table());
@@ -104,6 +109,9 @@ public final class EvaluateJob {
   record Confusion(int classes, long[] counts) implements Inference.Predictions {
     @Override
     public void accept(Dataset data, int from, int count, double[] outputs) {
+      if (!data.isClassification()) {
+        return;
+      }
       for (int i = 0; i < count; i++) {
         counts[data.labels()[from + i] * classes + Inference.argmax(outputs, i * classes, classes)]++;
       }

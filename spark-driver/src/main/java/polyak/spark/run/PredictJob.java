@@ -30,7 +30,8 @@ import polyak.spark.train.ShardInference;
 /**
  * {@code polyak predict}: a Spark job that writes, for every row of the config's test data, its
  * global row id, its label when known, the predicted class and the class probabilities
- * ({@code p0 … p(K−1)}), as Parquet or CSV.
+ * ({@code p0 … p(K−1)}), as Parquet or CSV. For real-valued targets ({@code data.classes = 0}):
+ * id, the target and the predicted value, both doubles.
  */
 public final class PredictJob {
   private PredictJob() {}
@@ -68,12 +69,17 @@ public final class PredictJob {
     }
     input.checkWidth(model.spec().inputWidth());
     int outputs = model.spec().outputWidth();
+    boolean values = input.classes() == polyak.spark.data.DataSource.REAL_TARGETS;
+    if (values) {
+      input.checkCompatible(model.spec());
+    }
     Broadcast<ModelBroadcast> b = sc.broadcast(new ModelBroadcast(model.params(), model.state()));
     List<StructField> fields = new ArrayList<>();
     fields.add(DataTypes.createStructField("id", DataTypes.LongType, false));
-    fields.add(DataTypes.createStructField("label", DataTypes.IntegerType, true));
-    fields.add(DataTypes.createStructField("prediction", DataTypes.IntegerType, false));
-    for (int k = 0; k < outputs; k++) {
+    fields.add(DataTypes.createStructField("label", values ? DataTypes.DoubleType : DataTypes.IntegerType, true));
+    fields.add(DataTypes.createStructField("prediction", values ? DataTypes.DoubleType : DataTypes.IntegerType,
+        false));
+    for (int k = 0; k < outputs && !values; k++) {
       fields.add(DataTypes.createStructField("p" + k, DataTypes.DoubleType, false));
     }
     sc.setJobDescription("polyak predict " + modelFile);
@@ -102,10 +108,19 @@ public final class PredictJob {
     }
   }
 
-  /** Turns predictions into rows: id, label (null without one), predicted class, outputs. */
+  /**
+   * Turns predictions into rows: id, label (null without one), predicted class, outputs; for
+   * real-valued targets id, target, predicted value.
+   */
   record RowSink(int outputs, List<Row> rows) implements Inference.Predictions {
     @Override
     public void accept(Dataset d, int from, int count, double[] y) {
+      if (d.targets() != null) {
+        for (int i = 0; i < count; i++) {
+          rows.add(RowFactory.create(d.baseId() + from + i, d.targets()[from + i], y[i]));
+        }
+        return;
+      }
       for (int i = 0; i < count; i++) {
         Object[] values = new Object[3 + outputs];
         values[0] = d.baseId() + from + i;
