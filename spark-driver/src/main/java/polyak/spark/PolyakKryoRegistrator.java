@@ -13,9 +13,9 @@ import polyak.spark.train.TrainKryo;
 
 /**
  * Every class polyak sends through Spark's serializer (cached or shuffled RDD data, task results,
- * broadcasts), so that {@code spark.kryo.registrationRequired=true} holds. Enable with
- * {@code spark.serializer=org.apache.spark.serializer.KryoSerializer} and
- * {@code spark.kryo.registrator=polyak.spark.PolyakKryoRegistrator}.
+ * broadcasts), so that {@code spark.kryo.registrationRequired=true} holds. Enable with {@code
+ * spark.serializer=org.apache.spark.serializer.KryoSerializer} and {@code
+ * spark.kryo.registrator=polyak.spark.PolyakKryoRegistrator}.
  */
 public final class PolyakKryoRegistrator implements KryoRegistrator {
   @Override
@@ -43,11 +43,36 @@ public final class PolyakKryoRegistrator implements KryoRegistrator {
    * serialises Scala objects by reference to the module instance.
    */
   private static void registerSqlSchemas(Kryo kryo) {
-    String[] types = {"StructType", "StructType[]", "StructField", "StructField[]", "ArrayType", "MapType",
-        "DecimalType", "CharType", "VarcharType", "StringType", "Metadata", "DayTimeIntervalType",
-        "YearMonthIntervalType", "BooleanType$", "ByteType$", "ShortType$", "IntegerType$", "LongType$", "FloatType$",
-        "DoubleType$", "StringType$", "BinaryType$", "DateType$", "TimestampType$", "TimestampNTZType$", "NullType$",
-        "CalendarIntervalType$", "VariantType$"};
+    String[] types = {
+      "StructType",
+      "StructType[]",
+      "StructField",
+      "StructField[]",
+      "ArrayType",
+      "MapType",
+      "DecimalType",
+      "CharType",
+      "VarcharType",
+      "StringType",
+      "Metadata",
+      "DayTimeIntervalType",
+      "YearMonthIntervalType",
+      "BooleanType$",
+      "ByteType$",
+      "ShortType$",
+      "IntegerType$",
+      "LongType$",
+      "FloatType$",
+      "DoubleType$",
+      "StringType$",
+      "BinaryType$",
+      "DateType$",
+      "TimestampType$",
+      "TimestampNTZType$",
+      "NullType$",
+      "CalendarIntervalType$",
+      "VariantType$"
+    };
     for (String t : types) {
       boolean array = t.endsWith("[]");
       String name = "org.apache.spark.sql.types." + (array ? t.substring(0, t.length() - 2) : t);
@@ -55,12 +80,15 @@ public final class PolyakKryoRegistrator implements KryoRegistrator {
         Class<?> c = Class.forName(name, false, PolyakKryoRegistrator.class.getClassLoader());
         kryo.register(array ? c.arrayType() : c);
       } catch (ClassNotFoundException e) {
-        throw new IllegalStateException("Spark SQL type " + name + " not found: Spark version mismatch?", e);
+        throw new IllegalStateException(
+            "Spark SQL type " + name + " not found: Spark version mismatch?", e);
       }
     }
   }
 
-  /** Records cannot have their final fields set reflectively, which Kryo's default serializer needs. */
+  /**
+   * Records cannot have their final fields set reflectively, which Kryo's default serializer needs.
+   */
   private static final class BatchResultSerializer extends Serializer<BatchResult> {
     BatchResultSerializer() {
       setImmutable(true);

@@ -2,7 +2,10 @@ package polyak.spark;
 
 import org.apache.spark.sql.SparkSession;
 
-/** A local[2] Spark session on loopback for tests; share one per test class (start-up takes seconds). */
+/**
+ * A local[2] Spark session on loopback for tests; share one per test class (start-up takes
+ * seconds).
+ */
 public final class SparkTestSession {
   private SparkTestSession() {}
 
@@ -18,9 +21,9 @@ public final class SparkTestSession {
   }
 
   /**
-   * Like {@link #start} with Kryo and {@code registrationRequired}, so a class missing from
-   * {@link PolyakKryoRegistrator} fails the test. Stop any other session of this JVM first:
-   * {@code getOrCreate} would otherwise return it unchanged.
+   * Like {@link #start} with Kryo and {@code registrationRequired}, so a class missing from {@link
+   * PolyakKryoRegistrator} fails the test. Stop any other session of this JVM first: {@code
+   * getOrCreate} would otherwise return it unchanged.
    */
   public static SparkSession startKryo(String name) {
     return SparkSession.builder()

@@ -17,8 +17,16 @@ public final class Dataset {
   private final int targetWidth;
   private final long baseId;
 
-  private Dataset(String source, int rows, int width, double[] features, int[] labels, int classes,
-      double[] targets, int targetWidth, long baseId) {
+  private Dataset(
+      String source,
+      int rows,
+      int width,
+      double[] features,
+      int[] labels,
+      int classes,
+      double[] targets,
+      int targetWidth,
+      long baseId) {
     this.source = source;
     this.rows = rows;
     this.width = width;
@@ -34,18 +42,25 @@ public final class Dataset {
    * A classification data set. Validates shapes, finite features and labels in [0, classes); the
    * error names {@code source} and the row.
    */
-  public static Dataset classification(String source, int width, double[] features, int[] labels, int classes,
-      long baseId) {
+  public static Dataset classification(
+      String source, int width, double[] features, int[] labels, int classes, long baseId) {
     if (width <= 0) {
       throw new DataException(source + ": feature width must be positive, got " + width);
     }
     if (features.length != (long) labels.length * width) {
-      throw new DataException(source + ": " + features.length + " feature values do not make " + labels.length
-          + " rows of width " + width);
+      throw new DataException(
+          source
+              + ": "
+              + features.length
+              + " feature values do not make "
+              + labels.length
+              + " rows of width "
+              + width);
     }
     for (int r = 0; r < labels.length; r++) {
       if (labels[r] < 0 || labels[r] >= classes) {
-        throw new DataException(source + ": row " + r + ": label " + labels[r] + " outside [0, " + classes + ")");
+        throw new DataException(
+            source + ": row " + r + ": label " + labels[r] + " outside [0, " + classes + ")");
       }
     }
     checkFinite(source, features, width, "feature");
@@ -53,15 +68,24 @@ public final class Dataset {
   }
 
   /** A regression data set with {@code targetWidth} real targets per row. */
-  public static Dataset regression(String source, int width, double[] features, int targetWidth, double[] targets,
-      long baseId) {
+  public static Dataset regression(
+      String source, int width, double[] features, int targetWidth, double[] targets, long baseId) {
     if (width <= 0 || targetWidth <= 0) {
-      throw new DataException(source + ": widths must be positive, got features " + width + ", targets " + targetWidth);
+      throw new DataException(
+          source + ": widths must be positive, got features " + width + ", targets " + targetWidth);
     }
     int rows = features.length / width;
     if (features.length != rows * width || targets.length != rows * targetWidth) {
-      throw new DataException(source + ": " + features.length + " feature values and " + targets.length
-          + " target values do not make whole rows of width " + width + " and " + targetWidth);
+      throw new DataException(
+          source
+              + ": "
+              + features.length
+              + " feature values and "
+              + targets.length
+              + " target values do not make whole rows of width "
+              + width
+              + " and "
+              + targetWidth);
     }
     checkFinite(source, features, width, "feature");
     checkFinite(source, targets, targetWidth, "target");
@@ -71,8 +95,17 @@ public final class Dataset {
   private static void checkFinite(String source, double[] values, int width, String what) {
     for (int i = 0; i < values.length; i++) {
       if (!Double.isFinite(values[i])) {
-        throw new DataException(source + ": row " + (i / width) + ", " + what + " " + (i % width) + ": value "
-            + values[i] + " is not finite");
+        throw new DataException(
+            source
+                + ": row "
+                + (i / width)
+                + ", "
+                + what
+                + " "
+                + (i % width)
+                + ": value "
+                + values[i]
+                + " is not finite");
       }
     }
   }
@@ -80,26 +113,35 @@ public final class Dataset {
   /** The same examples with new features (e.g. standardised); labels and targets are shared. */
   public Dataset withFeatures(double[] newFeatures) {
     if (newFeatures.length != features.length) {
-      throw new IllegalArgumentException("feature array length " + newFeatures.length + " != " + features.length);
+      throw new IllegalArgumentException(
+          "feature array length " + newFeatures.length + " != " + features.length);
     }
-    return new Dataset(source, rows, width, newFeatures, labels, classes, targets, targetWidth, baseId);
+    return new Dataset(
+        source, rows, width, newFeatures, labels, classes, targets, targetWidth, baseId);
   }
 
-  /** The same examples with features of another width (e.g. projected by PCA); labels and targets are shared. */
+  /**
+   * The same examples with features of another width (e.g. projected by PCA); labels and targets
+   * are shared.
+   */
   public Dataset withFeatures(int newWidth, double[] newFeatures) {
     if (newWidth <= 0 || newFeatures.length != (long) rows * newWidth) {
-      throw new IllegalArgumentException(newFeatures.length + " values do not make " + rows + " rows of width "
-          + newWidth);
+      throw new IllegalArgumentException(
+          newFeatures.length + " values do not make " + rows + " rows of width " + newWidth);
     }
-    return new Dataset(source, rows, newWidth, newFeatures, labels, classes, targets, targetWidth, baseId);
+    return new Dataset(
+        source, rows, newWidth, newFeatures, labels, classes, targets, targetWidth, baseId);
   }
 
   /** Rows [from, from + count) as a data set of their own (copies), keeping their global ids. */
   public Dataset slice(int from, int count) {
     double[] f = java.util.Arrays.copyOfRange(features, from * width, (from + count) * width);
     int[] l = labels == null ? null : java.util.Arrays.copyOfRange(labels, from, from + count);
-    double[] t = targets == null ? null
-        : java.util.Arrays.copyOfRange(targets, from * targetWidth, (from + count) * targetWidth);
+    double[] t =
+        targets == null
+            ? null
+            : java.util.Arrays.copyOfRange(
+                targets, from * targetWidth, (from + count) * targetWidth);
     return new Dataset(source, count, width, f, l, classes, t, targetWidth, baseId + from);
   }
 

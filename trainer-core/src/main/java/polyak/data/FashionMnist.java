@@ -11,8 +11,9 @@ import java.nio.file.Path;
  */
 public final class FashionMnist {
   public static final String DEFAULT_DIR = "/usr/share/datasets/fashion-mnist";
-  public static final String INSTALL_HINT = "install it with: sudo apt-get install -y dataset-fashion-mnist"
-      + " (or set POLYAK_FASHION_MNIST to a directory holding the four IDX files)";
+  public static final String INSTALL_HINT =
+      "install it with: sudo apt-get install -y dataset-fashion-mnist"
+          + " (or set POLYAK_FASHION_MNIST to a directory holding the four IDX files)";
 
   private FashionMnist() {}
 

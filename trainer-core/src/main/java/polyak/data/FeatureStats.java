@@ -42,8 +42,15 @@ final class FeatureStats {
   static int readWidth(DataInput in, String source, String what) throws IOException {
     int width = in.readInt();
     if (width <= 0 || width > Preprocessor.MAX_WIDTH) {
-      throw new DataException(source + ": " + what + " width " + width + " outside [1, " + Preprocessor.MAX_WIDTH
-          + "]");
+      throw new DataException(
+          source
+              + ": "
+              + what
+              + " width "
+              + width
+              + " outside [1, "
+              + Preprocessor.MAX_WIDTH
+              + "]");
     }
     return width;
   }
@@ -59,13 +66,25 @@ final class FeatureStats {
   /** Checks fitted arrays: all finite, scales strictly positive. */
   static void checkFitted(String what, double[] offset, double[] scale) {
     if (offset.length != scale.length || offset.length == 0) {
-      throw new DataException(what + ": arrays of length " + offset.length + " and " + scale.length
-          + " must be equal and non-empty");
+      throw new DataException(
+          what
+              + ": arrays of length "
+              + offset.length
+              + " and "
+              + scale.length
+              + " must be equal and non-empty");
     }
     for (int j = 0; j < offset.length; j++) {
       if (!Double.isFinite(offset[j]) || !(scale[j] > 0) || !Double.isFinite(scale[j])) {
-        throw new DataException(what + ": feature " + j + ": offset " + offset[j] + ", scale " + scale[j]
-            + " (offset must be finite, scale finite and positive)");
+        throw new DataException(
+            what
+                + ": feature "
+                + j
+                + ": offset "
+                + offset[j]
+                + ", scale "
+                + scale[j]
+                + " (offset must be finite, scale finite and positive)");
       }
     }
   }

@@ -12,7 +12,8 @@ public final class Labels {
     double[] out = new double[Math.multiplyExact(labels.length, classes)];
     for (int r = 0; r < labels.length; r++) {
       if (labels[r] < 0 || labels[r] >= classes) {
-        throw new DataException("row " + r + ": label " + labels[r] + " outside [0, " + classes + ")");
+        throw new DataException(
+            "row " + r + ": label " + labels[r] + " outside [0, " + classes + ")");
       }
       out[r * classes + labels[r]] = 1;
     }

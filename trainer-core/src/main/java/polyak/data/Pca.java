@@ -11,15 +11,16 @@ import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
- * Principal component projection fitted on training data: z = (x − μ)·V_K, the K leading eigenvectors
- * of the covariance, optionally whitened (each component divided by √(λ_k + ε), ε = 1e-8·λ_1, so
- * every component has unit variance on the training data). Changes the width from W to K.
+ * Principal component projection fitted on training data: z = (x − μ)·V_K, the K leading
+ * eigenvectors of the covariance, optionally whitened (each component divided by √(λ_k + ε), ε =
+ * 1e-8·λ_1, so every component has unit variance on the training data). Changes the width from W to
+ * K.
  *
- * <p>Fitting goes through per-block sums in a fixed order — {@link #columnSums}, then
- * {@link #scatter} (Σ (x − μ)ᵀ(x − μ), the centred XᵀX) with the mean of all blocks, then
- * {@link #fromScatter} — so a fit over Spark partitions (summed in partition order) and
- * {@link #fit} over the same blocks give the same bits. Each eigenvector's sign is fixed (its
- * largest-magnitude entry is positive) so the projection is a function of the data alone.
+ * <p>Fitting goes through per-block sums in a fixed order — {@link #columnSums}, then {@link
+ * #scatter} (Σ (x − μ)ᵀ(x − μ), the centred XᵀX) with the mean of all blocks, then {@link
+ * #fromScatter} — so a fit over Spark partitions (summed in partition order) and {@link #fit} over
+ * the same blocks give the same bits. Each eigenvector's sign is fixed (its largest-magnitude entry
+ * is positive) so the projection is a function of the data alone.
  */
 public final class Pca implements Preprocessor {
   private static final int CHUNK = 1024;
@@ -33,8 +34,14 @@ public final class Pca implements Preprocessor {
   private Pca(double[] mean, double[] components, double[] scale, boolean whitened) {
     int w = mean.length;
     if (w == 0 || scale.length == 0 || components.length != (long) scale.length * w) {
-      throw new DataException("pca: " + scale.length + " components of width " + w + " do not match "
-          + components.length + " stored values");
+      throw new DataException(
+          "pca: "
+              + scale.length
+              + " components of width "
+              + w
+              + " do not match "
+              + components.length
+              + " stored values");
     }
     for (double[] a : new double[][] {mean, components, scale}) {
       for (double v : a) {
@@ -85,7 +92,8 @@ public final class Pca implements Preprocessor {
   }
 
   /**
-   * The projection onto the {@code k} leading eigenvectors of the covariance {@code scatter / rows}.
+   * The projection onto the {@code k} leading eigenvectors of the covariance {@code scatter /
+   * rows}.
    *
    * @param scatter the summed {@link #scatter} of all blocks (W × W); not modified
    */
@@ -106,7 +114,8 @@ public final class Pca implements Preprocessor {
     }
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(w, true, true);
     if (!eig.decompose(cov)) {
-      throw new DataException("pca: the eigen-decomposition of the " + w + " × " + w + " covariance failed");
+      throw new DataException(
+          "pca: the eigen-decomposition of the " + w + " × " + w + " covariance failed");
     }
     Integer[] order = new Integer[w];
     double[] values = new double[w];
@@ -114,7 +123,8 @@ public final class Pca implements Preprocessor {
       order[i] = i;
       values[i] = eig.getEigenvalue(i).getReal();
     }
-    Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -values[i]).thenComparingInt(i -> i));
+    Arrays.sort(
+        order, Comparator.comparingDouble((Integer i) -> -values[i]).thenComparingInt(i -> i));
     double[] comps = new double[k * w];
     double[] scale = new double[k];
     double eps = WHITEN_EPS * Math.max(values[order[0]], Double.MIN_NORMAL);
@@ -211,8 +221,8 @@ public final class Pca implements Preprocessor {
   /** PCA changes the row width, so it cannot work in place: use {@link #apply}. */
   @Override
   public void applyInPlace(double[] rowMajor, int width) {
-    throw new UnsupportedOperationException("pca changes the width from " + mean.length + " to " + scale.length
-        + "; use apply");
+    throw new UnsupportedOperationException(
+        "pca changes the width from " + mean.length + " to " + scale.length + "; use apply");
   }
 
   @Override
@@ -220,8 +230,14 @@ public final class Pca implements Preprocessor {
     int w = mean.length;
     int k = scale.length;
     if (data.width() != w) {
-      throw new DataException(data.source() + ": " + this + " was fitted on " + w + " features, but the data has "
-          + data.width());
+      throw new DataException(
+          data.source()
+              + ": "
+              + this
+              + " was fitted on "
+              + w
+              + " features, but the data has "
+              + data.width());
     }
     double[] x = data.features();
     double[] out = new double[data.rows() * k];
@@ -273,6 +289,12 @@ public final class Pca implements Preprocessor {
 
   @Override
   public String toString() {
-    return "pca (" + mean.length + " → " + scale.length + " components" + (whitened ? ", whitened" : "") + ")";
+    return "pca ("
+        + mean.length
+        + " → "
+        + scale.length
+        + " components"
+        + (whitened ? ", whitened" : "")
+        + ")";
   }
 }

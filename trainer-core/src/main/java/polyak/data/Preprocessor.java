@@ -5,13 +5,15 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * A feature transform fitted on training data and applied unchanged to validation, test and
- * serving data. A model file carries it (see {@link #write} and {@link #read}) so predictions see
- * features transformed exactly as in training.
+ * A feature transform fitted on training data and applied unchanged to validation, test and serving
+ * data. A model file carries it (see {@link #write} and {@link #read}) so predictions see features
+ * transformed exactly as in training.
  */
-public sealed interface Preprocessor permits PixelScaling, Standardizer, MinMaxScaler, Pca, PreprocessorChain {
+public sealed interface Preprocessor
+    permits PixelScaling, Standardizer, MinMaxScaler, Pca, PreprocessorChain {
   /** Kind tags of the binary form; never reuse a value. */
   byte TAG_PIXEL_SCALING = 1;
+
   byte TAG_STANDARDIZER = 2;
   byte TAG_MIN_MAX = 3;
   byte TAG_PCA = 4;
@@ -23,7 +25,10 @@ public sealed interface Preprocessor permits PixelScaling, Standardizer, MinMaxS
   /** The feature width this preprocessor was fitted on, or -1 if it works on any width. */
   int width();
 
-  /** Features per row after this transform, for rows of {@code inputWidth}: the same, except for PCA. */
+  /**
+   * Features per row after this transform, for rows of {@code inputWidth}: the same, except for
+   * PCA.
+   */
   default int outputWidth(int inputWidth) {
     return inputWidth;
   }
@@ -34,8 +39,14 @@ public sealed interface Preprocessor permits PixelScaling, Standardizer, MinMaxS
   /** A new data set with transformed features; {@code data} is not modified. */
   default Dataset apply(Dataset data) {
     if (width() >= 0 && data.width() != width()) {
-      throw new DataException(data.source() + ": " + this + " was fitted on " + width()
-          + " features, but the data has " + data.width());
+      throw new DataException(
+          data.source()
+              + ": "
+              + this
+              + " was fitted on "
+              + width()
+              + " features, but the data has "
+              + data.width());
     }
     double[] features = data.features().clone();
     applyInPlace(features, data.width());
@@ -61,18 +72,24 @@ public sealed interface Preprocessor permits PixelScaling, Standardizer, MinMaxS
       case TAG_MIN_MAX -> MinMaxScaler.readBody(in, source);
       case TAG_PCA -> Pca.readBody(in, source);
       case TAG_CHAIN -> PreprocessorChain.readBody(in, source);
-      default -> throw new DataException(source + ": unknown preprocessor kind tag " + tag
-          + " (expected 1 pixel scaling, 2 standardizer, 3 min-max, 4 pca, 5 chain)");
+      default ->
+          throw new DataException(
+              source
+                  + ": unknown preprocessor kind tag "
+                  + tag
+                  + " (expected 1 pixel scaling, 2 standardizer, 3 min-max, 4 pca, 5 chain)");
     };
   }
 
   /** Validates a width passed to {@link #applyInPlace}. */
   static void checkShape(Preprocessor p, double[] rowMajor, int width) {
     if (width <= 0 || rowMajor.length % width != 0) {
-      throw new IllegalArgumentException(rowMajor.length + " values do not make whole rows of width " + width);
+      throw new IllegalArgumentException(
+          rowMajor.length + " values do not make whole rows of width " + width);
     }
     if (p.width() >= 0 && width != p.width()) {
-      throw new DataException(p + " was fitted on " + p.width() + " features, but the data has " + width);
+      throw new DataException(
+          p + " was fitted on " + p.width() + " features, but the data has " + width);
     }
   }
 }

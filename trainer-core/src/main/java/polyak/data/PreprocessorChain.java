@@ -15,7 +15,8 @@ public record PreprocessorChain(List<Preprocessor> parts) implements Preprocesso
   public PreprocessorChain {
     parts = List.copyOf(parts);
     if (parts.size() < 2) {
-      throw new IllegalArgumentException("a chain needs at least 2 preprocessors, got " + parts.size());
+      throw new IllegalArgumentException(
+          "a chain needs at least 2 preprocessors, got " + parts.size());
     }
     for (Preprocessor p : parts) {
       if (p instanceof PreprocessorChain) {
@@ -26,7 +27,9 @@ public record PreprocessorChain(List<Preprocessor> parts) implements Preprocesso
 
   /** {@code first} then {@code second}, or just one of them when the other is null. */
   public static Preprocessor of(Preprocessor first, Preprocessor second) {
-    return first == null ? second : second == null ? first : new PreprocessorChain(List.of(first, second));
+    return first == null
+        ? second
+        : second == null ? first : new PreprocessorChain(List.of(first, second));
   }
 
   @Override
@@ -76,7 +79,8 @@ public record PreprocessorChain(List<Preprocessor> parts) implements Preprocesso
   static PreprocessorChain readBody(DataInput in, String source) throws IOException {
     int n = in.readInt();
     if (n < 2 || n > 16) {
-      throw new DataException(source + ": preprocessor chain of " + n + " parts (expected 2 to 16)");
+      throw new DataException(
+          source + ": preprocessor chain of " + n + " parts (expected 2 to 16)");
     }
     Preprocessor[] parts = new Preprocessor[n];
     for (int i = 0; i < n; i++) {

@@ -4,7 +4,9 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
-/** Z-score standardisation: x' = (x − mean) / std per feature, with statistics from training data. */
+/**
+ * Z-score standardisation: x' = (x − mean) / std per feature, with statistics from training data.
+ */
 public final class Standardizer implements Preprocessor {
   private final double[] mean;
   private final double[] std;

@@ -48,13 +48,14 @@ import polyak.spec.SpecParser;
  * </pre>
  *
  * The declared total length lets a reader tell a truncated file (fewer bytes than declared: the
- * error names the section that is cut short) from an altered one (right length, checksum
- * mismatch), and bounds what it reads: lengths above {@link #MAX_FILE_BYTES} are refused before
- * anything is allocated. A reader checks magic, version, length, then the checksum, then the
- * sections' contents. Java serialization is never used.
+ * error names the section that is cut short) from an altered one (right length, checksum mismatch),
+ * and bounds what it reads: lengths above {@link #MAX_FILE_BYTES} are refused before anything is
+ * allocated. A reader checks magic, version, length, then the checksum, then the sections'
+ * contents. Java serialization is never used.
  */
 public final class ModelFile {
   public static final int FORMAT_VERSION = 1;
+
   /** Largest file accepted: one Java byte array. */
   public static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
 
@@ -73,10 +74,16 @@ public final class ModelFile {
    */
   public static void save(SavedModel model, Path file) throws IOException {
     Path target = file.toAbsolutePath();
-    Path tmp = target.resolveSibling("." + target.getFileName() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    Path tmp =
+        target.resolveSibling(
+            "."
+                + target.getFileName()
+                + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + ".tmp");
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
         write(model, out);
         out.flush();
@@ -121,26 +128,38 @@ public final class ModelFile {
     p.flush();
     double[] params = model.paramsView();
     double[] state = model.stateView();
-    long total = HEADER_BYTES + 4L + spec.length + 4L + 8L * params.length + 4L + 8L * state.length + 1
-        + (preprocessor == null ? 0 : 4L + preprocessor.length) + prov.size() + CRC_BYTES;
+    long total =
+        HEADER_BYTES
+            + 4L
+            + spec.length
+            + 4L
+            + 8L * params.length
+            + 4L
+            + 8L * state.length
+            + 1
+            + (preprocessor == null ? 0 : 4L + preprocessor.length)
+            + prov.size()
+            + CRC_BYTES;
     if (total > MAX_FILE_BYTES) {
-      throw new IllegalArgumentException("model needs " + total + " bytes, more than the format's limit of "
-          + MAX_FILE_BYTES);
+      throw new IllegalArgumentException(
+          "model needs " + total + " bytes, more than the format's limit of " + MAX_FILE_BYTES);
     }
     CRC32 crc = new CRC32();
-    DataOutputStream d = new DataOutputStream(new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        crc.update(b);
-        out.write(b);
-      }
+    DataOutputStream d =
+        new DataOutputStream(
+            new OutputStream() {
+              @Override
+              public void write(int b) throws IOException {
+                crc.update(b);
+                out.write(b);
+              }
 
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        crc.update(b, off, len);
-        out.write(b, off, len);
-      }
-    });
+              @Override
+              public void write(byte[] b, int off, int len) throws IOException {
+                crc.update(b, off, len);
+                out.write(b, off, len);
+              }
+            });
     d.write(MAGIC);
     d.writeInt(FORMAT_VERSION);
     d.writeLong(total);
@@ -158,50 +177,69 @@ public final class ModelFile {
     prov.writeTo(d);
     d.flush();
     if (d.size() != total - CRC_BYTES) {
-      throw new IllegalStateException("wrote " + d.size() + " bytes before the checksum, computed " + (total
-          - CRC_BYTES));
+      throw new IllegalStateException(
+          "wrote " + d.size() + " bytes before the checksum, computed " + (total - CRC_BYTES));
     }
     int sum = (int) crc.getValue();
-    out.write(new byte[] {(byte) (sum >>> 24), (byte) (sum >>> 16), (byte) (sum >>> 8), (byte) sum});
+    out.write(
+        new byte[] {(byte) (sum >>> 24), (byte) (sum >>> 16), (byte) (sum >>> 8), (byte) sum});
     out.flush();
   }
 
   /**
    * Reads one model from {@code in} (to its end: trailing bytes are an error); does not close it.
-   * Every format problem throws {@link ModelFormatException} whose message starts with
-   * {@code source}.
+   * Every format problem throws {@link ModelFormatException} whose message starts with {@code
+   * source}.
    */
   public static SavedModel read(InputStream in, String source) throws IOException {
     byte[] magic = in.readNBytes(MAGIC.length);
     for (int i = 0; i < magic.length; i++) {
       if (magic[i] != MAGIC[i]) {
-        throw new ModelFormatException(source, "not a polyak model file: magic is " + hex(magic) + ", expected "
-            + hex(MAGIC) + " (\"POLYAKM\\0\")");
+        throw new ModelFormatException(
+            source,
+            "not a polyak model file: magic is "
+                + hex(magic)
+                + ", expected "
+                + hex(MAGIC)
+                + " (\"POLYAKM\\0\")");
       }
     }
     if (magic.length < MAGIC.length) {
-      throw new ModelFormatException(source, "truncated in header: expected " + MAGIC.length
-          + " bytes of magic, got " + magic.length);
+      throw new ModelFormatException(
+          source,
+          "truncated in header: expected " + MAGIC.length + " bytes of magic, got " + magic.length);
     }
     byte[] rest = in.readNBytes(HEADER_BYTES - MAGIC.length);
     if (rest.length < 4) {
-      throw new ModelFormatException(source, "truncated in header: expected 4 bytes of format version, got "
-          + rest.length);
+      throw new ModelFormatException(
+          source, "truncated in header: expected 4 bytes of format version, got " + rest.length);
     }
     ByteBuffer h = ByteBuffer.wrap(rest);
     int version = h.getInt();
     if (version != FORMAT_VERSION) {
-      throw new ModelFormatException(source, "unsupported format version " + version + " (this reader supports "
-          + FORMAT_VERSION + ")");
+      throw new ModelFormatException(
+          source,
+          "unsupported format version "
+              + version
+              + " (this reader supports "
+              + FORMAT_VERSION
+              + ")");
     }
     if (rest.length < 12) {
-      throw new ModelFormatException(source, "truncated in header: expected 8 bytes of file length, got "
-          + (rest.length - 4));
+      throw new ModelFormatException(
+          source, "truncated in header: expected 8 bytes of file length, got " + (rest.length - 4));
     }
     long declared = h.getLong();
     if (declared < MIN_FILE_BYTES || declared > MAX_FILE_BYTES) {
-      throw new ModelFormatException(source, "header declares a file length of " + declared
-          + " bytes, outside [" + MIN_FILE_BYTES + ", " + MAX_FILE_BYTES + "]: corrupt header");
+      throw new ModelFormatException(
+          source,
+          "header declares a file length of "
+              + declared
+              + " bytes, outside ["
+              + MIN_FILE_BYTES
+              + ", "
+              + MAX_FILE_BYTES
+              + "]: corrupt header");
     }
     // readNBytes(int) grows its buffer as bytes arrive, so a wrong length cannot allocate much more
     // than the stream really holds.
@@ -210,16 +248,28 @@ public final class ModelFile {
     if (actual < declared) {
       String where = new Parser(body, source, declared).truncationSection();
       if (where == null) {
-        throw new ModelFormatException(source, "file has " + actual + " bytes, but the header declares "
-            + declared + " and the sections end early enough for a complete file: corrupt length field");
+        throw new ModelFormatException(
+            source,
+            "file has "
+                + actual
+                + " bytes, but the header declares "
+                + declared
+                + " and the sections end early enough for a complete file: corrupt length field");
       }
-      throw new ModelFormatException(source, "truncated in " + where + " (file has " + actual
-          + " bytes, header declares " + declared + ")");
+      throw new ModelFormatException(
+          source,
+          "truncated in "
+              + where
+              + " (file has "
+              + actual
+              + " bytes, header declares "
+              + declared
+              + ")");
     }
     long extra = in.transferTo(OutputStream.nullOutputStream());
     if (extra > 0) {
-      throw new ModelFormatException(source, extra + " trailing byte(s) after the declared length of "
-          + declared + " bytes");
+      throw new ModelFormatException(
+          source, extra + " trailing byte(s) after the declared length of " + declared + " bytes");
     }
     CRC32 crc = new CRC32();
     crc.update(MAGIC);
@@ -227,8 +277,12 @@ public final class ModelFile {
     crc.update(body, 0, body.length - CRC_BYTES);
     int stored = ByteBuffer.wrap(body, body.length - CRC_BYTES, CRC_BYTES).getInt();
     if (stored != (int) crc.getValue()) {
-      throw new ModelFormatException(source, String.format("checksum mismatch: stored CRC32 %08x, computed %08x"
-          + " (the file is corrupt or was altered)", stored, (int) crc.getValue()));
+      throw new ModelFormatException(
+          source,
+          String.format(
+              "checksum mismatch: stored CRC32 %08x, computed %08x"
+                  + " (the file is corrupt or was altered)",
+              stored, (int) crc.getValue()));
     }
     return new Parser(body, source, declared).model();
   }
@@ -270,8 +324,12 @@ public final class ModelFile {
         throw new ModelFormatException(source, "inconsistent lengths: " + t.getMessage());
       }
       if (buf.position() != bodyEnd) {
-        throw new ModelFormatException(source, "sections end at byte " + (HEADER_BYTES + buf.position())
-            + " but the checksum starts at byte " + (HEADER_BYTES + bodyEnd));
+        throw new ModelFormatException(
+            source,
+            "sections end at byte "
+                + (HEADER_BYTES + buf.position())
+                + " but the checksum starts at byte "
+                + (HEADER_BYTES + bodyEnd));
       }
       NetworkSpec spec;
       try {
@@ -285,8 +343,11 @@ public final class ModelFile {
           DataInputStream in = new DataInputStream(new ByteArrayInputStream(s.preprocessor));
           preprocessor = Preprocessor.read(in, "section preprocessor");
           if (in.available() != 0) {
-            throw new ModelFormatException(source, "section preprocessor: " + in.available()
-                + " unused byte(s) after the preprocessor");
+            throw new ModelFormatException(
+                source,
+                "section preprocessor: "
+                    + in.available()
+                    + " unused byte(s) after the preprocessor");
           }
         } catch (EOFException e) {
           throw new ModelFormatException(source, "section preprocessor: contents end early", e);
@@ -319,8 +380,8 @@ public final class ModelFile {
       if (flag == 1) {
         preprocessor = bytes(count(1), "contents");
       } else if (flag != 0) {
-        throw new ModelFormatException(source, "section preprocessor: presence flag is " + flag
-            + ", expected 0 or 1");
+        throw new ModelFormatException(
+            source, "section preprocessor: presence flag is " + flag + ", expected 0 or 1");
       }
       section = "provenance";
       // Each entry takes at least 8 bytes (two empty strings), which bounds the map's size.
@@ -328,7 +389,8 @@ public final class ModelFile {
       Map<String, String> provenance = new LinkedHashMap<>();
       for (int i = 0; i < entries; i++) {
         String key = decode(bytes(count(1), "key " + i), "provenance key " + i);
-        String value = decode(bytes(count(1), "value of '" + key + "'"), "provenance '" + key + "'");
+        String value =
+            decode(bytes(count(1), "value of '" + key + "'"), "provenance '" + key + "'");
         if (provenance.put(key, value) != null) {
           throw new ModelFormatException(source, "section provenance: duplicate key '" + key + "'");
         }
@@ -346,8 +408,17 @@ public final class ModelFile {
       long bytes = (long) n * itemBytes;
       if (buf.position() + bytes > bodyEnd && buf.capacity() >= bodyEnd + CRC_BYTES) {
         // The body is complete, so this length is larger than the file: refuse it.
-        throw new ModelFormatException(source, "section " + section + ": length " + n + " ("
-            + bytes + " bytes) exceeds the " + (bodyEnd - buf.position()) + " bytes left before the checksum");
+        throw new ModelFormatException(
+            source,
+            "section "
+                + section
+                + ": length "
+                + n
+                + " ("
+                + bytes
+                + " bytes) exceeds the "
+                + (bodyEnd - buf.position())
+                + " bytes left before the checksum");
       }
       return n;
     }
@@ -355,9 +426,15 @@ public final class ModelFile {
     private void need(long bytes, String what) throws Truncated {
       long left = bodyEnd - buf.position();
       if (left < bytes) {
-        throw new Truncated("section " + section + ": expected " + bytes + (bytes == 1 ? " byte (" : " bytes (")
-            + what + "), got "
-            + Math.max(0, left));
+        throw new Truncated(
+            "section "
+                + section
+                + ": expected "
+                + bytes
+                + (bytes == 1 ? " byte (" : " bytes (")
+                + what
+                + "), got "
+                + Math.max(0, left));
       }
     }
 
@@ -378,15 +455,24 @@ public final class ModelFile {
 
     private String decode(byte[] b, String what) throws ModelFormatException {
       try {
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(b))
+            .toString();
       } catch (CharacterCodingException e) {
-        throw new ModelFormatException(source, "section " + section + ": " + what + " is not valid UTF-8", e);
+        throw new ModelFormatException(
+            source, "section " + section + ": " + what + " is not valid UTF-8", e);
       }
     }
   }
 
-  private record Sections(byte[] spec, double[] params, double[] state, byte[] preprocessor,
+  private record Sections(
+      byte[] spec,
+      double[] params,
+      double[] state,
+      byte[] preprocessor,
       Map<String, String> provenance) {}
 
   /** Internal signal: the body ended inside a section; the message says where. */
@@ -415,13 +501,18 @@ public final class ModelFile {
 
   private static byte[] utf8(String s) {
     try {
-      ByteBuffer b = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(s));
+      ByteBuffer b =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(s));
       byte[] out = new byte[b.remaining()];
       b.get(out);
       return out;
     } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException("string is not valid Unicode (unpaired surrogate?): " + e.getMessage());
+      throw new IllegalArgumentException(
+          "string is not valid Unicode (unpaired surrogate?): " + e.getMessage());
     }
   }
 

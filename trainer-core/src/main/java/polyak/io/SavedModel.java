@@ -26,7 +26,11 @@ public final class SavedModel {
    * @throws IllegalArgumentException on a non-finite parameter or state value, a null provenance
    *     key or value, or a preprocessor fitted on a width other than the spec's input width
    */
-  public SavedModel(NetworkSpec spec, double[] params, double[] state, Preprocessor preprocessor,
+  public SavedModel(
+      NetworkSpec spec,
+      double[] params,
+      double[] state,
+      Preprocessor preprocessor,
       Map<String, String> provenance) {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.params = params.clone();
@@ -42,19 +46,27 @@ public final class SavedModel {
     this.provenance = Collections.unmodifiableMap(p);
     checkFinite("parameter", this.params);
     checkFinite("state", this.state);
-    if (preprocessor != null && preprocessor.width() >= 0
+    if (preprocessor != null
+        && preprocessor.width() >= 0
         && preprocessor.outputWidth(preprocessor.width()) != spec.inputWidth()) {
       int out = preprocessor.outputWidth(preprocessor.width());
-      throw new IllegalArgumentException("preprocessor " + preprocessor + " was fitted on " + preprocessor.width()
-          + " features" + (out == preprocessor.width() ? "" : " and yields " + out)
-          + ", but the network's input width is " + spec.inputWidth());
+      throw new IllegalArgumentException(
+          "preprocessor "
+              + preprocessor
+              + " was fitted on "
+              + preprocessor.width()
+              + " features"
+              + (out == preprocessor.width() ? "" : " and yields " + out)
+              + ", but the network's input width is "
+              + spec.inputWidth());
     }
   }
 
   private static void checkFinite(String what, double[] values) {
     for (int i = 0; i < values.length; i++) {
       if (!Double.isFinite(values[i])) {
-        throw new IllegalArgumentException(what + " " + i + " is " + values[i] + "; a model must be finite");
+        throw new IllegalArgumentException(
+            what + " " + i + " is " + values[i] + "; a model must be finite");
       }
     }
   }
@@ -97,8 +109,16 @@ public final class SavedModel {
 
   @Override
   public String toString() {
-    return "SavedModel[" + spec.layers().size() + " layers, " + params.length + " params, " + state.length
-        + " state values, preprocessor " + (preprocessor == null ? "none" : preprocessor) + ", provenance "
-        + provenance.keySet() + "]";
+    return "SavedModel["
+        + spec.layers().size()
+        + " layers, "
+        + params.length
+        + " params, "
+        + state.length
+        + " state values, preprocessor "
+        + (preprocessor == null ? "none" : preprocessor)
+        + ", provenance "
+        + provenance.keySet()
+        + "]";
   }
 }

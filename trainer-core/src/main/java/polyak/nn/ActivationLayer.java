@@ -78,7 +78,8 @@ public final class ActivationLayer implements Layer {
   }
 
   @Override
-  public DMatrixRMaj backward(double[] params, DMatrixRMaj gradOutput, double[] grad, boolean needInputGradient) {
+  public DMatrixRMaj backward(
+      double[] params, DMatrixRMaj gradOutput, double[] grad, boolean needInputGradient) {
     if (!needInputGradient) {
       return null;
     }

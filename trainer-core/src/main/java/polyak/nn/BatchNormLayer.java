@@ -7,10 +7,10 @@ import org.ejml.data.DMatrixRMaj;
 /**
  * Batch normalisation over the rows of a batch: y = γ·(x − μ)/√(σ² + ε) + β per unit. Training uses
  * the batch's own mean and (biased) variance — in Spark, the batch of one partition (ghost batch
- * norm). Inference uses the running mean and variance kept in the network's state vector
- * ([mean | variance] at this layer's state offset). The layer adds its batch sums Σx and Σx² into
- * {@link Pass#batchStats()} at the same offsets, so the caller can update the running statistics
- * from the whole global batch: see {@link Network#updateRunningStatistics}.
+ * norm). Inference uses the running mean and variance kept in the network's state vector ([mean |
+ * variance] at this layer's state offset). The layer adds its batch sums Σx and Σx² into {@link
+ * Pass#batchStats()} at the same offsets, so the caller can update the running statistics from the
+ * whole global batch: see {@link Network#updateRunningStatistics}.
  */
 public final class BatchNormLayer implements Layer {
   private final int width;
@@ -119,7 +119,8 @@ public final class BatchNormLayer implements Layer {
   }
 
   @Override
-  public DMatrixRMaj backward(double[] params, DMatrixRMaj gradOutput, double[] grad, boolean needInputGradient) {
+  public DMatrixRMaj backward(
+      double[] params, DMatrixRMaj gradOutput, double[] grad, boolean needInputGradient) {
     int rows = gradOutput.numRows;
     double[] g = gradOutput.data;
     Arrays.fill(sumDxhat, 0.0);
@@ -144,9 +145,10 @@ public final class BatchNormLayer implements Layer {
       int base = r * width;
       for (int j = 0; j < width; j++) {
         double dh = g[base + j] * params[gammaOffset + j];
-        d[base + j] = trainedForward
-            ? invStd[j] / rows * (rows * dh - sumDxhat[j] - xhat[base + j] * sumDxhatXhat[j])
-            : dh * invStd[j];
+        d[base + j] =
+            trainedForward
+                ? invStd[j] / rows * (rows * dh - sumDxhat[j] - xhat[base + j] * sumDxhatXhat[j])
+                : dh * invStd[j];
       }
     }
     return dX;

@@ -1,9 +1,9 @@
 package polyak.nn;
 
 /**
- * Sums over the examples of one forward pass: the loss sum, how many were classified correctly
- * (0 for regression) and how many there were. Partition results add up; divide by {@code count}
- * for means.
+ * Sums over the examples of one forward pass: the loss sum, how many were classified correctly (0
+ * for regression) and how many there were. Partition results add up; divide by {@code count} for
+ * means.
  */
 public record BatchResult(double lossSum, long correct, long count) {
   public static final BatchResult EMPTY = new BatchResult(0, 0, 0);

@@ -22,7 +22,13 @@ public final class DenseLayer implements Layer {
   private final DMatrixRMaj dX = new DMatrixRMaj(1, 1);
   private DMatrixRMaj x;
 
-  public DenseLayer(int in, int out, int weightOffset, int biasOffset, Initialiser init, double sigma,
+  public DenseLayer(
+      int in,
+      int out,
+      int weightOffset,
+      int biasOffset,
+      Initialiser init,
+      double sigma,
       DenseKernel kernel) {
     this.in = in;
     this.out = out;
@@ -66,7 +72,8 @@ public final class DenseLayer implements Layer {
   }
 
   @Override
-  public DMatrixRMaj backward(double[] params, DMatrixRMaj gradOutput, double[] grad, boolean needInputGradient) {
+  public DMatrixRMaj backward(
+      double[] params, DMatrixRMaj gradOutput, double[] grad, boolean needInputGradient) {
     int rows = gradOutput.numRows;
     kernel.addWeightGradient(x.data, gradOutput.data, rows, in, out, grad, weightOffset);
     double[] g = gradOutput.data;

@@ -47,7 +47,8 @@ public final class DropoutLayer implements Layer {
     }
     double scale = 1.0 / keep;
     for (int r = 0; r < rows; r++) {
-      SplittableRandom rng = new SplittableRandom(Seeds.derive(pass.seed(), layerIndex, pass.rowKey(r)));
+      SplittableRandom rng =
+          new SplittableRandom(Seeds.derive(pass.seed(), layerIndex, pass.rowKey(r)));
       for (int j = 0; j < width; j++) {
         mask[r * width + j] = rng.nextDouble() < keep ? scale : 0.0;
       }
@@ -60,7 +61,8 @@ public final class DropoutLayer implements Layer {
   }
 
   @Override
-  public DMatrixRMaj backward(double[] params, DMatrixRMaj gradOutput, double[] grad, boolean needInputGradient) {
+  public DMatrixRMaj backward(
+      double[] params, DMatrixRMaj gradOutput, double[] grad, boolean needInputGradient) {
     if (!needInputGradient) {
       return null;
     }

@@ -6,8 +6,8 @@ import org.ejml.data.DMatrixRMaj;
 
 /**
  * Group normalisation: the units of each row are split into groups of {@code groupSize} consecutive
- * units, and each group is normalised by its own mean and variance, y = γ·(x − μ_group)/√(σ²_group + ε)
- * + β with γ, β per unit. Per example like layer normalisation (group size = width is layer
+ * units, and each group is normalised by its own mean and variance, y = γ·(x − μ_group)/√(σ²_group
+ * + ε) + β with γ, β per unit. Per example like layer normalisation (group size = width is layer
  * normalisation), so identical in training and inference and independent of how a batch is split.
  */
 public final class GroupNormLayer implements Layer {
@@ -23,7 +23,8 @@ public final class GroupNormLayer implements Layer {
 
   public GroupNormLayer(int width, int groupSize, int gammaOffset, int betaOffset, double eps) {
     if (groupSize < 1 || width % groupSize != 0) {
-      throw new IllegalArgumentException("width " + width + " is not divisible by group size " + groupSize);
+      throw new IllegalArgumentException(
+          "width " + width + " is not divisible by group size " + groupSize);
     }
     this.width = width;
     this.groupSize = groupSize;
@@ -87,7 +88,8 @@ public final class GroupNormLayer implements Layer {
   }
 
   @Override
-  public DMatrixRMaj backward(double[] params, DMatrixRMaj gradOutput, double[] grad, boolean needInputGradient) {
+  public DMatrixRMaj backward(
+      double[] params, DMatrixRMaj gradOutput, double[] grad, boolean needInputGradient) {
     int rows = gradOutput.numRows;
     int groups = width / groupSize;
     double[] g = gradOutput.data;

@@ -12,13 +12,17 @@ public final class Inference {
 
   private Inference() {}
 
-  /** Receives one chunk's predictions: rows from..from+count of {@code data}, row-major in {@code outputs}. */
+  /**
+   * Receives one chunk's predictions: rows from..from+count of {@code data}, row-major in {@code
+   * outputs}.
+   */
   public interface Predictions {
     void accept(Dataset data, int from, int count, double[] outputs);
   }
 
   /** Inference-mode loss sum and correct count over all of {@code data} (empty for null data). */
-  public static BatchResult evaluate(Network network, double[] params, double[] normState, Dataset data) {
+  public static BatchResult evaluate(
+      Network network, double[] params, double[] normState, Dataset data) {
     return run(network, params, normState, data, true, null);
   }
 
@@ -26,16 +30,25 @@ public final class Inference {
    * Goes through {@code data} chunk by chunk: when {@code score} is set, sums each chunk's loss and
    * correct count; when {@code predictions} is not null, hands it each chunk's predictions.
    */
-  public static BatchResult run(Network network, double[] params, double[] normState, Dataset data, boolean score,
+  public static BatchResult run(
+      Network network,
+      double[] params,
+      double[] normState,
+      Dataset data,
+      boolean score,
       Predictions predictions) {
     if (data == null) {
       return BatchResult.EMPTY;
     }
     int members = members(network, params, normState);
     if (members > 1) {
-      return runEnsemble(network, split(params, members), split(normState, members), data, score, predictions);
+      return runEnsemble(
+          network, split(params, members), split(normState, members), data, score, predictions);
     }
-    double[] outputs = predictions == null ? null : new double[Math.min(CHUNK, data.rows()) * network.spec().outputWidth()];
+    double[] outputs =
+        predictions == null
+            ? null
+            : new double[Math.min(CHUNK, data.rows()) * network.spec().outputWidth()];
     BatchResult total = BatchResult.EMPTY;
     for (int from = 0; from < data.rows(); from += CHUNK) {
       int n = Math.min(CHUNK, data.rows() - from);
@@ -58,8 +71,15 @@ public final class Inference {
     int p = network.parameterCount();
     int k = Math.max(1, params.length / Math.max(1, p));
     if (params.length != (long) k * p || normState.length != (long) k * network.stateSize()) {
-      throw new IllegalArgumentException(params.length + " parameters and " + normState.length + " state values are not"
-          + " k models of " + p + " and " + network.stateSize());
+      throw new IllegalArgumentException(
+          params.length
+              + " parameters and "
+              + normState.length
+              + " state values are not"
+              + " k models of "
+              + p
+              + " and "
+              + network.stateSize());
     }
     return k;
   }
@@ -69,8 +89,15 @@ public final class Inference {
    * predictions (class distributions for softmax cross-entropy), summed in member order, row-major
    * into {@code out}; {@code scratch} holds at least {@code count * outputs} values.
    */
-  public static void meanPrediction(Network network, double[][] params, double[][] states, Dataset data, int from,
-      int count, double[] out, double[] scratch) {
+  public static void meanPrediction(
+      Network network,
+      double[][] params,
+      double[][] states,
+      Dataset data,
+      int from,
+      int count,
+      double[] out,
+      double[] scratch) {
     int n = count * network.spec().outputWidth();
     java.util.Arrays.fill(out, 0, n, 0.0);
     for (int m = 0; m < params.length; m++) {
@@ -85,11 +112,16 @@ public final class Inference {
   }
 
   /**
-   * An ensemble's inference: predictions are the members' mean distribution; the score counts its arg max
-   * and sums the negative log of the probability it gives the label (classification only).
+   * An ensemble's inference: predictions are the members' mean distribution; the score counts its
+   * arg max and sums the negative log of the probability it gives the label (classification only).
    */
-  private static BatchResult runEnsemble(Network network, double[][] params, double[][] states, Dataset data,
-      boolean score, Predictions predictions) {
+  private static BatchResult runEnsemble(
+      Network network,
+      double[][] params,
+      double[][] states,
+      Dataset data,
+      boolean score,
+      Predictions predictions) {
     if (score && !data.isClassification()) {
       throw new IllegalArgumentException(data.source() + ": an ensemble scores class labels only");
     }
@@ -127,7 +159,10 @@ public final class Inference {
     return parts;
   }
 
-  /** The index of the largest of {@code v[offset .. offset+n)}, the first on ties: the predicted class. */
+  /**
+   * The index of the largest of {@code v[offset .. offset+n)}, the first on ties: the predicted
+   * class.
+   */
   public static int argmax(double[] v, int offset, int n) {
     int best = 0;
     for (int j = 1; j < n; j++) {

@@ -16,12 +16,16 @@ public interface Layer {
   /** Sets this layer's parameters (and non-trainable state such as running statistics). */
   default void initialise(double[] params, double[] state, SplittableRandom rng) {}
 
-  /** Returns this layer's output; the matrix is owned by the layer and valid until its next call. */
+  /**
+   * Returns this layer's output; the matrix is owned by the layer and valid until its next call.
+   */
   DMatrixRMaj forward(double[] params, double[] state, DMatrixRMaj input, Pass pass);
 
   /**
-   * Given dL/d(output) of the last forward pass, adds dL/d(parameters) into {@code grad} (same layout
-   * as the parameters) and returns dL/d(input), or null when {@code needInputGradient} is false.
+   * Given dL/d(output) of the last forward pass, adds dL/d(parameters) into {@code grad} (same
+   * layout as the parameters) and returns dL/d(input), or null when {@code needInputGradient} is
+   * false.
    */
-  DMatrixRMaj backward(double[] params, DMatrixRMaj gradOutput, double[] grad, boolean needInputGradient);
+  DMatrixRMaj backward(
+      double[] params, DMatrixRMaj gradOutput, double[] grad, boolean needInputGradient);
 }

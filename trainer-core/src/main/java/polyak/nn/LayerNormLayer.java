@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * Layer normalisation: each row is normalised over its own units, y = γ·(x − μ_row)/√(σ²_row + ε) + β.
- * Identical in training and inference, and independent of how a batch is split.
+ * Layer normalisation: each row is normalised over its own units, y = γ·(x − μ_row)/√(σ²_row + ε) +
+ * β. Identical in training and inference, and independent of how a batch is split.
  */
 public final class LayerNormLayer implements Layer {
   private final int width;
@@ -76,7 +76,8 @@ public final class LayerNormLayer implements Layer {
   }
 
   @Override
-  public DMatrixRMaj backward(double[] params, DMatrixRMaj gradOutput, double[] grad, boolean needInputGradient) {
+  public DMatrixRMaj backward(
+      double[] params, DMatrixRMaj gradOutput, double[] grad, boolean needInputGradient) {
     int rows = gradOutput.numRows;
     double[] g = gradOutput.data;
     if (needInputGradient) {

@@ -8,17 +8,17 @@ import polyak.data.DataException;
 import polyak.data.Dataset;
 import polyak.nn.kernel.DenseKernels;
 import polyak.nn.loss.Loss;
-import polyak.spec.ActivationKind;
 import polyak.spec.Initialiser;
 import polyak.spec.LayerSpec;
 import polyak.spec.NetworkSpec;
 import polyak.util.Seeds;
 
 /**
- * A feed-forward network built from a {@link NetworkSpec}: the layers, the loss and the work buffers
- * of one thread. The parameters are not held here: every call takes the flat parameter vector (and
- * the non-trainable state vector, e.g. batch-norm running statistics), so one network instance can
- * evaluate any broadcast θ. Not thread-safe; build one per task or thread (building is cheap).
+ * A feed-forward network built from a {@link NetworkSpec}: the layers, the loss and the work
+ * buffers of one thread. The parameters are not held here: every call takes the flat parameter
+ * vector (and the non-trainable state vector, e.g. batch-norm running statistics), so one network
+ * instance can evaluate any broadcast θ. Not thread-safe; build one per task or thread (building is
+ * cheap).
  */
 public final class Network {
   private final NetworkSpec spec;
@@ -36,8 +36,13 @@ public final class Network {
   private double[] targetBuf = new double[0];
   private double[] discardedGrad = new double[0];
 
-  private Network(NetworkSpec spec, List<Layer> layers, ParameterLayout layout, int stateSize,
-      List<int[]> batchNorms, List<Double> batchNormMomenta) {
+  private Network(
+      NetworkSpec spec,
+      List<Layer> layers,
+      ParameterLayout layout,
+      int stateSize,
+      List<int[]> batchNorms,
+      List<Double> batchNormMomenta) {
     this.spec = spec;
     this.layers = layers;
     this.layout = layout;
@@ -99,7 +104,9 @@ public final class Network {
     return new Network(spec, List.copyOf(layers), lb.build(), state, bns, momenta);
   }
 
-  /** He init when the next activation (past normalisation and dropout) is ReLU-like, else Xavier. */
+  /**
+   * He init when the next activation (past normalisation and dropout) is ReLU-like, else Xavier.
+   */
   private static Initialiser autoInitialiser(List<LayerSpec> specs, int denseIndex) {
     for (int j = denseIndex + 1; j < specs.size(); j++) {
       LayerSpec s = specs.get(j);
@@ -146,22 +153,41 @@ public final class Network {
 
   /**
    * Forward and backward over rows {@code rows[from .. from+count)} of {@code data} (or the
-   * contiguous rows from..from+count when {@code rows} is null) in training mode. Adds the gradient of
-   * the loss SUM into {@code grad} and, when {@code batchStats} is not null, batch-norm sums into it.
+   * contiguous rows from..from+count when {@code rows} is null) in training mode. Adds the gradient
+   * of the loss SUM into {@code grad} and, when {@code batchStats} is not null, batch-norm sums
+   * into it.
    */
-  public BatchResult gradient(double[] params, double[] state, Dataset data, int[] rows, int from, int count,
-      long passSeed, double[] grad, double[] batchStats) {
+  public BatchResult gradient(
+      double[] params,
+      double[] state,
+      Dataset data,
+      int[] rows,
+      int from,
+      int count,
+      long passSeed,
+      double[] grad,
+      double[] batchStats) {
     return gradient(params, state, data, rows, from, count, passSeed, grad, batchStats, null, null);
   }
 
   /**
-   * {@link #gradient} on the rows' features plus {@code inputShift} (count × width, row-major; null for
-   * none), also writing d(loss sum)/d(input) of those rows into {@code inputGrad} (count × width; null
-   * when not wanted). Only when {@code inputGrad} is set does the first layer compute its input
-   * gradient, so the ordinary backward pass costs nothing extra.
+   * {@link #gradient} on the rows' features plus {@code inputShift} (count × width, row-major; null
+   * for none), also writing d(loss sum)/d(input) of those rows into {@code inputGrad} (count ×
+   * width; null when not wanted). Only when {@code inputGrad} is set does the first layer compute
+   * its input gradient, so the ordinary backward pass costs nothing extra.
    */
-  public BatchResult gradient(double[] params, double[] state, Dataset data, int[] rows, int from, int count,
-      long passSeed, double[] grad, double[] batchStats, double[] inputShift, double[] inputGrad) {
+  public BatchResult gradient(
+      double[] params,
+      double[] state,
+      Dataset data,
+      int[] rows,
+      int from,
+      int count,
+      long passSeed,
+      double[] grad,
+      double[] batchStats,
+      double[] inputShift,
+      double[] inputGrad) {
     pass.set(true, passSeed, batchStats);
     DMatrixRMaj out = forward(params, state, data, rows, from, count, inputShift);
     BatchResult result = score(out, count, lossGrad);
@@ -180,8 +206,8 @@ public final class Network {
    * those rows written into {@code inputGrad} (count × width): the gradient an attack on a trained
    * model follows.
    */
-  public BatchResult inputGradient(double[] params, double[] state, Dataset data, int from, int count,
-      double[] inputGrad) {
+  public BatchResult inputGradient(
+      double[] params, double[] state, Dataset data, int from, int count, double[] inputGrad) {
     pass.set(false, 0, null);
     DMatrixRMaj out = forward(params, state, data, null, from, count);
     BatchResult result = score(out, count, lossGrad);
@@ -199,10 +225,22 @@ public final class Network {
   /**
    * {@link #gradient} of the distillation loss α·L + (1 − α)·T²·KL(q ‖ softmax(z/T)), with L this
    * network's loss (softmax cross-entropy) and {@code teacher} the teacher's distribution q at
-   * temperature T for each of the rows (count × outputs). The returned loss sum is the mixed loss's.
+   * temperature T for each of the rows (count × outputs). The returned loss sum is the mixed
+   * loss's.
    */
-  public BatchResult distillationGradient(double[] params, double[] state, Dataset data, int[] rows, int from,
-      int count, long passSeed, double[] grad, double[] batchStats, double[] teacher, double alpha, double t) {
+  public BatchResult distillationGradient(
+      double[] params,
+      double[] state,
+      Dataset data,
+      int[] rows,
+      int from,
+      int count,
+      long passSeed,
+      double[] grad,
+      double[] batchStats,
+      double[] teacher,
+      double alpha,
+      double t) {
     pass.set(true, passSeed, batchStats);
     DMatrixRMaj out = forward(params, state, data, rows, from, count);
     BatchResult hard = score(out, count, lossGrad);
@@ -214,8 +252,18 @@ public final class Network {
     return new BatchResult(alpha * hard.lossSum() + soft, hard.correct(), hard.count());
   }
 
-  /** Inference-mode outputs before the loss (logits for softmax-CE) of rows {@code rows[from .. from+count)}. */
-  public void logits(double[] params, double[] state, Dataset data, int[] rows, int from, int count, double[] out) {
+  /**
+   * Inference-mode outputs before the loss (logits for softmax-CE) of rows {@code rows[from ..
+   * from+count)}.
+   */
+  public void logits(
+      double[] params,
+      double[] state,
+      Dataset data,
+      int[] rows,
+      int from,
+      int count,
+      double[] out) {
     pass.set(false, 0, null);
     DMatrixRMaj y = forward(params, state, data, rows, from, count);
     System.arraycopy(y.data, 0, out, 0, y.getNumElements());
@@ -232,7 +280,8 @@ public final class Network {
    * Inference-mode predictions (class probabilities for softmax-CE, raw outputs otherwise) for rows
    * from..from+count, written row-major into {@code out}.
    */
-  public void predict(double[] params, double[] state, Dataset data, int from, int count, double[] out) {
+  public void predict(
+      double[] params, double[] state, Dataset data, int from, int count, double[] out) {
     pass.set(false, 0, null);
     DMatrixRMaj y = forward(params, state, data, null, from, count);
     loss.toPrediction(y);
@@ -240,9 +289,9 @@ public final class Network {
   }
 
   /**
-   * Moves the batch-norm running statistics toward the global batch's: r ← m·r + (1 − m)·batch, with
-   * the unbiased variance. {@code batchStats} holds the Σx and Σx² that {@link #gradient} collected
-   * (summed over partitions) for {@code count} examples.
+   * Moves the batch-norm running statistics toward the global batch's: r ← m·r + (1 − m)·batch,
+   * with the unbiased variance. {@code batchStats} holds the Σx and Σx² that {@link #gradient}
+   * collected (summed over partitions) for {@code count} examples.
    */
   public void updateRunningStatistics(double[] state, double[] batchStats, long count) {
     blendRunningStatistics(state, batchStats, count, false);
@@ -253,7 +302,8 @@ public final class Network {
     blendRunningStatistics(state, batchStats, count, true);
   }
 
-  private void blendRunningStatistics(double[] state, double[] batchStats, long count, boolean assign) {
+  private void blendRunningStatistics(
+      double[] state, double[] batchStats, long count, boolean assign) {
     if (count < 1) {
       return;
     }
@@ -273,27 +323,50 @@ public final class Network {
     }
   }
 
-  /** Checks that {@code data} fits this network's input and output; the message names the source. */
+  /**
+   * Checks that {@code data} fits this network's input and output; the message names the source.
+   */
   public void checkCompatible(Dataset data) {
     if (data.width() != spec.inputWidth()) {
-      throw new DataException(data.source() + ": " + data.width() + " features per row, but the network's input"
-          + " width is " + spec.inputWidth());
+      throw new DataException(
+          data.source()
+              + ": "
+              + data.width()
+              + " features per row, but the network's input"
+              + " width is "
+              + spec.inputWidth());
     }
     if (loss.usesLabels() && !data.isClassification()) {
-      throw new DataException(data.source() + ": the loss " + spec.loss().text() + " needs class labels, but the"
-          + " data has real-valued targets");
+      throw new DataException(
+          data.source()
+              + ": the loss "
+              + spec.loss().text()
+              + " needs class labels, but the"
+              + " data has real-valued targets");
     }
     if (data.targetWidth() != spec.outputWidth()) {
-      throw new DataException(data.source() + ": " + data.targetWidth() + (data.isClassification() ? " classes"
-          : " targets") + " per row, but the network's output width is " + spec.outputWidth());
+      throw new DataException(
+          data.source()
+              + ": "
+              + data.targetWidth()
+              + (data.isClassification() ? " classes" : " targets")
+              + " per row, but the network's output width is "
+              + spec.outputWidth());
     }
   }
 
-  private DMatrixRMaj forward(double[] params, double[] state, Dataset data, int[] rows, int from, int count) {
+  private DMatrixRMaj forward(
+      double[] params, double[] state, Dataset data, int[] rows, int from, int count) {
     return forward(params, state, data, rows, from, count, null);
   }
 
-  private DMatrixRMaj forward(double[] params, double[] state, Dataset data, int[] rows, int from, int count,
+  private DMatrixRMaj forward(
+      double[] params,
+      double[] state,
+      Dataset data,
+      int[] rows,
+      int from,
+      int count,
       double[] inputShift) {
     int width = data.width();
     int outWidth = spec.outputWidth();
@@ -334,7 +407,10 @@ public final class Network {
     return a;
   }
 
-  /** Loss sum and correct count of the last forward pass; also d(loss sum)/d(output) when grad is set. */
+  /**
+   * Loss sum and correct count of the last forward pass; also d(loss sum)/d(output) when grad is
+   * set.
+   */
   private BatchResult score(DMatrixRMaj out, int count, DMatrixRMaj grad) {
     double lossSum = loss.lossAndGradient(out, labelBuf, targetBuf, grad);
     long correct = 0;
@@ -354,5 +430,4 @@ public final class Network {
     }
     return new BatchResult(lossSum, correct, count);
   }
-
 }

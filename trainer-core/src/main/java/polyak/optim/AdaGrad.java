@@ -6,7 +6,9 @@ public final class AdaGrad extends VectorStateOptimizer {
   private final double epsilon;
   private final double[] sumSquares;
 
-  /** @param epsilon δ, the small constant keeping the division finite (e.g. 1e-7) */
+  /**
+   * @param epsilon δ, the small constant keeping the division finite (e.g. 1e-7)
+   */
   public AdaGrad(int size, double epsilon) {
     super(NAME, size, "sum_squares");
     this.epsilon = epsilon;

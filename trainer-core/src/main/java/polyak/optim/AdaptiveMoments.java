@@ -13,7 +13,8 @@ abstract class AdaptiveMoments extends VectorStateOptimizer {
   final double[] secondMoment;
   private final boolean biasCorrection;
 
-  AdaptiveMoments(String name, int size, double beta1, double beta2, double epsilon, boolean biasCorrection) {
+  AdaptiveMoments(
+      String name, int size, double beta1, double beta2, double epsilon, boolean biasCorrection) {
     super(name, size, "first_moment", "second_moment");
     this.biasCorrection = biasCorrection;
     this.beta1 = beta1;
@@ -30,6 +31,10 @@ abstract class AdaptiveMoments extends VectorStateOptimizer {
     update(theta, gradient, c1, c2, learningRate);
   }
 
-  /** One step with bias-correction divisors {@code c1}, {@code c2}, updating the moments and {@code theta}. */
-  abstract void update(double[] theta, double[] gradient, double c1, double c2, double learningRate);
+  /**
+   * One step with bias-correction divisors {@code c1}, {@code c2}, updating the moments and {@code
+   * theta}.
+   */
+  abstract void update(
+      double[] theta, double[] gradient, double c1, double c2, double learningRate);
 }

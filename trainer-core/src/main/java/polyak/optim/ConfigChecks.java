@@ -1,6 +1,9 @@
 package polyak.optim;
 
-/** Field validation for the specs, producing messages such as "optimizer.beta1 must be in [0, 1), got 1.5". */
+/**
+ * Field validation for the specs, producing messages such as "optimizer.beta1 must be in [0, 1),
+ * got 1.5".
+ */
 final class ConfigChecks {
   private ConfigChecks() {}
 

@@ -24,8 +24,8 @@ public final class DivergenceException extends RuntimeException {
   }
 
   /**
-   * Parameters (and checkpoints) of this step and later ones are suspect: the trouble had begun. Those
-   * of the step before are the last known good.
+   * Parameters (and checkpoints) of this step and later ones are suspect: the trouble had begun.
+   * Those of the step before are the last known good.
    */
   public long firstSuspectStep() {
     return firstSuspectStep;

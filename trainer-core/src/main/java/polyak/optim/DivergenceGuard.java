@@ -22,14 +22,17 @@ public final class DivergenceGuard {
 
   /**
    * A description of the first problem in loss then gradient, or empty if both are finite. A
-   * non-finite loss usually comes with a non-finite gradient: then the first bad segment is named too.
+   * non-finite loss usually comes with a non-finite gradient: then the first bad segment is named
+   * too.
    */
   public Optional<String> findProblem(long iteration, double loss, double[] gradient) {
     Optional<String> badGradient = findNonFinite(iteration, "gradient", gradient);
     if (!Double.isFinite(loss)) {
       String lossProblem = "iteration " + iteration + ": loss is not finite (" + loss + ")";
-      return Optional.of(badGradient.map(g -> lossProblem + "; " + g.substring(g.indexOf(": ") + 2))
-          .orElse(lossProblem));
+      return Optional.of(
+          badGradient
+              .map(g -> lossProblem + "; " + g.substring(g.indexOf(": ") + 2))
+              .orElse(lossProblem));
     }
     return badGradient;
   }
@@ -45,14 +48,29 @@ public final class DivergenceGuard {
   /** Describes the first non-finite value of a layout-shaped vector, or empty if all are finite. */
   public Optional<String> findNonFinite(long iteration, String what, double[] vector) {
     if (vector.length != layout.size()) {
-      throw new IllegalArgumentException(what + ": expected " + layout.size() + " values, got " + vector.length);
+      throw new IllegalArgumentException(
+          what + ": expected " + layout.size() + " values, got " + vector.length);
     }
     for (int i = 0; i < vector.length; i++) {
       if (!Double.isFinite(vector[i])) {
         ParameterSegment s = layout.segmentAt(i);
-        return Optional.of("iteration " + iteration + ": " + what + " is not finite, first at layer " + s.layer()
-            + " " + s.kind() + " (segment '" + s.name() + "') index " + (i - s.offset()) + " (flat index " + i
-            + ") = " + vector[i]);
+        return Optional.of(
+            "iteration "
+                + iteration
+                + ": "
+                + what
+                + " is not finite, first at layer "
+                + s.layer()
+                + " "
+                + s.kind()
+                + " (segment '"
+                + s.name()
+                + "') index "
+                + (i - s.offset())
+                + " (flat index "
+                + i
+                + ") = "
+                + vector[i]);
       }
     }
     return Optional.empty();
@@ -61,7 +79,8 @@ public final class DivergenceGuard {
   /** Remembers {@code theta} (copied) as the last known-good parameters. */
   public void rememberGood(long iteration, double[] theta) {
     if (theta.length != lastGood.length) {
-      throw new IllegalArgumentException("expected " + lastGood.length + " parameters, got " + theta.length);
+      throw new IllegalArgumentException(
+          "expected " + lastGood.length + " parameters, got " + theta.length);
     }
     System.arraycopy(theta, 0, lastGood, 0, theta.length);
     lastGoodIteration = iteration;
@@ -82,7 +101,8 @@ public final class DivergenceGuard {
       throw new IllegalStateException("divergence guard: no known-good parameters remembered");
     }
     if (theta.length != lastGood.length) {
-      throw new IllegalArgumentException("expected " + lastGood.length + " parameters, got " + theta.length);
+      throw new IllegalArgumentException(
+          "expected " + lastGood.length + " parameters, got " + theta.length);
     }
     System.arraycopy(lastGood, 0, theta, 0, theta.length);
   }

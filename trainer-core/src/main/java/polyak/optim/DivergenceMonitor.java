@@ -6,12 +6,13 @@ import java.util.Locale;
  * Catches the runs that {@link DivergenceGuard} cannot, because every value stays finite:
  *
  * <ul>
- *   <li>explosion: the loss or the gradient norm of a step exceeds {@code growth} times the smallest
- *       one of the last {@code window} steps (loss 2 → 2e17 in one step, or 1e19 and back) — a
- *       {@link DivergenceException} whose first suspect step is that of the smallest value;
- *   <li>collapse: {@code collapseEvaluations} evaluations in a row with validation accuracy at chance
- *       level (counted from the end of the first epoch on, so a slow start is not a collapse), or with an
- *       exactly-zero gradient in every step since the previous evaluation — a {@link CollapseException}.
+ *   <li>explosion: the loss or the gradient norm of a step exceeds {@code growth} times the
+ *       smallest one of the last {@code window} steps (loss 2 → 2e17 in one step, or 1e19 and back)
+ *       — a {@link DivergenceException} whose first suspect step is that of the smallest value;
+ *   <li>collapse: {@code collapseEvaluations} evaluations in a row with validation accuracy at
+ *       chance level (counted from the end of the first epoch on, so a slow start is not a
+ *       collapse), or with an exactly-zero gradient in every step since the previous evaluation — a
+ *       {@link CollapseException}.
  * </ul>
  *
  * Pure bookkeeping on numbers the loop already has, so one JVM and Spark stop at the same step.
@@ -31,7 +32,9 @@ public final class DivergenceMonitor {
   private int zeroRun;
   private long zeroSince;
 
-  /** @param classes the number of classes when accuracy means something (softmax), else 0 */
+  /**
+   * @param classes the number of classes when accuracy means something (softmax), else 0
+   */
   public DivergenceMonitor(DivergenceSpec spec, int classes) {
     this.spec = spec;
     this.classes = classes;
@@ -42,7 +45,8 @@ public final class DivergenceMonitor {
   }
 
   /**
-   * After step {@code step} with the minibatch's mean loss and the gradient's L2 norm (both finite).
+   * After step {@code step} with the minibatch's mean loss and the gradient's L2 norm (both
+   * finite).
    *
    * @throws DivergenceException when either grew by the configured factor within the window
    */
@@ -71,19 +75,31 @@ public final class DivergenceMonitor {
       }
     }
     if (at >= 0 && value > spec.growth() * recent[at]) {
-      throw new DivergenceException(step, steps[at], String.format(Locale.ROOT,
-          "iteration %d: %s exploded to %.4g from %.4g at iteration %d (x%.3g within %d iterations;"
-              + " divergence.growth = %.4g, divergence.window = %d)",
-          step, what, value, recent[at], steps[at], value / recent[at], step - steps[at], spec.growth(),
-          spec.window()));
+      throw new DivergenceException(
+          step,
+          steps[at],
+          String.format(
+              Locale.ROOT,
+              "iteration %d: %s exploded to %.4g from %.4g at iteration %d (x%.3g within %d iterations;"
+                  + " divergence.growth = %.4g, divergence.window = %d)",
+              step,
+              what,
+              value,
+              recent[at],
+              steps[at],
+              value / recent[at],
+              step - steps[at],
+              spec.growth(),
+              spec.window()));
     }
   }
 
   /**
-   * After the evaluation at step {@code step} ({@code epoch} epochs done) with its validation accuracy.
+   * After the evaluation at step {@code step} ({@code epoch} epochs done) with its validation
+   * accuracy.
    *
-   * @throws CollapseException when the accuracy sat at chance level, or the gradient was exactly zero,
-   *     for the configured number of evaluations in a row
+   * @throws CollapseException when the accuracy sat at chance level, or the gradient was exactly
+   *     zero, for the configured number of evaluations in a row
    */
   public void observeEvaluation(long step, double epoch, double accuracy) {
     int n = spec.collapseEvaluations();
@@ -96,23 +112,43 @@ public final class DivergenceMonitor {
     zeroSince = zero ? (zeroRun == 0 ? step : zeroSince) : 0;
     zeroRun = zero ? zeroRun + 1 : 0;
     if (zeroRun >= n) {
-      throw new CollapseException(step, zeroSince, String.format(Locale.ROOT,
-          "training collapsed at iteration %d: the gradient was exactly zero in every step for %d evaluations"
-              + " in a row, since iteration %d (divergence.collapse_evaluations = %d)", step, zeroRun, zeroSince, n));
+      throw new CollapseException(
+          step,
+          zeroSince,
+          String.format(
+              Locale.ROOT,
+              "training collapsed at iteration %d: the gradient was exactly zero in every step for %d evaluations"
+                  + " in a row, since iteration %d (divergence.collapse_evaluations = %d)",
+              step,
+              zeroRun,
+              zeroSince,
+              n));
     }
     if (classes < 2) {
       return;
     }
     double chance = 1.0 / classes;
-    boolean atChance = epoch >= 1 && accuracy <= chance + spec.chanceMargin(); // NaN: nothing evaluated
+    boolean atChance =
+        epoch >= 1 && accuracy <= chance + spec.chanceMargin(); // NaN: nothing evaluated
     chanceSince = atChance ? (chanceRun == 0 ? step : chanceSince) : 0;
     chanceRun = atChance ? chanceRun + 1 : 0;
     if (chanceRun >= n) {
-      throw new CollapseException(step, chanceSince, String.format(Locale.ROOT,
-          "training collapsed at iteration %d: validation accuracy %.4f is at chance level (1/%d = %.4f,"
-              + " + divergence.chance_margin %.4g) for %d evaluations in a row, since iteration %d"
-              + " (divergence.collapse_evaluations = %d)",
-          step, accuracy, classes, chance, spec.chanceMargin(), chanceRun, chanceSince, n));
+      throw new CollapseException(
+          step,
+          chanceSince,
+          String.format(
+              Locale.ROOT,
+              "training collapsed at iteration %d: validation accuracy %.4f is at chance level (1/%d = %.4f,"
+                  + " + divergence.chance_margin %.4g) for %d evaluations in a row, since iteration %d"
+                  + " (divergence.collapse_evaluations = %d)",
+              step,
+              accuracy,
+              classes,
+              chance,
+              spec.chanceMargin(),
+              chanceRun,
+              chanceSince,
+              n));
     }
   }
 }

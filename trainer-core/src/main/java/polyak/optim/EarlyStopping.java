@@ -37,8 +37,8 @@ public final class EarlyStopping implements Checkpointable {
   /** Records one evaluation of {@code theta}; returns true when training should stop. */
   public boolean observe(double metric, double[] theta) {
     if (theta.length != bestParameters.length) {
-      throw new IllegalArgumentException("early stopping: expected " + bestParameters.length
-          + " parameters, got " + theta.length);
+      throw new IllegalArgumentException(
+          "early stopping: expected " + bestParameters.length + " parameters, got " + theta.length);
     }
     evaluations++;
     if (goal.improves(metric, bestMetric, minDelta)) {
@@ -73,16 +73,20 @@ public final class EarlyStopping implements Checkpointable {
   /** Copies the best parameters seen into {@code theta}. */
   public void restoreBest(double[] theta) {
     if (!hasBest()) {
-      throw new IllegalStateException("early stopping: no evaluation with a valid metric yet, nothing to restore");
+      throw new IllegalStateException(
+          "early stopping: no evaluation with a valid metric yet, nothing to restore");
     }
     if (theta.length != bestParameters.length) {
-      throw new IllegalArgumentException("early stopping: expected " + bestParameters.length
-          + " parameters, got " + theta.length);
+      throw new IllegalArgumentException(
+          "early stopping: expected " + bestParameters.length + " parameters, got " + theta.length);
     }
     System.arraycopy(bestParameters, 0, theta, 0, theta.length);
   }
 
-  /** The best metric and parameters and the counters, so a resumed run stops (and restores) as an uninterrupted one. */
+  /**
+   * The best metric and parameters and the counters, so a resumed run stops (and restores) as an
+   * uninterrupted one.
+   */
   @Override
   public void writeState(DataOutput out) throws IOException {
     StateCodec.writeHeader(out, NAME, bestParameters.length);
@@ -101,8 +105,15 @@ public final class EarlyStopping implements Checkpointable {
     long n = StateCodec.readLong(in, NAME, "evaluations");
     long since = StateCodec.readLong(in, NAME, "since_improvement");
     if (n < 0 || best > n || since < 0 || since > n) {
-      throw new StateMismatchException("'" + NAME + "' state has inconsistent counters: best evaluation " + best
-          + ", evaluations " + n + ", since improvement " + since);
+      throw new StateMismatchException(
+          "'"
+              + NAME
+              + "' state has inconsistent counters: best evaluation "
+              + best
+              + ", evaluations "
+              + n
+              + ", since improvement "
+              + since);
     }
     double[] theta = StateCodec.readVector(in, NAME, "best_parameters", bestParameters.length);
     return () -> {

@@ -5,8 +5,8 @@ public final class GradientClipping {
   private GradientClipping() {}
 
   /**
-   * If ‖g‖ > maxNorm, scales g to norm maxNorm. A non-finite norm leaves g unchanged (scaling by
-   * 0 or NaN would hide the problem) and is returned, so a {@link DivergenceGuard} can report it.
+   * If ‖g‖ > maxNorm, scales g to norm maxNorm. A non-finite norm leaves g unchanged (scaling by 0
+   * or NaN would hide the problem) and is returned, so a {@link DivergenceGuard} can report it.
    */
   public static double clipByGlobalNorm(double[] gradient, double maxNorm) {
     if (!(maxNorm > 0)) {

@@ -12,15 +12,16 @@ public interface IterateAverage extends Checkpointable {
   long count();
 
   /**
-   * The averaged vector, a live view owned by this object: do not modify it, and copy it if it
-   * must survive later updates. Throws if no iterate has been averaged yet.
+   * The averaged vector, a live view owned by this object: do not modify it, and copy it if it must
+   * survive later updates. Throws if no iterate has been averaged yet.
    */
   double[] average();
 
   default void copyAverageInto(double[] target) {
     double[] avg = average();
     if (target.length != avg.length) {
-      throw new IllegalArgumentException("expected " + avg.length + " parameters, got " + target.length);
+      throw new IllegalArgumentException(
+          "expected " + avg.length + " parameters, got " + target.length);
     }
     System.arraycopy(avg, 0, target, 0, avg.length);
   }

@@ -5,10 +5,10 @@ import polyak.nn.ParameterKind;
 import polyak.nn.ParameterLayout;
 
 /**
- * LAMB (You et al. 2019), per segment. Adam moments with bias correction give
- * r = m̂/(√ŝ + δ); for a segment whose kind is in {@code adaptedKinds} (default WEIGHT):
- * u = r + λw, trust = η·‖w‖/‖u‖ (1 when either norm is 0), θ ← θ − ε·trust·u. Other segments
- * (biases, normalisation γ/β) take the plain Adam step θ ← θ − ε·r.
+ * LAMB (You et al. 2019), per segment. Adam moments with bias correction give r = m̂/(√ŝ + δ); for
+ * a segment whose kind is in {@code adaptedKinds} (default WEIGHT): u = r + λw, trust = η·‖w‖/‖u‖
+ * (1 when either norm is 0), θ ← θ − ε·trust·u. Other segments (biases, normalisation γ/β) take the
+ * plain Adam step θ ← θ − ε·r.
  */
 public final class Lamb extends AdaptiveMoments {
   public static final String NAME = "lamb";
@@ -16,15 +16,22 @@ public final class Lamb extends AdaptiveMoments {
   private final double weightDecay;
   private final SegmentRanges ranges;
 
-  public Lamb(ParameterLayout layout, double beta1, double beta2, double epsilon, double trustCoefficient,
-      double weightDecay, Set<ParameterKind> adaptedKinds) {
+  public Lamb(
+      ParameterLayout layout,
+      double beta1,
+      double beta2,
+      double epsilon,
+      double trustCoefficient,
+      double weightDecay,
+      Set<ParameterKind> adaptedKinds) {
     super(NAME, layout.size(), beta1, beta2, epsilon, true);
     this.trustCoefficient = trustCoefficient;
     this.weightDecay = weightDecay;
     this.ranges = new SegmentRanges(layout, adaptedKinds);
   }
 
-  public Lamb(ParameterLayout layout, double beta1, double beta2, double epsilon, double weightDecay) {
+  public Lamb(
+      ParameterLayout layout, double beta1, double beta2, double epsilon, double weightDecay) {
     this(layout, beta1, beta2, epsilon, 1.0, weightDecay, Regularization.DEFAULT_KINDS);
   }
 

@@ -5,10 +5,10 @@ import polyak.nn.ParameterKind;
 import polyak.nn.ParameterLayout;
 
 /**
- * LARS (You et al. 2017), per segment. For a segment whose kind is in {@code adaptedKinds}
- * (default WEIGHT): u = g + λw, trust = η·‖w‖/‖u‖ (1 when either norm is 0), and
- * v ← μv − ε·trust·u, θ ← θ + v. Other segments (biases, normalisation γ/β) get neither the trust
- * ratio nor the weight decay: v ← μv − εg. μ = momentum.valueAt(t − 1).
+ * LARS (You et al. 2017), per segment. For a segment whose kind is in {@code adaptedKinds} (default
+ * WEIGHT): u = g + λw, trust = η·‖w‖/‖u‖ (1 when either norm is 0), and v ← μv − ε·trust·u, θ ← θ +
+ * v. Other segments (biases, normalisation γ/β) get neither the trust ratio nor the weight decay: v
+ * ← μv − εg. μ = momentum.valueAt(t − 1).
  */
 public final class Lars extends VelocityOptimizer {
   public static final String NAME = "lars";
@@ -16,7 +16,11 @@ public final class Lars extends VelocityOptimizer {
   private final double weightDecay;
   private final SegmentRanges ranges;
 
-  public Lars(ParameterLayout layout, Schedule momentum, double trustCoefficient, double weightDecay,
+  public Lars(
+      ParameterLayout layout,
+      Schedule momentum,
+      double trustCoefficient,
+      double weightDecay,
       Set<ParameterKind> adaptedKinds) {
     super(NAME, layout.size(), momentum);
     this.trustCoefficient = trustCoefficient;
@@ -24,7 +28,8 @@ public final class Lars extends VelocityOptimizer {
     this.ranges = new SegmentRanges(layout, adaptedKinds);
   }
 
-  public Lars(ParameterLayout layout, Schedule momentum, double trustCoefficient, double weightDecay) {
+  public Lars(
+      ParameterLayout layout, Schedule momentum, double trustCoefficient, double weightDecay) {
     this(layout, momentum, trustCoefficient, weightDecay, Regularization.DEFAULT_KINDS);
   }
 

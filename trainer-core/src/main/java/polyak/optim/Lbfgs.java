@@ -3,11 +3,11 @@ package polyak.optim;
 import polyak.optim.MinimizationResult.Termination;
 
 /**
- * Limited-memory BFGS (Nocedal &amp; Wright, Alg. 7.4/7.5) with a strong-Wolfe line search
- * (Alg. 3.5/3.6, safeguarded cubic interpolation). Every accepted step satisfies the Armijo
- * condition, so f decreases monotonically. Stops when ‖∇f‖ ≤ gradientTolerance or after
- * maxIterations; pairs with sᵀy ≤ 0 (possible only if the line search gave up on curvature) are
- * skipped, and a non-descent direction resets the history to steepest descent.
+ * Limited-memory BFGS (Nocedal &amp; Wright, Alg. 7.4/7.5) with a strong-Wolfe line search (Alg.
+ * 3.5/3.6, safeguarded cubic interpolation). Every accepted step satisfies the Armijo condition, so
+ * f decreases monotonically. Stops when ‖∇f‖ ≤ gradientTolerance or after maxIterations; pairs with
+ * sᵀy ≤ 0 (possible only if the line search gave up on curvature) are skipped, and a non-descent
+ * direction resets the history to steepest descent.
  */
 public final class Lbfgs implements FullBatchMinimizer {
   private static final double ARMIJO = 1e-4;
@@ -26,7 +26,8 @@ public final class Lbfgs implements FullBatchMinimizer {
       throw new IllegalArgumentException("lbfgs.max_iterations must be >= 0, got " + maxIterations);
     }
     if (!(gradientTolerance >= 0)) {
-      throw new IllegalArgumentException("lbfgs.gradient_tolerance must be >= 0, got " + gradientTolerance);
+      throw new IllegalArgumentException(
+          "lbfgs.gradient_tolerance must be >= 0, got " + gradientTolerance);
     }
     this.historySize = historySize;
     this.maxIterations = maxIterations;
@@ -81,10 +82,12 @@ public final class Lbfgs implements FullBatchMinimizer {
       for (int iteration = 0; ; iteration++) {
         double gradientNorm = Math.sqrt(dot(g, g));
         if (gradientNorm <= gradientTolerance) {
-          return new MinimizationResult(Termination.GRADIENT_TOLERANCE, iteration, evaluations, value, gradientNorm);
+          return new MinimizationResult(
+              Termination.GRADIENT_TOLERANCE, iteration, evaluations, value, gradientNorm);
         }
         if (iteration >= maxIterations) {
-          return new MinimizationResult(Termination.MAX_ITERATIONS, iteration, evaluations, value, gradientNorm);
+          return new MinimizationResult(
+              Termination.MAX_ITERATIONS, iteration, evaluations, value, gradientNorm);
         }
         computeDirection();
         double slope = dot(direction, g);
@@ -96,7 +99,8 @@ public final class Lbfgs implements FullBatchMinimizer {
         double firstStep = stored == 0 ? Math.min(1.0, 1.0 / gradientNorm) : 1.0;
         if (!lineSearch(slope, firstStep)) {
           if (stored == 0) {
-            return new MinimizationResult(Termination.LINE_SEARCH_FAILED, iteration, evaluations, value, gradientNorm);
+            return new MinimizationResult(
+                Termination.LINE_SEARCH_FAILED, iteration, evaluations, value, gradientNorm);
           }
           stored = 0;
           iteration--; // retry this iteration along steepest descent
@@ -165,8 +169,20 @@ public final class Lbfgs implements FullBatchMinimizer {
         double phi = evaluateAt(step);
         budget--;
         double dphi = dot(gTrial, direction);
-        if (phi > value0 + ARMIJO * step * slope0 || !Double.isFinite(phi) || (i > 0 && phi >= previousValue)) {
-          return zoom(previousStep, previousValue, previousSlope, step, phi, dphi, value0, slope0, budget, haveLow);
+        if (phi > value0 + ARMIJO * step * slope0
+            || !Double.isFinite(phi)
+            || (i > 0 && phi >= previousValue)) {
+          return zoom(
+              previousStep,
+              previousValue,
+              previousSlope,
+              step,
+              phi,
+              dphi,
+              value0,
+              slope0,
+              budget,
+              haveLow);
         }
         if (Math.abs(dphi) <= -CURVATURE * slope0) {
           trialValue = phi;
@@ -174,7 +190,17 @@ public final class Lbfgs implements FullBatchMinimizer {
         }
         if (dphi >= 0) {
           keepLow(phi);
-          return zoom(step, phi, dphi, previousStep, previousValue, previousSlope, value0, slope0, budget, true);
+          return zoom(
+              step,
+              phi,
+              dphi,
+              previousStep,
+              previousValue,
+              previousSlope,
+              value0,
+              slope0,
+              budget,
+              true);
         }
         keepLow(phi);
         haveLow = true;
@@ -186,8 +212,17 @@ public final class Lbfgs implements FullBatchMinimizer {
       return acceptLow(haveLow);
     }
 
-    private boolean zoom(double lo, double phiLo, double dphiLo, double hi, double phiHi, double dphiHi,
-        double value0, double slope0, int budget, boolean haveLow) {
+    private boolean zoom(
+        double lo,
+        double phiLo,
+        double dphiLo,
+        double hi,
+        double phiHi,
+        double dphiHi,
+        double value0,
+        double slope0,
+        int budget,
+        boolean haveLow) {
       while (budget-- > 0) {
         double step = interpolate(lo, phiLo, dphiLo, hi, phiHi, dphiHi);
         if (step == lo || step == hi) {
@@ -219,8 +254,12 @@ public final class Lbfgs implements FullBatchMinimizer {
       return acceptLow(haveLow);
     }
 
-    /** Minimiser of the cubic through both ends, kept at least 10% inside the interval; else bisection. */
-    private double interpolate(double a, double phiA, double dphiA, double b, double phiB, double dphiB) {
+    /**
+     * Minimiser of the cubic through both ends, kept at least 10% inside the interval; else
+     * bisection.
+     */
+    private double interpolate(
+        double a, double phiA, double dphiA, double b, double phiB, double dphiB) {
       double d1 = dphiA + dphiB - 3 * (phiA - phiB) / (a - b);
       double radicand = d1 * d1 - dphiA * dphiB;
       double mid = 0.5 * (a + b);

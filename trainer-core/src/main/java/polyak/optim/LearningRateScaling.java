@@ -16,8 +16,11 @@ public final class LearningRateScaling {
 
   private static double ratio(long batchSize, long referenceBatchSize) {
     if (batchSize <= 0 || referenceBatchSize <= 0) {
-      throw new IllegalArgumentException("batch sizes must be > 0, got batchSize=" + batchSize
-          + " referenceBatchSize=" + referenceBatchSize);
+      throw new IllegalArgumentException(
+          "batch sizes must be > 0, got batchSize="
+              + batchSize
+              + " referenceBatchSize="
+              + referenceBatchSize);
     }
     return (double) batchSize / referenceBatchSize;
   }

@@ -41,7 +41,8 @@ public final class MaxNormConstraint {
   /** Re-projects {@code theta} in place; returns how many columns were scaled down. */
   public int apply(double[] theta) {
     if (theta.length != size) {
-      throw new IllegalArgumentException("max-norm: expected " + size + " parameters, got " + theta.length);
+      throw new IllegalArgumentException(
+          "max-norm: expected " + size + " parameters, got " + theta.length);
     }
     int scaled = 0;
     double[] sq = columnSquares;

@@ -5,7 +5,9 @@ public enum MetricGoal {
   MAXIMIZE,
   MINIMIZE;
 
-  /** True if {@code candidate} beats {@code best} by more than {@code minDelta}; NaN never improves. */
+  /**
+   * True if {@code candidate} beats {@code best} by more than {@code minDelta}; NaN never improves.
+   */
   boolean improves(double candidate, double best, double minDelta) {
     if (Double.isNaN(candidate)) {
       return false;

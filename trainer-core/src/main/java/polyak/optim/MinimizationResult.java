@@ -9,7 +9,9 @@ public record MinimizationResult(
     GRADIENT_TOLERANCE,
     /** The iteration limit was reached. */
     MAX_ITERATIONS,
-    /** Not even a steepest-descent step decreased f (usually: at the optimum to rounding precision). */
+    /**
+     * Not even a steepest-descent step decreased f (usually: at the optimum to rounding precision).
+     */
     LINE_SEARCH_FAILED
   }
 

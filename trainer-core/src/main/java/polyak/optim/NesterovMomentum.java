@@ -1,9 +1,9 @@
 package polyak.optim;
 
 /**
- * Nesterov momentum without an extra gradient evaluation (Sutskever et al. 2013; Bengio et al. 2013).
- * The stored θ is the look-ahead point θ_la = θ_true + μv, at which the gradient g is evaluated;
- * substituting it into v ← μv − ε∇f(θ_true + μv), θ_true ← θ_true + v gives
+ * Nesterov momentum without an extra gradient evaluation (Sutskever et al. 2013; Bengio et al.
+ * 2013). The stored θ is the look-ahead point θ_la = θ_true + μv, at which the gradient g is
+ * evaluated; substituting it into v ← μv − ε∇f(θ_true + μv), θ_true ← θ_true + v gives
  *
  * <pre>  v ← μv − εg;   θ ← θ + μv − εg   (with the new v)</pre>
  *

@@ -15,7 +15,8 @@ public interface Optimizer extends Checkpointable {
    * Updates {@code theta} in place.
    *
    * @param gradient the already-averaged (and regularised / clipped) gradient, same layout as theta
-   * @param t the step number, 1-based; schedules held by the optimizer are evaluated at {@code t - 1}
+   * @param t the step number, 1-based; schedules held by the optimizer are evaluated at {@code t -
+   *     1}
    * @param learningRate ε for this step, usually {@code schedule.valueAt(t - 1)}
    */
   void step(double[] theta, double[] gradient, long t, double learningRate);

@@ -48,8 +48,13 @@ public enum OptimizerKind {
         return k;
       }
     }
-    throw new OptimizerConfigException("optimizer.name must be one of "
-        + Arrays.stream(values()).map(OptimizerKind::configName).collect(Collectors.joining(", ", "[", "]"))
-        + ", got '" + name + "'");
+    throw new OptimizerConfigException(
+        "optimizer.name must be one of "
+            + Arrays.stream(values())
+                .map(OptimizerKind::configName)
+                .collect(Collectors.joining(", ", "[", "]"))
+            + ", got '"
+            + name
+            + "'");
   }
 }

@@ -1,10 +1,12 @@
 package polyak.optim;
 
 /**
- * end + (start − end)·(1 − min(iteration, T)/T)^power, then constant at {@code end}. With start below
- * end and power 1 this is a linear ramp, e.g. momentum annealed from 0.5 to 0.99 over T iterations.
+ * end + (start − end)·(1 − min(iteration, T)/T)^power, then constant at {@code end}. With start
+ * below end and power 1 this is a linear ramp, e.g. momentum annealed from 0.5 to 0.99 over T
+ * iterations.
  */
-public record PolynomialSchedule(double start, double end, long totalIterations, double power) implements Schedule {
+public record PolynomialSchedule(double start, double end, long totalIterations, double power)
+    implements Schedule {
   public PolynomialSchedule {
     if (totalIterations <= 0) {
       throw new IllegalArgumentException("totalIterations must be > 0, got " + totalIterations);

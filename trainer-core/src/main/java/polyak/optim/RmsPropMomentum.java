@@ -1,8 +1,8 @@
 package polyak.optim;
 
 /**
- * RMSProp with classical (not Nesterov) momentum:
- * r ← βr + (1 − β)g², v ← μv − ε·g/(√r + δ), θ ← θ + v, with μ = momentum.valueAt(t − 1).
+ * RMSProp with classical (not Nesterov) momentum: r ← βr + (1 − β)g², v ← μv − ε·g/(√r + δ), θ ← θ
+ * + v, with μ = momentum.valueAt(t − 1).
  */
 public final class RmsPropMomentum extends VectorStateOptimizer {
   public static final String NAME = "rmsprop_momentum";

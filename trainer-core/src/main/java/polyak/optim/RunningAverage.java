@@ -32,7 +32,8 @@ abstract class RunningAverage implements IterateAverage {
   @Override
   public final void update(double[] theta, long t) {
     if (theta.length != size) {
-      throw new IllegalArgumentException(name + ": expected " + size + " parameters, got " + theta.length);
+      throw new IllegalArgumentException(
+          name + ": expected " + size + " parameters, got " + theta.length);
     }
     if (t < startStep) {
       return;
@@ -49,7 +50,8 @@ abstract class RunningAverage implements IterateAverage {
   @Override
   public final double[] average() {
     if (count == 0) {
-      throw new IllegalStateException(name + ": no iterate averaged yet (averaging starts at step " + startStep + ")");
+      throw new IllegalStateException(
+          name + ": no iterate averaged yet (averaging starts at step " + startStep + ")");
     }
     return mean;
   }

@@ -28,8 +28,13 @@ public enum ScheduleKind {
         return k;
       }
     }
-    throw new OptimizerConfigException("schedule.name must be one of "
-        + Arrays.stream(values()).map(ScheduleKind::configName).collect(Collectors.joining(", ", "[", "]"))
-        + ", got '" + name + "'");
+    throw new OptimizerConfigException(
+        "schedule.name must be one of "
+            + Arrays.stream(values())
+                .map(ScheduleKind::configName)
+                .collect(Collectors.joining(", ", "[", "]"))
+            + ", got '"
+            + name
+            + "'");
   }
 }

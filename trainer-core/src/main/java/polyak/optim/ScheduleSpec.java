@@ -3,13 +3,15 @@ package polyak.optim;
 /**
  * Immutable, validated schedule configuration (config keys in snake_case: {@code name, initial,
  * decay_rate, factor, step_epochs, end, total_iterations, power, warmup_iterations, warmup_start}).
- * Fields not used by {@code kind} are ignored. Iterations count completed updates (see {@link Schedule}).
+ * Fields not used by {@code kind} are ignored. Iterations count completed updates (see {@link
+ * Schedule}).
  *
  * @param initial ε₀ (or the starting momentum)
  * @param decayRate k of exponential e^(−k·i) and inverse-time 1/(1 + k·i), per iteration
  * @param factor step decay multiplier, applied every {@code stepEpochs} epochs
  * @param end final value of polynomial, floor of cosine
- * @param totalIterations T of polynomial and cosine; 0 means the whole training run (see {@link #spanning})
+ * @param totalIterations T of polynomial and cosine; 0 means the whole training run (see {@link
+ *     #spanning})
  * @param warmupIterations 0 for no warmup
  * @param warmupStart value at iteration 0 of the warmup
  */
@@ -43,7 +45,7 @@ public record ScheduleSpec(
         ConfigChecks.atLeast("schedule.total_iterations", totalIterations, 0);
         ConfigChecks.positive("schedule.power", power);
       }
-      default -> { }
+      default -> {}
     }
   }
 
@@ -63,8 +65,10 @@ public record ScheduleSpec(
     return new ScheduleSpec(ScheduleKind.INVERSE_TIME, initial, decayRate, 1, 1, 0, 1, 1, 0, 0);
   }
 
-  public static ScheduleSpec polynomial(double initial, double end, long totalIterations, double power) {
-    return new ScheduleSpec(ScheduleKind.POLYNOMIAL, initial, 0, 1, 1, end, totalIterations, power, 0, 0);
+  public static ScheduleSpec polynomial(
+      double initial, double end, long totalIterations, double power) {
+    return new ScheduleSpec(
+        ScheduleKind.POLYNOMIAL, initial, 0, 1, 1, end, totalIterations, power, 0, 0);
   }
 
   public static ScheduleSpec cosine(double initial, double floor, long totalIterations) {
@@ -76,12 +80,30 @@ public record ScheduleSpec(
     if (totalIterations != 0) {
       return this;
     }
-    return new ScheduleSpec(kind, initial, decayRate, factor, stepEpochs, end, Math.max(1, runIterations), power,
-        warmupIterations, warmupStart);
+    return new ScheduleSpec(
+        kind,
+        initial,
+        decayRate,
+        factor,
+        stepEpochs,
+        end,
+        Math.max(1, runIterations),
+        power,
+        warmupIterations,
+        warmupStart);
   }
 
   public ScheduleSpec withWarmup(long iterations, double startValue) {
-    return new ScheduleSpec(kind, initial, decayRate, factor, stepEpochs, end, totalIterations, power, iterations,
+    return new ScheduleSpec(
+        kind,
+        initial,
+        decayRate,
+        factor,
+        stepEpochs,
+        end,
+        totalIterations,
+        power,
+        iterations,
         startValue);
   }
 }

@@ -28,24 +28,39 @@ final class StateCodec {
       int magic = in.readInt();
       if (magic != MAGIC) {
         throw new StateMismatchException(
-            "not a polyak optimizer state: bad magic 0x" + Integer.toHexString(magic) + " (expected 0x"
-                + Integer.toHexString(MAGIC) + ") while restoring '" + tag + "'");
+            "not a polyak optimizer state: bad magic 0x"
+                + Integer.toHexString(magic)
+                + " (expected 0x"
+                + Integer.toHexString(MAGIC)
+                + ") while restoring '"
+                + tag
+                + "'");
       }
       int version = in.readInt();
       if (version != VERSION) {
         throw new StateMismatchException(
-            "state format version " + version + " is not supported (expected " + VERSION + ") while restoring '"
-                + tag + "'");
+            "state format version "
+                + version
+                + " is not supported (expected "
+                + VERSION
+                + ") while restoring '"
+                + tag
+                + "'");
       }
       String saved = in.readUTF();
       if (!saved.equals(tag)) {
-        throw new StateMismatchException("state kind mismatch: saved state is '" + saved + "' but restoring into '"
-            + tag + "'");
+        throw new StateMismatchException(
+            "state kind mismatch: saved state is '" + saved + "' but restoring into '" + tag + "'");
       }
       int savedSize = in.readInt();
       if (savedSize != size) {
-        throw new StateMismatchException("'" + tag + "' state was saved for " + savedSize
-            + " parameters but this one has " + size);
+        throw new StateMismatchException(
+            "'"
+                + tag
+                + "' state was saved for "
+                + savedSize
+                + " parameters but this one has "
+                + size);
       }
     } catch (EOFException e) {
       throw truncated(tag, "header");
@@ -60,13 +75,21 @@ final class StateCodec {
     }
   }
 
-  static double[] readVector(DataInput in, String tag, String name, int expectedLength) throws IOException {
+  static double[] readVector(DataInput in, String tag, String name, int expectedLength)
+      throws IOException {
     try {
       readName(in, tag, name);
       int length = in.readInt();
       if (length != expectedLength) {
-        throw new StateMismatchException("'" + tag + "' state vector '" + name + "' has length " + length
-            + " but expected " + expectedLength);
+        throw new StateMismatchException(
+            "'"
+                + tag
+                + "' state vector '"
+                + name
+                + "' has length "
+                + length
+                + " but expected "
+                + expectedLength);
       }
       double[] v = new double[length];
       for (int i = 0; i < length; i++) {
@@ -95,12 +118,13 @@ final class StateCodec {
   private static void readName(DataInput in, String tag, String name) throws IOException {
     String saved = in.readUTF();
     if (!saved.equals(name)) {
-      throw new StateMismatchException("'" + tag + "' state has entry '" + saved + "' where '" + name
-          + "' was expected");
+      throw new StateMismatchException(
+          "'" + tag + "' state has entry '" + saved + "' where '" + name + "' was expected");
     }
   }
 
   private static StateMismatchException truncated(String tag, String what) {
-    return new StateMismatchException("'" + tag + "' state is truncated: ended while reading " + what);
+    return new StateMismatchException(
+        "'" + tag + "' state is truncated: ended while reading " + what);
   }
 }

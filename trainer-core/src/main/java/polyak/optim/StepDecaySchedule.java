@@ -1,7 +1,11 @@
 package polyak.optim;
 
-/** ε₀ · factor^⌊iteration / stepIterations⌋: multiplied by {@code factor} every {@code stepIterations}. */
-public record StepDecaySchedule(double initial, double factor, long stepIterations) implements Schedule {
+/**
+ * ε₀ · factor^⌊iteration / stepIterations⌋: multiplied by {@code factor} every {@code
+ * stepIterations}.
+ */
+public record StepDecaySchedule(double initial, double factor, long stepIterations)
+    implements Schedule {
   public StepDecaySchedule {
     if (stepIterations <= 0) {
       throw new IllegalArgumentException("stepIterations must be > 0, got " + stepIterations);
@@ -9,7 +13,8 @@ public record StepDecaySchedule(double initial, double factor, long stepIteratio
   }
 
   /** Decays by {@code factor} every {@code epochs} epochs. */
-  public static StepDecaySchedule everyEpochs(double initial, double factor, long epochs, long iterationsPerEpoch) {
+  public static StepDecaySchedule everyEpochs(
+      double initial, double factor, long epochs, long iterationsPerEpoch) {
     return new StepDecaySchedule(initial, factor, Math.multiplyExact(epochs, iterationsPerEpoch));
   }
 

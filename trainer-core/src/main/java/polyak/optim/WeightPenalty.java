@@ -6,8 +6,8 @@ import polyak.nn.ParameterLayout;
 
 /**
  * Elastic-net penalty λ₁‖w‖₁ + ½λ₂‖w‖² on the segments of the chosen kinds (WEIGHT by default),
- * added to the gradient before the optimizer step: g ← g + λ₁·sign(w) + λ₂·w (sign(0) = 0).
- * L2 weight decay and L1 are the special cases with the other λ zero.
+ * added to the gradient before the optimizer step: g ← g + λ₁·sign(w) + λ₂·w (sign(0) = 0). L2
+ * weight decay and L1 are the special cases with the other λ zero.
  */
 public final class WeightPenalty {
   private final double l1;
@@ -17,7 +17,8 @@ public final class WeightPenalty {
 
   public WeightPenalty(ParameterLayout layout, double l1, double l2, Set<ParameterKind> kinds) {
     if (!(l1 >= 0) || !(l2 >= 0) || Double.isInfinite(l1) || Double.isInfinite(l2)) {
-      throw new IllegalArgumentException("penalty coefficients must be finite and >= 0, got l1=" + l1 + " l2=" + l2);
+      throw new IllegalArgumentException(
+          "penalty coefficients must be finite and >= 0, got l1=" + l1 + " l2=" + l2);
     }
     this.l1 = l1;
     this.l2 = l2;
@@ -37,11 +38,19 @@ public final class WeightPenalty {
     return new WeightPenalty(layout, l1, l2, Regularization.DEFAULT_KINDS);
   }
 
-  /** Adds the penalty's gradient to {@code gradient} and returns the penalty value, for the logged loss. */
+  /**
+   * Adds the penalty's gradient to {@code gradient} and returns the penalty value, for the logged
+   * loss.
+   */
   public double addTo(double[] theta, double[] gradient) {
     if (theta.length != size || gradient.length != size) {
-      throw new IllegalArgumentException("weight penalty: expected " + size + " parameters, got theta of length "
-          + theta.length + " and gradient of length " + gradient.length);
+      throw new IllegalArgumentException(
+          "weight penalty: expected "
+              + size
+              + " parameters, got theta of length "
+              + theta.length
+              + " and gradient of length "
+              + gradient.length);
     }
     double absSum = 0;
     double squareSum = 0;

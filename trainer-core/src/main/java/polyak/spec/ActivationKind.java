@@ -4,7 +4,12 @@ import java.util.Locale;
 
 /** Element-wise activations. Maxout is a layer of its own (it changes the width). */
 public enum ActivationKind {
-  SIGMOID, TANH, RELU, LEAKY_RELU, ELU, IDENTITY;
+  SIGMOID,
+  TANH,
+  RELU,
+  LEAKY_RELU,
+  ELU,
+  IDENTITY;
 
   public String key() {
     return name().toLowerCase(Locale.ROOT);

@@ -16,7 +16,8 @@ public enum Initialiser {
   AUTO;
 
   /** Fills {@code w[offset .. offset+fanIn*fanOut)} . */
-  public void fill(double[] w, int offset, int fanIn, int fanOut, double sigma, SplittableRandom rng) {
+  public void fill(
+      double[] w, int offset, int fanIn, int fanOut, double sigma, SplittableRandom rng) {
     int n = fanIn * fanOut;
     switch (this) {
       case ZEROS -> java.util.Arrays.fill(w, offset, offset + n, 0.0);
@@ -25,7 +26,8 @@ public enum Initialiser {
       case XAVIER_UNIFORM -> uniform(w, offset, n, Math.sqrt(6.0 / (fanIn + fanOut)), rng);
       case HE_NORMAL -> gaussian(w, offset, n, Math.sqrt(2.0 / fanIn), rng);
       case HE_UNIFORM -> uniform(w, offset, n, Math.sqrt(6.0 / fanIn), rng);
-      case AUTO -> throw new IllegalStateException("AUTO must be resolved against the activation first");
+      case AUTO ->
+          throw new IllegalStateException("AUTO must be resolved against the activation first");
     }
   }
 
@@ -51,11 +53,17 @@ public enum Initialiser {
         return i;
       }
     }
-    throw new SpecException(field + ": unknown initialiser '" + value + "' (expected one of zeros, normal,"
-        + " xavier_normal, xavier_uniform, he_normal, he_uniform, auto)");
+    throw new SpecException(
+        field
+            + ": unknown initialiser '"
+            + value
+            + "' (expected one of zeros, normal,"
+            + " xavier_normal, xavier_uniform, he_normal, he_uniform, auto)");
   }
 
-  /** Box–Muller from a SplittableRandom, which (unlike java.util.Random) has no nextGaussian state. */
+  /**
+   * Box–Muller from a SplittableRandom, which (unlike java.util.Random) has no nextGaussian state.
+   */
   static final class Gaussian {
     private Gaussian() {}
 

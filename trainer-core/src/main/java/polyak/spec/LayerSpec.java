@@ -1,12 +1,11 @@
 package polyak.spec;
 
 /**
- * One layer of a network spec. Text form (one per entry of a config's {@code layers} list):
- * {@code dense 128 [init=he_normal] [sigma=0.01]}, {@code relu}, {@code sigmoid}, {@code tanh},
- * {@code leaky_relu [0.01]}, {@code elu [1.0]}, {@code identity}, {@code maxout 2},
- * {@code batchnorm [momentum=0.9] [eps=1e-5]}, {@code layernorm [eps=1e-5]}, {@code groupnorm 4 [eps=1e-5]},
- * {@code dropout 0.5}
- * (the keep probability p).
+ * One layer of a network spec. Text form (one per entry of a config's {@code layers} list): {@code
+ * dense 128 [init=he_normal] [sigma=0.01]}, {@code relu}, {@code sigmoid}, {@code tanh}, {@code
+ * leaky_relu [0.01]}, {@code elu [1.0]}, {@code identity}, {@code maxout 2}, {@code batchnorm
+ * [momentum=0.9] [eps=1e-5]}, {@code layernorm [eps=1e-5]}, {@code groupnorm 4 [eps=1e-5]}, {@code
+ * dropout 0.5} (the keep probability p).
  */
 public sealed interface LayerSpec {
   /** Canonical text form; {@link SpecParser#layer} reads it back to an equal spec. */
@@ -28,7 +27,9 @@ public sealed interface LayerSpec {
     }
 
     public String text() {
-      return kind == ActivationKind.LEAKY_RELU || kind == ActivationKind.ELU ? kind.key() + " " + alpha : kind.key();
+      return kind == ActivationKind.LEAKY_RELU || kind == ActivationKind.ELU
+          ? kind.key() + " " + alpha
+          : kind.key();
     }
   }
 

@@ -8,7 +8,9 @@ import java.util.Locale;
  */
 public record LossSpec(Kind kind, double labelSmoothing) {
   public enum Kind {
-    SOFTMAX_CE, MSE, L1;
+    SOFTMAX_CE,
+    MSE,
+    L1;
 
     public String key() {
       return name().toLowerCase(Locale.ROOT);

@@ -33,12 +33,15 @@ public record NetworkSpec(int inputWidth, List<LayerSpec> layers, LossSpec loss)
   }
 
   /**
-   * The most parameters one network can have: they live in one flat {@code double[]}, and a Java array
-   * holds at most this many elements.
+   * The most parameters one network can have: they live in one flat {@code double[]}, and a Java
+   * array holds at most this many elements.
    */
   public static final long MAX_PARAMETERS = Integer.MAX_VALUE - 8;
 
-  /** Trainable parameters in all layers (fits an int: {@link #MAX_PARAMETERS} is checked on construction). */
+  /**
+   * Trainable parameters in all layers (fits an int: {@link #MAX_PARAMETERS} is checked on
+   * construction).
+   */
   public long parameterCount() {
     long total = 0;
     int width = inputWidth;
@@ -109,18 +112,22 @@ public record NetworkSpec(int inputWidth, List<LayerSpec> layers, LossSpec loss)
         }
       } else if (l instanceof LayerSpec.Activation a) {
         if (!(a.alpha() >= 0) || !Double.isFinite(a.alpha())) {
-          throw new SpecException(field + ": alpha must be a non-negative number, got " + a.alpha());
+          throw new SpecException(
+              field + ": alpha must be a non-negative number, got " + a.alpha());
         }
-        if (a.kind() != ActivationKind.LEAKY_RELU && a.kind() != ActivationKind.ELU && a.alpha() != 0) {
-          throw new SpecException(field + ": alpha applies only to leaky_relu and elu, got " + a.alpha());
+        if (a.kind() != ActivationKind.LEAKY_RELU
+            && a.kind() != ActivationKind.ELU
+            && a.alpha() != 0) {
+          throw new SpecException(
+              field + ": alpha applies only to leaky_relu and elu, got " + a.alpha());
         }
       } else if (l instanceof LayerSpec.Maxout m) {
         if (m.pieces() < 2) {
           throw new SpecException(field + ": pieces must be at least 2, got " + m.pieces());
         }
         if (width % m.pieces() != 0) {
-          throw new SpecException(field + ": input width " + width + " is not divisible by " + m.pieces()
-              + " pieces");
+          throw new SpecException(
+              field + ": input width " + width + " is not divisible by " + m.pieces() + " pieces");
         }
       } else if (l instanceof LayerSpec.BatchNorm b) {
         if (!(b.momentum() >= 0 && b.momentum() < 1)) {
@@ -134,28 +141,41 @@ public record NetworkSpec(int inputWidth, List<LayerSpec> layers, LossSpec loss)
           throw new SpecException(field + ": eps must be positive, got " + n.eps());
         }
         if (width < 2) {
-          throw new SpecException(field + ": layer normalisation needs at least 2 units, got " + width);
+          throw new SpecException(
+              field + ": layer normalisation needs at least 2 units, got " + width);
         }
       } else if (l instanceof LayerSpec.GroupNorm gn) {
         if (!(gn.eps() > 0)) {
           throw new SpecException(field + ": eps must be positive, got " + gn.eps());
         }
         if (gn.groupSize() < 2) {
-          throw new SpecException(field + ": group size must be at least 2 units, got " + gn.groupSize());
+          throw new SpecException(
+              field + ": group size must be at least 2 units, got " + gn.groupSize());
         }
         if (width % gn.groupSize() != 0) {
-          throw new SpecException(field + ": input width " + width + " is not divisible by the group size "
-              + gn.groupSize());
+          throw new SpecException(
+              field
+                  + ": input width "
+                  + width
+                  + " is not divisible by the group size "
+                  + gn.groupSize());
         }
       } else if (l instanceof LayerSpec.Dropout d) {
         if (!(d.keep() > 0 && d.keep() <= 1)) {
-          throw new SpecException(field + ": keep probability p must be in (0, 1], got " + d.keep());
+          throw new SpecException(
+              field + ": keep probability p must be in (0, 1], got " + d.keep());
         }
       }
       total += parameters(l, width);
       if (total > MAX_PARAMETERS) {
-        throw new SpecException(field + ": the network has " + total + " parameters up to this layer, more than the"
-            + " " + MAX_PARAMETERS + " one parameter vector can hold");
+        throw new SpecException(
+            field
+                + ": the network has "
+                + total
+                + " parameters up to this layer, more than the"
+                + " "
+                + MAX_PARAMETERS
+                + " one parameter vector can hold");
       }
       width = widthAfter(l, width);
     }
@@ -163,17 +183,27 @@ public record NetworkSpec(int inputWidth, List<LayerSpec> layers, LossSpec loss)
       throw new SpecException("layers: a network needs at least one dense layer");
     }
     if (loss.kind() != LossSpec.Kind.SOFTMAX_CE && loss.labelSmoothing() != 0) {
-      throw new SpecException("loss (" + loss.text() + "): smoothing applies only to softmax_ce, got "
-          + loss.labelSmoothing());
+      throw new SpecException(
+          "loss ("
+              + loss.text()
+              + "): smoothing applies only to softmax_ce, got "
+              + loss.labelSmoothing());
     }
     if (loss.kind() == LossSpec.Kind.SOFTMAX_CE) {
       if (width < 2) {
-        throw new SpecException("loss (" + loss.text() + "): softmax cross-entropy needs an output of at least 2"
-            + " units, but the network's output has " + width);
+        throw new SpecException(
+            "loss ("
+                + loss.text()
+                + "): softmax cross-entropy needs an output of at least 2"
+                + " units, but the network's output has "
+                + width);
       }
       if (!(loss.labelSmoothing() >= 0 && loss.labelSmoothing() < 1)) {
-        throw new SpecException("loss (" + loss.text() + "): smoothing must be in [0, 1), got "
-            + loss.labelSmoothing());
+        throw new SpecException(
+            "loss ("
+                + loss.text()
+                + "): smoothing must be in [0, 1), got "
+                + loss.labelSmoothing());
       }
     }
   }

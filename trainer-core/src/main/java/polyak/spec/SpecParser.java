@@ -29,9 +29,12 @@ public final class SpecParser {
     switch (kind) {
       case "dense" -> {
         int width = integer(f, "width", required(f, "width", positional, 0));
-        Initialiser init = named.containsKey("init") ? Initialiser.parse(f + " init", named.remove("init"))
-            : Initialiser.AUTO;
-        double sigma = named.containsKey("sigma") ? number(f, "sigma", named.remove("sigma")) : 0.01;
+        Initialiser init =
+            named.containsKey("init")
+                ? Initialiser.parse(f + " init", named.remove("init"))
+                : Initialiser.AUTO;
+        double sigma =
+            named.containsKey("sigma") ? number(f, "sigma", named.remove("sigma")) : 0.01;
         spec = new LayerSpec.Dense(width, init, sigma);
         positional.remove(0);
       }
@@ -39,25 +42,39 @@ public final class SpecParser {
         spec = new LayerSpec.Maxout(integer(f, "pieces", required(f, "pieces", positional, 0)));
         positional.remove(0);
       }
-      case "batchnorm" -> spec = new LayerSpec.BatchNorm(
-          named.containsKey("momentum") ? number(f, "momentum", named.remove("momentum")) : 0.9,
-          named.containsKey("eps") ? number(f, "eps", named.remove("eps")) : 1e-5);
-      case "layernorm" -> spec = new LayerSpec.LayerNorm(
-          named.containsKey("eps") ? number(f, "eps", named.remove("eps")) : 1e-5);
+      case "batchnorm" ->
+          spec =
+              new LayerSpec.BatchNorm(
+                  named.containsKey("momentum")
+                      ? number(f, "momentum", named.remove("momentum"))
+                      : 0.9,
+                  named.containsKey("eps") ? number(f, "eps", named.remove("eps")) : 1e-5);
+      case "layernorm" ->
+          spec =
+              new LayerSpec.LayerNorm(
+                  named.containsKey("eps") ? number(f, "eps", named.remove("eps")) : 1e-5);
       case "groupnorm" -> {
-        spec = new LayerSpec.GroupNorm(integer(f, "group size", required(f, "group size", positional, 0)),
-            named.containsKey("eps") ? number(f, "eps", named.remove("eps")) : 1e-5);
+        spec =
+            new LayerSpec.GroupNorm(
+                integer(f, "group size", required(f, "group size", positional, 0)),
+                named.containsKey("eps") ? number(f, "eps", named.remove("eps")) : 1e-5);
         positional.remove(0);
       }
       case "dropout" -> {
-        spec = new LayerSpec.Dropout(number(f, "keep probability p", required(f, "keep probability p", positional, 0)));
+        spec =
+            new LayerSpec.Dropout(
+                number(f, "keep probability p", required(f, "keep probability p", positional, 0)));
         positional.remove(0);
       }
       default -> {
         ActivationKind a = ActivationKind.find(kind);
         if (a == null) {
-          throw new SpecException(f + ": unknown layer or activation '" + tok[0] + "' (expected dense, sigmoid,"
-              + " tanh, relu, leaky_relu, elu, identity, maxout, batchnorm, layernorm, groupnorm or dropout)");
+          throw new SpecException(
+              f
+                  + ": unknown layer or activation '"
+                  + tok[0]
+                  + "' (expected dense, sigmoid,"
+                  + " tanh, relu, leaky_relu, elu, identity, maxout, batchnorm, layernorm, groupnorm or dropout)");
         }
         if ((a == ActivationKind.LEAKY_RELU || a == ActivationKind.ELU) && !positional.isEmpty()) {
           spec = new LayerSpec.Activation(a, number(f, "alpha", positional.remove(0)));
@@ -67,7 +84,11 @@ public final class SpecParser {
       }
     }
     if (!positional.isEmpty() || !named.isEmpty()) {
-      throw new SpecException(f + ": unexpected argument(s) " + positional + (named.isEmpty() ? "" : " " + named.keySet()));
+      throw new SpecException(
+          f
+              + ": unexpected argument(s) "
+              + positional
+              + (named.isEmpty() ? "" : " " + named.keySet()));
     }
     return spec;
   }
@@ -83,7 +104,8 @@ public final class SpecParser {
       }
     }
     if (kind == null) {
-      throw new SpecException(f + ": unknown loss '" + tok[0] + "' (expected softmax_ce, mse or l1)");
+      throw new SpecException(
+          f + ": unknown loss '" + tok[0] + "' (expected softmax_ce, mse or l1)");
     }
     double smoothing = 0;
     for (int i = 1; i < tok.length; i++) {

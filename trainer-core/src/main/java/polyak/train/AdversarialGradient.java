@@ -28,13 +28,21 @@ public final class AdversarialGradient {
   }
 
   /**
-   * Adds the gradient of the (adversarial, penalised) loss sum of rows {@code rows[from .. from+count)}
-   * (or the contiguous rows when {@code rows} is null) into {@code grad}, batch-norm sums into
-   * {@code batchStats}; returns the loss sum (with the penalty) and the correct count of the batch
-   * trained on.
+   * Adds the gradient of the (adversarial, penalised) loss sum of rows {@code rows[from ..
+   * from+count)} (or the contiguous rows when {@code rows} is null) into {@code grad}, batch-norm
+   * sums into {@code batchStats}; returns the loss sum (with the penalty) and the correct count of
+   * the batch trained on.
    */
-  public BatchResult gradient(double[] params, double[] state, Dataset data, int[] rows, int from, int count,
-      long passSeed, double[] grad, double[] batchStats) {
+  public BatchResult gradient(
+      double[] params,
+      double[] state,
+      Dataset data,
+      int[] rows,
+      int from,
+      int count,
+      long passSeed,
+      double[] grad,
+      double[] batchStats) {
     if (!spec.active()) {
       return network.gradient(params, state, data, rows, from, count, passSeed, grad, batchStats);
     }
@@ -43,9 +51,11 @@ public final class AdversarialGradient {
     ensureBuffers(n, params.length);
     double[] inputShift = null;
     if (spec.fgsm()) {
-      // ∇ₓL of the clean batch in the same training pass (same dropout masks); its θ-gradient is dropped
+      // ∇ₓL of the clean batch in the same training pass (same dropout masks); its θ-gradient is
+      // dropped
       Arrays.fill(clean, 0.0);
-      network.gradient(params, state, data, rows, from, count, passSeed, clean, null, null, inputGrad);
+      network.gradient(
+          params, state, data, rows, from, count, passSeed, clean, null, null, inputGrad);
       Arrays.fill(shift, 0, n, 0.0);
       for (int i = 0; i < count; i++) {
         long key = data.baseId() + (rows == null ? from + i : rows[from + i]);
@@ -58,11 +68,23 @@ public final class AdversarialGradient {
       inputShift = shift;
     }
     if (!spec.penalty()) {
-      return network.gradient(params, state, data, rows, from, count, passSeed, grad, batchStats, inputShift, null);
+      return network.gradient(
+          params, state, data, rows, from, count, passSeed, grad, batchStats, inputShift, null);
     }
     Arrays.fill(clean, 0.0);
-    BatchResult r = network.gradient(params, state, data, rows, from, count, passSeed, clean, batchStats,
-        inputShift, inputGrad);
+    BatchResult r =
+        network.gradient(
+            params,
+            state,
+            data,
+            rows,
+            from,
+            count,
+            passSeed,
+            clean,
+            batchStats,
+            inputShift,
+            inputGrad);
     double h = spec.penaltyStep();
     double squares = 0;
     for (int j = 0; j < n; j++) {
@@ -71,7 +93,8 @@ public final class AdversarialGradient {
       inputGrad[j] = (inputShift == null ? 0.0 : inputShift[j]) + h * inputGrad[j];
     }
     Arrays.fill(stepped, 0.0);
-    network.gradient(params, state, data, rows, from, count, passSeed, stepped, null, inputGrad, null);
+    network.gradient(
+        params, state, data, rows, from, count, passSeed, stepped, null, inputGrad, null);
     double c = 2 * spec.gradientPenalty() / h;
     for (int k = 0; k < grad.length; k++) {
       grad[k] += clean[k] + c * (stepped[k] - clean[k]);
@@ -79,7 +102,9 @@ public final class AdversarialGradient {
     return new BatchResult(r.lossSum() + spec.gradientPenalty() * squares, r.correct(), r.count());
   }
 
-  /** Whether the example with global id {@code key} is replaced by its FGSM example in this pass. */
+  /**
+   * Whether the example with global id {@code key} is replaced by its FGSM example in this pass.
+   */
   static boolean attacked(long passSeed, long key, double fraction) {
     return (Seeds.derive(passSeed, FGSM_STREAM, key) >>> 11) * 0x1.0p-53 < fraction;
   }

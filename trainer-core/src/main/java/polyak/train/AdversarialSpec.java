@@ -4,8 +4,8 @@ import polyak.optim.OptimizerConfigException;
 
 /**
  * Robust training (config block {@code adversarial}). FGSM: each example of a minibatch is, with
- * probability {@code fgsmFraction} (drawn from the pass seed and the example's id, so independent of
- * partitioning), replaced by x + ε·sign(∇ₓL) computed with the current parameters. Gradient-norm
+ * probability {@code fgsmFraction} (drawn from the pass seed and the example's id, so independent
+ * of partitioning), replaced by x + ε·sign(∇ₓL) computed with the current parameters. Gradient-norm
  * penalty: the loss of each example gets + λ‖∂L/∂x‖²; its parameter gradient 2λ·(∂²L/∂θ∂x)·∇ₓL is
  * taken by a finite difference along the input gradient, (2λ/h)·(∇θL(x + h·∇ₓL) − ∇θL(x)), not by
  * double backpropagation: one more forward/backward pass, no second-order code in the layers.
@@ -15,24 +15,28 @@ import polyak.optim.OptimizerConfigException;
  * @param gradientPenalty λ of the input-gradient-norm penalty (0: off)
  * @param penaltyStep h of the finite difference along ∇ₓL
  */
-public record AdversarialSpec(double fgsmEpsilon, double fgsmFraction, double gradientPenalty, double penaltyStep)
+public record AdversarialSpec(
+    double fgsmEpsilon, double fgsmFraction, double gradientPenalty, double penaltyStep)
     implements java.io.Serializable {
 
   public static final AdversarialSpec NONE = new AdversarialSpec(0, 0.5, 0, 0.01);
 
   public AdversarialSpec {
     if (!(fgsmEpsilon >= 0) || Double.isInfinite(fgsmEpsilon)) {
-      throw new OptimizerConfigException("adversarial.fgsm_epsilon must be a non-negative number, got " + fgsmEpsilon);
+      throw new OptimizerConfigException(
+          "adversarial.fgsm_epsilon must be a non-negative number, got " + fgsmEpsilon);
     }
     if (!(fgsmFraction >= 0 && fgsmFraction <= 1)) {
-      throw new OptimizerConfigException("adversarial.fgsm_fraction must be in [0, 1], got " + fgsmFraction);
+      throw new OptimizerConfigException(
+          "adversarial.fgsm_fraction must be in [0, 1], got " + fgsmFraction);
     }
     if (!(gradientPenalty >= 0) || Double.isInfinite(gradientPenalty)) {
-      throw new OptimizerConfigException("adversarial.gradient_penalty must be a non-negative number, got "
-          + gradientPenalty);
+      throw new OptimizerConfigException(
+          "adversarial.gradient_penalty must be a non-negative number, got " + gradientPenalty);
     }
     if (!(penaltyStep > 0) || Double.isInfinite(penaltyStep)) {
-      throw new OptimizerConfigException("adversarial.penalty_step must be a positive number, got " + penaltyStep);
+      throw new OptimizerConfigException(
+          "adversarial.penalty_step must be a positive number, got " + penaltyStep);
     }
   }
 

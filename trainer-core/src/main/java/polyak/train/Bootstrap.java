@@ -4,9 +4,9 @@ import polyak.data.Dataset;
 import polyak.util.Seeds;
 
 /**
- * Bootstrap samples for bagging, drawn per example: example {@code id} appears Poisson(1) times in the
- * sample of ensemble member {@code member}, the count drawn from (seed, member, id) alone. So the
- * sample is the same however the data is partitioned (the Poisson bootstrap, the usual way to
+ * Bootstrap samples for bagging, drawn per example: example {@code id} appears Poisson(1) times in
+ * the sample of ensemble member {@code member}, the count drawn from (seed, member, id) alone. So
+ * the sample is the same however the data is partitioned (the Poisson bootstrap, the usual way to
  * bootstrap data that is never in one place), and its expected size is N.
  */
 public final class Bootstrap {
@@ -53,9 +53,15 @@ public final class Bootstrap {
       }
     }
     return labels != null
-        ? Dataset.classification(block.source() + " (bootstrap " + member + ")", w, x, labels, block.classes(),
+        ? Dataset.classification(
+            block.source() + " (bootstrap " + member + ")",
+            w,
+            x,
+            labels,
+            block.classes(),
             block.baseId())
-        : Dataset.regression(block.source() + " (bootstrap " + member + ")", w, x, tw, targets, block.baseId());
+        : Dataset.regression(
+            block.source() + " (bootstrap " + member + ")", w, x, tw, targets, block.baseId());
   }
 
   /** P(K ≤ k) for K ~ Poisson(1), k = 0.. until it rounds to 1. */

@@ -12,11 +12,10 @@ import polyak.spec.NetworkSpec;
 import polyak.util.Seeds;
 
 /**
- * Bagging: k members of one network spec, member m trained with seed derive(seed, m) on its
- * {@link Bootstrap} sample of every partition. The ensemble predicts the mean of the members'
- * predictions (class distributions for softmax cross-entropy). Stored as one model file: the members'
- * parameter vectors (and state vectors) one after the other, and provenance
- * {@value #MEMBERS_KEY} = k.
+ * Bagging: k members of one network spec, member m trained with seed derive(seed, m) on its {@link
+ * Bootstrap} sample of every partition. The ensemble predicts the mean of the members' predictions
+ * (class distributions for softmax cross-entropy). Stored as one model file: the members' parameter
+ * vectors (and state vectors) one after the other, and provenance {@value #MEMBERS_KEY} = k.
  */
 public final class Ensemble {
   public static final String MEMBERS_KEY = "ensemble.members";
@@ -28,7 +27,8 @@ public final class Ensemble {
 
   public Ensemble(NetworkSpec spec, double[][] params, double[][] states) {
     if (params.length < 1 || params.length != states.length) {
-      throw new IllegalArgumentException("an ensemble needs at least one member, with parameters and state each");
+      throw new IllegalArgumentException(
+          "an ensemble needs at least one member, with parameters and state each");
     }
     this.spec = spec;
     this.params = params.clone();
@@ -36,15 +36,21 @@ public final class Ensemble {
   }
 
   /** Trains {@code members} members locally on bootstrap samples of {@code partitions}. */
-  public static Ensemble train(NetworkSpec spec, TrainingConfig config, Dataset[] partitions, int members) {
+  public static Ensemble train(
+      NetworkSpec spec, TrainingConfig config, Dataset[] partitions, int members) {
     return train(spec, config, partitions, members, true);
   }
 
   /**
    * Trains {@code members} members locally, each on its bootstrap sample of {@code partitions} when
-   * {@code bootstrap} is set, else each on all of them (the members then differ by their seeds alone).
+   * {@code bootstrap} is set, else each on all of them (the members then differ by their seeds
+   * alone).
    */
-  public static Ensemble train(NetworkSpec spec, TrainingConfig config, Dataset[] partitions, int members,
+  public static Ensemble train(
+      NetworkSpec spec,
+      TrainingConfig config,
+      Dataset[] partitions,
+      int members,
       boolean bootstrap) {
     double[][] params = new double[members][];
     double[][] states = new double[members][];
@@ -53,8 +59,9 @@ public final class Ensemble {
       for (int p = 0; p < partitions.length; p++) {
         sample[p] = bootstrap ? Bootstrap.sample(partitions[p], config.seed(), m) : partitions[p];
       }
-      TrainResult r = new LocalTrainer(spec, config.withSeed(memberSeed(config.seed(), m)))
-          .train(sample, null, TrainingListener.NONE);
+      TrainResult r =
+          new LocalTrainer(spec, config.withSeed(memberSeed(config.seed(), m)))
+              .train(sample, null, TrainingListener.NONE);
       params[m] = r.parameters();
       states[m] = r.state().normState();
     }
@@ -76,13 +83,21 @@ public final class Ensemble {
 
   /** Mean of the members' predictions for rows from..from+count, row-major into {@code out}. */
   public void predict(Dataset data, int from, int count, double[] out) {
-    Inference.meanPrediction(Network.build(spec), params, states, data, from, count, out,
+    Inference.meanPrediction(
+        Network.build(spec),
+        params,
+        states,
+        data,
+        from,
+        count,
+        out,
         new double[count * spec.outputWidth()]);
   }
 
   /** Fraction of {@code data}'s rows whose arg max of the mean prediction is the label. */
   public double accuracy(Dataset data) {
-    return Inference.run(Network.build(spec), concat(params), concat(states), data, true, null).accuracy();
+    return Inference.run(Network.build(spec), concat(params), concat(states), data, true, null)
+        .accuracy();
   }
 
   /** One model file for the whole ensemble. */
@@ -92,8 +107,12 @@ public final class Ensemble {
     return new SavedModel(spec, concat(params), concat(states), preprocessor, prov);
   }
 
-  /** The ensemble in a model file written by {@link #toSavedModel}; {@code source} names it in errors. */
-  public static Ensemble fromSavedModel(SavedModel model, String source) throws ModelFormatException {
+  /**
+   * The ensemble in a model file written by {@link #toSavedModel}; {@code source} names it in
+   * errors.
+   */
+  public static Ensemble fromSavedModel(SavedModel model, String source)
+      throws ModelFormatException {
     String k = model.provenance().get(MEMBERS_KEY);
     if (k == null) {
       throw new ModelFormatException(source, "not an ensemble: no provenance entry " + MEMBERS_KEY);
@@ -107,10 +126,21 @@ public final class Ensemble {
     Network net = Network.build(model.spec());
     double[] p = model.params();
     double[] s = model.state();
-    if (members < 1 || p.length != (long) members * net.parameterCount()
+    if (members < 1
+        || p.length != (long) members * net.parameterCount()
         || s.length != (long) members * net.stateSize()) {
-      throw new ModelFormatException(source, members + " members of " + net.parameterCount() + " parameters and "
-          + net.stateSize() + " state values do not match the " + p.length + " and " + s.length + " stored");
+      throw new ModelFormatException(
+          source,
+          members
+              + " members of "
+              + net.parameterCount()
+              + " parameters and "
+              + net.stateSize()
+              + " state values do not match the "
+              + p.length
+              + " and "
+              + s.length
+              + " stored");
     }
     return new Ensemble(model.spec(), Inference.split(p, members), Inference.split(s, members));
   }

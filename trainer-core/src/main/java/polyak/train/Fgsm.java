@@ -14,7 +14,8 @@ public final class Fgsm {
   private Fgsm() {}
 
   /** {@code data} with every row replaced by its FGSM example; labels and ids are kept. */
-  public static Dataset attack(Network network, double[] params, double[] state, Dataset data, double epsilon) {
+  public static Dataset attack(
+      Network network, double[] params, double[] state, Dataset data, double epsilon) {
     int width = data.width();
     double[] x = data.features();
     double[] out = new double[x.length];
@@ -31,8 +32,9 @@ public final class Fgsm {
   }
 
   /** Inference loss and accuracy on the FGSM examples of {@code data}. */
-  public static BatchResult evaluate(Network network, double[] params, double[] state, Dataset data,
-      double epsilon) {
-    return Inference.evaluate(network, params, state, attack(network, params, state, data, epsilon));
+  public static BatchResult evaluate(
+      Network network, double[] params, double[] state, Dataset data, double epsilon) {
+    return Inference.evaluate(
+        network, params, state, attack(network, params, state, data, epsilon));
   }
 }

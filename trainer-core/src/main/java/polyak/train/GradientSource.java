@@ -14,13 +14,15 @@ public interface GradientSource {
    * zeroed. The result carries the minibatch's loss and counts and, if the source measures it, the
    * split of its time.
    */
-  GradientResult gradient(long t, double[] params, double[] normState, double[] gradientSum, double[] normStatsSum);
+  GradientResult gradient(
+      long t, double[] params, double[] normState, double[] gradientSum, double[] normStatsSum);
 
   /**
-   * Adds into {@code gradientSum} the gradient of the loss SUM over every training example at θ
-   * (in training mode, with the dropout masks of iteration 0), for full-batch methods.
+   * Adds into {@code gradientSum} the gradient of the loss SUM over every training example at θ (in
+   * training mode, with the dropout masks of iteration 0), for full-batch methods.
    */
-  BatchResult fullGradient(double[] params, double[] normState, double[] gradientSum, double[] normStatsSum);
+  BatchResult fullGradient(
+      double[] params, double[] normState, double[] gradientSum, double[] normStatsSum);
 
   /** Inference-mode loss and accuracy over the validation set. */
   BatchResult evaluate(double[] params, double[] normState);

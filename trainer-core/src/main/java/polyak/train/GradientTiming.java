@@ -5,4 +5,5 @@ package polyak.train;
  * slowest executor's forward/backward, the rest of the gradient job (scheduling, broadcast fetch,
  * result transfer, the driver's ordered sum), and the whole job after the broadcast.
  */
-public record GradientTiming(double broadcastMs, double computeMs, double aggregateMs, double jobMs) {}
+public record GradientTiming(
+    double broadcastMs, double computeMs, double aggregateMs, double jobMs) {}

@@ -22,19 +22,31 @@ public final class LocalGradientSource implements GradientSource {
   private final Distillation distillation;
   private long permutationEpoch = -1;
 
-  public LocalGradientSource(Network network, Dataset[] partitions, Dataset validation, long seed, int batchSize) {
+  public LocalGradientSource(
+      Network network, Dataset[] partitions, Dataset validation, long seed, int batchSize) {
     this(network, partitions, validation, seed, batchSize, AdversarialSpec.NONE);
   }
 
   /** With FGSM examples and/or the gradient penalty of {@code adversarial} in every minibatch. */
-  public LocalGradientSource(Network network, Dataset[] partitions, Dataset validation, long seed, int batchSize,
+  public LocalGradientSource(
+      Network network,
+      Dataset[] partitions,
+      Dataset validation,
+      long seed,
+      int batchSize,
       AdversarialSpec adversarial) {
     this(network, partitions, validation, seed, batchSize, adversarial, null);
   }
 
   /** Also distilling from {@code teacher} (null: none) instead of training on the labels alone. */
-  public LocalGradientSource(Network network, Dataset[] partitions, Dataset validation, long seed, int batchSize,
-      AdversarialSpec adversarial, Teacher teacher) {
+  public LocalGradientSource(
+      Network network,
+      Dataset[] partitions,
+      Dataset validation,
+      long seed,
+      int batchSize,
+      AdversarialSpec adversarial,
+      Teacher teacher) {
     this.network = network;
     this.shareGradient = new AdversarialGradient(network, adversarial);
     this.distillation = teacher == null ? null : teacher.distillation();
@@ -64,8 +76,8 @@ public final class LocalGradientSource implements GradientSource {
   }
 
   @Override
-  public GradientResult gradient(long t, double[] params, double[] normState, double[] gradientSum,
-      double[] normStatsSum) {
+  public GradientResult gradient(
+      long t, double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
     long epoch = sampler.epochOf(t);
     if (epoch != permutationEpoch) {
       for (int p = 0; p < partitions.length; p++) {
@@ -82,11 +94,30 @@ public final class LocalGradientSource implements GradientSource {
       sampler.rows(p, t, permutations[p], rows);
       java.util.Arrays.fill(partialGradient, 0.0);
       java.util.Arrays.fill(partialStats, 0.0);
-      total = total.plus(distillation != null
-          ? distillation.gradient(network, params, normState, partitions[p], rows, 0, share, sampler.passSeed(t),
-              partialGradient, partialStats)
-          : shareGradient.gradient(params, normState, partitions[p], rows, 0, share, sampler.passSeed(t),
-              partialGradient, partialStats));
+      total =
+          total.plus(
+              distillation != null
+                  ? distillation.gradient(
+                      network,
+                      params,
+                      normState,
+                      partitions[p],
+                      rows,
+                      0,
+                      share,
+                      sampler.passSeed(t),
+                      partialGradient,
+                      partialStats)
+                  : shareGradient.gradient(
+                      params,
+                      normState,
+                      partitions[p],
+                      rows,
+                      0,
+                      share,
+                      sampler.passSeed(t),
+                      partialGradient,
+                      partialStats));
       PartitionSums.addInto(gradientSum, partialGradient);
       PartitionSums.addInto(normStatsSum, partialStats);
     }
@@ -94,18 +125,38 @@ public final class LocalGradientSource implements GradientSource {
   }
 
   @Override
-  public BatchResult fullGradient(double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
+  public BatchResult fullGradient(
+      double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
     BatchResult total = BatchResult.EMPTY;
     for (Dataset partition : partitions) {
       java.util.Arrays.fill(partialGradient, 0.0);
       java.util.Arrays.fill(partialStats, 0.0);
       for (int from = 0; from < partition.rows(); from += Inference.CHUNK) {
         int n = Math.min(Inference.CHUNK, partition.rows() - from);
-        total = total.plus(distillation != null
-            ? distillation.gradient(network, params, normState, partition, null, from, n, sampler.passSeed(0),
-                partialGradient, partialStats)
-            : shareGradient.gradient(params, normState, partition, null, from, n, sampler.passSeed(0),
-                partialGradient, partialStats));
+        total =
+            total.plus(
+                distillation != null
+                    ? distillation.gradient(
+                        network,
+                        params,
+                        normState,
+                        partition,
+                        null,
+                        from,
+                        n,
+                        sampler.passSeed(0),
+                        partialGradient,
+                        partialStats)
+                    : shareGradient.gradient(
+                        params,
+                        normState,
+                        partition,
+                        null,
+                        from,
+                        n,
+                        sampler.passSeed(0),
+                        partialGradient,
+                        partialStats));
       }
       PartitionSums.addInto(gradientSum, partialGradient);
       PartitionSums.addInto(normStatsSum, partialStats);

@@ -31,16 +31,31 @@ public final class LocalTrainer {
 
   public TrainResult train(Dataset[] partitions, Dataset validation, TrainingListener listener) {
     Network network = Network.build(spec);
-    LocalGradientSource source = new LocalGradientSource(network, partitions, validation, config.seed(),
-        config.batchSize(), config.adversarial(), teacher);
+    LocalGradientSource source =
+        new LocalGradientSource(
+            network,
+            partitions,
+            validation,
+            config.seed(),
+            config.batchSize(),
+            config.adversarial(),
+            teacher);
     TrainingState state = TrainingState.initial(network, config, source.iterationsPerEpoch());
     return TrainingLoop.run(state, source, listener);
   }
 
   /** Continues {@code state} (e.g. restored from a checkpoint) on the same data. */
-  public TrainResult resume(TrainingState state, Dataset[] partitions, Dataset validation, TrainingListener listener) {
-    LocalGradientSource source = new LocalGradientSource(state.network(), partitions, validation, config.seed(),
-        config.batchSize(), config.adversarial(), teacher);
+  public TrainResult resume(
+      TrainingState state, Dataset[] partitions, Dataset validation, TrainingListener listener) {
+    LocalGradientSource source =
+        new LocalGradientSource(
+            state.network(),
+            partitions,
+            validation,
+            config.seed(),
+            config.batchSize(),
+            config.adversarial(),
+            teacher);
     return TrainingLoop.run(state, source, listener);
   }
 }

@@ -6,9 +6,9 @@ import polyak.util.Seeds;
 /**
  * Which rows each partition contributes to global minibatch t. Partition p (of n_p rows) takes a
  * fixed share b_p of the global batch B — proportional to n_p, remainders to the largest fractions,
- * ties to the lower index — from its own permutation, reshuffled every epoch from
- * (seed, epoch, p). An epoch is ⌊N / B⌋ iterations (at least one). The same sampler drives
- * LocalTrainer and the Spark loop, so with the same partition sizes both see the same global batches.
+ * ties to the lower index — from its own permutation, reshuffled every epoch from (seed, epoch, p).
+ * An epoch is ⌊N / B⌋ iterations (at least one). The same sampler drives LocalTrainer and the Spark
+ * loop, so with the same partition sizes both see the same global batches.
  */
 public final class MinibatchSampler {
   private final long seed;
@@ -30,7 +30,8 @@ public final class MinibatchSampler {
       throw new IllegalArgumentException("no training examples");
     }
     if (batchSize > n) {
-      throw new IllegalArgumentException("batch size " + batchSize + " exceeds the " + n + " training examples");
+      throw new IllegalArgumentException(
+          "batch size " + batchSize + " exceeds the " + n + " training examples");
     }
     this.seed = seed;
     this.partitionRows = partitionRows.clone();

@@ -2,8 +2,8 @@ package polyak.train;
 
 /**
  * Adding per-partition sums. Each partition's sums are formed on their own and added in partition
- * order — in this JVM by {@link LocalGradientSource}, on the Spark driver from executor results — so
- * both produce the same bits.
+ * order — in this JVM by {@link LocalGradientSource}, on the Spark driver from executor results —
+ * so both produce the same bits.
  */
 public final class PartitionSums {
   private PartitionSums() {}

@@ -6,17 +6,49 @@ package polyak.train;
  * examples in the minibatch, the wall time spent getting the gradient and in the central step, and
  * the gradient source's own split of its time ({@code timing}; null when the source has none).
  */
-public record StepReport(long step, double loss, double accuracy, double gradientNorm, double learningRate,
-    long examples, double gradientMillis, double stepMillis, GradientTiming timing) {
+public record StepReport(
+    long step,
+    double loss,
+    double accuracy,
+    double gradientNorm,
+    double learningRate,
+    long examples,
+    double gradientMillis,
+    double stepMillis,
+    GradientTiming timing) {
 
   /** A report without the gradient source's time split. */
-  public StepReport(long step, double loss, double accuracy, double gradientNorm, double learningRate,
-      long examples, double gradientMillis, double stepMillis) {
-    this(step, loss, accuracy, gradientNorm, learningRate, examples, gradientMillis, stepMillis, null);
+  public StepReport(
+      long step,
+      double loss,
+      double accuracy,
+      double gradientNorm,
+      double learningRate,
+      long examples,
+      double gradientMillis,
+      double stepMillis) {
+    this(
+        step,
+        loss,
+        accuracy,
+        gradientNorm,
+        learningRate,
+        examples,
+        gradientMillis,
+        stepMillis,
+        null);
   }
 
   StepReport timed(double newGradientMillis, double newStepMillis, GradientTiming newTiming) {
-    return new StepReport(step, loss, accuracy, gradientNorm, learningRate, examples, newGradientMillis,
-        newStepMillis, newTiming);
+    return new StepReport(
+        step,
+        loss,
+        accuracy,
+        gradientNorm,
+        learningRate,
+        examples,
+        newGradientMillis,
+        newStepMillis,
+        newTiming);
   }
 }

@@ -16,13 +16,17 @@ import polyak.optim.ScheduleSpec;
  * @param learningRate the schedule of ε
  * @param rateScaling how ε scales with B relative to {@code referenceBatch} (the linear or
  *     square-root scaling rule), applied on top of the schedule
- * @param l1 λ₁ of the L1 penalty on weights; {@code l2} λ₂ of ½λ₂‖w‖² (weights only, not biases or γ/β)
- * @param maxNorm if positive, the max-norm of each hidden unit's incoming weights (re-projected after the step)
- * @param clipNorm if positive, clip the gradient's global L2 norm; {@code clipValue} likewise per element
+ * @param l1 λ₁ of the L1 penalty on weights; {@code l2} λ₂ of ½λ₂‖w‖² (weights only, not biases or
+ *     γ/β)
+ * @param maxNorm if positive, the max-norm of each hidden unit's incoming weights (re-projected
+ *     after the step)
+ * @param clipNorm if positive, clip the gradient's global L2 norm; {@code clipValue} likewise per
+ *     element
  * @param evaluateEvery validation every this many iterations (0: at the end of every epoch)
  * @param patience early stopping after this many evaluations without improvement of validation
  *     accuracy (0: off); the best parameters are restored
- * @param adversarial FGSM examples and the input-gradient-norm penalty ({@link AdversarialSpec#NONE}: off)
+ * @param adversarial FGSM examples and the input-gradient-norm penalty ({@link
+ *     AdversarialSpec#NONE}: off)
  * @param divergence when a run with finite values counts as exploded or collapsed
  */
 public record TrainingConfig(
@@ -46,7 +50,11 @@ public record TrainingConfig(
     DivergenceSpec divergence) {
 
   /** The linear (ε·B/B_ref) or square-root (ε·√(B/B_ref)) scaling rule, or none. */
-  public enum RateScaling { NONE, LINEAR, SQRT }
+  public enum RateScaling {
+    NONE,
+    LINEAR,
+    SQRT
+  }
 
   public TrainingConfig {
     positive("training.batch_size", batchSize);
@@ -63,47 +71,162 @@ public record TrainingConfig(
     if (divergence == null) {
       divergence = DivergenceSpec.DEFAULTS;
     }
-    if (optimizer == null || learningRate == null || averaging == null || rateScaling == null
+    if (optimizer == null
+        || learningRate == null
+        || averaging == null
+        || rateScaling == null
         || adversarial == null) {
-      throw new OptimizerConfigException("training: optimizer, learning rate, scaling, averaging and adversarial"
-          + " are required");
+      throw new OptimizerConfigException(
+          "training: optimizer, learning rate, scaling, averaging and adversarial"
+              + " are required");
     }
   }
 
   /** Without adversarial training, with the default divergence detection. */
-  public TrainingConfig(long seed, int batchSize, int epochs, long maxIterations, OptimizerSpec optimizer,
-      ScheduleSpec learningRate, RateScaling rateScaling, int referenceBatch, double l1, double l2, double maxNorm,
-      double clipNorm, double clipValue, AveragingSpec averaging, long evaluateEvery, int patience) {
-    this(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling, referenceBatch, l1, l2,
-        maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, AdversarialSpec.NONE,
+  public TrainingConfig(
+      long seed,
+      int batchSize,
+      int epochs,
+      long maxIterations,
+      OptimizerSpec optimizer,
+      ScheduleSpec learningRate,
+      RateScaling rateScaling,
+      int referenceBatch,
+      double l1,
+      double l2,
+      double maxNorm,
+      double clipNorm,
+      double clipValue,
+      AveragingSpec averaging,
+      long evaluateEvery,
+      int patience) {
+    this(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        AdversarialSpec.NONE,
         DivergenceSpec.DEFAULTS);
   }
 
   /** With the default divergence detection. */
-  public TrainingConfig(long seed, int batchSize, int epochs, long maxIterations, OptimizerSpec optimizer,
-      ScheduleSpec learningRate, RateScaling rateScaling, int referenceBatch, double l1, double l2, double maxNorm,
-      double clipNorm, double clipValue, AveragingSpec averaging, long evaluateEvery, int patience,
+  public TrainingConfig(
+      long seed,
+      int batchSize,
+      int epochs,
+      long maxIterations,
+      OptimizerSpec optimizer,
+      ScheduleSpec learningRate,
+      RateScaling rateScaling,
+      int referenceBatch,
+      double l1,
+      double l2,
+      double maxNorm,
+      double clipNorm,
+      double clipValue,
+      AveragingSpec averaging,
+      long evaluateEvery,
+      int patience,
       AdversarialSpec adversarial) {
-    this(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling, referenceBatch, l1, l2,
-        maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial, DivergenceSpec.DEFAULTS);
+    this(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        adversarial,
+        DivergenceSpec.DEFAULTS);
   }
 
   /** Without adversarial training. */
-  public TrainingConfig(long seed, int batchSize, int epochs, long maxIterations, OptimizerSpec optimizer,
-      ScheduleSpec learningRate, RateScaling rateScaling, int referenceBatch, double l1, double l2, double maxNorm,
-      double clipNorm, double clipValue, AveragingSpec averaging, long evaluateEvery, int patience,
+  public TrainingConfig(
+      long seed,
+      int batchSize,
+      int epochs,
+      long maxIterations,
+      OptimizerSpec optimizer,
+      ScheduleSpec learningRate,
+      RateScaling rateScaling,
+      int referenceBatch,
+      double l1,
+      double l2,
+      double maxNorm,
+      double clipNorm,
+      double clipValue,
+      AveragingSpec averaging,
+      long evaluateEvery,
+      int patience,
       DivergenceSpec divergence) {
-    this(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling, referenceBatch, l1, l2,
-        maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, AdversarialSpec.NONE, divergence);
+    this(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        AdversarialSpec.NONE,
+        divergence);
   }
 
-  /** Adam at 1e-3, batch 128, 10 epochs, no regularisation, clipping, averaging or early stopping. */
+  /**
+   * Adam at 1e-3, batch 128, 10 epochs, no regularisation, clipping, averaging or early stopping.
+   */
   public static TrainingConfig defaults() {
-    return new TrainingConfig(42, 128, 10, 0, OptimizerSpec.defaults("adam"), ScheduleSpec.constant(1e-3),
-        RateScaling.NONE, 128, 0, 0, 0, 0, 0, AveragingSpec.NONE, 0, 0);
+    return new TrainingConfig(
+        42,
+        128,
+        10,
+        0,
+        OptimizerSpec.defaults("adam"),
+        ScheduleSpec.constant(1e-3),
+        RateScaling.NONE,
+        128,
+        0,
+        0,
+        0,
+        0,
+        0,
+        AveragingSpec.NONE,
+        0,
+        0);
   }
 
-  /** Iterations in the whole run: {@code epochs} epochs, capped by {@code maxIterations} when set. */
+  /**
+   * Iterations in the whole run: {@code epochs} epochs, capped by {@code maxIterations} when set.
+   */
   public long totalIterations(long iterationsPerEpoch) {
     long total = epochs * iterationsPerEpoch;
     return maxIterations > 0 ? Math.min(total, maxIterations) : total;
@@ -119,75 +242,289 @@ public record TrainingConfig(
   }
 
   public TrainingConfig withSeed(long v) {
-    return new TrainingConfig(v, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience,
-        adversarial, divergence);
+    return new TrainingConfig(
+        v,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        adversarial,
+        divergence);
   }
 
   public TrainingConfig withBatchSize(int v) {
-    return new TrainingConfig(seed, v, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience,
-        adversarial, divergence);
+    return new TrainingConfig(
+        seed,
+        v,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        adversarial,
+        divergence);
   }
 
   public TrainingConfig withEpochs(int v) {
-    return new TrainingConfig(seed, batchSize, v, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience,
-        adversarial, divergence);
+    return new TrainingConfig(
+        seed,
+        batchSize,
+        v,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        adversarial,
+        divergence);
   }
 
   public TrainingConfig withMaxIterations(long v) {
-    return new TrainingConfig(seed, batchSize, epochs, v, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience,
-        adversarial, divergence);
+    return new TrainingConfig(
+        seed,
+        batchSize,
+        epochs,
+        v,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        adversarial,
+        divergence);
   }
 
   public TrainingConfig withOptimizer(OptimizerSpec v) {
-    return new TrainingConfig(seed, batchSize, epochs, maxIterations, v, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience,
-        adversarial, divergence);
+    return new TrainingConfig(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        v,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        adversarial,
+        divergence);
   }
 
   public TrainingConfig withLearningRate(ScheduleSpec v) {
-    return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, v, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience,
-        adversarial, divergence);
+    return new TrainingConfig(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        v,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        adversarial,
+        divergence);
   }
 
   public TrainingConfig withRateScaling(RateScaling v, int reference) {
-    return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, v,
-        reference, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial, divergence);
+    return new TrainingConfig(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        v,
+        reference,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        adversarial,
+        divergence);
   }
 
   public TrainingConfig withPenalties(double newL1, double newL2, double newMaxNorm) {
-    return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, newL1, newL2, newMaxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience,
-        adversarial, divergence);
+    return new TrainingConfig(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        newL1,
+        newL2,
+        newMaxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        adversarial,
+        divergence);
   }
 
   public TrainingConfig withClipping(double norm, double value) {
-    return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, norm, value, averaging, evaluateEvery, patience, adversarial, divergence);
+    return new TrainingConfig(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        norm,
+        value,
+        averaging,
+        evaluateEvery,
+        patience,
+        adversarial,
+        divergence);
   }
 
   public TrainingConfig withAveraging(AveragingSpec v) {
-    return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, v, evaluateEvery, patience, adversarial, divergence);
+    return new TrainingConfig(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        v,
+        evaluateEvery,
+        patience,
+        adversarial,
+        divergence);
   }
 
   public TrainingConfig withEvaluation(long every, int newPatience) {
-    return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, every, newPatience, adversarial, divergence);
+    return new TrainingConfig(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        every,
+        newPatience,
+        adversarial,
+        divergence);
   }
 
   public TrainingConfig withAdversarial(AdversarialSpec v) {
-    return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, v, divergence);
+    return new TrainingConfig(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        v,
+        divergence);
   }
 
   public TrainingConfig withDivergence(DivergenceSpec v) {
-    return new TrainingConfig(seed, batchSize, epochs, maxIterations, optimizer, learningRate, rateScaling,
-        referenceBatch, l1, l2, maxNorm, clipNorm, clipValue, averaging, evaluateEvery, patience, adversarial, v);
+    return new TrainingConfig(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        adversarial,
+        v);
   }
 
   private static void positive(String key, long v) {

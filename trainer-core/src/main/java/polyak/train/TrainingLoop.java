@@ -14,7 +14,8 @@ import polyak.optim.EarlyStopping;
 public final class TrainingLoop {
   private TrainingLoop() {}
 
-  public static TrainResult run(TrainingState state, GradientSource source, TrainingListener listener) {
+  public static TrainResult run(
+      TrainingState state, GradientSource source, TrainingListener listener) {
     TrainingConfig config = state.config();
     if (config.optimizer().kind().fullBatch()) {
       return FullBatchTraining.run(state, source, listener);
@@ -32,25 +33,35 @@ public final class TrainingLoop {
       Arrays.fill(gradientSum, 0.0);
       Arrays.fill(normStats, 0.0);
       long start = System.nanoTime();
-      GradientResult g = source.gradient(t, state.parameters(), state.normState(), gradientSum, normStats);
+      GradientResult g =
+          source.gradient(t, state.parameters(), state.normState(), gradientSum, normStats);
       long gradientDone = System.nanoTime();
       StepReport report = state.step(gradientSum, normStats, g.batch());
       long stepDone = System.nanoTime();
-      listener.onStep(state, report.timed((gradientDone - start) / 1e6, (stepDone - gradientDone) / 1e6,
-          g.timing()));
+      listener.onStep(
+          state,
+          report.timed((gradientDone - start) / 1e6, (stepDone - gradientDone) / 1e6, g.timing()));
       if (state.step() % every == 0 || state.step() == total) {
         double[] evalParams = state.evaluationParameters();
         BatchResult v = source.evaluate(evalParams, state.normState());
-        EvaluationReport e = new EvaluationReport(state.step(), (double) state.step() / perEpoch, v.meanLoss(),
-            v.accuracy());
+        EvaluationReport e =
+            new EvaluationReport(
+                state.step(), (double) state.step() / perEpoch, v.meanLoss(), v.accuracy());
         evaluations.add(e);
-        // observed before the listener hears of it, so a checkpoint taken there includes this evaluation
+        // observed before the listener hears of it, so a checkpoint taken there includes this
+        // evaluation
         boolean stop = early != null && early.observe(v.accuracy(), evalParams);
         listener.onEvaluation(state, e);
         state.observeEvaluation(e);
         if (stop) {
-          reason = "early stopping after " + state.step() + " iterations: no gain in validation accuracy for "
-              + config.patience() + " evaluations; best " + early.bestMetric() + " restored";
+          reason =
+              "early stopping after "
+                  + state.step()
+                  + " iterations: no gain in validation accuracy for "
+                  + config.patience()
+                  + " evaluations; best "
+                  + early.bestMetric()
+                  + " restored";
           break;
         }
       }

@@ -31,7 +31,8 @@ import polyak.spec.LossSpec;
  * given the same gradient sums they produce the same parameters.
  *
  * <p>The step: g ← Σg / count; stop if loss or g is not finite (parameters untouched); g += penalty
- * gradient; clip; stop if loss or ‖g‖ exploded ({@link DivergenceMonitor}); θ ← optimizer(θ, g, ε_t); max-norm re-projection; running statistics; average.
+ * gradient; clip; stop if loss or ‖g‖ exploded ({@link DivergenceMonitor}); θ ← optimizer(θ, g,
+ * ε_t); max-norm re-projection; running statistics; average.
  */
 public final class TrainingState {
   /** 2: with the early-stopping state (format 1, without it, is still read). */
@@ -60,27 +61,45 @@ public final class TrainingState {
     this.params = new double[n];
     this.normState = new double[network.stateSize()];
     this.gradient = new double[n];
-    this.optimizer = config.optimizer().kind().fullBatch() ? null
-        : Optimizers.create(config.optimizer(), network.layout(), iterationsPerEpoch);
-    this.schedule = Schedules.create(config.learningRate().spanning(config.totalIterations(iterationsPerEpoch)),
-        iterationsPerEpoch);
+    this.optimizer =
+        config.optimizer().kind().fullBatch()
+            ? null
+            : Optimizers.create(config.optimizer(), network.layout(), iterationsPerEpoch);
+    this.schedule =
+        Schedules.create(
+            config.learningRate().spanning(config.totalIterations(iterationsPerEpoch)),
+            iterationsPerEpoch);
     this.rateScale = config.rateScale();
-    this.penalty = config.l1() > 0 || config.l2() > 0
-        ? WeightPenalty.elasticNet(network.layout(), config.l1(), config.l2()) : null;
-    this.maxNorm = config.maxNorm() > 0 ? new MaxNormConstraint(network.layout(), config.maxNorm()) : null;
-    this.average = switch (config.averaging().kind()) {
-      case NONE -> null;
-      case UNIFORM -> new UniformAverage(n, config.averaging().start());
-      case EMA -> new ExponentialMovingAverage(n, config.averaging().decay(), config.averaging().start());
-    };
+    this.penalty =
+        config.l1() > 0 || config.l2() > 0
+            ? WeightPenalty.elasticNet(network.layout(), config.l1(), config.l2())
+            : null;
+    this.maxNorm =
+        config.maxNorm() > 0 ? new MaxNormConstraint(network.layout(), config.maxNorm()) : null;
+    this.average =
+        switch (config.averaging().kind()) {
+          case NONE -> null;
+          case UNIFORM -> new UniformAverage(n, config.averaging().start());
+          case EMA ->
+              new ExponentialMovingAverage(
+                  n, config.averaging().decay(), config.averaging().start());
+        };
     this.guard = new DivergenceGuard(network.layout());
-    this.monitor = new DivergenceMonitor(config.divergence(),
-        network.spec().loss().kind() == LossSpec.Kind.SOFTMAX_CE ? network.spec().outputWidth() : 0);
-    this.early = config.patience() > 0 ? new EarlyStopping(n, MetricGoal.MAXIMIZE, config.patience(), 0.0) : null;
+    this.monitor =
+        new DivergenceMonitor(
+            config.divergence(),
+            network.spec().loss().kind() == LossSpec.Kind.SOFTMAX_CE
+                ? network.spec().outputWidth()
+                : 0);
+    this.early =
+        config.patience() > 0
+            ? new EarlyStopping(n, MetricGoal.MAXIMIZE, config.patience(), 0.0)
+            : null;
   }
 
   /** Fresh state: parameters initialised from the config's seed. */
-  public static TrainingState initial(Network network, TrainingConfig config, long iterationsPerEpoch) {
+  public static TrainingState initial(
+      Network network, TrainingConfig config, long iterationsPerEpoch) {
     TrainingState s = new TrainingState(network, config, iterationsPerEpoch);
     network.initialise(config.seed(), s.params, s.normState);
     return s;
@@ -90,10 +109,10 @@ public final class TrainingState {
    * One central step from gradient sums. {@code gradientSum} is not modified. {@code normStatsSum}
    * holds the summed batch-norm Σx, Σx² (may be null when the network has no batch norm).
    *
-   * @throws polyak.optim.DivergenceException when loss or gradient is not finite (the parameters are
-   *     then those of the last good step), or when the update itself made a parameter non-finite (e.g. a
-   *     huge rate times a finite gradient; the parameters and optimizer state are then spoilt, and the
-   *     last good ones are those of the newest checkpoint)
+   * @throws polyak.optim.DivergenceException when loss or gradient is not finite (the parameters
+   *     are then those of the last good step), or when the update itself made a parameter
+   *     non-finite (e.g. a huge rate times a finite gradient; the parameters and optimizer state
+   *     are then spoilt, and the last good ones are those of the newest checkpoint)
    */
   public StepReport step(double[] gradientSum, double[] normStatsSum, BatchResult batch) {
     long t = step + 1;
@@ -106,8 +125,10 @@ public final class TrainingState {
     if (penalty != null) {
       penalty.addTo(params, gradient);
     }
-    double norm = config.clipNorm() > 0 ? GradientClipping.clipByGlobalNorm(gradient, config.clipNorm())
-        : GradientClipping.l2Norm(gradient);
+    double norm =
+        config.clipNorm() > 0
+            ? GradientClipping.clipByGlobalNorm(gradient, config.clipNorm())
+            : GradientClipping.l2Norm(gradient);
     if (config.clipValue() > 0) {
       GradientClipping.clipByValue(gradient, config.clipValue());
     }
@@ -117,7 +138,8 @@ public final class TrainingState {
     if (maxNorm != null) {
       maxNorm.apply(params);
     }
-    // without this, θ = ±∞ would be counted as a good step (and checkpointed) and the next step blamed
+    // without this, θ = ±∞ would be counted as a good step (and checkpointed) and the next step
+    // blamed
     Optional<String> overflow = guard.findNonFinite(t, "parameter vector after the update", params);
     if (overflow.isPresent()) {
       throw new DivergenceException(t, overflow.get());
@@ -135,8 +157,8 @@ public final class TrainingState {
   /**
    * Tells the divergence monitor of an evaluation of the current parameters.
    *
-   * @throws polyak.optim.CollapseException when validation accuracy sat at chance level, or the gradient
-   *     was exactly zero, for the configured number of evaluations in a row
+   * @throws polyak.optim.CollapseException when validation accuracy sat at chance level, or the
+   *     gradient was exactly zero, for the configured number of evaluations in a row
    */
   public void observeEvaluation(EvaluationReport e) {
     monitor.observeEvaluation(e.step(), e.epoch(), e.accuracy());
@@ -170,14 +192,17 @@ public final class TrainingState {
     return normState;
   }
 
-  /** The parameters to evaluate and export: the Polyak average when on and started, else the raw ones. */
+  /**
+   * The parameters to evaluate and export: the Polyak average when on and started, else the raw
+   * ones.
+   */
   public double[] evaluationParameters() {
     return average != null && average.count() > 0 ? average.average() : params;
   }
 
   /**
-   * Early stopping on validation accuracy when the config's patience is positive, else null. Part of
-   * the state: its best parameters and counters are checkpointed, so a resumed run stops as an
+   * Early stopping on validation accuracy when the config's patience is positive, else null. Part
+   * of the state: its best parameters and counters are checkpointed, so a resumed run stops as an
    * uninterrupted one would.
    */
   public EarlyStopping earlyStopping() {
@@ -185,8 +210,8 @@ public final class TrainingState {
   }
 
   /**
-   * Writes everything needed to continue bit-identically: step, θ, running stats, optimizer, average,
-   * early stopping.
+   * Writes everything needed to continue bit-identically: step, θ, running stats, optimizer,
+   * average, early stopping.
    */
   public void write(DataOutput out) throws IOException {
     out.writeInt(FORMAT);
@@ -208,33 +233,41 @@ public final class TrainingState {
   }
 
   /**
-   * Restores what {@link #write} wrote into this (freshly built, same network and config) state. Every
-   * part is read and checked before any is installed: a failed restore leaves the state as it was.
+   * Restores what {@link #write} wrote into this (freshly built, same network and config) state.
+   * Every part is read and checked before any is installed: a failed restore leaves the state as it
+   * was.
    */
   public void read(DataInput in) throws IOException {
     int format = in.readInt();
     if (format != FORMAT && format != 1) {
-      throw new StateMismatchException("training state: unsupported format " + format + " (expected " + FORMAT + ")");
+      throw new StateMismatchException(
+          "training state: unsupported format " + format + " (expected " + FORMAT + ")");
     }
     long savedStep = in.readLong();
     double[] p = readVector(in, "parameters", params.length);
     double[] s = readVector(in, "normalisation state", normState.length);
     if (in.readBoolean() != (optimizer != null)) {
-      throw new StateMismatchException("training state: saved for a different kind of optimizer than "
-          + config.optimizer().kind().configName());
+      throw new StateMismatchException(
+          "training state: saved for a different kind of optimizer than "
+              + config.optimizer().kind().configName());
     }
     Runnable optimizerRestore = optimizer != null ? optimizer.prepareRestore(in) : NOTHING;
     boolean hasAverage = in.readBoolean();
     if (hasAverage != (average != null)) {
-      throw new StateMismatchException("training state: saved with" + (hasAverage ? "" : "out")
-          + " Polyak averaging, but the config has it " + (average != null ? "on" : "off"));
+      throw new StateMismatchException(
+          "training state: saved with"
+              + (hasAverage ? "" : "out")
+              + " Polyak averaging, but the config has it "
+              + (average != null ? "on" : "off"));
     }
     Runnable averageRestore = average != null ? average.prepareRestore(in) : NOTHING;
-    // early stopping may be switched on or off (or its patience changed) when resuming: saved counters
+    // early stopping may be switched on or off (or its patience changed) when resuming: saved
+    // counters
     // without a config that uses them are dropped, a config without saved ones starts afresh
     Runnable earlyRestore = NOTHING;
     if (format >= 2 && in.readBoolean()) {
-      EarlyStopping saved = early != null ? early : new EarlyStopping(params.length, MetricGoal.MAXIMIZE, 1, 0.0);
+      EarlyStopping saved =
+          early != null ? early : new EarlyStopping(params.length, MetricGoal.MAXIMIZE, 1, 0.0);
       earlyRestore = saved.prepareRestore(in);
     }
     optimizerRestore.run();
@@ -257,8 +290,8 @@ public final class TrainingState {
   private static double[] readVector(DataInput in, String what, int expected) throws IOException {
     int n = in.readInt();
     if (n != expected) {
-      throw new StateMismatchException("training state: " + what + " has " + n + " values, the network needs "
-          + expected);
+      throw new StateMismatchException(
+          "training state: " + what + " has " + n + " values, the network needs " + expected);
     }
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {

@@ -1,9 +1,9 @@
 package polyak.util;
 
 /**
- * Derives independent, reproducible seeds from a root seed and a path of integers such as
- * (seed, epoch, partition) or (seed, iteration, example). Every random stream in polyak is seeded
- * this way, so a re-run, a resumed run and a retried Spark task draw the same numbers.
+ * Derives independent, reproducible seeds from a root seed and a path of integers such as (seed,
+ * epoch, partition) or (seed, iteration, example). Every random stream in polyak is seeded this
+ * way, so a re-run, a resumed run and a retried Spark task draw the same numbers.
  */
 public final class Seeds {
   private Seeds() {}

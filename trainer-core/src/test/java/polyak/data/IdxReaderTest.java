@@ -22,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IdxReaderTest {
   private static final Path FASHION = FashionMnist.directory();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static byte[] idx(int magic, int[] dims, byte[] data) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
@@ -58,8 +57,9 @@ class IdxReaderTest {
   void readsRealFashionMnistTestSetIdenticallyFromGzipAndRawCopy() throws IOException {
     Path images = FASHION.resolve("t10k-images-idx3-ubyte.gz");
     Path labels = FASHION.resolve("t10k-labels-idx1-ubyte.gz");
-    assertTrue(Files.exists(images) && Files.exists(labels), "Fashion-MNIST not found in " + FASHION + "; "
-        + FashionMnist.INSTALL_HINT);
+    assertTrue(
+        Files.exists(images) && Files.exists(labels),
+        "Fashion-MNIST not found in " + FASHION + "; " + FashionMnist.INSTALL_HINT);
 
     Dataset test = IdxReader.readClassification(images, labels);
     assertEquals(10000, test.rows());
@@ -80,7 +80,9 @@ class IdxReaderTest {
     // The same bytes uncompressed, under names that do not end in .gz: detection is by content.
     byte[] rawLabels = gunzip(labels);
     byte[] rawImages = gunzip(images);
-    Dataset raw = IdxReader.readClassification(write("images.bin", rawImages), write("labels.bin", rawLabels));
+    Dataset raw =
+        IdxReader.readClassification(
+            write("images.bin", rawImages), write("labels.bin", rawLabels));
     assertArrayEquals(test.labels(), raw.labels());
     assertArrayEquals(test.features(), raw.features());
     // First label straight from the file's bytes (after the 8-byte header); Fashion-MNIST's is 9.
@@ -94,8 +96,9 @@ class IdxReaderTest {
   void loadsTheFullTrainingSet() throws IOException {
     Path images = FASHION.resolve("train-images-idx3-ubyte.gz");
     Path labels = FASHION.resolve("train-labels-idx1-ubyte.gz");
-    assertTrue(Files.exists(images) && Files.exists(labels), "Fashion-MNIST not found in " + FASHION + "; "
-        + FashionMnist.INSTALL_HINT);
+    assertTrue(
+        Files.exists(images) && Files.exists(labels),
+        "Fashion-MNIST not found in " + FASHION + "; " + FashionMnist.INSTALL_HINT);
     Dataset train = IdxReader.readClassification(images, labels);
     assertEquals(60000, train.rows());
     assertEquals(784, train.width());
@@ -129,8 +132,13 @@ class IdxReaderTest {
       assertEquals(ip.toString(), d.source());
     }
     // Stream form, as the Spark side uses it.
-    Dataset s = IdxReader.readClassification(new ByteArrayInputStream(gzip(images)), "hdfs://x/images",
-        new ByteArrayInputStream(labels), "hdfs://x/labels", 10);
+    Dataset s =
+        IdxReader.readClassification(
+            new ByteArrayInputStream(gzip(images)),
+            "hdfs://x/images",
+            new ByteArrayInputStream(labels),
+            "hdfs://x/labels",
+            10);
     assertArrayEquals(new int[] {4, 0, 9}, s.labels());
     assertEquals("hdfs://x/images", s.source());
   }
@@ -150,12 +158,15 @@ class IdxReaderTest {
 
     Path header = write("short-header", Arrays.copyOf(full, 10));
     e = assertThrows(DataException.class, () -> IdxReader.read(header));
-    assertTrue(e.getMessage().contains(header + ": truncated in header: expected 12 bytes"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(header + ": truncated in header: expected 12 bytes"),
+        e.getMessage());
   }
 
   @Test
   void truncatedGzipStreamIsRefused() throws IOException {
-    byte[] compressed = gzip(idx(IdxReader.IMAGES_MAGIC, new int[] {50, 10, 10}, randomBytes(5000)));
+    byte[] compressed =
+        gzip(idx(IdxReader.IMAGES_MAGIC, new int[] {50, 10, 10}, randomBytes(5000)));
     Path p = write("cut.gz", Arrays.copyOf(compressed, compressed.length / 2));
     DataException e = assertThrows(DataException.class, () -> IdxReader.read(p));
     assertTrue(e.getMessage().startsWith(p + ": truncated"), e.getMessage());
@@ -178,7 +189,8 @@ class IdxReaderTest {
 
     Path floats = write("floats", idx(0x00000D01, new int[] {1}, new byte[4]));
     e = assertThrows(DataException.class, () -> IdxReader.read(floats));
-    assertTrue(e.getMessage().contains(floats + ": IDX magic 0x00000d01 has element type 0x0d (float)"),
+    assertTrue(
+        e.getMessage().contains(floats + ": IDX magic 0x00000d01 has element type 0x0d (float)"),
         e.getMessage());
 
     Path zeroDims = write("zero-dims", idx(0x00000800, new int[] {}, new byte[0]));
@@ -192,16 +204,19 @@ class IdxReaderTest {
     DataException e = assertThrows(DataException.class, () -> IdxReader.read(zero));
     assertTrue(e.getMessage().startsWith(zero + ": dimension 1 is 0"), e.getMessage());
 
-    Path huge = write("huge", idx(IdxReader.IMAGES_MAGIC, new int[] {100000, 10000, 10000}, new byte[0]));
+    Path huge =
+        write("huge", idx(IdxReader.IMAGES_MAGIC, new int[] {100000, 10000, 10000}, new byte[0]));
     e = assertThrows(DataException.class, () -> IdxReader.read(huge));
     assertTrue(e.getMessage().contains("too many for one array"), e.getMessage());
   }
 
   @Test
   void swappedImagesAndLabelsFilesAreRefused() throws IOException {
-    Path images = write("images", idx(IdxReader.IMAGES_MAGIC, new int[] {2, 1, 1}, new byte[] {1, 2}));
+    Path images =
+        write("images", idx(IdxReader.IMAGES_MAGIC, new int[] {2, 1, 1}, new byte[] {1, 2}));
     Path labels = write("labels", idx(IdxReader.LABELS_MAGIC, new int[] {2}, new byte[] {1, 2}));
-    DataException e = assertThrows(DataException.class, () -> IdxReader.readClassification(labels, images));
+    DataException e =
+        assertThrows(DataException.class, () -> IdxReader.readClassification(labels, images));
     assertTrue(e.getMessage().startsWith(labels + ": expected an images file"), e.getMessage());
     assertTrue(e.getMessage().contains("found magic 0x00000801"), e.getMessage());
   }
@@ -209,8 +224,10 @@ class IdxReaderTest {
   @Test
   void labelOutsideClassesNamesFileAndRow() throws IOException {
     Path images = write("images", idx(IdxReader.IMAGES_MAGIC, new int[] {3, 1, 2}, new byte[6]));
-    Path labels = write("labels", idx(IdxReader.LABELS_MAGIC, new int[] {3}, new byte[] {1, 10, 2}));
-    DataException e = assertThrows(DataException.class, () -> IdxReader.readClassification(images, labels));
+    Path labels =
+        write("labels", idx(IdxReader.LABELS_MAGIC, new int[] {3}, new byte[] {1, 10, 2}));
+    DataException e =
+        assertThrows(DataException.class, () -> IdxReader.readClassification(images, labels));
     assertEquals(labels + ": row 1: label 10 outside [0, 10)", e.getMessage());
     // With 11 classes the same files are fine.
     assertEquals(10, IdxReader.readClassification(images, labels, 11).labels()[1]);
@@ -220,15 +237,18 @@ class IdxReaderTest {
   void imageAndLabelCountsMustAgree() throws IOException {
     Path images = write("images", idx(IdxReader.IMAGES_MAGIC, new int[] {3, 1, 2}, new byte[6]));
     Path labels = write("labels", idx(IdxReader.LABELS_MAGIC, new int[] {2}, new byte[] {1, 2}));
-    DataException e = assertThrows(DataException.class, () -> IdxReader.readClassification(images, labels));
+    DataException e =
+        assertThrows(DataException.class, () -> IdxReader.readClassification(images, labels));
     assertEquals(images + " has 3 images but " + labels + " has 2 labels", e.getMessage());
   }
 
   @Test
   void nonFiniteFeatureNamesSourceRowAndFeature() {
     double[] x = {0, 1, 2, 3, 4, Double.NaN};
-    DataException e = assertThrows(DataException.class,
-        () -> Dataset.classification("train.csv", 3, x, new int[] {0, 1}, 2, 0));
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () -> Dataset.classification("train.csv", 3, x, new int[] {0, 1}, 2, 0));
     assertEquals("train.csv: row 1, feature 2: value NaN is not finite", e.getMessage());
   }
 

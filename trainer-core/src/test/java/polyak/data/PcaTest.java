@@ -15,7 +15,10 @@ import polyak.io.SavedModel;
 import polyak.nn.Network;
 import polyak.spec.SpecParser;
 
-/** PCA: an orthogonal change of basis at full rank, unit covariance when whitened, stored in a model file. */
+/**
+ * PCA: an orthogonal change of basis at full rank, unit covariance when whitened, stored in a model
+ * file.
+ */
 class PcaTest {
   private static final int W = 6;
 
@@ -49,8 +52,8 @@ class PcaTest {
   }
 
   /**
-   * A linear model y = xW + b equals the model with W' = V·W, b' = b + μ·W on z = (x − μ)·Vᵀ when V is
-   * all W components: predictions (class probabilities) agree to 1e-12 (measured max 1.1e-15).
+   * A linear model y = xW + b equals the model with W' = V·W, b' = b + μ·W on z = (x − μ)·Vᵀ when V
+   * is all W components: predictions (class probabilities) agree to 1e-12 (measured max 1.1e-15).
    */
   @Test
   void fullRankPcaLeavesALinearModelsPredictionsUnchanged() throws Exception {
@@ -61,7 +64,7 @@ class PcaTest {
     net.initialise(5, params, new double[0]);
     SplittableRandom rng = new SplittableRandom(6);
     for (int i = W * 3; i < params.length; i++) {
-      params[i] = rng.nextDouble() - 0.5;   // non-zero biases
+      params[i] = rng.nextDouble() - 0.5; // non-zero biases
     }
     double[] v = pca.componentRows();
     double[] mu = pca.mean();
@@ -148,7 +151,9 @@ class PcaTest {
       for (int r = 0; r < 400; r++) {
         var += z.features()[r * W + k] * z.features()[r * W + k];
       }
-      assertTrue(var <= previous * (1 + 1e-12), "component " + k + " has more variance than the one before");
+      assertTrue(
+          var <= previous * (1 + 1e-12),
+          "component " + k + " has more variance than the one before");
       previous = var;
     }
   }
@@ -160,11 +165,14 @@ class PcaTest {
     Preprocessor chain = PreprocessorChain.of(MinMaxScaler.fit(data), pca);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     chain.write(new java.io.DataOutputStream(out));
-    Preprocessor back = Preprocessor.read(new java.io.DataInputStream(new ByteArrayInputStream(out.toByteArray())),
-        "bytes");
+    Preprocessor back =
+        Preprocessor.read(
+            new java.io.DataInputStream(new ByteArrayInputStream(out.toByteArray())), "bytes");
     assertEquals(3, back.outputWidth(W));
     assertArrayEquals(chain.apply(data).features(), back.apply(data).features(), 0.0);
-    assertTrue(assertThrows(DataException.class, () -> Pca.fit(new Dataset[] {data}, 7, false)).getMessage()
-        .contains("components must be in [1, 6]"));
+    assertTrue(
+        assertThrows(DataException.class, () -> Pca.fit(new Dataset[] {data}, 7, false))
+            .getMessage()
+            .contains("components must be in [1, 6]"));
   }
 }

@@ -76,7 +76,8 @@ class PreprocessorTest {
     double[] std = z.std();
     for (int i = 0; i < test.rows(); i++) {
       for (int j = 0; j < WIDTH; j++) {
-        assertEquals((test.features()[i * WIDTH + j] - mean[j]) / std[j], t.features()[i * WIDTH + j], 0.0);
+        assertEquals(
+            (test.features()[i * WIDTH + j] - mean[j]) / std[j], t.features()[i * WIDTH + j], 0.0);
       }
     }
     // Test's own statistics would centre it; train's leave the shift visible: 10 / std.
@@ -115,7 +116,9 @@ class PreprocessorTest {
 
   @Test
   void pixelScalingDividesBy255() {
-    Dataset d = Dataset.classification("px", 3, new double[] {0, 51, 255, 255, 0, 127.5}, new int[] {0, 1}, 2, 0);
+    Dataset d =
+        Dataset.classification(
+            "px", 3, new double[] {0, 51, 255, 255, 0, 127.5}, new int[] {0, 1}, 2, 0);
     Dataset s = PixelScaling.INSTANCE.apply(d);
     assertArrayEquals(new double[] {0, 0.2, 1, 1, 0, 0.5}, s.features(), 1e-15);
     assertArrayEquals(d.labels(), s.labels());
@@ -130,10 +133,16 @@ class PreprocessorTest {
     assertArrayEquals(z.apply(train).features(), x, 0.0);
     assertThrows(DataException.class, () -> z.applyInPlace(new double[6], 3));
     assertThrows(IllegalArgumentException.class, () -> z.applyInPlace(new double[7], WIDTH));
-    DataException e = assertThrows(DataException.class,
-        () -> z.apply(Dataset.regression("other", 2, new double[4], 1, new double[2], 0)));
-    assertTrue(e.getMessage().startsWith("other: standardizer (4 features) was fitted on 4 features, but the"
-        + " data has 2"), e.getMessage());
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () -> z.apply(Dataset.regression("other", 2, new double[4], 1, new double[2], 0)));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "other: standardizer (4 features) was fitted on 4 features, but the"
+                    + " data has 2"),
+        e.getMessage());
   }
 
   @Test
@@ -190,7 +199,8 @@ class PreprocessorTest {
 
   @Test
   void oneHotEncodesLabels() {
-    assertArrayEquals(new double[] {0, 1, 0, 0, 0, 1, 1, 0, 0}, Labels.oneHot(new int[] {1, 2, 0}, 3), 0.0);
+    assertArrayEquals(
+        new double[] {0, 1, 0, 0, 0, 1, 1, 0, 0}, Labels.oneHot(new int[] {1, 2, 0}, 3), 0.0);
     DataException e = assertThrows(DataException.class, () -> Labels.oneHot(new int[] {1, 3}, 3));
     assertEquals("row 1: label 3 outside [0, 3)", e.getMessage());
   }

@@ -32,13 +32,18 @@ import polyak.spec.NetworkSpec;
 class ModelFileTest {
   private static final int PARAMS = 1000;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static NetworkSpec spec() {
-    return new NetworkSpec(6, List.of(new LayerSpec.Dense(5), new LayerSpec.BatchNorm(),
-        new LayerSpec.Activation(ActivationKind.LEAKY_RELU, 0.02), new LayerSpec.Dropout(0.8),
-        new LayerSpec.Dense(3)), new LossSpec(LossSpec.Kind.SOFTMAX_CE, 0.1));
+    return new NetworkSpec(
+        6,
+        List.of(
+            new LayerSpec.Dense(5),
+            new LayerSpec.BatchNorm(),
+            new LayerSpec.Activation(ActivationKind.LEAKY_RELU, 0.02),
+            new LayerSpec.Dropout(0.8),
+            new LayerSpec.Dense(3)),
+        new LossSpec(LossSpec.Kind.SOFTMAX_CE, 0.1));
   }
 
   private static SavedModel model() {
@@ -81,7 +86,10 @@ class ModelFileTest {
   private static void assertSameBits(double[] expected, double[] actual) {
     assertEquals(expected.length, actual.length);
     for (int i = 0; i < expected.length; i++) {
-      assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]), "index " + i);
+      assertEquals(
+          Double.doubleToRawLongBits(expected[i]),
+          Double.doubleToRawLongBits(actual[i]),
+          "index " + i);
     }
   }
 
@@ -91,7 +99,9 @@ class ModelFileTest {
     assertSameBits(expected.params(), actual.params());
     assertSameBits(expected.state(), actual.state());
     assertEquals(expected.provenance(), actual.provenance());
-    assertEquals(new ArrayList<>(expected.provenance().keySet()), new ArrayList<>(actual.provenance().keySet()));
+    assertEquals(
+        new ArrayList<>(expected.provenance().keySet()),
+        new ArrayList<>(actual.provenance().keySet()));
     assertEquals(expected.preprocessor().isPresent(), actual.preprocessor().isPresent());
     if (expected.preprocessor().isPresent()) {
       Standardizer a = (Standardizer) expected.preprocessor().get();
@@ -115,7 +125,8 @@ class ModelFileTest {
   void saveReplacesAnExistingFileAndLeavesNoTemporaryFiles() throws IOException {
     Path file = dir.resolve("model.polyak");
     Files.writeString(file, "old contents");
-    SavedModel m = new SavedModel(spec(), new double[] {1, 2, 3}, new double[0], null, Map.of("seed", "1"));
+    SavedModel m =
+        new SavedModel(spec(), new double[] {1, 2, 3}, new double[0], null, Map.of("seed", "1"));
     ModelFile.save(m, file);
     assertSameModel(m, ModelFile.load(file));
     try (Stream<Path> files = Files.list(dir)) {
@@ -146,13 +157,21 @@ class ModelFileTest {
 
   @Test
   void invalidModelsAreRefusedWhenBuilt() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new SavedModel(spec(), new double[] {1, Double.NaN}, new double[0], null, Map.of()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new SavedModel(
+                    spec(), new double[] {1, Double.NaN}, new double[0], null, Map.of()));
     assertEquals("parameter 1 is NaN; a model must be finite", e.getMessage());
     Standardizer wrongWidth = Standardizer.of(new double[] {0, 0}, new double[] {1, 1});
-    e = assertThrows(IllegalArgumentException.class,
-        () -> new SavedModel(spec(), new double[] {1}, new double[0], wrongWidth, Map.of()));
-    assertTrue(e.getMessage().contains("fitted on 2 features, but the network's input width is 6"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new SavedModel(spec(), new double[] {1}, new double[0], wrongWidth, Map.of()));
+    assertTrue(
+        e.getMessage().contains("fitted on 2 features, but the network's input width is 6"),
+        e.getMessage());
   }
 
   /** Offset of the first parameter value: header, spec section, parameter count. */
@@ -168,8 +187,14 @@ class ModelFileTest {
     int cut = paramsOffset(m) + 120;
     Files.write(file, Arrays.copyOf(full, cut));
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.load(file));
-    assertEquals(file + ": truncated in section parameters: expected 8000 bytes (1000 doubles), got 120 (file has "
-        + cut + " bytes, header declares " + full.length + ")", e.getMessage());
+    assertEquals(
+        file
+            + ": truncated in section parameters: expected 8000 bytes (1000 doubles), got 120 (file has "
+            + cut
+            + " bytes, header declares "
+            + full.length
+            + ")",
+        e.getMessage());
     assertEquals(file.toString(), e.source());
   }
 
@@ -179,15 +204,25 @@ class ModelFileTest {
     List<String> sections = new ArrayList<>();
     for (int cut = 0; cut < full.length; cut++) {
       byte[] part = Arrays.copyOf(full, cut);
-      ModelFormatException e = assertThrows(ModelFormatException.class, () -> read(part, "m.bin"), "cut " + cut);
-      assertTrue(e.getMessage().startsWith("m.bin: truncated in "), "cut " + cut + ": " + e.getMessage());
+      ModelFormatException e =
+          assertThrows(ModelFormatException.class, () -> read(part, "m.bin"), "cut " + cut);
+      assertTrue(
+          e.getMessage().startsWith("m.bin: truncated in "), "cut " + cut + ": " + e.getMessage());
       String section = e.getMessage().substring("m.bin: truncated in ".length()).split(":")[0];
       if (!sections.contains(section)) {
         sections.add(section);
       }
     }
-    assertEquals(List.of("header", "section spec", "section parameters", "section state",
-        "section preprocessor", "section provenance", "checksum"), sections);
+    assertEquals(
+        List.of(
+            "header",
+            "section spec",
+            "section parameters",
+            "section state",
+            "section preprocessor",
+            "section provenance",
+            "checksum"),
+        sections);
     // A few cuts through the file system path too.
     for (int cut : new int[] {0, 7, 19, full.length / 2, full.length - 1}) {
       Path file = dir.resolve("cut" + cut);
@@ -203,12 +238,14 @@ class ModelFileTest {
     for (int i = 0; i < full.length; i++) {
       byte[] altered = full.clone();
       altered[i] ^= 0x10;
-      ModelFormatException e = assertThrows(ModelFormatException.class, () -> read(altered, "m.bin"),
-          "flipped byte " + i);
+      ModelFormatException e =
+          assertThrows(
+              ModelFormatException.class, () -> read(altered, "m.bin"), "flipped byte " + i);
       assertTrue(e.getMessage().startsWith("m.bin: "), e.getMessage());
       if (i >= 20) {
-        assertTrue(e.getMessage().startsWith("m.bin: checksum mismatch: stored CRC32 "), "byte " + i + ": "
-            + e.getMessage());
+        assertTrue(
+            e.getMessage().startsWith("m.bin: checksum mismatch: stored CRC32 "),
+            "byte " + i + ": " + e.getMessage());
       }
     }
     Path file = dir.resolve("flipped.polyak");
@@ -226,10 +263,14 @@ class ModelFileTest {
     System.arraycopy(new byte[] {'P', 'K', 3, 4}, 0, zip, 0, 4);
     Files.write(file, zip);
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.load(file));
-    assertEquals(file + ": not a polyak model file: magic is 50 4b 03 04 41 4b 4d 00, expected"
-        + " 50 4f 4c 59 41 4b 4d 00 (\"POLYAKM\\0\")", e.getMessage());
+    assertEquals(
+        file
+            + ": not a polyak model file: magic is 50 4b 03 04 41 4b 4d 00, expected"
+            + " 50 4f 4c 59 41 4b 4d 00 (\"POLYAKM\\0\")",
+        e.getMessage());
     e = assertThrows(ModelFormatException.class, () -> read("hello".getBytes(), "short.txt"));
-    assertTrue(e.getMessage().startsWith("short.txt: not a polyak model file: magic is 68 65 6c 6c 6f"),
+    assertTrue(
+        e.getMessage().startsWith("short.txt: not a polyak model file: magic is 68 65 6c 6c 6f"),
         e.getMessage());
   }
 
@@ -238,8 +279,10 @@ class ModelFileTest {
     byte[] b = bytes(model());
     ByteBuffer.wrap(b).putInt(8, 2);
     fixCrc(b);
-    ModelFormatException e = assertThrows(ModelFormatException.class, () -> read(b, "future.polyak"));
-    assertEquals("future.polyak: unsupported format version 2 (this reader supports 1)", e.getMessage());
+    ModelFormatException e =
+        assertThrows(ModelFormatException.class, () -> read(b, "future.polyak"));
+    assertEquals(
+        "future.polyak: unsupported format version 2 (this reader supports 1)", e.getMessage());
   }
 
   @Test
@@ -247,22 +290,33 @@ class ModelFileTest {
     byte[] b = bytes(model());
     ByteBuffer.wrap(b).putLong(12, 1L << 40);
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> read(b, "big"));
-    assertTrue(e.getMessage().startsWith("big: header declares a file length of 1099511627776 bytes, outside"),
+    assertTrue(
+        e.getMessage()
+            .startsWith("big: header declares a file length of 1099511627776 bytes, outside"),
         e.getMessage());
 
     byte[] d = bytes(model());
     ByteBuffer.wrap(d).putLong(12, d.length + 16L);
     e = assertThrows(ModelFormatException.class, () -> read(d, "len"));
-    assertEquals("len: file has " + d.length + " bytes, but the header declares " + (d.length + 16)
-        + " and the sections end early enough for a complete file: corrupt length field", e.getMessage());
+    assertEquals(
+        "len: file has "
+            + d.length
+            + " bytes, but the header declares "
+            + (d.length + 16)
+            + " and the sections end early enough for a complete file: corrupt length field",
+        e.getMessage());
 
     // A huge parameter count behind a valid checksum (a writer bug or a forged file).
     byte[] c = bytes(model());
     ByteBuffer.wrap(c).putInt(paramsOffset(model()) - 4, Integer.MAX_VALUE);
     fixCrc(c);
     e = assertThrows(ModelFormatException.class, () -> read(c, "forged"));
-    assertTrue(e.getMessage().startsWith("forged: section parameters: length 2147483647 (17179869176 bytes)"
-        + " exceeds the "), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "forged: section parameters: length 2147483647 (17179869176 bytes)"
+                    + " exceeds the "),
+        e.getMessage());
   }
 
   @Test
@@ -270,7 +324,9 @@ class ModelFileTest {
     byte[] full = bytes(model());
     byte[] longer = Arrays.copyOf(full, full.length + 3);
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> read(longer, "long"));
-    assertEquals("long: 3 trailing byte(s) after the declared length of " + full.length + " bytes", e.getMessage());
+    assertEquals(
+        "long: 3 trailing byte(s) after the declared length of " + full.length + " bytes",
+        e.getMessage());
   }
 
   @Test
@@ -285,7 +341,9 @@ class ModelFileTest {
     System.arraycopy(bad, 0, c, specAt, bad.length);
     fixCrc(c);
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> read(c, "m"));
-    assertTrue(e.getMessage().startsWith("m: section spec line 2 ('wobble 3'): unknown layer"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("m: section spec line 2 ('wobble 3'): unknown layer"),
+        e.getMessage());
   }
 
   private static void fixCrc(byte[] b) {
@@ -296,7 +354,8 @@ class ModelFileTest {
 
   @Test
   void formatIsDocumentedLayout() throws IOException {
-    SavedModel m = new SavedModel(spec(), new double[] {1.0}, new double[] {2.0}, null, Map.of("k", "v"));
+    SavedModel m =
+        new SavedModel(spec(), new double[] {1.0}, new double[] {2.0}, null, Map.of("k", "v"));
     byte[] b = bytes(m);
     ByteBuffer buf = ByteBuffer.wrap(b);
     byte[] magic = new byte[8];

@@ -21,12 +21,14 @@ import polyak.train.TrainingListener;
 
 /** A trained model written to disk and read back predicts exactly what the original predicts. */
 class SaveLoadPredictionsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void savedAndLoadedModelGivesBitIdenticalPredictions() throws Exception {
-    NetworkSpec spec = SpecParser.network("test", """
+    NetworkSpec spec =
+        SpecParser.network(
+            "test",
+            """
         input 6
         dense 12
         batchnorm
@@ -51,8 +53,9 @@ class SaveLoadPredictionsTest {
     Dataset raw = Dataset.classification("random", 6, x, y, 3, 0);
     Standardizer z = Standardizer.fit(raw);
     Dataset data = z.apply(raw);
-    TrainResult trained = new LocalTrainer(spec, TrainingConfig.defaults().withBatchSize(32).withEpochs(2))
-        .train(data, null, TrainingListener.NONE);
+    TrainResult trained =
+        new LocalTrainer(spec, TrainingConfig.defaults().withBatchSize(32).withEpochs(2))
+            .train(data, null, TrainingListener.NONE);
     double[] params = trained.parameters();
     double[] state = trained.state().normState();
     assertNotEquals(0.0, state[0], "batch-norm running mean was updated by training");

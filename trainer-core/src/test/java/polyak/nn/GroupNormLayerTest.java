@@ -18,7 +18,7 @@ class GroupNormLayerTest {
     DMatrixRMaj x = new DMatrixRMaj(5, 12);
     x.data = TestNets.gaussian(new SplittableRandom(3), 60, 2.0);
     for (int i = 0; i < 60; i++) {
-      x.data[i] += i % 12;   // different offsets per unit, so groups differ
+      x.data[i] += i % 12; // different offsets per unit, so groups differ
     }
     DMatrixRMaj y = gn.forward(params, null, x, TestNets.pass(true, 1, 0, 1, 2, 3, 4));
     for (int r = 0; r < 5; r++) {
@@ -43,8 +43,10 @@ class GroupNormLayerTest {
     DMatrixRMaj x = new DMatrixRMaj(3, 8);
     x.data = TestNets.gaussian(rng, 24, 1.0);
     Pass pass = TestNets.pass(true, 1, 0, 1, 2);
-    double[] group = new GroupNormLayer(8, 8, 0, 8, 1e-5).forward(params, null, x.copy(), pass).data.clone();
-    double[] layer = new LayerNormLayer(8, 0, 8, 1e-5).forward(params, null, x.copy(), pass).data.clone();
+    double[] group =
+        new GroupNormLayer(8, 8, 0, 8, 1e-5).forward(params, null, x.copy(), pass).data.clone();
+    double[] layer =
+        new LayerNormLayer(8, 0, 8, 1e-5).forward(params, null, x.copy(), pass).data.clone();
     assertArrayEquals(layer, group, 0.0);
   }
 

@@ -16,8 +16,9 @@ import polyak.spec.Initialiser;
 /** Seeded initialisation, initialiser scales, and the flat parameter layout. */
 class InitialisationAndLayoutTest {
 
-  private static final String NET = "input 6\ndense 10\nbatchnorm\nrelu\ndense 8 init=he_uniform\nlayernorm\n"
-      + "tanh\ndropout 0.5\ndense 6\nmaxout 2\ndense 3\nloss softmax_ce";
+  private static final String NET =
+      "input 6\ndense 10\nbatchnorm\nrelu\ndense 8 init=he_uniform\nlayernorm\n"
+          + "tanh\ndropout 0.5\ndense 6\nmaxout 2\ndense 3\nloss softmax_ce";
 
   @Test
   void initialisationIsSeededAndReproducible() {
@@ -31,8 +32,11 @@ class InitialisationAndLayoutTest {
     assertArrayEquals(a, b, "same seed, same parameters");
     for (ParameterSegment s : net.layout().segments()) {
       if (s.kind() == ParameterKind.WEIGHT) {
-        assertFalse(Arrays.equals(Arrays.copyOfRange(a, s.offset(), s.end()), Arrays.copyOfRange(c, s.offset(),
-            s.end())), s.name() + " identical under different seeds");
+        assertFalse(
+            Arrays.equals(
+                Arrays.copyOfRange(a, s.offset(), s.end()),
+                Arrays.copyOfRange(c, s.offset(), s.end())),
+            s.name() + " identical under different seeds");
       }
     }
   }
@@ -44,11 +48,12 @@ class InitialisationAndLayoutTest {
     Arrays.fill(p, 9.0);
     net.initialise(7, p, new double[net.stateSize()]);
     for (ParameterSegment s : net.layout().segments()) {
-      double expected = switch (s.kind()) {
-        case BIAS, NORM_SHIFT -> 0.0;
-        case NORM_SCALE -> 1.0;
-        case WEIGHT -> Double.NaN;
-      };
+      double expected =
+          switch (s.kind()) {
+            case BIAS, NORM_SHIFT -> 0.0;
+            case NORM_SCALE -> 1.0;
+            case WEIGHT -> Double.NaN;
+          };
       for (int i = s.offset(); i < s.end(); i++) {
         if (s.kind() == ParameterKind.WEIGHT) {
           assertFalse(p[i] == 9.0, s.name() + " not initialised");
@@ -59,21 +64,25 @@ class InitialisationAndLayoutTest {
     }
   }
 
-  /** Empirical std of a 400 × 500 layer vs the formula; the std of a sample std is σ/√(2n) ≈ 0.16%. */
+  /**
+   * Empirical std of a 400 × 500 layer vs the formula; the std of a sample std is σ/√(2n) ≈ 0.16%.
+   */
   @ParameterizedTest
-  @EnumSource(value = Initialiser.class, names = {"XAVIER_NORMAL", "XAVIER_UNIFORM", "HE_NORMAL", "HE_UNIFORM",
-      "NORMAL"})
+  @EnumSource(
+      value = Initialiser.class,
+      names = {"XAVIER_NORMAL", "XAVIER_UNIFORM", "HE_NORMAL", "HE_UNIFORM", "NORMAL"})
   void initialiserScale(Initialiser init) {
     int in = 400;
     int out = 500;
     double[] w = new double[in * out + 3];
     init.fill(w, 3, in, out, 0.05, new SplittableRandom(5));
-    double expected = switch (init) {
-      case XAVIER_NORMAL, XAVIER_UNIFORM -> Math.sqrt(2.0 / (in + out));
-      case HE_NORMAL, HE_UNIFORM -> Math.sqrt(2.0 / in);
-      case NORMAL -> 0.05;
-      default -> throw new AssertionError();
-    };
+    double expected =
+        switch (init) {
+          case XAVIER_NORMAL, XAVIER_UNIFORM -> Math.sqrt(2.0 / (in + out));
+          case HE_NORMAL, HE_UNIFORM -> Math.sqrt(2.0 / in);
+          case NORMAL -> 0.05;
+          default -> throw new AssertionError();
+        };
     assertArrayEquals(new double[3], Arrays.copyOf(w, 3), "wrote before the offset");
     int n = in * out;
     double mean = 0;
@@ -99,21 +108,31 @@ class InitialisationAndLayoutTest {
     double[] w = {1, 2, 3, 4};
     Initialiser.ZEROS.fill(w, 0, 2, 2, 0.01, new SplittableRandom(1));
     assertArrayEquals(new double[4], w);
-    assertThrows(IllegalStateException.class, () -> Initialiser.AUTO.fill(w, 0, 2, 2, 0.01, new SplittableRandom(1)));
+    assertThrows(
+        IllegalStateException.class,
+        () -> Initialiser.AUTO.fill(w, 0, 2, 2, 0.01, new SplittableRandom(1)));
   }
 
-  /** AUTO: He before a ReLU-family activation or maxout (past normalisation and dropout), else Xavier. */
+  /**
+   * AUTO: He before a ReLU-family activation or maxout (past normalisation and dropout), else
+   * Xavier.
+   */
   @Test
   void autoPicksHeOrXavier() {
-    Network net = TestNets.net("input 300\ndense 300\nbatchnorm\ndropout 0.5\nrelu\ndense 300\ntanh\n"
-        + "dense 300\nmaxout 2\ndense 2\nloss mse");
+    Network net =
+        TestNets.net(
+            "input 300\ndense 300\nbatchnorm\ndropout 0.5\nrelu\ndense 300\ntanh\n"
+                + "dense 300\nmaxout 2\ndense 2\nloss mse");
     double[] p = new double[net.parameterCount()];
     net.initialise(3, p, new double[net.stateSize()]);
     double he = Math.sqrt(2.0 / 300);
     double xavier = Math.sqrt(2.0 / 600);
-    assertEquals(he, std(p, net.layout().segments().get(0)), 0.02 * he, "dense before batchnorm → relu");
-    assertEquals(xavier, std(p, net.layout().segmentsOfLayer(4).get(0)), 0.02 * xavier, "dense before tanh");
-    assertEquals(he, std(p, net.layout().segmentsOfLayer(6).get(0)), 0.02 * he, "dense before maxout");
+    assertEquals(
+        he, std(p, net.layout().segments().get(0)), 0.02 * he, "dense before batchnorm → relu");
+    assertEquals(
+        xavier, std(p, net.layout().segmentsOfLayer(4).get(0)), 0.02 * xavier, "dense before tanh");
+    assertEquals(
+        he, std(p, net.layout().segmentsOfLayer(6).get(0)), 0.02 * he, "dense before maxout");
   }
 
   private static double std(double[] p, ParameterSegment s) {
@@ -130,16 +149,42 @@ class InitialisationAndLayoutTest {
     ParameterLayout layout = net.layout();
     List<ParameterSegment> segs = layout.segments();
     List<String> names = segs.stream().map(ParameterSegment::name).toList();
-    assertEquals(List.of("layer0.weight", "layer0.bias", "layer1.gamma", "layer1.beta", "layer3.weight",
-        "layer3.bias", "layer4.gamma", "layer4.beta", "layer7.weight", "layer7.bias", "layer9.weight",
-        "layer9.bias"), names);
+    assertEquals(
+        List.of(
+            "layer0.weight",
+            "layer0.bias",
+            "layer1.gamma",
+            "layer1.beta",
+            "layer3.weight",
+            "layer3.bias",
+            "layer4.gamma",
+            "layer4.beta",
+            "layer7.weight",
+            "layer7.bias",
+            "layer9.weight",
+            "layer9.bias"),
+        names);
     List<ParameterKind> kinds = segs.stream().map(ParameterSegment::kind).toList();
-    assertEquals(List.of(ParameterKind.WEIGHT, ParameterKind.BIAS, ParameterKind.NORM_SCALE, ParameterKind.NORM_SHIFT,
-        ParameterKind.WEIGHT, ParameterKind.BIAS, ParameterKind.NORM_SCALE, ParameterKind.NORM_SHIFT,
-        ParameterKind.WEIGHT, ParameterKind.BIAS, ParameterKind.WEIGHT, ParameterKind.BIAS), kinds);
+    assertEquals(
+        List.of(
+            ParameterKind.WEIGHT,
+            ParameterKind.BIAS,
+            ParameterKind.NORM_SCALE,
+            ParameterKind.NORM_SHIFT,
+            ParameterKind.WEIGHT,
+            ParameterKind.BIAS,
+            ParameterKind.NORM_SCALE,
+            ParameterKind.NORM_SHIFT,
+            ParameterKind.WEIGHT,
+            ParameterKind.BIAS,
+            ParameterKind.WEIGHT,
+            ParameterKind.BIAS),
+        kinds);
     // shapes: weights fan-in × fan-out; biases and norm parameters 1 × width
-    int[][] shapes = {{6, 10}, {1, 10}, {1, 10}, {1, 10}, {10, 8}, {1, 8}, {1, 8}, {1, 8}, {8, 6}, {1, 6},
-        {3, 3}, {1, 3}};
+    int[][] shapes = {
+      {6, 10}, {1, 10}, {1, 10}, {1, 10}, {10, 8}, {1, 8}, {1, 8}, {1, 8}, {8, 6}, {1, 6}, {3, 3},
+      {1, 3}
+    };
     int next = 0;
     int sum = 0;
     for (int i = 0; i < segs.size(); i++) {

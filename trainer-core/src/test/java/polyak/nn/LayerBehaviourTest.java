@@ -19,7 +19,8 @@ class LayerBehaviourTest {
 
   // ---- batch normalisation -------------------------------------------------------------------
 
-  private static final String BN_NET = "input 3\ndense 3 init=zeros\nbatchnorm momentum=0.8 eps=0.001\nloss mse";
+  private static final String BN_NET =
+      "input 3\ndense 3 init=zeros\nbatchnorm momentum=0.8 eps=0.001\nloss mse";
 
   /** W = I, b = 0 so the batch-norm layer sees the features; γ, β as given. */
   private static double[] identityDenseThenBn(Network net, double[] gamma, double[] beta) {
@@ -64,7 +65,8 @@ class LayerBehaviourTest {
     Dataset data = TestNets.regression(2, 7, 3, 3);
     BatchNormLayer bn = (BatchNormLayer) net.layers().get(1);
     net.gradient(p, state, data, null, 0, 7, 1, new double[18], null);
-    // re-run the forward to read the output: normalised columns have mean 0 and (biased) var v/(v+eps)
+    // re-run the forward to read the output: normalised columns have mean 0 and (biased) var
+    // v/(v+eps)
     Pass pass = TestNets.trainingPass(data, 1);
     DMatrixRMaj y = bn.forward(p, state, TestNets.inputMatrix(data), pass);
     for (int j = 0; j < 3; j++) {
@@ -113,7 +115,8 @@ class LayerBehaviourTest {
       }
       double unbiased = ss / 7;
       assertEquals(0.8 * before[j] + 0.2 * mean, state[j], 1e-12, "running mean " + j);
-      assertEquals(0.8 * before[3 + j] + 0.2 * unbiased, state[3 + j], 1e-12, "running variance " + j);
+      assertEquals(
+          0.8 * before[3 + j] + 0.2 * unbiased, state[3 + j], 1e-12, "running variance " + j);
     }
   }
 
@@ -148,7 +151,8 @@ class LayerBehaviourTest {
     int rows = 4000;
     int width = 50;
     DropoutLayer d = new DropoutLayer(width, p, 2);
-    DMatrixRMaj y = d.forward(null, null, ones(rows, width), TestNets.pass(true, 42, keys(rows, 0)));
+    DMatrixRMaj y =
+        d.forward(null, null, ones(rows, width), TestNets.pass(true, 42, keys(rows, 0)));
     int n = rows * width;
     double sum = 0;
     int kept = 0;
@@ -158,7 +162,8 @@ class LayerBehaviourTest {
       sum += v;
       kept += v != 0 ? 1 : 0;
     }
-    // Each output is Bernoulli(p)/p: mean 1, variance (1 − p)/p; the mean of n has std √((1 − p)/(p n)).
+    // Each output is Bernoulli(p)/p: mean 1, variance (1 − p)/p; the mean of n has std √((1 − p)/(p
+    // n)).
     double std = Math.sqrt((1 - p) / (p * n));
     assertEquals(1.0, sum / n, 5 * std, "mean output");
     assertEquals(p, (double) kept / n, 5 * Math.sqrt(p * (1 - p) / n), "kept fraction");
@@ -187,7 +192,8 @@ class LayerBehaviourTest {
   /** The mask of each row, read off a forward pass on ones. */
   private static double[][] masks(DropoutLayer d, long seed, long... keys) {
     int width = d.inputWidth();
-    DMatrixRMaj y = d.forward(null, null, ones(keys.length, width), TestNets.pass(true, seed, keys));
+    DMatrixRMaj y =
+        d.forward(null, null, ones(keys.length, width), TestNets.pass(true, seed, keys));
     double[][] m = new double[keys.length][];
     for (int r = 0; r < keys.length; r++) {
       m[r] = Arrays.copyOfRange(y.data, r * width, (r + 1) * width);
@@ -209,13 +215,16 @@ class LayerBehaviourTest {
       assertArrayEquals(a[r], reversed[3 - r], "row key " + (5 + r) + " moved in the batch");
     }
     assertArrayEquals(a[2], masks(d, 42, 7)[0], "row key 7 alone");
-    // A different seed, key or layer gives a different mask (40 units at p = 0.5: a clash is 2^-40).
+    // A different seed, key or layer gives a different mask (40 units at p = 0.5: a clash is
+    // 2^-40).
     double[][] otherSeed = masks(d, 43, 5, 6, 7, 8);
     for (int r = 0; r < 4; r++) {
       assertFalse(Arrays.equals(a[r], otherSeed[r]), "different seed, same mask for row " + r);
     }
     assertFalse(Arrays.equals(a[0], a[1]), "different keys, same mask");
-    assertFalse(Arrays.equals(a[0], masks(new DropoutLayer(40, 0.5, 4), 42, 5)[0]), "different layer, same mask");
+    assertFalse(
+        Arrays.equals(a[0], masks(new DropoutLayer(40, 0.5, 4), 42, 5)[0]),
+        "different layer, same mask");
   }
 
   @Test
@@ -228,20 +237,24 @@ class LayerBehaviourTest {
 
     // Shuffled row order through a row index.
     double[] shuffled = new double[p.length];
-    double lossShuffled = net.gradient(p, new double[0], data, new int[] {4, 1, 5, 0, 3, 2}, 0, 6, 17, shuffled,
-        null).lossSum();
+    double lossShuffled =
+        net.gradient(p, new double[0], data, new int[] {4, 1, 5, 0, 3, 2}, 0, 6, 17, shuffled, null)
+            .lossSum();
     assertEquals(lossWhole, lossShuffled, 1e-12);
     assertArrayEquals(whole, shuffled, 1e-12);
 
     // Split into partitions (slices keep their global ids).
     double[] parts = new double[p.length];
-    double lossParts = net.gradient(p, new double[0], data.slice(0, 2), null, 0, 2, 17, parts, null).lossSum()
-        + net.gradient(p, new double[0], data.slice(2, 4), null, 0, 4, 17, parts, null).lossSum();
+    double lossParts =
+        net.gradient(p, new double[0], data.slice(0, 2), null, 0, 2, 17, parts, null).lossSum()
+            + net.gradient(p, new double[0], data.slice(2, 4), null, 0, 4, 17, parts, null)
+                .lossSum();
     assertEquals(lossWhole, lossParts, 1e-12);
     assertArrayEquals(whole, parts, 1e-12);
 
     // and a different pass seed draws different masks
-    double lossOther = net.gradient(p, new double[0], data, null, 0, 6, 18, new double[p.length], null).lossSum();
+    double lossOther =
+        net.gradient(p, new double[0], data, null, 0, 6, 18, new double[p.length], null).lossSum();
     assertNotEquals(lossWhole, lossOther);
   }
 
@@ -251,14 +264,15 @@ class LayerBehaviourTest {
   void maxoutPicksTheMaxPieceAndRoutesTheGradientToIt() {
     MaxoutLayer m = new MaxoutLayer(6, 3);
     assertEquals(2, m.outputWidth());
-    DMatrixRMaj x = new DMatrixRMaj(2, 6, true,
-        1.0, 5.0, -2.0, /**/ -3.0, -1.0, -4.0,
-        7.0, 0.5, 6.9, /**/ -0.1, 0.2, 0.3);
+    DMatrixRMaj x =
+        new DMatrixRMaj(
+            2, 6, true, 1.0, 5.0, -2.0, /**/ -3.0, -1.0, -4.0, 7.0, 0.5, 6.9, /**/ -0.1, 0.2, 0.3);
     DMatrixRMaj y = m.forward(null, null, x, TestNets.pass(true, 0, 0, 1));
     assertArrayEquals(new double[] {5.0, -1.0, 7.0, 0.3}, Arrays.copyOf(y.data, 4));
     DMatrixRMaj g = new DMatrixRMaj(2, 2, true, 10, 20, 30, 40);
     DMatrixRMaj dx = m.backward(null, g, new double[0], true);
-    assertArrayEquals(new double[] {0, 10, 0, 0, 20, 0, 30, 0, 0, 0, 0, 40}, Arrays.copyOf(dx.data, 12));
+    assertArrayEquals(
+        new double[] {0, 10, 0, 0, 20, 0, 30, 0, 0, 0, 0, 40}, Arrays.copyOf(dx.data, 12));
   }
 
   // ---- activations ---------------------------------------------------------------------------
@@ -289,11 +303,15 @@ class LayerBehaviourTest {
 
   @Test
   void activationValues() {
-    assertArrayEquals(new double[] {1.0, -1.0, 0.0}, activate(ActivationKind.TANH, 0, 1000, -1000, 0));
+    assertArrayEquals(
+        new double[] {1.0, -1.0, 0.0}, activate(ActivationKind.TANH, 0, 1000, -1000, 0));
     assertArrayEquals(new double[] {2.0, 0.0, 0.0}, activate(ActivationKind.RELU, 0, 2, -3, 0));
-    assertArrayEquals(new double[] {2.0, -0.3}, activate(ActivationKind.LEAKY_RELU, 0.1, 2, -3), 1e-15);
-    assertArrayEquals(new double[] {2.0, 0.5 * Math.expm1(-3), -0.5},
-        activate(ActivationKind.ELU, 0.5, 2, -3, -1000), 1e-15);
+    assertArrayEquals(
+        new double[] {2.0, -0.3}, activate(ActivationKind.LEAKY_RELU, 0.1, 2, -3), 1e-15);
+    assertArrayEquals(
+        new double[] {2.0, 0.5 * Math.expm1(-3), -0.5},
+        activate(ActivationKind.ELU, 0.5, 2, -3, -1000),
+        1e-15);
     assertArrayEquals(new double[] {2.0, -3.0}, activate(ActivationKind.IDENTITY, 0, 2, -3));
   }
 }

@@ -15,9 +15,9 @@ import polyak.spec.Initialiser;
 /**
  * Each layer alone: with f(X) = Σ G ∘ layer(X) for a random upstream gradient G, the input gradient
  * returned by {@code backward} and the parameter gradient it adds are compared with centered
- * differences on every input element and every parameter (same relative-error rule as
- * {@link polyak.check.GradientCheck}, bound 1e-6). Inputs are seeded Gaussians; the test asserts
- * they keep 1e-4 away from ReLU kinks and maxout ties.
+ * differences on every input element and every parameter (same relative-error rule as {@link
+ * polyak.check.GradientCheck}, bound 1e-6). Inputs are seeded Gaussians; the test asserts they keep
+ * 1e-4 away from ReLU kinks and maxout ties.
  */
 class LayerGradientTest {
   private static final int ROWS = 6;
@@ -29,35 +29,80 @@ class LayerGradientTest {
 
   static Stream<Arguments> layers() {
     return Stream.of(
-        Arguments.of("dense (ejml)", (Supplier<Case>) () -> new Case(new DenseLayer(5, 7, 0, 35,
-            Initialiser.XAVIER_NORMAL, 0.01, new polyak.nn.kernel.EjmlDenseKernel()), 42, 0, true, 0)),
-        Arguments.of("dense (java blas)", (Supplier<Case>) () -> new Case(new DenseLayer(5, 7, 0, 35,
-            Initialiser.XAVIER_NORMAL, 0.01, polyak.nn.kernel.DenseKernels.choose("java").factory().get()), 42, 0,
-            true, 0)),
+        Arguments.of(
+            "dense (ejml)",
+            (Supplier<Case>)
+                () ->
+                    new Case(
+                        new DenseLayer(
+                            5,
+                            7,
+                            0,
+                            35,
+                            Initialiser.XAVIER_NORMAL,
+                            0.01,
+                            new polyak.nn.kernel.EjmlDenseKernel()),
+                        42,
+                        0,
+                        true,
+                        0)),
+        Arguments.of(
+            "dense (java blas)",
+            (Supplier<Case>)
+                () ->
+                    new Case(
+                        new DenseLayer(
+                            5,
+                            7,
+                            0,
+                            35,
+                            Initialiser.XAVIER_NORMAL,
+                            0.01,
+                            polyak.nn.kernel.DenseKernels.choose("java").factory().get()),
+                        42,
+                        0,
+                        true,
+                        0)),
         activation(ActivationKind.SIGMOID, 0),
         activation(ActivationKind.TANH, 0),
         activation(ActivationKind.RELU, 0),
         activation(ActivationKind.LEAKY_RELU, 0.1),
         activation(ActivationKind.ELU, 0.7),
         activation(ActivationKind.IDENTITY, 0),
-        Arguments.of("maxout 2", (Supplier<Case>) () -> new Case(new MaxoutLayer(6, 2), 0, 0, true, 0)),
-        Arguments.of("maxout 3", (Supplier<Case>) () -> new Case(new MaxoutLayer(9, 3), 0, 0, true, 0)),
-        Arguments.of("batchnorm training", (Supplier<Case>) () -> new Case(
-            new BatchNormLayer(6, 0, 6, 0, 1e-5), 12, 12, true, 0)),
-        Arguments.of("batchnorm inference", (Supplier<Case>) () -> new Case(
-            new BatchNormLayer(6, 0, 6, 0, 1e-5), 12, 12, false, 0)),
-        Arguments.of("layernorm", (Supplier<Case>) () -> new Case(new LayerNormLayer(6, 0, 6, 1e-5), 12, 0, true, 0)),
-        Arguments.of("groupnorm 3", (Supplier<Case>) () -> new Case(new GroupNormLayer(6, 3, 0, 6, 1e-5), 12, 0, true,
-            0)),
-        Arguments.of("groupnorm 2", (Supplier<Case>) () -> new Case(new GroupNormLayer(8, 2, 0, 8, 1e-5), 16, 0, true,
-            0)),
-        Arguments.of("dropout", (Supplier<Case>) () -> new Case(new DropoutLayer(6, 0.7, 3), 0, 0, true, 0)),
-        Arguments.of("dropout inference", (Supplier<Case>) () -> new Case(new DropoutLayer(6, 0.7, 3), 0, 0, false, 0)));
+        Arguments.of(
+            "maxout 2", (Supplier<Case>) () -> new Case(new MaxoutLayer(6, 2), 0, 0, true, 0)),
+        Arguments.of(
+            "maxout 3", (Supplier<Case>) () -> new Case(new MaxoutLayer(9, 3), 0, 0, true, 0)),
+        Arguments.of(
+            "batchnorm training",
+            (Supplier<Case>) () -> new Case(new BatchNormLayer(6, 0, 6, 0, 1e-5), 12, 12, true, 0)),
+        Arguments.of(
+            "batchnorm inference",
+            (Supplier<Case>)
+                () -> new Case(new BatchNormLayer(6, 0, 6, 0, 1e-5), 12, 12, false, 0)),
+        Arguments.of(
+            "layernorm",
+            (Supplier<Case>) () -> new Case(new LayerNormLayer(6, 0, 6, 1e-5), 12, 0, true, 0)),
+        Arguments.of(
+            "groupnorm 3",
+            (Supplier<Case>) () -> new Case(new GroupNormLayer(6, 3, 0, 6, 1e-5), 12, 0, true, 0)),
+        Arguments.of(
+            "groupnorm 2",
+            (Supplier<Case>) () -> new Case(new GroupNormLayer(8, 2, 0, 8, 1e-5), 16, 0, true, 0)),
+        Arguments.of(
+            "dropout", (Supplier<Case>) () -> new Case(new DropoutLayer(6, 0.7, 3), 0, 0, true, 0)),
+        Arguments.of(
+            "dropout inference",
+            (Supplier<Case>) () -> new Case(new DropoutLayer(6, 0.7, 3), 0, 0, false, 0)));
   }
 
   private static Arguments activation(ActivationKind kind, double alpha) {
-    return Arguments.of(kind.key(), (Supplier<Case>) () -> new Case(new ActivationLayer(6, kind, alpha), 0, 0, true,
-        kind.reluFamily() ? 1e-4 : 0));
+    return Arguments.of(
+        kind.key(),
+        (Supplier<Case>)
+            () ->
+                new Case(
+                    new ActivationLayer(6, kind, alpha), 0, 0, true, kind.reluFamily() ? 1e-4 : 0));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -69,13 +114,14 @@ class LayerGradientTest {
     double[] params = TestNets.gaussian(rng, c.params(), 0.7);
     double[] state = new double[c.state()];
     for (int j = 0; j < c.state() / 2; j++) {
-      state[j] = 0.3 * j - 0.5;                  // running mean
-      state[c.state() / 2 + j] = 0.5 + 0.2 * j;  // running variance
+      state[j] = 0.3 * j - 0.5; // running mean
+      state[c.state() / 2 + j] = 0.5 + 0.2 * j; // running variance
     }
-    if (layer instanceof BatchNormLayer || layer instanceof LayerNormLayer
+    if (layer instanceof BatchNormLayer
+        || layer instanceof LayerNormLayer
         || layer instanceof GroupNormLayer) {
       for (int j = 0; j < layer.inputWidth(); j++) {
-        params[j] += 1.0;                        // γ around 1
+        params[j] += 1.0; // γ around 1
       }
     }
     DMatrixRMaj x = new DMatrixRMaj(ROWS, layer.inputWidth());
@@ -128,7 +174,9 @@ class LayerGradientTest {
 
   private static void assertAwayFromKinks(Layer layer, DMatrixRMaj x, double margin) {
     for (double v : x.data) {
-      assertTrue(Math.abs(v) >= margin, () -> "input " + v + " within " + margin + " of the kink: change the seed");
+      assertTrue(
+          Math.abs(v) >= margin,
+          () -> "input " + v + " within " + margin + " of the kink: change the seed");
     }
     if (layer instanceof MaxoutLayer) {
       int pieces = layer.inputWidth() / layer.outputWidth();

@@ -12,10 +12,10 @@ import polyak.data.Dataset;
 
 /**
  * {@link polyak.check.GradientCheck} (mean-loss gradient vs centered differences, per parameter) on
- * every layer type and loss, alone and stacked. Every layer under test sits between two dense layers
- * (or after one), so the first dense layer's weight gradient also checks the layer's input gradient.
- * Data and parameters come from fixed seeds; {@link TestNets#assertAwayFromKinks} asserts that no
- * ReLU-family input or maxout tie is within 1e-4 of a kink for these seeds.
+ * every layer type and loss, alone and stacked. Every layer under test sits between two dense
+ * layers (or after one), so the first dense layer's weight gradient also checks the layer's input
+ * gradient. Data and parameters come from fixed seeds; {@link TestNets#assertAwayFromKinks} asserts
+ * that no ReLU-family input or maxout tie is within 1e-4 of a kink for these seeds.
  */
 class NetworkGradientCheckTest {
 
@@ -31,17 +31,21 @@ class NetworkGradientCheckTest {
         Arguments.of("maxout 2", "input 6\ndense 8\nmaxout 2\ndense 3\nloss mse"),
         Arguments.of("maxout 3", "input 5\ndense 12\nmaxout 3\ndense 3\nloss mse"),
         Arguments.of("batchnorm", "input 6\ndense 8\nbatchnorm\ndense 3\nloss mse"),
-        Arguments.of("batchnorm last", "input 6\ndense 4\nbatchnorm momentum=0.5 eps=0.001\nloss mse"),
+        Arguments.of(
+            "batchnorm last", "input 6\ndense 4\nbatchnorm momentum=0.5 eps=0.001\nloss mse"),
         Arguments.of("layernorm", "input 6\ndense 8\nlayernorm\ndense 3\nloss mse"),
         Arguments.of("layernorm last", "input 6\ndense 4\nlayernorm eps=0.001\nloss mse"),
         Arguments.of("groupnorm", "input 6\ndense 8\ngroupnorm 4\ndense 3\nloss mse"),
         Arguments.of("groupnorm last", "input 6\ndense 6\ngroupnorm 3 eps=0.001\nloss mse"),
         Arguments.of("dropout", "input 6\ndense 8\ndropout 0.7\ndense 3\nloss mse"),
         Arguments.of("mse", "input 7\ndense 3\nloss mse"),
-        Arguments.of("stacked layernorm/tanh/maxout",
+        Arguments.of(
+            "stacked layernorm/tanh/maxout",
             "input 6\ndense 8\nlayernorm\ntanh\ndense 6\nmaxout 2\nloss mse"),
-        Arguments.of("stacked everything", "input 8\ndense 12\nbatchnorm\nleaky_relu 0.05\ndense 9\nmaxout 3\n"
-            + "layernorm\nelu 1.0\ndropout 0.6\ndense 6\nsigmoid\ndense 2\nloss mse"));
+        Arguments.of(
+            "stacked everything",
+            "input 8\ndense 12\nbatchnorm\nleaky_relu 0.05\ndense 9\nmaxout 3\n"
+                + "layernorm\nelu 1.0\ndropout 0.6\ndense 6\nsigmoid\ndense 2\nloss mse"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -56,18 +60,23 @@ class NetworkGradientCheckTest {
     return Stream.of(
         Arguments.of("softmax_ce", "input 6\ndense 4\nloss softmax_ce"),
         Arguments.of("softmax_ce smoothing", "input 6\ndense 4\nloss softmax_ce smoothing=0.2"),
-        Arguments.of("softmax_ce hidden", "input 5\ndense 7\ntanh\ndense 3\nloss softmax_ce smoothing=0.05"),
+        Arguments.of(
+            "softmax_ce hidden", "input 5\ndense 7\ntanh\ndense 3\nloss softmax_ce smoothing=0.05"),
         Arguments.of("mse on one-hot labels", "input 6\ndense 4\nloss mse"),
-        Arguments.of("stacked batchnorm/relu/dropout",
+        Arguments.of(
+            "stacked batchnorm/relu/dropout",
             "input 7\ndense 10\nbatchnorm\nrelu\ndropout 0.8\ndense 4\nloss softmax_ce smoothing=0.1"),
-        Arguments.of("stacked groupnorm/relu", "input 7\ndense 12\ngroupnorm 4\nrelu\ndense 4\nloss softmax_ce"));
+        Arguments.of(
+            "stacked groupnorm/relu",
+            "input 7\ndense 12\ngroupnorm 4\nrelu\ndense 4\nloss softmax_ce"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("classificationNets")
   void classificationNetworks(String name, String spec) {
     Network net = TestNets.net(spec);
-    Dataset data = TestNets.classification(12, 9, net.spec().inputWidth(), net.spec().outputWidth());
+    Dataset data =
+        TestNets.classification(12, 9, net.spec().inputWidth(), net.spec().outputWidth());
     TestNets.assertGradientOk(net, TestNets.params(net, 4), data);
   }
 
@@ -85,8 +94,14 @@ class NetworkGradientCheckTest {
     for (int i = 0; i < out.length; i++) {
       targets[i] = out[i] + (rng.nextBoolean() ? 1 : -1) * (0.5 + rng.nextDouble());
     }
-    Dataset data = Dataset.regression("l1", probe.width(), probe.features(), net.spec().outputWidth(), targets,
-        probe.baseId());
+    Dataset data =
+        Dataset.regression(
+            "l1",
+            probe.width(),
+            probe.features(),
+            net.spec().outputWidth(),
+            targets,
+            probe.baseId());
     TestNets.assertGradientOk(net, params, data);
   }
 
@@ -96,10 +111,14 @@ class NetworkGradientCheckTest {
         Arguments.of("l1 hidden", "input 6\ndense 8\ntanh\ndense 3\nloss l1"));
   }
 
-  /** Different seeds and batch sizes on the classification stack, to avoid one lucky configuration. */
+  /**
+   * Different seeds and batch sizes on the classification stack, to avoid one lucky configuration.
+   */
   @Test
   void stackedBatchNormAcrossSeeds() {
-    Network net = TestNets.net("input 5\ndense 6\nbatchnorm\nrelu\ndropout 0.8\ndense 3\nloss softmax_ce smoothing=0.1");
+    Network net =
+        TestNets.net(
+            "input 5\ndense 6\nbatchnorm\nrelu\ndropout 0.8\ndense 3\nloss softmax_ce smoothing=0.1");
     for (int rows : new int[] {4, 10}) {
       Dataset data = TestNets.classification(20 + rows, rows, 5, 3);
       TestNets.assertGradientOk(net, TestNets.params(net, 30 + rows), data);

@@ -32,8 +32,13 @@ final class TestNets {
 
   static Dataset regression(long seed, int rows, int width, int targetWidth) {
     SplittableRandom rng = new SplittableRandom(seed);
-    return Dataset.regression("regression", width, gaussian(rng, rows * width, 1.0), targetWidth,
-        gaussian(rng, rows * targetWidth, 1.0), 1000);
+    return Dataset.regression(
+        "regression",
+        width,
+        gaussian(rng, rows * width, 1.0),
+        targetWidth,
+        gaussian(rng, rows * targetWidth, 1.0),
+        1000);
   }
 
   static Dataset classification(long seed, int rows, int width, int classes) {
@@ -42,12 +47,13 @@ final class TestNets {
     for (int r = 0; r < rows; r++) {
       labels[r] = rng.nextInt(classes);
     }
-    return Dataset.classification("classification", width, gaussian(rng, rows * width, 1.0), labels, classes, 1000);
+    return Dataset.classification(
+        "classification", width, gaussian(rng, rows * width, 1.0), labels, classes, 1000);
   }
 
   /**
-   * Initialised parameters, with biases, γ and β then moved off their initial values (to random values
-   * around them) so that no gradient is trivially symmetric.
+   * Initialised parameters, with biases, γ and β then moved off their initial values (to random
+   * values around them) so that no gradient is trivially symmetric.
    */
   static double[] params(Network net, long seed) {
     double[] p = new double[net.parameterCount()];
@@ -76,21 +82,31 @@ final class TestNets {
   }
 
   /**
-   * Runs the training-mode forward pass layer by layer and asserts that every input of a ReLU, leaky
-   * ReLU or ELU lies at least {@code margin} from 0 and that the top two pieces of every maxout group
-   * differ by at least {@code margin}: centered differences across a kink are not the derivative.
+   * Runs the training-mode forward pass layer by layer and asserts that every input of a ReLU,
+   * leaky ReLU or ELU lies at least {@code margin} from 0 and that the top two pieces of every
+   * maxout group differ by at least {@code margin}: centered differences across a kink are not the
+   * derivative.
    */
   static void assertAwayFromKinks(Network net, double[] params, Dataset data, double margin) {
     DMatrixRMaj a = inputMatrix(data);
     Pass pass = trainingPass(data, PASS_SEED);
     for (int l = 0; l < net.layers().size(); l++) {
       Layer layer = net.layers().get(l);
-      if (net.spec().layers().get(l) instanceof LayerSpec.Activation act && act.kind().reluFamily()) {
+      if (net.spec().layers().get(l) instanceof LayerSpec.Activation act
+          && act.kind().reluFamily()) {
         for (int i = 0; i < a.getNumElements(); i++) {
           double v = a.data[i];
           int at = l;
-          assertTrue(Math.abs(v) >= margin, () -> "layer " + at + " input " + v + " is within " + margin
-              + " of the kink: pick another seed");
+          assertTrue(
+              Math.abs(v) >= margin,
+              () ->
+                  "layer "
+                      + at
+                      + " input "
+                      + v
+                      + " is within "
+                      + margin
+                      + " of the kink: pick another seed");
         }
       } else if (layer instanceof MaxoutLayer m) {
         int pieces = m.inputWidth() / m.outputWidth();
@@ -108,8 +124,16 @@ final class TestNets {
           }
           double gap = best - second;
           int at = l;
-          assertTrue(gap >= margin, () -> "layer " + at + " maxout gap " + gap + " below " + margin
-              + ": pick another seed");
+          assertTrue(
+              gap >= margin,
+              () ->
+                  "layer "
+                      + at
+                      + " maxout gap "
+                      + gap
+                      + " below "
+                      + margin
+                      + ": pick another seed");
         }
       }
       a = layer.forward(params, null, copy(a), pass);

@@ -17,8 +17,10 @@ class DivergenceGuardTest {
     g[16] = Double.NaN; // dense2.weight, its index 1
     g[18] = Double.POSITIVE_INFINITY;
     DivergenceException e = assertThrows(DivergenceException.class, () -> guard.check(17, 0.3, g));
-    assertEquals("iteration 17: gradient is not finite, first at layer 2 WEIGHT (segment 'dense2.weight') index 1"
-        + " (flat index 16) = NaN", e.getMessage());
+    assertEquals(
+        "iteration 17: gradient is not finite, first at layer 2 WEIGHT (segment 'dense2.weight') index 1"
+            + " (flat index 16) = NaN",
+        e.getMessage());
     assertEquals(17, e.iteration());
   }
 
@@ -26,14 +28,20 @@ class DivergenceGuardTest {
   void reportsLossFirstAndPassesFiniteValues() {
     double[] g = new double[19];
     assertEquals(Optional.empty(), guard.findProblem(3, 1.5, g));
-    assertEquals(Optional.of("iteration 3: loss is not finite (Infinity)"),
+    assertEquals(
+        Optional.of("iteration 3: loss is not finite (Infinity)"),
         guard.findProblem(3, Double.POSITIVE_INFINITY, g));
     g[10] = Double.NEGATIVE_INFINITY;
-    assertTrue(guard.findProblem(4, 1.0, g).orElseThrow()
-        .contains("layer 1 NORM_SCALE (segment 'norm1.gamma') index 1"));
+    assertTrue(
+        guard
+            .findProblem(4, 1.0, g)
+            .orElseThrow()
+            .contains("layer 1 NORM_SCALE (segment 'norm1.gamma') index 1"));
     // a non-finite loss with a non-finite gradient names the gradient's first bad segment as well
-    assertEquals(Optional.of("iteration 5: loss is not finite (NaN); gradient is not finite, first at layer 1"
-        + " NORM_SCALE (segment 'norm1.gamma') index 1 (flat index 10) = -Infinity"),
+    assertEquals(
+        Optional.of(
+            "iteration 5: loss is not finite (NaN); gradient is not finite, first at layer 1"
+                + " NORM_SCALE (segment 'norm1.gamma') index 1 (flat index 10) = -Infinity"),
         guard.findProblem(5, Double.NaN, g));
   }
 

@@ -51,7 +51,9 @@ class EarlyStoppingTest {
     assertEquals(1, theta[0]);
   }
 
-  /** A run resumed from saved state stops at the same evaluation and restores the same parameters. */
+  /**
+   * A run resumed from saved state stops at the same evaluation and restores the same parameters.
+   */
   @Test
   void savedStateContinuesExactly() throws IOException {
     double[] losses = {1.0, 0.8, 0.5, 0.6, 0.55, 0.7, 0.9};
@@ -82,10 +84,13 @@ class EarlyStoppingTest {
     assertArrayEquals(a, b);
 
     EarlyStopping wrongSize = new EarlyStopping(3, MetricGoal.MINIMIZE, 3, 0.0);
-    assertThrows(StateMismatchException.class,
-        () -> wrongSize.readState(new DataInputStream(new ByteArrayInputStream(buf.toByteArray()))));
+    assertThrows(
+        StateMismatchException.class,
+        () ->
+            wrongSize.readState(new DataInputStream(new ByteArrayInputStream(buf.toByteArray()))));
     byte[] truncated = Arrays.copyOf(buf.toByteArray(), buf.size() - 5);
-    assertThrows(StateMismatchException.class,
+    assertThrows(
+        StateMismatchException.class,
         () -> resumed.readState(new DataInputStream(new ByteArrayInputStream(truncated))));
   }
 }

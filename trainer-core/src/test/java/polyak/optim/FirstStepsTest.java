@@ -6,8 +6,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * First three steps of each optimizer checked against arithmetic written out here. Element-wise
- * optimizers run on the course example f(x) = x² (g = 2x), x₀ = 5, ε = 0.1. Layout-aware ones run on
- * f = ½(1·w₀² + 4·w₁² + 2·b²) with w = (3, 4) a WEIGHT segment (‖w‖ = 5) and b = 1 a BIAS segment.
+ * optimizers run on the course example f(x) = x² (g = 2x), x₀ = 5, ε = 0.1. Layout-aware ones run
+ * on f = ½(1·w₀² + 4·w₁² + 2·b²) with w = (3, 4) a WEIGHT segment (‖w‖ = 5) and b = 1 a BIAS
+ * segment.
  */
 class FirstStepsTest {
   private static final double TOL = 1e-12;
@@ -45,7 +46,9 @@ class FirstStepsTest {
     // t=1: g=10,   v=−1,                     x = 5 − 0.9 − 1 = 3.1
     // t=2: g=6.2,  v=−0.9 − 0.62 = −1.52,    x = 3.1 − 1.368 − 0.62 = 1.112
     // t=3: g=2.224 v=−1.368 − 0.2224=−1.5904 x = 1.112 − 1.43136 − 0.2224 = −0.54176
-    assertSteps(new double[] {3.1, 1.112, -0.54176}, runScalar(new NesterovMomentum(1, new ConstantSchedule(0.9))));
+    assertSteps(
+        new double[] {3.1, 1.112, -0.54176},
+        runScalar(new NesterovMomentum(1, new ConstantSchedule(0.9))));
   }
 
   @Test
@@ -91,7 +94,9 @@ class FirstStepsTest {
     double r3 = 0.9 * r2 + 0.1 * g2 * g2;
     double v3 = 0.5 * v2 - 0.1 * g2 / (Math.sqrt(r3) + d);
     double x3 = x2 + v3;
-    assertSteps(new double[] {x1, x2, x3}, runScalar(new RmsPropMomentum(1, 0.9, d, new ConstantSchedule(0.5))));
+    assertSteps(
+        new double[] {x1, x2, x3},
+        runScalar(new RmsPropMomentum(1, 0.9, d, new ConstantSchedule(0.5))));
   }
 
   @Test
@@ -106,7 +111,8 @@ class FirstStepsTest {
     double g2 = 2 * x2;
     double m3 = 0.9 * m2 + 0.1 * g2;
     double s3 = 0.999 * s2 + 0.001 * g2 * g2;
-    double x3 = x2 - 0.1 * (m3 / (1 - 0.9 * 0.9 * 0.9)) / (Math.sqrt(s3 / (1 - 0.999 * 0.999 * 0.999)) + d);
+    double x3 =
+        x2 - 0.1 * (m3 / (1 - 0.9 * 0.9 * 0.9)) / (Math.sqrt(s3 / (1 - 0.999 * 0.999 * 0.999)) + d);
     assertEquals(4.9, x1, 1e-8); // the first bias-corrected step has length ε
     assertSteps(new double[] {x1, x2, x3}, runScalar(new Adam(1, 0.9, 0.999, d, true)));
   }
@@ -148,11 +154,13 @@ class FirstStepsTest {
       }
       expected[t - 1] = theta.clone();
     }
-    // First step by hand: each Adam direction is ≈ 1, so w = (3 − 0.1·1.3, 4 − 0.1·1.4), b = 1 − 0.1.
+    // First step by hand: each Adam direction is ≈ 1, so w = (3 − 0.1·1.3, 4 − 0.1·1.4), b = 1 −
+    // 0.1.
     assertEquals(2.87, expected[0][0], 1e-8);
     assertEquals(3.86, expected[0][1], 1e-8);
     assertEquals(0.9, expected[0][2], 1e-8);
-    double[][] actual = runLayout(new AdamW(TestLayouts.weightsAndBias(), 0.9, 0.999, d, lambda), 0.1);
+    double[][] actual =
+        runLayout(new AdamW(TestLayouts.weightsAndBias(), 0.9, 0.999, d, lambda), 0.1);
     for (int t = 0; t < 3; t++) {
       for (int i = 0; i < 3; i++) {
         assertEquals(expected[t][i], actual[t][i], TOL, "step " + (t + 1) + " index " + i);
@@ -165,7 +173,8 @@ class FirstStepsTest {
     double lambda = 0.1;
     double mu = 0.9;
     double eps = 0.1;
-    // t=1: u = g + λw = (3 + 0.3, 16 + 0.4); trust = 1·‖w‖/‖u‖ = 5/‖u‖; the bias takes plain momentum.
+    // t=1: u = g + λw = (3 + 0.3, 16 + 0.4); trust = 1·‖w‖/‖u‖ = 5/‖u‖; the bias takes plain
+    // momentum.
     double u0 = 3.3;
     double u1 = 16.4;
     double rate = eps * 5 / Math.sqrt(u0 * u0 + u1 * u1);
@@ -190,7 +199,9 @@ class FirstStepsTest {
       b += vb;
       expected[t - 1] = new double[] {w0, w1, b};
     }
-    double[][] actual = runLayout(new Lars(TestLayouts.weightsAndBias(), new ConstantSchedule(mu), 1.0, lambda), eps);
+    double[][] actual =
+        runLayout(
+            new Lars(TestLayouts.weightsAndBias(), new ConstantSchedule(mu), 1.0, lambda), eps);
     for (int t = 0; t < 3; t++) {
       for (int i = 0; i < 3; i++) {
         assertEquals(expected[t][i], actual[t][i], TOL, "step " + (t + 1) + " index " + i);
@@ -226,12 +237,14 @@ class FirstStepsTest {
       theta[2] -= eps * r[2];
       expected[t - 1] = theta.clone();
     }
-    // First step by hand: r ≈ (1, 1, 1), u ≈ (1.03, 1.04), so the weight step has length 0.1·‖w‖ = 0.5.
+    // First step by hand: r ≈ (1, 1, 1), u ≈ (1.03, 1.04), so the weight step has length 0.1·‖w‖ =
+    // 0.5.
     double firstTrust = 5 / Math.hypot(1.03, 1.04);
     assertEquals(3 - 0.1 * firstTrust * 1.03, expected[0][0], 1e-6);
     assertEquals(4 - 0.1 * firstTrust * 1.04, expected[0][1], 1e-6);
     assertEquals(0.9, expected[0][2], 1e-6);
-    double[][] actual = runLayout(new Lamb(TestLayouts.weightsAndBias(), 0.9, 0.999, d, lambda), eps);
+    double[][] actual =
+        runLayout(new Lamb(TestLayouts.weightsAndBias(), 0.9, 0.999, d, lambda), eps);
     for (int t = 0; t < 3; t++) {
       for (int i = 0; i < 3; i++) {
         assertEquals(expected[t][i], actual[t][i], TOL, "step " + (t + 1) + " index " + i);

@@ -98,7 +98,10 @@ class ScheduleTest {
   @Test
   void specsBuildTheMatchingSchedules() {
     assertEquals(0.05, Schedules.create(ScheduleSpec.inverseTime(0.1, 0.01), 1).valueAt(100), TOL);
-    assertEquals(0.1 * Math.exp(-1), Schedules.create(ScheduleSpec.exponential(0.1, 0.01), 1).valueAt(100), TOL);
+    assertEquals(
+        0.1 * Math.exp(-1),
+        Schedules.create(ScheduleSpec.exponential(0.1, 0.01), 1).valueAt(100),
+        TOL);
     assertEquals(0.1, Schedules.create(ScheduleSpec.polynomial(1, 0.1, 10, 1), 1).valueAt(10), TOL);
     assertEquals(0.55, Schedules.create(ScheduleSpec.cosine(1, 0.1, 100), 1).valueAt(50), 1e-12);
     assertEquals(0.3, Schedules.create(ScheduleSpec.constant(0.3), 1).valueAt(7), TOL);

@@ -23,7 +23,8 @@ import polyak.nn.ParameterLayout;
 class StateRoundTripTest {
   private static final ParameterLayout LAYOUT = TestLayouts.network();
   private static final int N = LAYOUT.size();
-  private static final Schedule RATE = new WarmupSchedule(new CosineSchedule(0.05, 0.001, 40), 5, 0.01);
+  private static final Schedule RATE =
+      new WarmupSchedule(new CosineSchedule(0.05, 0.001, 40), 5, 0.01);
 
   private static OptimizerSpec spec(OptimizerKind kind) {
     OptimizerSpec spec = OptimizerSpec.defaults(kind);
@@ -75,7 +76,9 @@ class StateRoundTripTest {
 
   private static void assertBitIdentical(double[] expected, double[] actual) {
     for (int i = 0; i < expected.length; i++) {
-      assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]),
+      assertEquals(
+          Double.doubleToRawLongBits(expected[i]),
+          Double.doubleToRawLongBits(actual[i]),
           "index " + i + ": " + expected[i] + " vs " + actual[i]);
     }
   }
@@ -99,7 +102,8 @@ class StateRoundTripTest {
   }
 
   static Stream<Supplier<IterateAverage>> averagers() {
-    return Stream.of(() -> new UniformAverage(N, 4), () -> new ExponentialMovingAverage(N, 0.95, 2));
+    return Stream.of(
+        () -> new UniformAverage(N, 4), () -> new ExponentialMovingAverage(N, 0.95, 2));
   }
 
   @ParameterizedTest
@@ -136,8 +140,10 @@ class StateRoundTripTest {
     byte[] state = save(adam);
     byte[] truncated = Arrays.copyOf(state, state.length - 9);
     Optimizer fresh = Optimizers.create(OptimizerSpec.defaults(OptimizerKind.ADAM), LAYOUT);
-    StateMismatchException e = assertThrows(StateMismatchException.class, () -> restore(fresh, truncated));
-    assertEquals("'adam' state is truncated: ended while reading vector 'second_moment'", e.getMessage());
+    StateMismatchException e =
+        assertThrows(StateMismatchException.class, () -> restore(fresh, truncated));
+    assertEquals(
+        "'adam' state is truncated: ended while reading vector 'second_moment'", e.getMessage());
     // A failed restore leaves the optimizer untouched: it still behaves like a fresh one.
     double[] a = start();
     double[] b = start();
@@ -150,15 +156,19 @@ class StateRoundTripTest {
   void stateOfAnotherOptimizerIsRejected() throws IOException {
     byte[] state = save(Optimizers.create(OptimizerSpec.defaults(OptimizerKind.MOMENTUM), LAYOUT));
     Optimizer adam = Optimizers.create(OptimizerSpec.defaults(OptimizerKind.ADAM), LAYOUT);
-    StateMismatchException e = assertThrows(StateMismatchException.class, () -> restore(adam, state));
-    assertEquals("state kind mismatch: saved state is 'momentum' but restoring into 'adam'", e.getMessage());
+    StateMismatchException e =
+        assertThrows(StateMismatchException.class, () -> restore(adam, state));
+    assertEquals(
+        "state kind mismatch: saved state is 'momentum' but restoring into 'adam'", e.getMessage());
   }
 
   @Test
   void stateForAnotherSizeIsRejected() throws IOException {
     byte[] state = save(new Adam(5, 0.9, 0.999, 1e-8, true));
     StateMismatchException e =
-        assertThrows(StateMismatchException.class, () -> restore(new Adam(6, 0.9, 0.999, 1e-8, true), state));
+        assertThrows(
+            StateMismatchException.class,
+            () -> restore(new Adam(6, 0.9, 0.999, 1e-8, true), state));
     assertEquals("'adam' state was saved for 5 parameters but this one has 6", e.getMessage());
   }
 
@@ -166,7 +176,9 @@ class StateRoundTripTest {
   void garbageIsRejected() {
     byte[] garbage = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
     StateMismatchException e =
-        assertThrows(StateMismatchException.class, () -> restore(new UniformAverage(3, 1), garbage));
-    assertTrue(e.getMessage().startsWith("not a polyak optimizer state: bad magic"), e.getMessage());
+        assertThrows(
+            StateMismatchException.class, () -> restore(new UniformAverage(3, 1), garbage));
+    assertTrue(
+        e.getMessage().startsWith("not a polyak optimizer state: bad magic"), e.getMessage());
   }
 }

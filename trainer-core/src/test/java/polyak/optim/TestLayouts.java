@@ -15,9 +15,11 @@ final class TestLayouts {
     return b.build();
   }
 
-  /** Two dense layers with a normalisation layer between: every segment kind, 6 + 3 + 3 + 3 + 3 + 1 = 19 values
-   * (dense1.weight at 0–5, dense1.bias 6–8, norm1.gamma 9–11, norm1.beta 12–14, dense2.weight 15–17,
-   * dense2.bias 18). */
+  /**
+   * Two dense layers with a normalisation layer between: every segment kind, 6 + 3 + 3 + 3 + 3 + 1
+   * = 19 values (dense1.weight at 0–5, dense1.bias 6–8, norm1.gamma 9–11, norm1.beta 12–14,
+   * dense2.weight 15–17, dense2.bias 18).
+   */
   static ParameterLayout network() {
     ParameterLayout.Builder b = ParameterLayout.builder();
     b.add("dense1.weight", 1, ParameterKind.WEIGHT, 2, 3);

@@ -35,7 +35,8 @@ class AdversarialGradientTest {
     for (int r = 0; r < rows; r++) {
       labels[r] = rng.nextInt(classes);
     }
-    return Dataset.classification("c", width, gaussian(rng, rows * width, 1.0), labels, classes, 500);
+    return Dataset.classification(
+        "c", width, gaussian(rng, rows * width, 1.0), labels, classes, 500);
   }
 
   private static double[] params(Network net, long seed) {
@@ -54,8 +55,9 @@ class AdversarialGradientTest {
     double[] sa = new double[net.stateSize()];
     double[] sb = new double[net.stateSize()];
     BatchResult ra = net.gradient(p, sb.clone(), data, null, 0, 10, PASS, a, sa);
-    BatchResult rb = new AdversarialGradient(net, AdversarialSpec.NONE)
-        .gradient(p, sb.clone(), data, null, 0, 10, PASS, b, sb);
+    BatchResult rb =
+        new AdversarialGradient(net, AdversarialSpec.NONE)
+            .gradient(p, sb.clone(), data, null, 0, 10, PASS, b, sb);
     assertEquals(ra, rb);
     assertArrayEquals(a, b, 0.0);
     assertArrayEquals(sa, sb, 0.0);
@@ -80,13 +82,23 @@ class AdversarialGradientTest {
     }
     double[] expected = new double[p.length];
     double[] expectedStats = new double[net.stateSize()];
-    BatchResult re = net.gradient(p, state, data.withFeatures(moved), rows, 0, rows.length, PASS, expected,
-        expectedStats);
+    BatchResult re =
+        net.gradient(
+            p,
+            state,
+            data.withFeatures(moved),
+            rows,
+            0,
+            rows.length,
+            PASS,
+            expected,
+            expectedStats);
 
     double[] actual = new double[p.length];
     double[] actualStats = new double[net.stateSize()];
-    BatchResult ra = new AdversarialGradient(net, new AdversarialSpec(eps, 1.0, 0, 0.01))
-        .gradient(p, state, data, rows, 0, rows.length, PASS, actual, actualStats);
+    BatchResult ra =
+        new AdversarialGradient(net, new AdversarialSpec(eps, 1.0, 0, 0.01))
+            .gradient(p, state, data, rows, 0, rows.length, PASS, actual, actualStats);
     assertEquals(re, ra);
     assertArrayEquals(expected, actual, 0.0);
     assertArrayEquals(expectedStats, actualStats, 0.0);
@@ -95,7 +107,9 @@ class AdversarialGradientTest {
     assertTrue(java.util.Arrays.compare(plain, actual) != 0, "FGSM changed nothing");
   }
 
-  /** Which examples are attacked depends on (pass seed, example id) only, at the configured rate. */
+  /**
+   * Which examples are attacked depends on (pass seed, example id) only, at the configured rate.
+   */
   @Test
   void attackedExamplesFollowTheFraction() {
     int hits = 0;
@@ -112,7 +126,8 @@ class AdversarialGradientTest {
   /**
    * The penalised objective Σ L + λ‖∂L/∂x‖² (the returned loss sum) differentiated by centered
    * differences in θ agrees with the finite-difference-along-∇ₓL gradient to O(h): relative error
-   * below 1e-5 at h = 1e-5 (measured 6.5e-8); the penalty's share of the gradient is far larger than that.
+   * below 1e-5 at h = 1e-5 (measured 6.5e-8); the penalty's share of the gradient is far larger
+   * than that.
    */
   @Test
   void penaltyGradientIsTheGradientOfThePenalisedLoss() {
@@ -145,20 +160,30 @@ class AdversarialGradientTest {
     }
     double rel = worst / norm;
     double share = penaltyNorm / norm;
-    System.out.printf("gradient penalty: finite-difference gradient rel. error %.2e, penalty share %.3f%n", rel, share);
+    System.out.printf(
+        "gradient penalty: finite-difference gradient rel. error %.2e, penalty share %.3f%n",
+        rel, share);
     assertTrue(rel < 1e-5, "max error " + worst + " relative to max |gradient| " + norm);
     assertTrue(share > 1e-2, "penalty share of the gradient only " + share);
   }
 
   @Test
   void invalidValuesNameTheKey() {
-    assertTrue(assertThrows(OptimizerConfigException.class, () -> new AdversarialSpec(-0.1, 0.5, 0, 0.01))
-        .getMessage().startsWith("adversarial.fgsm_epsilon"));
-    assertTrue(assertThrows(OptimizerConfigException.class, () -> new AdversarialSpec(0.1, 1.5, 0, 0.01))
-        .getMessage().startsWith("adversarial.fgsm_fraction"));
-    assertTrue(assertThrows(OptimizerConfigException.class, () -> new AdversarialSpec(0.1, 0.5, -1, 0.01))
-        .getMessage().startsWith("adversarial.gradient_penalty"));
-    assertTrue(assertThrows(OptimizerConfigException.class, () -> new AdversarialSpec(0.1, 0.5, 1, 0))
-        .getMessage().startsWith("adversarial.penalty_step"));
+    assertTrue(
+        assertThrows(OptimizerConfigException.class, () -> new AdversarialSpec(-0.1, 0.5, 0, 0.01))
+            .getMessage()
+            .startsWith("adversarial.fgsm_epsilon"));
+    assertTrue(
+        assertThrows(OptimizerConfigException.class, () -> new AdversarialSpec(0.1, 1.5, 0, 0.01))
+            .getMessage()
+            .startsWith("adversarial.fgsm_fraction"));
+    assertTrue(
+        assertThrows(OptimizerConfigException.class, () -> new AdversarialSpec(0.1, 0.5, -1, 0.01))
+            .getMessage()
+            .startsWith("adversarial.gradient_penalty"));
+    assertTrue(
+        assertThrows(OptimizerConfigException.class, () -> new AdversarialSpec(0.1, 0.5, 1, 0))
+            .getMessage()
+            .startsWith("adversarial.penalty_step"));
   }
 }

@@ -11,12 +11,17 @@ import polyak.nn.BatchResult;
 import polyak.nn.Network;
 import polyak.spec.SpecParser;
 
-/** The distillation loss α·CE + (1 − α)·T²·KL(teacher_T ‖ student_T): its gradient and its limits. */
+/**
+ * The distillation loss α·CE + (1 − α)·T²·KL(teacher_T ‖ student_T): its gradient and its limits.
+ */
 class DistillationTest {
-  static final Network STUDENT = Network.build(SpecParser.network("student",
-      "input 5\ndense 6\ntanh\ndense 3\nloss softmax_ce smoothing=0.1"));
-  static final Network TEACHER = Network.build(SpecParser.network("teacher",
-      "input 5\ndense 8\nsigmoid\ndense 3\nloss softmax_ce"));
+  static final Network STUDENT =
+      Network.build(
+          SpecParser.network(
+              "student", "input 5\ndense 6\ntanh\ndense 3\nloss softmax_ce smoothing=0.1"));
+  static final Network TEACHER =
+      Network.build(
+          SpecParser.network("teacher", "input 5\ndense 8\nsigmoid\ndense 3\nloss softmax_ce"));
 
   static Dataset data() {
     SplittableRandom rng = new SplittableRandom(4);
@@ -41,7 +46,10 @@ class DistillationTest {
     return p;
   }
 
-  /** Centered differences of the returned loss sum in every student parameter, GradientCheck's error rule. */
+  /**
+   * Centered differences of the returned loss sum in every student parameter, GradientCheck's error
+   * rule.
+   */
   @Test
   void gradientMatchesCenteredDifferences() {
     Dataset d = data();
@@ -49,7 +57,9 @@ class DistillationTest {
     Distillation dist = new Distillation(TEACHER, params(TEACHER, 2), new double[0], 0.3, 2.5);
     double[] p = params(STUDENT, 1);
     double[] analytic = new double[p.length];
-    double loss = dist.gradient(STUDENT, p, new double[0], d, rows, 0, rows.length, 9, analytic, null).lossSum();
+    double loss =
+        dist.gradient(STUDENT, p, new double[0], d, rows, 0, rows.length, 9, analytic, null)
+            .lossSum();
     double floor = 1e-4 * Math.max(1, Math.abs(loss));
     double[] scratch = new double[p.length];
     double worst = 0;
@@ -57,13 +67,20 @@ class DistillationTest {
     for (int i = 0; i < p.length; i++) {
       double saved = p[i];
       p[i] = saved + step;
-      double plus = dist.gradient(STUDENT, p, new double[0], d, rows, 0, rows.length, 9, scratch, null).lossSum();
+      double plus =
+          dist.gradient(STUDENT, p, new double[0], d, rows, 0, rows.length, 9, scratch, null)
+              .lossSum();
       p[i] = saved - step;
-      double minus = dist.gradient(STUDENT, p, new double[0], d, rows, 0, rows.length, 9, scratch, null).lossSum();
+      double minus =
+          dist.gradient(STUDENT, p, new double[0], d, rows, 0, rows.length, 9, scratch, null)
+              .lossSum();
       p[i] = saved;
       double numeric = (plus - minus) / (2 * step);
-      worst = Math.max(worst, Math.abs(analytic[i] - numeric)
-          / Math.max(floor, Math.max(Math.abs(analytic[i]), Math.abs(numeric))));
+      worst =
+          Math.max(
+              worst,
+              Math.abs(analytic[i] - numeric)
+                  / Math.max(floor, Math.max(Math.abs(analytic[i]), Math.abs(numeric))));
     }
     double w = worst;
     assertTrue(w < 1e-6, () -> "max relative error " + w);
@@ -76,14 +93,16 @@ class DistillationTest {
     double[] plain = new double[p.length];
     BatchResult r = STUDENT.gradient(p, new double[0], d, null, 0, 9, 9, plain, null);
     double[] mixed = new double[p.length];
-    BatchResult m = new Distillation(TEACHER, params(TEACHER, 2), new double[0], 1.0, 3.0)
-        .gradient(STUDENT, p, new double[0], d, null, 0, 9, 9, mixed, null);
+    BatchResult m =
+        new Distillation(TEACHER, params(TEACHER, 2), new double[0], 1.0, 3.0)
+            .gradient(STUDENT, p, new double[0], d, null, 0, 9, 9, mixed, null);
     assertEquals(r, m);
     assertArrayEquals(plain, mixed, 0.0);
 
     double[] self = new double[p.length];
-    BatchResult s = new Distillation(STUDENT, p.clone(), new double[0], 0.0, 2.0)
-        .gradient(STUDENT, p, new double[0], d, null, 0, 9, 9, self, null);
+    BatchResult s =
+        new Distillation(STUDENT, p.clone(), new double[0], 0.0, 2.0)
+            .gradient(STUDENT, p, new double[0], d, null, 0, 9, 9, self, null);
     assertEquals(0.0, s.lossSum(), 1e-12);
     for (double g : self) {
       assertEquals(0.0, g, 1e-12);

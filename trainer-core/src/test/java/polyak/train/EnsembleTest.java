@@ -22,9 +22,12 @@ import polyak.nn.Network;
 import polyak.spec.NetworkSpec;
 import polyak.spec.SpecParser;
 
-/** Bagging: partition-independent bootstrap samples, the ensemble's mean prediction, one model file. */
+/**
+ * Bagging: partition-independent bootstrap samples, the ensemble's mean prediction, one model file.
+ */
 class EnsembleTest {
-  static final NetworkSpec SPEC = SpecParser.network("test", "input 4\ndense 8\ntanh\ndense 3\nloss softmax_ce");
+  static final NetworkSpec SPEC =
+      SpecParser.network("test", "input 4\ndense 8\ntanh\ndense 3\nloss softmax_ce");
 
   static Dataset data(int rows, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
@@ -52,7 +55,9 @@ class EnsembleTest {
     return blocks;
   }
 
-  /** The member's sample, concatenated in partition order, is the same for 1, 2 and 3 partitions. */
+  /**
+   * The member's sample, concatenated in partition order, is the same for 1, 2 and 3 partitions.
+   */
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 2})
   void bootstrapSampleDoesNotDependOnPartitioning(int member) {
@@ -94,27 +99,39 @@ class EnsembleTest {
   @Test
   void withoutBootstrapMembersTrainOnAllTheDataWithTheirOwnSeeds() {
     Dataset[] blocks = split(data(120, 4), 2);
-    TrainingConfig config = TrainingConfig.defaults().withBatchSize(20).withMaxIterations(5)
-        .withLearningRate(polyak.optim.ScheduleSpec.constant(0.01));
+    TrainingConfig config =
+        TrainingConfig.defaults()
+            .withBatchSize(20)
+            .withMaxIterations(5)
+            .withLearningRate(polyak.optim.ScheduleSpec.constant(0.01));
     Ensemble ensemble = Ensemble.train(SPEC, config, blocks, 2, false);
     for (int m = 0; m < 2; m++) {
-      TrainResult alone = new LocalTrainer(SPEC, config.withSeed(Ensemble.memberSeed(config.seed(), m)))
-          .train(blocks, null, TrainingListener.NONE);
+      TrainResult alone =
+          new LocalTrainer(SPEC, config.withSeed(Ensemble.memberSeed(config.seed(), m)))
+              .train(blocks, null, TrainingListener.NONE);
       assertArrayEquals(alone.parameters(), ensemble.memberParameters(m), 0.0);
     }
-    assertTrue(java.util.Arrays.compare(ensemble.memberParameters(0),
-        Ensemble.train(SPEC, config, blocks, 1, true).memberParameters(0)) != 0, "bootstrap changes member 0");
+    assertTrue(
+        java.util.Arrays.compare(
+                ensemble.memberParameters(0),
+                Ensemble.train(SPEC, config, blocks, 1, true).memberParameters(0))
+            != 0,
+        "bootstrap changes member 0");
   }
 
   @Test
   void membersDifferAndTheEnsemblePredictsTheirMeanAndRoundTripsThroughOneFile() throws Exception {
     Dataset train = data(400, 2);
     Dataset test = data(200, 3);
-    TrainingConfig config = TrainingConfig.defaults().withBatchSize(20).withEpochs(10)
-        .withLearningRate(polyak.optim.ScheduleSpec.constant(0.01));
+    TrainingConfig config =
+        TrainingConfig.defaults()
+            .withBatchSize(20)
+            .withEpochs(10)
+            .withLearningRate(polyak.optim.ScheduleSpec.constant(0.01));
     Ensemble ensemble = Ensemble.train(SPEC, config, split(train, 2), 3);
     assertEquals(3, ensemble.members());
-    assertTrue(java.util.Arrays.compare(ensemble.memberParameters(0), ensemble.memberParameters(1)) != 0);
+    assertTrue(
+        java.util.Arrays.compare(ensemble.memberParameters(0), ensemble.memberParameters(1)) != 0);
 
     double[] mean = new double[200 * 3];
     ensemble.predict(test, 0, 200, mean);
@@ -136,7 +153,8 @@ class EnsembleTest {
 
     ByteArrayOutputStream file = new ByteArrayOutputStream();
     ModelFile.write(ensemble.toSavedModel(null, Map.of("seed", "42")), file);
-    SavedModel saved = ModelFile.read(new ByteArrayInputStream(file.toByteArray()), "ensemble.polyak");
+    SavedModel saved =
+        ModelFile.read(new ByteArrayInputStream(file.toByteArray()), "ensemble.polyak");
     Ensemble back = Ensemble.fromSavedModel(saved, "ensemble.polyak");
     double[] again = new double[200 * 3];
     back.predict(test, 0, 200, again);
@@ -144,8 +162,14 @@ class EnsembleTest {
 
     // the shared inference path takes the ensemble's stored vectors as they are in its file
     java.util.List<double[]> seen = new java.util.ArrayList<>();
-    BatchResult scored = Inference.run(net, saved.params(), saved.state(), test, true,
-        (d, from, count, outputs) -> seen.add(java.util.Arrays.copyOf(outputs, count * 3)));
+    BatchResult scored =
+        Inference.run(
+            net,
+            saved.params(),
+            saved.state(),
+            test,
+            true,
+            (d, from, count, outputs) -> seen.add(java.util.Arrays.copyOf(outputs, count * 3)));
     assertEquals(1, seen.size());
     assertArrayEquals(expected, seen.get(0), 1e-15);
     long correct = 0;
@@ -158,11 +182,19 @@ class EnsembleTest {
     assertEquals(acc, scored.accuracy(), 0.0);
     assertEquals(loss, scored.lossSum(), 1e-9);
     assertEquals(3, Inference.members(net, saved.params(), saved.state()));
-    assertThrows(IllegalArgumentException.class,
-        () -> Inference.members(net, java.util.Arrays.copyOf(saved.params(), saved.params().length - 1), saved.state()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Inference.members(
+                net,
+                java.util.Arrays.copyOf(saved.params(), saved.params().length - 1),
+                saved.state()));
 
-    SavedModel single = new SavedModel(SPEC, ensemble.memberParameters(0), new double[0], null, Map.of());
-    assertTrue(assertThrows(ModelFormatException.class, () -> Ensemble.fromSavedModel(single, "m"))
-        .getMessage().contains("not an ensemble"));
+    SavedModel single =
+        new SavedModel(SPEC, ensemble.memberParameters(0), new double[0], null, Map.of());
+    assertTrue(
+        assertThrows(ModelFormatException.class, () -> Ensemble.fromSavedModel(single, "m"))
+            .getMessage()
+            .contains("not an ensemble"));
   }
 }

@@ -17,7 +17,10 @@ import polyak.spec.SpecParser;
 
 /** optimizer.name = lbfgs trains on full-batch gradients through the same loop and sources. */
 class FullBatchLbfgsTest {
-  static final NetworkSpec SPEC = SpecParser.network("test", """
+  static final NetworkSpec SPEC =
+      SpecParser.network(
+          "test",
+          """
       input 4
       dense 8
       tanh
@@ -40,26 +43,39 @@ class FullBatchLbfgsTest {
 
   @Test
   void lbfgsDecreasesTheFullBatchLossMonotonicallyAndLearns() {
-    TrainingConfig config = TrainingConfig.defaults().withOptimizer(OptimizerSpec.defaults("lbfgs")).withEpochs(30);
+    TrainingConfig config =
+        TrainingConfig.defaults().withOptimizer(OptimizerSpec.defaults("lbfgs")).withEpochs(30);
     List<Double> losses = new ArrayList<>();
-    TrainResult r = new LocalTrainer(SPEC, config).train(blobs(300, 1), blobs(300, 2), new TrainingListener() {
-      @Override
-      public void onStep(TrainingState s, StepReport step) {
-        losses.add(step.loss());
-        assertEquals(300, step.examples(), "every evaluation is over the whole training set");
-      }
-    });
+    TrainResult r =
+        new LocalTrainer(SPEC, config)
+            .train(
+                blobs(300, 1),
+                blobs(300, 2),
+                new TrainingListener() {
+                  @Override
+                  public void onStep(TrainingState s, StepReport step) {
+                    losses.add(step.loss());
+                    assertEquals(
+                        300, step.examples(), "every evaluation is over the whole training set");
+                  }
+                });
     assertTrue(r.stopReason().startsWith("L-BFGS"), r.stopReason());
     assertTrue(r.state().step() > 5 && r.state().step() <= 30, "iterations " + r.state().step());
-    assertTrue(losses.get(losses.size() - 1) < 0.5 * losses.get(0), "loss " + losses.get(0) + " → "
-        + losses.get(losses.size() - 1));
-    assertTrue(r.lastEvaluation().accuracy() > 0.85, "held-out accuracy " + r.lastEvaluation().accuracy());
+    assertTrue(
+        losses.get(losses.size() - 1) < 0.5 * losses.get(0),
+        "loss " + losses.get(0) + " → " + losses.get(losses.size() - 1));
+    assertTrue(
+        r.lastEvaluation().accuracy() > 0.85, "held-out accuracy " + r.lastEvaluation().accuracy());
   }
 
   @Test
   void lbfgsIsNotAMinibatchStep() {
-    OptimizerConfigException e = assertThrows(OptimizerConfigException.class,
-        () -> Optimizers.create(OptimizerSpec.defaults("lbfgs"), polyak.nn.Network.build(SPEC).layout()));
+    OptimizerConfigException e =
+        assertThrows(
+            OptimizerConfigException.class,
+            () ->
+                Optimizers.create(
+                    OptimizerSpec.defaults("lbfgs"), polyak.nn.Network.build(SPEC).layout()));
     assertTrue(e.getMessage().contains("full-batch"), e.getMessage());
   }
 }

@@ -9,8 +9,9 @@ import polyak.optim.OptimizerConfigException;
 class TrainingConfigTest {
   @Test
   void aNegativePatienceNamesTheConfigKeyUsersWrite() {
-    OptimizerConfigException e = assertThrows(OptimizerConfigException.class,
-        () -> TrainingConfig.defaults().withEvaluation(1, -1));
+    OptimizerConfigException e =
+        assertThrows(
+            OptimizerConfigException.class, () -> TrainingConfig.defaults().withEvaluation(1, -1));
     assertTrue(e.getMessage().startsWith("evaluation.patience "), e.getMessage());
   }
 }

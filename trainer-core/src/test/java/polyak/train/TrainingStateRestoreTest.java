@@ -22,14 +22,15 @@ import polyak.optim.StateMismatchException;
  * been read, and the parameters, optimizer state, average and step stay exactly as they were.
  */
 class TrainingStateRestoreTest {
-  static final TrainingConfig ADAM = TrainingConfig.defaults().withOptimizer(OptimizerSpec.defaults("adam"))
-      .withBatchSize(30);
+  static final TrainingConfig ADAM =
+      TrainingConfig.defaults().withOptimizer(OptimizerSpec.defaults("adam")).withBatchSize(30);
   static final AveragingSpec UNIFORM = new AveragingSpec(AveragingSpec.Kind.UNIFORM, 2, 0);
   static final AveragingSpec EMA = new AveragingSpec(AveragingSpec.Kind.EMA, 1, 0.9);
 
   static TrainingState trained(TrainingConfig config, long iterations) {
     return new LocalTrainer(FullBatchLbfgsTest.SPEC, config.withMaxIterations(iterations))
-        .train(FullBatchLbfgsTest.blobs(120, 1), null, new TrainingListener() {}).state();
+        .train(FullBatchLbfgsTest.blobs(120, 1), null, new TrainingListener() {})
+        .state();
   }
 
   static byte[] bytes(TrainingState s) throws IOException {
@@ -38,16 +39,20 @@ class TrainingStateRestoreTest {
     return buf.toByteArray();
   }
 
-  static void assertRefusedAndUnchanged(byte[] saved, TrainingState target, String message) throws IOException {
+  static void assertRefusedAndUnchanged(byte[] saved, TrainingState target, String message)
+      throws IOException {
     byte[] before = bytes(target);
     long step = target.step();
     double[] params = target.parameters().clone();
-    StateMismatchException e = assertThrows(StateMismatchException.class,
-        () -> target.read(new DataInputStream(new ByteArrayInputStream(saved))));
+    StateMismatchException e =
+        assertThrows(
+            StateMismatchException.class,
+            () -> target.read(new DataInputStream(new ByteArrayInputStream(saved))));
     assertTrue(e.getMessage().contains(message), e.getMessage());
     assertEquals(step, target.step());
     assertArrayEquals(params, target.parameters(), 0.0);
-    // the whole saved form (step, θ, running statistics, optimizer, average, early stopping), bit for bit
+    // the whole saved form (step, θ, running statistics, optimizer, average, early stopping), bit
+    // for bit
     assertArrayEquals(before, bytes(target));
   }
 

@@ -17,57 +17,90 @@ import polyak.spec.SpecParser;
  * {@code polyak bench}: the benchmark family, one picocli command with a subcommand per benchmark.
  * Without a subcommand it runs the comparison with Spark MLlib and the compute limit.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Benchmarks you can run on your own machine or cluster; each prints its figures and writes its "
-        + "section of BENCHMARKS.md.",
-        "Without a subcommand: polyak against Spark MLlib's MLP and against the GEMM limit on Fashion-MNIST "
-        + "(raw CSV/JSON under --out)."},
-    subcommands = {BenchCommand.Optimizers.class, BenchCommand.Distributed.class, BenchCommand.Kernels.class})
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Benchmarks you can run on your own machine or cluster; each prints its figures and writes its "
+          + "section of BENCHMARKS.md.",
+      "Without a subcommand: polyak against Spark MLlib's MLP and against the GEMM limit on Fashion-MNIST "
+          + "(raw CSV/JSON under --out)."
+    },
+    subcommands = {
+      BenchCommand.Optimizers.class,
+      BenchCommand.Distributed.class,
+      BenchCommand.Kernels.class
+    })
 public final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--quick", description = "A subset of the data and a few iterations (about 2 minutes).")
+  @Option(
+      names = "--quick",
+      description = "A subset of the data and a few iterations (about 2 minutes).")
   boolean quick;
 
   @Option(names = "--master", paramLabel = "URL", description = "Spark master; default: local[*].")
   String master;
 
-  @Option(names = "--markdown", defaultValue = "BENCHMARKS.md", paramLabel = "FILE",
+  @Option(
+      names = "--markdown",
+      defaultValue = "BENCHMARKS.md",
+      paramLabel = "FILE",
       description = "Markdown file whose bench section is (re)written (default: ${DEFAULT-VALUE}).")
   File markdown;
 
-  @Option(names = "--out", defaultValue = "docs/bench", paramLabel = "DIR",
+  @Option(
+      names = "--out",
+      defaultValue = "docs/bench",
+      paramLabel = "DIR",
       description = "Directory for the raw CSV/JSON (default: ${DEFAULT-VALUE}).")
   File out;
 
   @Override
   public Integer call() throws Exception {
     try (SparkSession spark = Sessions.create("polyak bench", master)) {
-      PolyakBench.run(spark, quick ? PolyakBench.Options.quickRun() : PolyakBench.Options.full(), markdown.toPath(),
-          out.toPath(), System.out);
+      PolyakBench.run(
+          spark,
+          quick ? PolyakBench.Options.quickRun() : PolyakBench.Options.full(),
+          markdown.toPath(),
+          out.toPath(),
+          System.out);
     }
     return 0;
   }
 
-  @Command(name = "optimizers", mixinStandardHelpOptions = true,
-      description = "Every optimizer on Fashion-MNIST with the local trainer (no Spark): an Adam headline run, a "
-          + "table at one budget, optionally a full-batch L-BFGS row.")
+  @Command(
+      name = "optimizers",
+      mixinStandardHelpOptions = true,
+      description =
+          "Every optimizer on Fashion-MNIST with the local trainer (no Spark): an Adam headline run, a "
+              + "table at one budget, optionally a full-batch L-BFGS row.")
   static final class Optimizers implements Callable<Integer> {
     /** The defaults are the run in BENCHMARKS.md. */
     private static final OptimizerBenchmark.Options D = OptimizerBenchmark.Options.defaults();
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs of every table row (default: "
-        + "${DEFAULT-VALUE}).")
+    @Option(
+        names = "--epochs",
+        paramLabel = "N",
+        description = "Epochs of every table row (default: " + "${DEFAULT-VALUE}).")
     int epochs = D.epochs();
 
-    @Option(names = "--headline-epochs", paramLabel = "N", description = "Epochs of the Adam headline run; 0 "
-        + "skips it (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--headline-epochs",
+        paramLabel = "N",
+        description =
+            "Epochs of the Adam headline run; 0 " + "skips it (default: ${DEFAULT-VALUE}).")
     int headlineEpochs = D.headlineEpochs();
 
-    @Option(names = "--batch", paramLabel = "N", description = "Minibatch of every run (default: "
-        + "${DEFAULT-VALUE}).")
+    @Option(
+        names = "--batch",
+        paramLabel = "N",
+        description = "Minibatch of every run (default: " + "${DEFAULT-VALUE}).")
     int batch = D.batchSize();
 
-    @Option(names = "--optimizers", split = ",", paramLabel = "NAME", description = "The table's rows (default: "
-        + "all ten).")
+    @Option(
+        names = "--optimizers",
+        split = ",",
+        paramLabel = "NAME",
+        description = "The table's rows (default: " + "all ten).")
     List<String> optimizers = new ArrayList<>(D.optimizers());
 
     @Option(names = "--no-table", description = "Skip the optimizer table.")
@@ -76,33 +109,58 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-headline", description = "Skip the Adam headline run.")
     boolean noHeadline;
 
-    @Option(names = "--subset", paramLabel = "N", description = "Only the first N training rows (0: all).")
+    @Option(
+        names = "--subset",
+        paramLabel = "N",
+        description = "Only the first N training rows (0: all).")
     int subset = D.trainSubset();
 
-    @Option(names = "--test-subset", paramLabel = "N", description = "Only the first N test rows (0: all).")
+    @Option(
+        names = "--test-subset",
+        paramLabel = "N",
+        description = "Only the first N test rows (0: all).")
     int testSubset = D.testSubset();
 
-    @Option(names = "--lbfgs-iterations", paramLabel = "N", description = "Iterations of the full-batch L-BFGS "
-        + "row; 0 skips it (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--lbfgs-iterations",
+        paramLabel = "N",
+        description =
+            "Iterations of the full-batch L-BFGS " + "row; 0 skips it (default: ${DEFAULT-VALUE}).")
     int lbfgsIterations = D.lbfgsIterations();
 
-    @Option(names = "--lbfgs-subset", paramLabel = "N", description = "Training rows of the L-BFGS row "
-        + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--lbfgs-subset",
+        paramLabel = "N",
+        description = "Training rows of the L-BFGS row " + "(default: ${DEFAULT-VALUE}).")
     int lbfgsSubset = D.lbfgsSubset();
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of every run (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--seed",
+        paramLabel = "N",
+        description = "Seed of every run (default: ${DEFAULT-VALUE}).")
     long seed = D.seed();
 
-    @Option(names = "--markdown", paramLabel = "FILE", description = "BENCHMARKS.md whose optimizers section is "
-        + "(re)written (default: BENCHMARKS.md; with --quick: none).")
+    @Option(
+        names = "--markdown",
+        paramLabel = "FILE",
+        description =
+            "BENCHMARKS.md whose optimizers section is "
+                + "(re)written (default: BENCHMARKS.md; with --quick: none).")
     Path markdown;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "Summary CSV; the per-epoch CSV goes beside it "
-        + "(default: docs/bench/optimizers.csv; with --quick: none).")
+    @Option(
+        names = "--csv",
+        paramLabel = "FILE",
+        description =
+            "Summary CSV; the per-epoch CSV goes beside it "
+                + "(default: docs/bench/optimizers.csv; with --quick: none).")
     Path csv;
 
-    @Option(names = "--quick", description = "Smoke run: 6000 training and 2000 test rows, one epoch, nothing "
-        + "written unless --markdown/--csv are given.")
+    @Option(
+        names = "--quick",
+        description =
+            "Smoke run: 6000 training and 2000 test rows, one epoch, nothing "
+                + "written unless --markdown/--csv are given.")
     boolean quick;
 
     @Override
@@ -112,37 +170,77 @@ public final class BenchCommand implements Callable<Integer> {
       List<String> optimizers = noTable ? List.of() : this.optimizers;
       int headlineEpochs = noHeadline ? 0 : this.headlineEpochs;
       if (quick) {
-        OptimizerBenchmark.run(new OptimizerBenchmark.Options(Math.min(epochs, 1), Math.min(headlineEpochs, 1), batch,
-            optimizers, subset > 0 ? subset : 6_000, testSubset > 0 ? testSubset : 2_000, lbfgsIterations,
-            Math.min(lbfgsSubset, 2_000), seed, md, raw));
+        OptimizerBenchmark.run(
+            new OptimizerBenchmark.Options(
+                Math.min(epochs, 1),
+                Math.min(headlineEpochs, 1),
+                batch,
+                optimizers,
+                subset > 0 ? subset : 6_000,
+                testSubset > 0 ? testSubset : 2_000,
+                lbfgsIterations,
+                Math.min(lbfgsSubset, 2_000),
+                seed,
+                md,
+                raw));
       } else {
-        OptimizerBenchmark.run(new OptimizerBenchmark.Options(epochs, headlineEpochs, batch, optimizers, subset,
-            testSubset, lbfgsIterations, lbfgsSubset, seed, md, raw));
+        OptimizerBenchmark.run(
+            new OptimizerBenchmark.Options(
+                epochs,
+                headlineEpochs,
+                batch,
+                optimizers,
+                subset,
+                testSubset,
+                lbfgsIterations,
+                lbfgsSubset,
+                seed,
+                md,
+                raw));
       }
       return 0;
     }
   }
 
-  @Command(name = "distributed", mixinStandardHelpOptions = true,
-      description = "polyak train on full Fashion-MNIST (batch 1024, Adam + cosine) with its per-phase split, "
-          + "and the local trainer's examples/s on the same configuration in the same JVM.")
+  @Command(
+      name = "distributed",
+      mixinStandardHelpOptions = true,
+      description =
+          "polyak train on full Fashion-MNIST (batch 1024, Adam + cosine) with its per-phase split, "
+              + "and the local trainer's examples/s on the same configuration in the same JVM.")
   static final class Distributed implements Callable<Integer> {
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--epochs",
+        paramLabel = "N",
+        defaultValue = "10",
+        description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = {"-o", "--output"}, defaultValue = "runs/bench-training", paramLabel = "DIR",
+    @Option(
+        names = {"-o", "--output"},
+        defaultValue = "runs/bench-training",
+        paramLabel = "DIR",
         description = "The training run's output directory (default: ${DEFAULT-VALUE}).")
     Path output;
 
-    @Option(names = "--master", defaultValue = "local[2]", paramLabel = "URL", description = "Spark master "
-        + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--master",
+        defaultValue = "local[2]",
+        paramLabel = "URL",
+        description = "Spark master " + "(default: ${DEFAULT-VALUE}).")
     String master;
 
-    @Option(names = "--markdown", paramLabel = "FILE", description = "Also (re)write this run's section of FILE "
-        + "(e.g. BENCHMARKS.md); default: only print it.")
+    @Option(
+        names = "--markdown",
+        paramLabel = "FILE",
+        description =
+            "Also (re)write this run's section of FILE "
+                + "(e.g. BENCHMARKS.md); default: only print it.")
     Path markdown;
 
-    @Parameters(paramLabel = "KEY=VALUE", description = "Config overrides, e.g. data.scaling=standardize.")
+    @Parameters(
+        paramLabel = "KEY=VALUE",
+        description = "Config overrides, e.g. data.scaling=standardize.")
     List<String> overrides = new ArrayList<>();
 
     @Override
@@ -152,20 +250,33 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "kernels", mixinStandardHelpOptions = true,
-      description = "Single-thread GEMM GFLOP/s and forward+backward examples/s of every dense kernel on this "
-          + "machine, at 784-256-128-10.")
+  @Command(
+      name = "kernels",
+      mixinStandardHelpOptions = true,
+      description =
+          "Single-thread GEMM GFLOP/s and forward+backward examples/s of every dense kernel on this "
+              + "machine, at 784-256-128-10.")
   static final class Kernels implements Callable<Integer> {
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "512", description = "Rows per product (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--batch",
+        paramLabel = "N",
+        defaultValue = "512",
+        description = "Rows per product (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--repeats", paramLabel = "N", defaultValue = "15", description = "Timed repeats; the median is printed "
-        + "(default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--repeats",
+        paramLabel = "N",
+        defaultValue = "15",
+        description = "Timed repeats; the median is printed " + "(default: ${DEFAULT-VALUE}).")
     int repeats;
 
     @Override
     public Integer call() {
-      NetworkSpec spec = SpecParser.network("bench", """
+      NetworkSpec spec =
+          SpecParser.network(
+              "bench",
+              """
           input 784
           dense 256
           relu

@@ -16,16 +16,26 @@ import java.util.TreeMap;
 import polyak.spark.metrics.Json;
 
 /**
- * Everything {@code polyak bench} measured, the derived figures, and the writers (Markdown, CSV, JSON).
+ * Everything {@code polyak bench} measured, the derived figures, and the writers (Markdown, CSV,
+ * JSON).
  *
  * @param kernelBatch the per-partition batch of the kernel figures
  * @param trivialJobMs median ms of a trivial job by its task count
  * @param bestSchedulingMs median of an empty job over polyak-best's cached blocks
  * @param notes what the run skipped or changed, and why
  */
-public record BenchReport(PolyakBench.Options options, Environment environment, Setup setup, int kernelBatch,
-    List<KernelBenchmark.Row> kernels, Map<Integer, Double> trivialJobMs, double bestSchedulingMs,
-    List<SweepRow> sweep, ScalingModel.Fit fit, List<PolyakRuns.Curve> curves, List<MllibBaseline.Fit> mllib,
+public record BenchReport(
+    PolyakBench.Options options,
+    Environment environment,
+    Setup setup,
+    int kernelBatch,
+    List<KernelBenchmark.Row> kernels,
+    Map<Integer, Double> trivialJobMs,
+    double bestSchedulingMs,
+    List<SweepRow> sweep,
+    ScalingModel.Fit fit,
+    List<PolyakRuns.Curve> curves,
+    List<MllibBaseline.Fit> mllib,
     List<String> notes) {
   /** A sweep point with its scheduling baseline (the empty-job median at its partition count). */
   record SweepRow(String kind, PolyakRuns.Timed timed, int cores, double schedulingMs) {}
@@ -34,12 +44,25 @@ public record BenchReport(PolyakBench.Options options, Environment environment, 
    * The run's Spark side and data: master, cores given to Spark, the kernels, the load average at
    * start and end, the rows, and the whole run's seconds.
    */
-  public record Setup(String master, int cores, String polyakKernel, String mllibBlas, double loadStart,
-      double loadEnd, long trainRows, long testRows, double seconds) {}
+  public record Setup(
+      String master,
+      int cores,
+      String polyakKernel,
+      String mllibBlas,
+      double loadStart,
+      double loadEnd,
+      long trainRows,
+      long testRows,
+      double seconds) {}
 
   /** Time to an accuracy: polyak's, MLlib's (the first fit reaching it) and MLlib's lower bound. */
-  public record Reach(String label, double accuracy, double polyakSigmoidSeconds, double polyakBestSeconds,
-      double mllibSeconds, double mllibLowerBoundSeconds) {
+  public record Reach(
+      String label,
+      double accuracy,
+      double polyakSigmoidSeconds,
+      double polyakBestSeconds,
+      double mllibSeconds,
+      double mllibLowerBoundSeconds) {
     public double speedup() {
       return mllibSeconds / polyakBestSeconds;
     }
@@ -65,15 +88,32 @@ public record BenchReport(PolyakBench.Options options, Environment environment, 
   BenchReport withNote(String note) {
     List<String> more = new ArrayList<>(notes);
     more.add(note);
-    return new BenchReport(options, environment, setup, kernelBatch, kernels, trivialJobMs, bestSchedulingMs, sweep,
-        fit, curves, mllib, more);
+    return new BenchReport(
+        options,
+        environment,
+        setup,
+        kernelBatch,
+        kernels,
+        trivialJobMs,
+        bestSchedulingMs,
+        sweep,
+        fit,
+        curves,
+        mllib,
+        more);
   }
 
   static List<ScalingModel.Sample> samples(List<SweepRow> sweep) {
     List<ScalingModel.Sample> s = new ArrayList<>();
     for (SweepRow r : sweep) {
-      s.add(new ScalingModel.Sample(r.timed().parameters(), r.timed().batch(), r.timed().partitions(), r.cores(),
-          r.timed().median(), r.schedulingMs()));
+      s.add(
+          new ScalingModel.Sample(
+              r.timed().parameters(),
+              r.timed().batch(),
+              r.timed().partitions(),
+              r.cores(),
+              r.timed().median(),
+              r.schedulingMs()));
     }
     return s;
   }
@@ -103,8 +143,14 @@ public record BenchReport(PolyakBench.Options options, Environment environment, 
         }
         lower = f.seconds();
       }
-      out.add(new Reach(names[i], a, curve("polyak-sigmoid").secondsTo(a), curve("polyak-best").secondsTo(a), t,
-          lower));
+      out.add(
+          new Reach(
+              names[i],
+              a,
+              curve("polyak-sigmoid").secondsTo(a),
+              curve("polyak-best").secondsTo(a),
+              t,
+              lower));
     }
     return out;
   }
@@ -118,11 +164,15 @@ public record BenchReport(PolyakBench.Options options, Environment environment, 
   }
 
   String bestGemmKernel() {
-    return kernels.stream().max((a, b) -> Double.compare(a.gemmGflops(), b.gemmGflops()))
-        .map(KernelBenchmark.Row::kernel).orElse("?");
+    return kernels.stream()
+        .max((a, b) -> Double.compare(a.gemmGflops(), b.gemmGflops()))
+        .map(KernelBenchmark.Row::kernel)
+        .orElse("?");
   }
 
-  /** Achieved FLOP/s (6·P per example over the training clock) ÷ (best single-thread GEMM × cores). */
+  /**
+   * Achieved FLOP/s (6·P per example over the training clock) ÷ (best single-thread GEMM × cores).
+   */
   public double trainingEfficiency() {
     PolyakRuns.Curve c = curve("polyak-best");
     return 6.0 * c.parameters() * c.examplesPerSecond() / (bestGemmGflops() * 1e9 * setup.cores());
@@ -137,12 +187,16 @@ public record BenchReport(PolyakBench.Options options, Environment environment, 
   /** polyak's examples per task-second ÷ MLlib's, same topology (sigmoid), same meter. */
   public double computeRatio() {
     MllibBaseline.Fit f = mllibLongest();
-    return f == null ? Double.NaN : curve("polyak-sigmoid").examplesPerTaskSecond() / f.examplesPerTaskSecond();
+    return f == null
+        ? Double.NaN
+        : curve("polyak-sigmoid").examplesPerTaskSecond() / f.examplesPerTaskSecond();
   }
 
   SweepRow overheadRow() {
     for (SweepRow r : sweep) {
-      if (r.kind().equals("batch") && r.timed().batch() == 1024 && r.timed().partitions() == setup.cores()) {
+      if (r.kind().equals("batch")
+          && r.timed().batch() == 1024
+          && r.timed().partitions() == setup.cores()) {
         return r;
       }
     }
@@ -158,7 +212,9 @@ public record BenchReport(PolyakBench.Options options, Environment environment, 
     return (p.broadcastMs() + p.jobRestMs()) / p.totalMs();
   }
 
-  /** Spark overhead (all but executor compute and driver step) at batch 1024, `cores` partitions. */
+  /**
+   * Spark overhead (all but executor compute and driver step) at batch 1024, `cores` partitions.
+   */
   public double sparkOverhead() {
     SweepRow r = overheadRow();
     return r == null ? Double.NaN : overhead(r.timed().median());
@@ -172,21 +228,38 @@ public record BenchReport(PolyakBench.Options options, Environment environment, 
   public List<Target> targets() {
     Reach best = reaches().get(2);
     return List.of(
-        new Target("speed-up to MLlib's best test accuracy (MLlib time ÷ polyak time)", best.speedup(), 10, true,
+        new Target(
+            "speed-up to MLlib's best test accuracy (MLlib time ÷ polyak time)",
+            best.speedup(),
+            10,
+            true,
             "×"),
-        new Target("per-example compute, polyak ÷ MLlib (examples per task-second, same topology)",
-            computeRatio(), 1, true, "×"),
-        new Target("training efficiency (6·P·examples/s ÷ best 1-thread GEMM × cores)", trainingEfficiency(), 0.70,
-            true, ""),
-        new Target("Spark overhead at batch 1024, local[" + setup.cores() + "]", sparkOverhead(), 0.15, false, ""));
+        new Target(
+            "per-example compute, polyak ÷ MLlib (examples per task-second, same topology)",
+            computeRatio(),
+            1,
+            true,
+            "×"),
+        new Target(
+            "training efficiency (6·P·examples/s ÷ best 1-thread GEMM × cores)",
+            trainingEfficiency(),
+            0.70,
+            true,
+            ""),
+        new Target(
+            "Spark overhead at batch 1024, local[" + setup.cores() + "]",
+            sparkOverhead(),
+            0.15,
+            false,
+            ""));
   }
 
   /** A projection with its scaling mode and efficiency. */
   record Projected(String scaling, ScalingModel.Projection p, double efficiency) {}
 
   /**
-   * Weak scaling (1024 examples per executor; efficiency = compute ÷ iteration) for P = 235k and 5M,
-   * and strong scaling at a global batch of 8192 (efficiency = T(1) ÷ (E·T(E))) for P = 235k.
+   * Weak scaling (1024 examples per executor; efficiency = compute ÷ iteration) for P = 235k and
+   * 5M, and strong scaling at a global batch of 8192 (efficiency = T(1) ÷ (E·T(E))) for P = 235k.
    */
   List<Projected> projections() {
     List<Projected> out = new ArrayList<>();
@@ -220,17 +293,35 @@ public record BenchReport(PolyakBench.Options options, Environment environment, 
   String markdown(Path outDir, String tag) {
     StringBuilder m = new StringBuilder();
     String date = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-    m.append("## `polyak bench`").append(options.quick() ? " --quick" : "").append(" — polyak against Spark MLlib's MLP "
-        + "and against the compute limit\n\n");
-    m.append(f("Run %s, commit `%s`, %.0f s in all. Machine: %s, %d CPUs, %d cores given to Spark (`%s`), %s; %s; Spark %s; "
-        + "polyak dense kernel `%s`, MLlib BLAS `%s`; OPENBLAS_NUM_THREADS=%s. Load average %.2f at the start, %.2f "
-        + "at the end (the machine is shared: figures are medians and ratios from this one run, one JVM, one "
-        + "Spark session, the same cached data).\n\n", date, environment.commit(), setup.seconds(), environment.cpu(),
-        environment.cpus(), setup.cores(), setup.master(), environment.os(), environment.java(), environment.spark(),
-        setup.polyakKernel(), setup.mllibBlas(), environment.openblasThreads(), setup.loadStart(), setup.loadEnd()));
-    m.append(f("Data: Fashion-MNIST, %d training and %d test rows, x/255, %d cached partitions; MLlib reads "
-        + "DataFrames (label, features: Vector) built from the same cached blocks.\n\n", setup.trainRows(),
-        setup.testRows(), setup.cores()));
+    m.append("## `polyak bench`")
+        .append(options.quick() ? " --quick" : "")
+        .append(" — polyak against Spark MLlib's MLP " + "and against the compute limit\n\n");
+    m.append(
+        f(
+            "Run %s, commit `%s`, %.0f s in all. Machine: %s, %d CPUs, %d cores given to Spark (`%s`), %s; %s; Spark %s; "
+                + "polyak dense kernel `%s`, MLlib BLAS `%s`; OPENBLAS_NUM_THREADS=%s. Load average %.2f at the start, %.2f "
+                + "at the end (the machine is shared: figures are medians and ratios from this one run, one JVM, one "
+                + "Spark session, the same cached data).\n\n",
+            date,
+            environment.commit(),
+            setup.seconds(),
+            environment.cpu(),
+            environment.cpus(),
+            setup.cores(),
+            setup.master(),
+            environment.os(),
+            environment.java(),
+            environment.spark(),
+            setup.polyakKernel(),
+            setup.mllibBlas(),
+            environment.openblasThreads(),
+            setup.loadStart(),
+            setup.loadEnd()));
+    m.append(
+        f(
+            "Data: Fashion-MNIST, %d training and %d test rows, x/255, %d cached partitions; MLlib reads "
+                + "DataFrames (label, features: Vector) built from the same cached blocks.\n\n",
+            setup.trainRows(), setup.testRows(), setup.cores()));
     for (String n : notes) {
       m.append("- Note: ").append(n).append('\n');
     }
@@ -238,116 +329,223 @@ public record BenchReport(PolyakBench.Options options, Environment environment, 
       m.append('\n');
     }
 
-    m.append("### Targets (measured / target)\n\n| target | measured | target | met |\n|---|---|---|---|\n");
+    m.append(
+        "### Targets (measured / target)\n\n| target | measured | target | met |\n|---|---|---|---|\n");
     for (Target t : targets()) {
-      m.append(f("| %s | %s | %s %s | %s |\n", t.name(), num(t.measured(), t.unit()), t.atLeast() ? "≥" : "≤",
-          num(t.bound(), t.unit()), t.met() ? "yes" : "**no**"));
+      m.append(
+          f(
+              "| %s | %s | %s %s | %s |\n",
+              t.name(),
+              num(t.measured(), t.unit()),
+              t.atLeast() ? "≥" : "≤",
+              num(t.bound(), t.unit()),
+              t.met() ? "yes" : "**no**"));
     }
 
-    m.append("\n### Spark MLlib `MultilayerPerceptronClassifier` (784-256-128-10 sigmoid, l-bfgs, block size 128)\n\n"
-        + "| maxIter | iterations | loss+gradient evaluations | fit s | test accuracy | examples/s | examples per "
-        + "task-s |\n|---|---|---|---|---|---|---|\n");
+    m.append(
+        "\n### Spark MLlib `MultilayerPerceptronClassifier` (784-256-128-10 sigmoid, l-bfgs, block size 128)\n\n"
+            + "| maxIter | iterations | loss+gradient evaluations | fit s | test accuracy | examples/s | examples per "
+            + "task-s |\n|---|---|---|---|---|---|---|\n");
     for (MllibBaseline.Fit f : mllib) {
-      m.append(f("| %d | %d | %d | %.1f | %.4f | %.0f | %.0f |\n", f.maxIter(), f.iterations(), f.evaluations(),
-          f.seconds(), f.testAccuracy(), f.examplesPerSecond(), f.examplesPerTaskSecond()));
+      m.append(
+          f(
+              "| %d | %d | %d | %.1f | %.4f | %.0f | %.0f |\n",
+              f.maxIter(),
+              f.iterations(),
+              f.evaluations(),
+              f.seconds(),
+              f.testAccuracy(),
+              f.examplesPerSecond(),
+              f.examplesPerTaskSecond()));
     }
-    m.append("\nExamples/s = evaluations × training rows ÷ fit time; examples per task-second uses the executor run "
-        + "time of the evaluation jobs' tasks (a Spark listener), the same meter as polyak's below.\n");
+    m.append(
+        "\nExamples/s = evaluations × training rows ÷ fit time; examples per task-second uses the executor run "
+            + "time of the evaluation jobs' tasks (a Spark listener), the same meter as polyak's below.\n");
 
-    m.append("\n### polyak runs (test accuracy against a training-only clock: evaluations excluded)\n\n"
-        + "| run | configuration | P | iterations | train s | examples/s | examples per task-s | final test accuracy "
-        + "| best |\n|---|---|---|---|---|---|---|---|---|\n");
+    m.append(
+        "\n### polyak runs (test accuracy against a training-only clock: evaluations excluded)\n\n"
+            + "| run | configuration | P | iterations | train s | examples/s | examples per task-s | final test accuracy "
+            + "| best |\n|---|---|---|---|---|---|---|---|---|\n");
     for (PolyakRuns.Curve c : curves) {
-      m.append(f("| %s | %s | %d | %d | %.1f | %.0f | %.0f | %.4f | %.4f |\n", c.name(), c.description(),
-          c.parameters(), c.phases().size(), c.trainSeconds(), c.examplesPerSecond(), c.examplesPerTaskSecond(),
-          c.finalAccuracy(), c.bestAccuracy()));
+      m.append(
+          f(
+              "| %s | %s | %d | %d | %.1f | %.0f | %.0f | %.4f | %.4f |\n",
+              c.name(),
+              c.description(),
+              c.parameters(),
+              c.phases().size(),
+              c.trainSeconds(),
+              c.examplesPerSecond(),
+              c.examplesPerTaskSecond(),
+              c.finalAccuracy(),
+              c.bestAccuracy()));
     }
-    m.append("\nTime to accuracy (s). MLlib: the first of its fits that reaches it (it needs more than the lower "
-        + "bound, the previous fit's time); speed-up = MLlib ÷ polyak-best.\n\n"
-        + "| accuracy | polyak-sigmoid | polyak-best | MLlib | MLlib lower bound | speed-up | speed-up vs lower bound |\n"
-        + "|---|---|---|---|---|---|---|\n");
+    m.append(
+        "\nTime to accuracy (s). MLlib: the first of its fits that reaches it (it needs more than the lower "
+            + "bound, the previous fit's time); speed-up = MLlib ÷ polyak-best.\n\n"
+            + "| accuracy | polyak-sigmoid | polyak-best | MLlib | MLlib lower bound | speed-up | speed-up vs lower bound |\n"
+            + "|---|---|---|---|---|---|---|\n");
     for (Reach r : reaches()) {
-      m.append(f("| %s (%.4f) | %s | %s | %s | %s | %s | %s |\n", r.label(), r.accuracy(), sec(r.polyakSigmoidSeconds()),
-          sec(r.polyakBestSeconds()), sec(r.mllibSeconds()), sec(r.mllibLowerBoundSeconds()), num(r.speedup(), "×"),
-          num(r.mllibLowerBoundSeconds() > 0 ? r.mllibLowerBoundSeconds() / r.polyakBestSeconds() : Double.NaN, "×")));
+      m.append(
+          f(
+              "| %s (%.4f) | %s | %s | %s | %s | %s | %s |\n",
+              r.label(),
+              r.accuracy(),
+              sec(r.polyakSigmoidSeconds()),
+              sec(r.polyakBestSeconds()),
+              sec(r.mllibSeconds()),
+              sec(r.mllibLowerBoundSeconds()),
+              num(r.speedup(), "×"),
+              num(
+                  r.mllibLowerBoundSeconds() > 0
+                      ? r.mllibLowerBoundSeconds() / r.polyakBestSeconds()
+                      : Double.NaN,
+                  "×")));
     }
     MllibBaseline.Fit longest = mllibLongest();
     if (longest != null) {
-      m.append(f("\nRatios polyak ÷ MLlib (MLlib's longest fit): examples/s %s (sigmoid) and %s (best); examples per "
-          + "task-second %s (sigmoid); final accuracy %s (sigmoid) and %s (best).\n",
-          num(curve("polyak-sigmoid").examplesPerSecond() / longest.examplesPerSecond(), "×"),
-          num(curve("polyak-best").examplesPerSecond() / longest.examplesPerSecond(), "×"), num(computeRatio(), "×"),
-          num(curve("polyak-sigmoid").finalAccuracy() / longest.testAccuracy(), "×"),
-          num(curve("polyak-best").finalAccuracy() / longest.testAccuracy(), "×")));
+      m.append(
+          f(
+              "\nRatios polyak ÷ MLlib (MLlib's longest fit): examples/s %s (sigmoid) and %s (best); examples per "
+                  + "task-second %s (sigmoid); final accuracy %s (sigmoid) and %s (best).\n",
+              num(curve("polyak-sigmoid").examplesPerSecond() / longest.examplesPerSecond(), "×"),
+              num(curve("polyak-best").examplesPerSecond() / longest.examplesPerSecond(), "×"),
+              num(computeRatio(), "×"),
+              num(curve("polyak-sigmoid").finalAccuracy() / longest.testAccuracy(), "×"),
+              num(curve("polyak-best").finalAccuracy() / longest.testAccuracy(), "×")));
     }
 
-    m.append(f("\n### Compute limit: GEMM and forward+backward speed, one thread, batch %d (the per-partition share)\n\n"
-        + "| kernel | GEMM GFLOP/s | forward+backward examples/s |\n|---|---|---|\n", kernelBatch));
+    m.append(
+        f(
+            "\n### Compute limit: GEMM and forward+backward speed, one thread, batch %d (the per-partition share)\n\n"
+                + "| kernel | GEMM GFLOP/s | forward+backward examples/s |\n|---|---|---|\n",
+            kernelBatch));
     for (KernelBenchmark.Row k : kernels) {
       m.append(f("| %s | %.2f | %.0f |\n", k.kernel(), k.gemmGflops(), k.examplesPerSecond()));
     }
     PolyakRuns.Curve best = curve("polyak-best");
-    m.append(f("\nTraining efficiency of polyak-best: 6·P·examples/s = 6 × %d × %.0f = %.2f GFLOP/s ÷ (%.2f GFLOP/s "
-        + "[%s] × %d cores) = **%.1f %%**. Within the tasks alone (examples per task-second): %.1f %% of one core's "
-        + "GEMM speed.\n", best.parameters(), best.examplesPerSecond(), 6.0 * best.parameters()
-        * best.examplesPerSecond() / 1e9, bestGemmGflops(), bestGemmKernel(), setup.cores(), 100 * trainingEfficiency(),
-        100 * taskEfficiency()));
+    m.append(
+        f(
+            "\nTraining efficiency of polyak-best: 6·P·examples/s = 6 × %d × %.0f = %.2f GFLOP/s ÷ (%.2f GFLOP/s "
+                + "[%s] × %d cores) = **%.1f %%**. Within the tasks alone (examples per task-second): %.1f %% of one core's "
+                + "GEMM speed.\n",
+            best.parameters(),
+            best.examplesPerSecond(),
+            6.0 * best.parameters() * best.examplesPerSecond() / 1e9,
+            bestGemmGflops(),
+            bestGemmKernel(),
+            setup.cores(),
+            100 * trainingEfficiency(),
+            100 * taskEfficiency()));
 
     PolyakRuns.Phase ph = bestMedianPhase();
     double sched = bestSchedulingMs;
-    m.append(f("\n### Per-phase split of an iteration (polyak-best, batch %d, %d partitions; medians over its "
-        + "iterations)\n\n| phase | ms | share |\n|---|---|---|\n", best.batch(), best.partitions()));
+    m.append(
+        f(
+            "\n### Per-phase split of an iteration (polyak-best, batch %d, %d partitions; medians over its "
+                + "iterations)\n\n| phase | ms | share |\n|---|---|---|\n",
+            best.batch(), best.partitions()));
     double total = ph.totalMs();
     String[][] rows = {
-        {"broadcast θ (driver side)", Double.toString(ph.broadcastMs())},
-        {"executor compute (slowest task)", Double.toString(ph.computeMs())},
-        {"scheduling (empty-job median over the cached blocks)", Double.toString(Math.min(sched, ph.jobRestMs()))},
-        {"aggregation (job rest − scheduling: results to the driver, ordered sum)",
-            Double.toString(Math.max(0, ph.jobRestMs() - sched))},
-        {"driver step (optimizer)", Double.toString(ph.stepMs())}};
+      {"broadcast θ (driver side)", Double.toString(ph.broadcastMs())},
+      {"executor compute (slowest task)", Double.toString(ph.computeMs())},
+      {
+        "scheduling (empty-job median over the cached blocks)",
+        Double.toString(Math.min(sched, ph.jobRestMs()))
+      },
+      {
+        "aggregation (job rest − scheduling: results to the driver, ordered sum)",
+        Double.toString(Math.max(0, ph.jobRestMs() - sched))
+      },
+      {"driver step (optimizer)", Double.toString(ph.stepMs())}
+    };
     for (String[] r : rows) {
       double v = Double.parseDouble(r[1]);
       m.append(f("| %s | %.1f | %.1f %% |\n", r[0], v, 100 * v / total));
     }
-    m.append(f("| **iteration** | **%.1f** | Spark overhead (broadcast + scheduling + aggregation) **%.1f %%** |\n",
-        total, 100 * overhead(ph)));
+    m.append(
+        f(
+            "| **iteration** | **%.1f** | Spark overhead (broadcast + scheduling + aggregation) **%.1f %%** |\n",
+            total, 100 * overhead(ph)));
 
-    m.append("\n### Sweeps (short runs: median over the measured iterations after warm-up)\n\n"
-        + "| sweep | P | batch | partitions | iteration ms | broadcast | compute | job rest | of which scheduling | step "
-        + "| Spark overhead |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    m.append(
+        "\n### Sweeps (short runs: median over the measured iterations after warm-up)\n\n"
+            + "| sweep | P | batch | partitions | iteration ms | broadcast | compute | job rest | of which scheduling | step "
+            + "| Spark overhead |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (SweepRow r : sweep) {
       PolyakRuns.Phase p = r.timed().median();
-      m.append(f("| %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f %% |\n", r.kind(),
-          r.timed().parameters(), r.timed().batch(), r.timed().partitions(), p.totalMs(), p.broadcastMs(),
-          p.computeMs(), p.jobRestMs(), r.schedulingMs(), p.stepMs(), 100 * overhead(p)));
+      m.append(
+          f(
+              "| %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f %% |\n",
+              r.kind(),
+              r.timed().parameters(),
+              r.timed().batch(),
+              r.timed().partitions(),
+              p.totalMs(),
+              p.broadcastMs(),
+              p.computeMs(),
+              p.jobRestMs(),
+              r.schedulingMs(),
+              p.stepMs(),
+              100 * overhead(p)));
     }
-    m.append(f("\n%d + %d iterations per point (warm-up + measured); scheduling = median of an empty job over the "
-        + "same cached blocks, run right after the point. Trivial jobs (parallelized range) by task count: %s ms.\n",
-        options.warmup(), options.measured(), trivialJobMs));
+    m.append(
+        f(
+            "\n%d + %d iterations per point (warm-up + measured); scheduling = median of an empty job over the "
+                + "same cached blocks, run right after the point. Trivial jobs (parallelized range) by task count: %s ms.\n",
+            options.warmup(), options.measured(), trivialJobMs));
 
-    m.append(f("\n### Fitted model (one machine, local mode) and projection\n\n"
-        + "Whole iteration, least squares over all sweep points: **T = c·B·P/w + α + β·P** (B global batch, P "
-        + "parameters, w = min(partitions, cores)): c = %.3e ms per example-parameter (= %.2f GFLOP/s per core at "
-        + "6 FLOP per example-parameter), **α = %.1f ms**, **β = %.3e ms per parameter** (%.1f ms per million), "
-        + "R² = %.3f.\n\n", fit.c(), 6 / fit.c() / 1e6, fit.alpha(), fit.beta(), fit.beta() * 1e6, fit.r2()));
-    m.append(f("Phase fits: compute = c_e·(B/k)·P with c_e = %.3e ms; broadcast = %.1f ms + %.3e ms·P; "
-        + "aggregation (job rest − scheduling) = %.1f ms + %.3e ms·k·P; scheduling = %.1f ms + %.2f ms·k; step = "
-        + "%.1f ms + %.3e ms·P.\n\n", fit.ce(), fit.ab(), fit.betaB(), fit.aa(), fit.betaA(), fit.alpha0(),
-        fit.alphaT(), fit.as(), fit.betaS()));
-    m.append(f("Projection to E executors of one core each (a model, not a measurement): compute c_e·b·P "
-        + "for b examples per executor; torrent broadcast = driver put + ⌈log2 E⌉ hops; depth-2 fixed-tree "
-        + "aggregation = 2·⌈√E⌉ vectors received one after another (⌈√E⌉ into each group reducer, ⌈√E⌉ group "
-        + "sums into the driver); a hop costs the measured transfer-and-sum β_a plus 8 bytes over an assumed "
-        + "10 Gbit/s link (%.1e ms per parameter); scheduling α_0 + α_t·E; step as measured. Weak scaling "
-        + "(b = 1024 per executor): efficiency = compute ÷ iteration. Strong scaling (global batch 8192): "
-        + "efficiency = T(1) ÷ (E·T(E)).\n\n", ScalingModel.WIRE_MS_PER_PARAM));
-    m.append("| scaling | E | P | batch per executor | compute ms | broadcast | aggregation | scheduling | step | "
-        + "iteration ms | efficiency |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    m.append(
+        f(
+            "\n### Fitted model (one machine, local mode) and projection\n\n"
+                + "Whole iteration, least squares over all sweep points: **T = c·B·P/w + α + β·P** (B global batch, P "
+                + "parameters, w = min(partitions, cores)): c = %.3e ms per example-parameter (= %.2f GFLOP/s per core at "
+                + "6 FLOP per example-parameter), **α = %.1f ms**, **β = %.3e ms per parameter** (%.1f ms per million), "
+                + "R² = %.3f.\n\n",
+            fit.c(), 6 / fit.c() / 1e6, fit.alpha(), fit.beta(), fit.beta() * 1e6, fit.r2()));
+    m.append(
+        f(
+            "Phase fits: compute = c_e·(B/k)·P with c_e = %.3e ms; broadcast = %.1f ms + %.3e ms·P; "
+                + "aggregation (job rest − scheduling) = %.1f ms + %.3e ms·k·P; scheduling = %.1f ms + %.2f ms·k; step = "
+                + "%.1f ms + %.3e ms·P.\n\n",
+            fit.ce(),
+            fit.ab(),
+            fit.betaB(),
+            fit.aa(),
+            fit.betaA(),
+            fit.alpha0(),
+            fit.alphaT(),
+            fit.as(),
+            fit.betaS()));
+    m.append(
+        f(
+            "Projection to E executors of one core each (a model, not a measurement): compute c_e·b·P "
+                + "for b examples per executor; torrent broadcast = driver put + ⌈log2 E⌉ hops; depth-2 fixed-tree "
+                + "aggregation = 2·⌈√E⌉ vectors received one after another (⌈√E⌉ into each group reducer, ⌈√E⌉ group "
+                + "sums into the driver); a hop costs the measured transfer-and-sum β_a plus 8 bytes over an assumed "
+                + "10 Gbit/s link (%.1e ms per parameter); scheduling α_0 + α_t·E; step as measured. Weak scaling "
+                + "(b = 1024 per executor): efficiency = compute ÷ iteration. Strong scaling (global batch 8192): "
+                + "efficiency = T(1) ÷ (E·T(E)).\n\n",
+            ScalingModel.WIRE_MS_PER_PARAM));
+    m.append(
+        "| scaling | E | P | batch per executor | compute ms | broadcast | aggregation | scheduling | step | "
+            + "iteration ms | efficiency |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Projected pj : projections()) {
       ScalingModel.Projection p = pj.p();
-      m.append(f("| %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f %% |\n", pj.scaling(),
-          p.executors(), p.parameters(), p.batchPerExecutor(), p.computeMs(), p.broadcastMs(), p.aggregationMs(),
-          p.schedulingMs(), p.stepMs(), p.totalMs(), 100 * pj.efficiency()));
+      m.append(
+          f(
+              "| %s | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f %% |\n",
+              pj.scaling(),
+              p.executors(),
+              p.parameters(),
+              p.batchPerExecutor(),
+              p.computeMs(),
+              p.broadcastMs(),
+              p.aggregationMs(),
+              p.schedulingMs(),
+              p.stepMs(),
+              p.totalMs(),
+              100 * pj.efficiency()));
     }
     m.append(f("\nRaw figures: `%s/%s.json`, `%s/%s-*.csv`.\n\n", outDir, tag, outDir, tag));
     return m.toString();
@@ -357,96 +555,252 @@ public record BenchReport(PolyakBench.Options options, Environment environment, 
     StringBuilder c = new StringBuilder("run,step,epoch,train_seconds,test_accuracy,test_loss\n");
     for (PolyakRuns.Curve cv : curves) {
       for (PolyakRuns.Point p : cv.points()) {
-        c.append(f("%s,%d,%.4f,%.3f,%.5f,%.5f\n", cv.name(), p.step(), p.epoch(), p.seconds(), p.accuracy(),
-            p.loss()));
+        c.append(
+            f(
+                "%s,%d,%.4f,%.3f,%.5f,%.5f\n",
+                cv.name(), p.step(), p.epoch(), p.seconds(), p.accuracy(), p.loss()));
       }
     }
     for (MllibBaseline.Fit fi : mllib) {
-      c.append(f("mllib-maxIter-%d,%d,,%.3f,%.5f,\n", fi.maxIter(), fi.iterations(), fi.seconds(), fi.testAccuracy()));
+      c.append(
+          f(
+              "mllib-maxIter-%d,%d,,%.3f,%.5f,\n",
+              fi.maxIter(), fi.iterations(), fi.seconds(), fi.testAccuracy()));
     }
     BenchMarkdown.raw(dir.resolve(tag + "-curves.csv"), c);
 
-    StringBuilder it = new StringBuilder("run,iteration,broadcast_ms,compute_ms,job_rest_ms,step_ms\n");
+    StringBuilder it =
+        new StringBuilder("run,iteration,broadcast_ms,compute_ms,job_rest_ms,step_ms\n");
     for (PolyakRuns.Curve cv : curves) {
       int i = 1;
       for (PolyakRuns.Phase p : cv.phases()) {
-        it.append(f("%s,%d,%.3f,%.3f,%.3f,%.3f\n", cv.name(), i++, p.broadcastMs(), p.computeMs(), p.jobRestMs(),
-            p.stepMs()));
+        it.append(
+            f(
+                "%s,%d,%.3f,%.3f,%.3f,%.3f\n",
+                cv.name(), i++, p.broadcastMs(), p.computeMs(), p.jobRestMs(), p.stepMs()));
       }
     }
     BenchMarkdown.raw(dir.resolve(tag + "-iterations.csv"), it);
 
-    StringBuilder s = new StringBuilder("sweep,parameters,batch,partitions,iteration_ms,broadcast_ms,compute_ms,"
-        + "job_rest_ms,scheduling_ms,step_ms\n");
+    StringBuilder s =
+        new StringBuilder(
+            "sweep,parameters,batch,partitions,iteration_ms,broadcast_ms,compute_ms,"
+                + "job_rest_ms,scheduling_ms,step_ms\n");
     for (SweepRow r : sweep) {
       PolyakRuns.Phase p = r.timed().median();
-      s.append(f("%s,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n", r.kind(), r.timed().parameters(), r.timed().batch(),
-          r.timed().partitions(), p.totalMs(), p.broadcastMs(), p.computeMs(), p.jobRestMs(), r.schedulingMs(),
-          p.stepMs()));
+      s.append(
+          f(
+              "%s,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n",
+              r.kind(),
+              r.timed().parameters(),
+              r.timed().batch(),
+              r.timed().partitions(),
+              p.totalMs(),
+              p.broadcastMs(),
+              p.computeMs(),
+              p.jobRestMs(),
+              r.schedulingMs(),
+              p.stepMs()));
     }
     BenchMarkdown.raw(dir.resolve(tag + "-sweep.csv"), s);
 
     StringBuilder k = new StringBuilder("kernel,batch,gemm_gflops,examples_per_second\n");
     for (KernelBenchmark.Row r : kernels) {
-      k.append(f("%s,%d,%.3f,%.1f\n", r.kernel(), kernelBatch, r.gemmGflops(), r.examplesPerSecond()));
+      k.append(
+          f("%s,%d,%.3f,%.1f\n", r.kernel(), kernelBatch, r.gemmGflops(), r.examplesPerSecond()));
     }
     BenchMarkdown.raw(dir.resolve(tag + "-kernels.csv"), k);
 
-    StringBuilder p = new StringBuilder("scaling,executors,parameters,batch_per_executor,compute_ms,broadcast_ms,"
-        + "aggregation_ms,scheduling_ms,step_ms,iteration_ms,efficiency\n");
+    StringBuilder p =
+        new StringBuilder(
+            "scaling,executors,parameters,batch_per_executor,compute_ms,broadcast_ms,"
+                + "aggregation_ms,scheduling_ms,step_ms,iteration_ms,efficiency\n");
     for (Projected pj : projections()) {
       ScalingModel.Projection x = pj.p();
-      p.append(f("%s,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.4f\n", pj.scaling(), x.executors(), x.parameters(),
-          x.batchPerExecutor(), x.computeMs(), x.broadcastMs(), x.aggregationMs(), x.schedulingMs(), x.stepMs(),
-          x.totalMs(), pj.efficiency()));
+      p.append(
+          f(
+              "%s,%d,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.4f\n",
+              pj.scaling(),
+              x.executors(),
+              x.parameters(),
+              x.batchPerExecutor(),
+              x.computeMs(),
+              x.broadcastMs(),
+              x.aggregationMs(),
+              x.schedulingMs(),
+              x.stepMs(),
+              x.totalMs(),
+              pj.efficiency()));
     }
     BenchMarkdown.raw(dir.resolve(tag + "-projection.csv"), p);
   }
 
   String json() {
     ObjectNode j = Json.MAPPER.createObjectNode();
-    put(j, "mode", options.quick() ? "quick" : "full", "commit", environment.commit(), "date",
-        ZonedDateTime.now().toString(), "seconds", setup.seconds());
-    put(j.putObject("machine"), "cpu", environment.cpu() + ", " + environment.cpus() + " CPUs", "cores", setup.cores(),
-        "master", setup.master(), "java",
-        environment.java(), "spark", environment.spark(),
-        "load_start", setup.loadStart(), "load_end", setup.loadEnd(), "polyak_kernel", setup.polyakKernel(),
-        "mllib_blas", setup.mllibBlas());
+    put(
+        j,
+        "mode",
+        options.quick() ? "quick" : "full",
+        "commit",
+        environment.commit(),
+        "date",
+        ZonedDateTime.now().toString(),
+        "seconds",
+        setup.seconds());
+    put(
+        j.putObject("machine"),
+        "cpu",
+        environment.cpu() + ", " + environment.cpus() + " CPUs",
+        "cores",
+        setup.cores(),
+        "master",
+        setup.master(),
+        "java",
+        environment.java(),
+        "spark",
+        environment.spark(),
+        "load_start",
+        setup.loadStart(),
+        "load_end",
+        setup.loadEnd(),
+        "polyak_kernel",
+        setup.polyakKernel(),
+        "mllib_blas",
+        setup.mllibBlas());
     put(j.putObject("data"), "train_rows", setup.trainRows(), "test_rows", setup.testRows());
     ArrayNode targets = j.putArray("targets");
     for (Target t : targets()) {
-      put(targets.addObject(), "name", t.name(), "measured", t.measured(), "bound", t.bound(), "at_least",
-          t.atLeast(), "met", t.met());
+      put(
+          targets.addObject(),
+          "name",
+          t.name(),
+          "measured",
+          t.measured(),
+          "bound",
+          t.bound(),
+          "at_least",
+          t.atLeast(),
+          "met",
+          t.met());
     }
     ArrayNode ml = j.putArray("mllib");
     for (MllibBaseline.Fit m : mllib) {
-      put(ml.addObject(), "max_iter", m.maxIter(), "iterations", m.iterations(), "evaluations", m.evaluations(),
-          "seconds", m.seconds(), "test_accuracy", m.testAccuracy(), "examples_per_second", m.examplesPerSecond(),
-          "examples_per_task_second", m.examplesPerTaskSecond());
+      put(
+          ml.addObject(),
+          "max_iter",
+          m.maxIter(),
+          "iterations",
+          m.iterations(),
+          "evaluations",
+          m.evaluations(),
+          "seconds",
+          m.seconds(),
+          "test_accuracy",
+          m.testAccuracy(),
+          "examples_per_second",
+          m.examplesPerSecond(),
+          "examples_per_task_second",
+          m.examplesPerTaskSecond());
     }
     ArrayNode polyak = j.putArray("polyak");
     for (PolyakRuns.Curve c : curves) {
-      put(polyak.addObject(), "run", c.name(), "configuration", c.description(), "parameters", c.parameters(),
-          "iterations", c.phases().size(), "train_seconds", c.trainSeconds(), "examples_per_second",
-          c.examplesPerSecond(), "examples_per_task_second", c.examplesPerTaskSecond(), "final_accuracy",
-          c.finalAccuracy(), "best_accuracy", c.bestAccuracy());
+      put(
+          polyak.addObject(),
+          "run",
+          c.name(),
+          "configuration",
+          c.description(),
+          "parameters",
+          c.parameters(),
+          "iterations",
+          c.phases().size(),
+          "train_seconds",
+          c.trainSeconds(),
+          "examples_per_second",
+          c.examplesPerSecond(),
+          "examples_per_task_second",
+          c.examplesPerTaskSecond(),
+          "final_accuracy",
+          c.finalAccuracy(),
+          "best_accuracy",
+          c.bestAccuracy());
     }
     ArrayNode reach = j.putArray("reach");
     for (Reach r : reaches()) {
-      put(reach.addObject(), "label", r.label(), "accuracy", r.accuracy(), "polyak_sigmoid_s",
-          r.polyakSigmoidSeconds(), "polyak_best_s", r.polyakBestSeconds(), "mllib_s", r.mllibSeconds(),
-          "mllib_lower_bound_s", r.mllibLowerBoundSeconds(), "speedup", r.speedup());
+      put(
+          reach.addObject(),
+          "label",
+          r.label(),
+          "accuracy",
+          r.accuracy(),
+          "polyak_sigmoid_s",
+          r.polyakSigmoidSeconds(),
+          "polyak_best_s",
+          r.polyakBestSeconds(),
+          "mllib_s",
+          r.mllibSeconds(),
+          "mllib_lower_bound_s",
+          r.mllibLowerBoundSeconds(),
+          "speedup",
+          r.speedup());
     }
-    put(j.putObject("efficiency"), "best_gemm_gflops", bestGemmGflops(), "best_gemm_kernel", bestGemmKernel(),
-        "training", trainingEfficiency(), "task", taskEfficiency(), "compute_ratio", computeRatio());
+    put(
+        j.putObject("efficiency"),
+        "best_gemm_gflops",
+        bestGemmGflops(),
+        "best_gemm_kernel",
+        bestGemmKernel(),
+        "training",
+        trainingEfficiency(),
+        "task",
+        taskEfficiency(),
+        "compute_ratio",
+        computeRatio());
     PolyakRuns.Phase ph = bestMedianPhase();
-    put(j.putObject("phases_ms"), "broadcast", ph.broadcastMs(), "compute", ph.computeMs(), "job_rest",
-        ph.jobRestMs(), "scheduling", bestSchedulingMs, "step", ph.stepMs(), "spark_overhead", overhead(ph),
-        "spark_overhead_b1024", sparkOverhead());
-    put(j.putObject("fit"), "c_ms", fit.c(), "alpha_ms", fit.alpha(), "beta_ms", fit.beta(), "r2", fit.r2(),
-        "ce_ms", fit.ce(), "broadcast_a_ms", fit.ab(), "broadcast_beta_ms", fit.betaB(), "aggregation_a_ms",
-        fit.aa(), "aggregation_beta_ms", fit.betaA(), "scheduling_alpha0_ms", fit.alpha0(), "scheduling_alphat_ms",
-        fit.alphaT(), "step_a_ms", fit.as(), "step_beta_ms", fit.betaS());
+    put(
+        j.putObject("phases_ms"),
+        "broadcast",
+        ph.broadcastMs(),
+        "compute",
+        ph.computeMs(),
+        "job_rest",
+        ph.jobRestMs(),
+        "scheduling",
+        bestSchedulingMs,
+        "step",
+        ph.stepMs(),
+        "spark_overhead",
+        overhead(ph),
+        "spark_overhead_b1024",
+        sparkOverhead());
+    put(
+        j.putObject("fit"),
+        "c_ms",
+        fit.c(),
+        "alpha_ms",
+        fit.alpha(),
+        "beta_ms",
+        fit.beta(),
+        "r2",
+        fit.r2(),
+        "ce_ms",
+        fit.ce(),
+        "broadcast_a_ms",
+        fit.ab(),
+        "broadcast_beta_ms",
+        fit.betaB(),
+        "aggregation_a_ms",
+        fit.aa(),
+        "aggregation_beta_ms",
+        fit.betaA(),
+        "scheduling_alpha0_ms",
+        fit.alpha0(),
+        "scheduling_alphat_ms",
+        fit.alphaT(),
+        "step_a_ms",
+        fit.as(),
+        "step_beta_ms",
+        fit.betaS());
     ArrayNode ns = j.putArray("notes");
     notes.forEach(ns::add);
     try {

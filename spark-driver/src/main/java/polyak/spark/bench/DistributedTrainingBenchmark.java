@@ -25,9 +25,10 @@ import polyak.train.TrainingListener;
 import polyak.train.TrainingState;
 
 /**
- * {@code polyak bench distributed}: full Fashion-MNIST, 784-256-128-10 ReLU, Adam, batch 1024 in local[2] —
- * test accuracy after the epochs, examples/s, the per-phase split of an iteration (medians from
- * metrics.jsonl) — and, in the same JVM, LocalTrainer's examples/s on the same configuration.
+ * {@code polyak bench distributed}: full Fashion-MNIST, 784-256-128-10 ReLU, Adam, batch 1024 in
+ * local[2] — test accuracy after the epochs, examples/s, the per-phase split of an iteration
+ * (medians from metrics.jsonl) — and, in the same JVM, LocalTrainer's examples/s on the same
+ * configuration.
  */
 public final class DistributedTrainingBenchmark {
   private DistributedTrainingBenchmark() {}
@@ -36,9 +37,21 @@ public final class DistributedTrainingBenchmark {
   static final String TAG = "bench-distributed";
 
   /** Figures of one run. */
-  public record Result(Environment environment, String master, int epochs, int batch, int partitions,
-      double testAccuracy, double sparkExamplesPerSecond, double localExamplesPerSecond, double broadcastMs,
-      double computeMs, double aggregateMs, double stepMs, double iterationMs, String kernel) {
+  public record Result(
+      Environment environment,
+      String master,
+      int epochs,
+      int batch,
+      int partitions,
+      double testAccuracy,
+      double sparkExamplesPerSecond,
+      double localExamplesPerSecond,
+      double broadcastMs,
+      double computeMs,
+      double aggregateMs,
+      double stepMs,
+      double iterationMs,
+      String kernel) {
 
     public double ratio() {
       return sparkExamplesPerSecond / localExamplesPerSecond;
@@ -46,7 +59,9 @@ public final class DistributedTrainingBenchmark {
 
     public String markdown() {
       double other = iterationMs - broadcastMs - computeMs - aggregateMs - stepMs;
-      return String.format(Locale.ROOT, """
+      return String.format(
+          Locale.ROOT,
+          """
           ## Distributed training on Spark (`polyak bench distributed`): test accuracy, examples/s against one \
           thread, and the per-phase split
 
@@ -62,8 +77,25 @@ public final class DistributedTrainingBenchmark {
 
           Median iteration (batch %d, %d partitions): %.1f ms = broadcast %.1f + executor compute %.1f +
           aggregation/scheduling %.1f + driver step %.1f + other %.1f ms.
-          """, java.time.LocalDate.now(), environment.commit(), master, environment.describe(), epochs, testAccuracy, sparkExamplesPerSecond, localExamplesPerSecond, ratio(), kernel, batch,
-          partitions, iterationMs, broadcastMs, computeMs, aggregateMs, stepMs, other);
+          """,
+          java.time.LocalDate.now(),
+          environment.commit(),
+          master,
+          environment.describe(),
+          epochs,
+          testAccuracy,
+          sparkExamplesPerSecond,
+          localExamplesPerSecond,
+          ratio(),
+          kernel,
+          batch,
+          partitions,
+          iterationMs,
+          broadcastMs,
+          computeMs,
+          aggregateMs,
+          stepMs,
+          other);
     }
   }
 
@@ -72,10 +104,12 @@ public final class DistributedTrainingBenchmark {
    * @param extra config overrides on top of the benchmark's (e.g. data.scaling=standardize)
    * @param markdown the BENCHMARKS.md whose section to (re)write, or null
    */
-  public static Result run(int epochs, Path outputDir, String master, List<String> extra, Path markdown,
-      PrintStream out) throws IOException {
-    List<String> overrides = new ArrayList<>(List.of("training.epochs=" + epochs, "output.dir=" + outputDir,
-        "checkpoint.every=0"));
+  public static Result run(
+      int epochs, Path outputDir, String master, List<String> extra, Path markdown, PrintStream out)
+      throws IOException {
+    List<String> overrides =
+        new ArrayList<>(
+            List.of("training.epochs=" + epochs, "output.dir=" + outputDir, "checkpoint.every=0"));
     overrides.addAll(PolyakBench.BEST_OPTIMIZER);
     overrides.addAll(extra);
     PolyakConfig config = ConfigLoader.load(null, overrides);
@@ -83,31 +117,49 @@ public final class DistributedTrainingBenchmark {
     int partitions;
     try (SparkSession spark = Sessions.create("polyak bench distributed", master)) {
       accuracy = TrainJob.run(spark, config, null, List.of(), out, false).testAccuracy();
-      partitions = config.partitions() > 0 ? config.partitions() : spark.sparkContext().defaultParallelism();
+      partitions =
+          config.partitions() > 0 ? config.partitions() : spark.sparkContext().defaultParallelism();
     }
     List<StepLine> metrics = MetricsFile.read(outputDir.toString(), new Configuration()).steps();
     List<StepLine> steps = metrics.subList(Math.min(5, metrics.size()), metrics.size());
 
     Dataset raw = FashionMnist.train();
-    Dataset train = config.scaling() == polyak.spark.config.Scaling.STANDARDIZE
-        ? polyak.data.Standardizer.fit(raw).apply(raw) : PixelScaling.INSTANCE.apply(raw);
+    Dataset train =
+        config.scaling() == polyak.spark.config.Scaling.STANDARDIZE
+            ? polyak.data.Standardizer.fit(raw).apply(raw)
+            : PixelScaling.INSTANCE.apply(raw);
     List<Double> localMs = new ArrayList<>();
     new LocalTrainer(config.network(), config.training().withMaxIterations(30))
-        .train(train, null, new TrainingListener() {
-          @Override
-          public void onStep(TrainingState s, StepReport r) {
-            if (r.step() > 5) {
-              localMs.add(r.gradientMillis() + r.stepMillis());
-            }
-          }
-        });
+        .train(
+            train,
+            null,
+            new TrainingListener() {
+              @Override
+              public void onStep(TrainingState s, StepReport r) {
+                if (r.step() > 5) {
+                  localMs.add(r.gradientMillis() + r.stepMillis());
+                }
+              }
+            });
     double batch = config.training().batchSize();
-    double localMedianMs = PolyakRuns.median(localMs.stream().mapToDouble(Double::doubleValue).toArray());
-    Result result = new Result(Environment.probe(), master, epochs, (int) batch, partitions, accuracy,
-        batch / (median(steps, StepLine::totalMs) / 1000),
-        batch / (localMedianMs / 1000), median(steps, StepLine::broadcastMs), median(steps, StepLine::computeMs),
-        median(steps, StepLine::aggregateMs), median(steps, StepLine::driverStepMs), median(steps, StepLine::totalMs),
-        DenseKernels.name());
+    double localMedianMs =
+        PolyakRuns.median(localMs.stream().mapToDouble(Double::doubleValue).toArray());
+    Result result =
+        new Result(
+            Environment.probe(),
+            master,
+            epochs,
+            (int) batch,
+            partitions,
+            accuracy,
+            batch / (median(steps, StepLine::totalMs) / 1000),
+            batch / (localMedianMs / 1000),
+            median(steps, StepLine::broadcastMs),
+            median(steps, StepLine::computeMs),
+            median(steps, StepLine::aggregateMs),
+            median(steps, StepLine::driverStepMs),
+            median(steps, StepLine::totalMs),
+            DenseKernels.name());
     out.print(result.markdown());
     if (markdown != null) {
       BenchMarkdown.splice(markdown, TAG, result.markdown());

@@ -10,24 +10,42 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where a benchmark ran, probed once: commit, CPU, Java, Spark, heap, BLAS threads. Every benchmark's
- * report states it.
+ * Where a benchmark ran, probed once: commit, CPU, Java, Spark, heap, BLAS threads. Every
+ * benchmark's report states it.
  */
-public record Environment(String commit, String cpu, int cpus, String os, String java, String spark,
-    long maxHeapMiB, String openblasThreads) {
+public record Environment(
+    String commit,
+    String cpu,
+    int cpus,
+    String os,
+    String java,
+    String spark,
+    long maxHeapMiB,
+    String openblasThreads) {
 
   public static Environment probe() {
-    return new Environment(command("git", "rev-parse", "--short", "HEAD"), cpuModel(),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+    return new Environment(
+        command("git", "rev-parse", "--short", "HEAD"),
+        cpuModel(),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name") + " " + System.getProperty("os.arch"),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
-        org.apache.spark.package$.MODULE$.SPARK_VERSION(), Runtime.getRuntime().maxMemory() >> 20,
+        org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+        Runtime.getRuntime().maxMemory() >> 20,
         System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"));
   }
 
   /** One line: CPU, heap, OS, Java, Spark. */
   public String describe() {
-    return String.format(Locale.ROOT, "%s, %d CPUs (shared with other jobs), max heap %d MiB; %s; %s; Spark %s",
-        cpu, cpus, maxHeapMiB, os, java, spark);
+    return String.format(
+        Locale.ROOT,
+        "%s, %d CPUs (shared with other jobs), max heap %d MiB; %s; %s; Spark %s",
+        cpu,
+        cpus,
+        maxHeapMiB,
+        os,
+        java,
+        spark);
   }
 
   /** The system load average over the last minute (negative where unknown). */
@@ -56,7 +74,9 @@ public record Environment(String commit, String cpu, int cpus, String os, String
       try (InputStream in = p.getInputStream()) {
         out = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
       }
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.isEmpty() ? out : "unknown";
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.isEmpty()
+          ? out
+          : "unknown";
     } catch (IOException e) {
       return "unknown";
     } catch (InterruptedException e) {

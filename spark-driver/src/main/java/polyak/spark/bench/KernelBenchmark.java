@@ -37,8 +37,13 @@ public final class KernelBenchmark {
       double gflops = gemmGflops(choice.factory().get(), spec, batch, repeats);
       double eps = networkExamplesPerSecond(spec, choice, batch, repeats);
       rows.add(new Row(choice.name(), gflops, eps));
-      out.printf(Locale.ROOT, "%-18s GEMM %6.2f GFLOP/s   forward+backward %8.0f examples/s (batch %d, 1 thread)%n",
-          choice.name(), gflops, eps, batch);
+      out.printf(
+          Locale.ROOT,
+          "%-18s GEMM %6.2f GFLOP/s   forward+backward %8.0f examples/s (batch %d, 1 thread)%n",
+          choice.name(),
+          gflops,
+          eps,
+          batch);
     }
     return rows;
   }
@@ -82,7 +87,8 @@ public final class KernelBenchmark {
     return flops / PolyakRuns.median(times) / 1e9;
   }
 
-  static double networkExamplesPerSecond(NetworkSpec spec, DenseKernels.Choice choice, int batch, int repeats) {
+  static double networkExamplesPerSecond(
+      NetworkSpec spec, DenseKernels.Choice choice, int batch, int repeats) {
     Network network = Network.build(spec, choice);
     SplittableRandom rng = new SplittableRandom(2);
     int width = spec.inputWidth();

@@ -1,6 +1,9 @@
 package polyak.spark.bench;
 
-/** Ordinary least squares through the normal equations (a handful of features), Gaussian elimination. */
+/**
+ * Ordinary least squares through the normal equations (a handful of features), Gaussian
+ * elimination.
+ */
 final class LeastSquares {
   private LeastSquares() {}
 

@@ -20,15 +20,21 @@ import polyak.spark.data.LoadedData;
 
 /**
  * Spark MLlib's {@link MultilayerPerceptronClassifier} with its defaults (L-BFGS, block size 128,
- * sigmoid hidden layers, softmax output) on the same cached, already scaled blocks polyak trains on,
- * as DataFrames of (label, features: Vector). One fit per maxIter, each timed on its own.
+ * sigmoid hidden layers, softmax output) on the same cached, already scaled blocks polyak trains
+ * on, as DataFrames of (label, features: Vector). One fit per maxIter, each timed on its own.
  */
 final class MllibBaseline {
   /**
    * One fit: iterations L-BFGS ran, loss-and-gradient evaluations (treeAggregate jobs), wall
    * seconds of {@code fit}, test accuracy, and the executor task time of the evaluations.
    */
-  record Fit(int maxIter, int iterations, long evaluations, double seconds, double testAccuracy, long taskMs,
+  record Fit(
+      int maxIter,
+      int iterations,
+      long evaluations,
+      double seconds,
+      double testAccuracy,
+      long taskMs,
       long trainRows) {
     /** Examples through forward + backward per second of wall time. */
     double examplesPerSecond() {
@@ -46,9 +52,12 @@ final class MllibBaseline {
   /** The blocks as a cached DataFrame (label double, features dense Vector), materialised. */
   static Dataset<Row> frame(SparkSession spark, LoadedData data) {
     JavaRDD<Row> rows = data.blocks().mapPartitions(MllibBaseline::rows);
-    StructType schema = new StructType(new StructField[] {
-        DataTypes.createStructField("label", DataTypes.DoubleType, false),
-        DataTypes.createStructField("features", SQLDataTypes.VectorType(), false)});
+    StructType schema =
+        new StructType(
+            new StructField[] {
+              DataTypes.createStructField("label", DataTypes.DoubleType, false),
+              DataTypes.createStructField("features", SQLDataTypes.VectorType(), false)
+            });
     Dataset<Row> df = spark.createDataFrame(rows, schema).cache();
     df.count();
     return df;
@@ -70,25 +79,41 @@ final class MllibBaseline {
     return out.iterator();
   }
 
-  static Fit fit(SparkSession spark, TaskMeter meter, Dataset<Row> train, long trainRows, Dataset<Row> test,
-      int[] layers, int maxIter, long seed) {
+  static Fit fit(
+      SparkSession spark,
+      TaskMeter meter,
+      Dataset<Row> train,
+      long trainRows,
+      Dataset<Row> test,
+      int[] layers,
+      int maxIter,
+      long seed) {
     String label = "mllib maxIter " + maxIter;
     meter.label(label);
-    MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier()
-        .setLayers(layers).setMaxIter(maxIter).setSeed(seed);
+    MultilayerPerceptronClassifier mlp =
+        new MultilayerPerceptronClassifier().setLayers(layers).setMaxIter(maxIter).setSeed(seed);
     long t0 = System.nanoTime();
     MultilayerPerceptronClassificationModel model = mlp.fit(train);
     double seconds = (System.nanoTime() - t0) / 1e9;
     TaskMeter.Totals totals = meter.totals(spark.sparkContext(), label);
     meter.label("mllib evaluation");
-    double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy")
-        .evaluate(model.transform(test));
+    double accuracy =
+        new MulticlassClassificationEvaluator()
+            .setMetricName("accuracy")
+            .evaluate(model.transform(test));
     int iterations;
     try {
       iterations = model.summary().totalIterations();
     } catch (RuntimeException e) {
       iterations = -1;
     }
-    return new Fit(maxIter, iterations, totals.gradientJobs, seconds, accuracy, totals.gradientRunMs, trainRows);
+    return new Fit(
+        maxIter,
+        iterations,
+        totals.gradientJobs,
+        seconds,
+        accuracy,
+        totals.gradientRunMs,
+        trainRows);
   }
 }

@@ -20,12 +20,21 @@ import polyak.train.TrainingListener;
 import polyak.train.TrainingLoop;
 import polyak.train.TrainingState;
 
-/** polyak's side of the benchmark: training curves against a training-only clock, and short timed runs. */
+/**
+ * polyak's side of the benchmark: training curves against a training-only clock, and short timed
+ * runs.
+ */
 final class PolyakRuns {
-  /** Test accuracy after {@code step} iterations and {@code seconds} of training (evaluations excluded). */
+  /**
+   * Test accuracy after {@code step} iterations and {@code seconds} of training (evaluations
+   * excluded).
+   */
   record Point(long step, double epoch, double seconds, double accuracy, double loss) {}
 
-  /** One iteration's wall-time split, ms: broadcast, slowest executor's compute, rest of job, driver step. */
+  /**
+   * One iteration's wall-time split, ms: broadcast, slowest executor's compute, rest of job, driver
+   * step.
+   */
   record Phase(double broadcastMs, double computeMs, double jobRestMs, double stepMs) {
     double totalMs() {
       return broadcastMs + computeMs + jobRestMs + stepMs;
@@ -33,8 +42,18 @@ final class PolyakRuns {
   }
 
   /** A training run with its curve and its iterations' splits. */
-  record Curve(String name, String description, long parameters, int batch, int partitions, List<Point> points,
-      List<Phase> phases, double trainSeconds, long examples, long gradientTaskMs, String stopReason) {
+  record Curve(
+      String name,
+      String description,
+      long parameters,
+      int batch,
+      int partitions,
+      List<Point> points,
+      List<Phase> phases,
+      double trainSeconds,
+      long examples,
+      long gradientTaskMs,
+      String stopReason) {
     double examplesPerSecond() {
       return examples / trainSeconds;
     }
@@ -68,35 +87,43 @@ final class PolyakRuns {
   private PolyakRuns() {}
 
   /** Trains {@code config} on {@code train}, evaluating on {@code test} at the config's cadence. */
-  static Curve curve(SparkSession spark, TaskMeter meter, String name, String description, PolyakConfig config,
-      LoadedData train, LoadedData test) {
+  static Curve curve(
+      SparkSession spark,
+      TaskMeter meter,
+      String name,
+      String description,
+      PolyakConfig config,
+      LoadedData train,
+      LoadedData test) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    SparkTrainer trainer = new SparkTrainer(sc, config.network(), config.training(), config.aggregationDepth());
-    SparkGradientSource source = trainer.source(train.blocks(), train.partitionRows(),
-        test == null ? null : test.blocks());
+    SparkTrainer trainer =
+        new SparkTrainer(sc, config.network(), config.training(), config.aggregationDepth());
+    SparkGradientSource source =
+        trainer.source(train.blocks(), train.partitionRows(), test == null ? null : test.blocks());
     TrainingState state = trainer.initialState(source);
     List<Point> points = new ArrayList<>();
     List<Phase> phases = new ArrayList<>();
     long[] examples = {0};
     double[] clock = {0};
     long[] resumed = {0};
-    TrainingListener listener = new TrainingListener() {
-      @Override
-      public void onStep(TrainingState s, StepReport r) {
-        long now = System.nanoTime();
-        clock[0] += (now - resumed[0]) / 1e9;
-        GradientTiming t = r.timing();
-        phases.add(new Phase(t.broadcastMs(), t.computeMs(), t.aggregateMs(), r.stepMillis()));
-        examples[0] += r.examples();
-        resumed[0] = System.nanoTime();
-      }
+    TrainingListener listener =
+        new TrainingListener() {
+          @Override
+          public void onStep(TrainingState s, StepReport r) {
+            long now = System.nanoTime();
+            clock[0] += (now - resumed[0]) / 1e9;
+            GradientTiming t = r.timing();
+            phases.add(new Phase(t.broadcastMs(), t.computeMs(), t.aggregateMs(), r.stepMillis()));
+            examples[0] += r.examples();
+            resumed[0] = System.nanoTime();
+          }
 
-      @Override
-      public void onEvaluation(TrainingState s, EvaluationReport e) {
-        points.add(new Point(e.step(), e.epoch(), clock[0], e.accuracy(), e.loss()));
-        resumed[0] = System.nanoTime();
-      }
-    };
+          @Override
+          public void onEvaluation(TrainingState s, EvaluationReport e) {
+            points.add(new Point(e.step(), e.epoch(), clock[0], e.accuracy(), e.loss()));
+            resumed[0] = System.nanoTime();
+          }
+        };
     meter.label(name);
     TrainResult result;
     try {
@@ -106,12 +133,29 @@ final class PolyakRuns {
       source.close();
     }
     TaskMeter.Totals totals = meter.totals(spark.sparkContext(), name);
-    return new Curve(name, description, state.parameters().length, config.training().batchSize(),
-        train.partitions(), points, phases, clock[0], examples[0], totals.gradientRunMs, result.stopReason());
+    return new Curve(
+        name,
+        description,
+        state.parameters().length,
+        config.training().batchSize(),
+        train.partitions(),
+        points,
+        phases,
+        clock[0],
+        examples[0],
+        totals.gradientRunMs,
+        result.stopReason());
   }
 
-  /** {@code warmup + measured} iterations without evaluation; the median split of the measured ones. */
-  static Timed timed(SparkSession spark, TaskMeter meter, PolyakConfig config, LoadedData train, int warmup,
+  /**
+   * {@code warmup + measured} iterations without evaluation; the median split of the measured ones.
+   */
+  static Timed timed(
+      SparkSession spark,
+      TaskMeter meter,
+      PolyakConfig config,
+      LoadedData train,
+      int warmup,
       int measured) {
     Curve c = curve(spark, meter, "sweep", "", config, train, null);
     List<Phase> ph = c.phases().subList(Math.min(warmup, c.phases().size()), c.phases().size());
@@ -126,7 +170,10 @@ final class PolyakRuns {
         median(ph.stream().mapToDouble(Phase::stepMs).toArray()));
   }
 
-  /** Median over {@code repeats} of a job that touches every cached block and returns one int per partition. */
+  /**
+   * Median over {@code repeats} of a job that touches every cached block and returns one int per
+   * partition.
+   */
   static double emptyJobMs(JavaRDD<Dataset> blocks, int repeats) {
     double[] t = new double[repeats];
     for (int r = -1; r < repeats; r++) {

@@ -12,11 +12,15 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Counts, per label the benchmark sets before each measured phase, the "gradient" jobs (polyak's
- * iteration jobs, MLlib's {@code treeAggregate} loss-and-gradient jobs) and the executor run time of
- * their tasks. The same meter for both trainers, so examples per task-second compare like with like.
+ * iteration jobs, MLlib's {@code treeAggregate} loss-and-gradient jobs) and the executor run time
+ * of their tasks. The same meter for both trainers, so examples per task-second compare like with
+ * like.
  */
 final class TaskMeter extends SparkListener {
-  /** Totals of one label: gradient jobs, their tasks, their tasks' executor run time in ms; all jobs. */
+  /**
+   * Totals of one label: gradient jobs, their tasks, their tasks' executor run time in ms; all
+   * jobs.
+   */
   static final class Totals {
     long gradientJobs;
     long gradientTasks;
@@ -54,7 +58,8 @@ final class TaskMeter extends SparkListener {
   @Override
   public void onJobStart(SparkListenerJobStart e) {
     String l = label;
-    String description = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
+    String description =
+        e.properties() == null ? null : e.properties().getProperty("spark.job.description");
     boolean gradient = description != null && description.startsWith("polyak iteration");
     for (StageInfo s : CollectionConverters.asJava(e.stageInfos())) {
       gradient |= s.name().startsWith("treeAggregate");

@@ -24,20 +24,21 @@ import org.slf4j.LoggerFactory;
 import polyak.spark.io.AtomicWrite;
 
 /**
- * Checkpoints in a directory on any Hadoop file system, one file per checkpoint:
- * {@code ckpt-<step>.polyak}. Each is written to a temporary name and renamed when complete, older
- * ones are deleted only after a newer one is in place, and reading picks the newest file that is
- * whole (magic, lengths and CRC32 check out) — so a run killed while writing leaves the previous
+ * Checkpoints in a directory on any Hadoop file system, one file per checkpoint: {@code
+ * ckpt-<step>.polyak}. Each is written to a temporary name and renamed when complete, older ones
+ * are deleted only after a newer one is in place, and reading picks the newest file that is whole
+ * (magic, lengths and CRC32 check out) — so a run killed while writing leaves the previous
  * checkpoint readable, and a failed run never overwrites a good one.
  *
- * <p>Every checkpoint belongs to one run (its run id, in the provenance section): a store made for a
- * run prunes and resumes only that run's checkpoints and never replaces another run's file. A damaged
- * file belongs to no run: it is skipped, never pruned.
+ * <p>Every checkpoint belongs to one run (its run id, in the provenance section): a store made for
+ * a run prunes and resumes only that run's checkpoints and never replaces another run's file. A
+ * damaged file belongs to no run: it is skipped, never pruned.
  *
- * <p>Format (big-endian, no Java serialization): magic {@code POLYAKC\0}, int version (2), long step,
- * int provenance entries + (int length + UTF-8 key, int length + UTF-8 value) each, int config length +
- * UTF-8 config, int partition count + int rows each, int state length + state bytes, long CRC32 of
- * everything before it. Version 1 (still read) has no provenance section; its run id is "legacy".
+ * <p>Format (big-endian, no Java serialization): magic {@code POLYAKC\0}, int version (2), long
+ * step, int provenance entries + (int length + UTF-8 key, int length + UTF-8 value) each, int
+ * config length + UTF-8 config, int partition count + int rows each, int state length + state
+ * bytes, long CRC32 of everything before it. Version 1 (still read) has no provenance section; its
+ * run id is "legacy".
  */
 public final class CheckpointStore {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
@@ -86,17 +87,25 @@ public final class CheckpointStore {
     return dir;
   }
 
-  /** Writes a checkpoint for {@code step} without provenance (run "legacy"); see the other write. */
-  public String write(long step, String config, int[] partitionRows, byte[] state) throws IOException {
+  /**
+   * Writes a checkpoint for {@code step} without provenance (run "legacy"); see the other write.
+   */
+  public String write(long step, String config, int[] partitionRows, byte[] state)
+      throws IOException {
     return write(step, java.util.Map.of(), config, partitionRows, state);
   }
 
   /**
-   * Writes a checkpoint for {@code step}, then deletes all but the newest {@code keep} of the same run.
-   * Refuses to replace a checkpoint of another run.
+   * Writes a checkpoint for {@code step}, then deletes all but the newest {@code keep} of the same
+   * run. Refuses to replace a checkpoint of another run.
    */
-  public String write(long step, java.util.Map<String, String> provenance, String config, int[] partitionRows,
-      byte[] state) throws IOException {
+  public String write(
+      long step,
+      java.util.Map<String, String> provenance,
+      String config,
+      int[] partitionRows,
+      byte[] state)
+      throws IOException {
     String target = dir + "/" + String.format("ckpt-%012d.polyak", step);
     String writer = runIdOf(provenance);
     Path t = new Path(target);
@@ -104,7 +113,8 @@ public final class CheckpointStore {
     if (fs.exists(t)) {
       String owner = ownerOf(t);
       if (owner != null && !owner.equals(writer) && !replaceOtherRuns) {
-        throw new IOException(target + " belongs to run " + owner + "; run " + writer + " does not replace it");
+        throw new IOException(
+            target + " belongs to run " + owner + "; run " + writer + " does not replace it");
       }
     }
     byte[] body = encode(step, provenance, config, partitionRows, state);
@@ -141,7 +151,8 @@ public final class CheckpointStore {
 
   /**
    * Deletes the checkpoints this store itself wrote for steps {@code from} and later (a run's own
-   * checkpoints taken after its trouble began); files of other runs and earlier steps are left alone.
+   * checkpoints taken after its trouble began); files of other runs and earlier steps are left
+   * alone.
    *
    * @return the deleted files, oldest first
    */
@@ -180,7 +191,8 @@ public final class CheckpointStore {
     try (InputStream in = path.getFileSystem(conf).open(path)) {
       bytes = in.readAllBytes();
     } catch (ChecksumException e) {
-      // the file system's own checksum (local .crc side file, HDFS block checksum) caught the damage
+      // the file system's own checksum (local .crc side file, HDFS block checksum) caught the
+      // damage
       throw new CheckpointException(file + ": damaged (" + e.getMessage() + ")");
     }
     return decode(file, bytes);
@@ -204,16 +216,20 @@ public final class CheckpointStore {
   }
 
   /**
-   * Besides the newest {@code keep}, also keeps every checkpoint of the last {@code steps} steps and the
-   * newest one before them, so that a run whose trouble (divergence, collapse) is found up to that many
-   * steps late still has a checkpoint from before it. 0 (the default): only the newest {@code keep}.
+   * Besides the newest {@code keep}, also keeps every checkpoint of the last {@code steps} steps
+   * and the newest one before them, so that a run whose trouble (divergence, collapse) is found up
+   * to that many steps late still has a checkpoint from before it. 0 (the default): only the newest
+   * {@code keep}.
    */
   public CheckpointStore retainingRecent(long steps) {
     this.horizon = steps;
     return this;
   }
 
-  /** Deletes all but the newest {@code keep} of run {@code writer}'s checkpoints, and outside the recent horizon. */
+  /**
+   * Deletes all but the newest {@code keep} of run {@code writer}'s checkpoints, and outside the
+   * recent horizon.
+   */
   private void prune(String writer) throws IOException {
     List<Path> mine = new ArrayList<>();
     for (Path p : list()) {
@@ -240,7 +256,9 @@ public final class CheckpointStore {
     }
   }
 
-  /** The run id of a whole checkpoint file, or null when it is damaged (then it belongs to no run). */
+  /**
+   * The run id of a whole checkpoint file, or null when it is damaged (then it belongs to no run).
+   */
   private String ownerOf(Path file) {
     try {
       return read(file.toString()).runId();
@@ -249,7 +267,8 @@ public final class CheckpointStore {
     }
   }
 
-  private static java.util.Map<String, String> readProvenance(String file, DataInputStream in) throws IOException {
+  private static java.util.Map<String, String> readProvenance(String file, DataInputStream in)
+      throws IOException {
     int n = length(file, "provenance", in.readInt());
     java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
@@ -267,12 +286,18 @@ public final class CheckpointStore {
     return m.matches() ? Long.parseLong(m.group(1)) : -1;
   }
 
-  static byte[] encode(long step, String config, int[] partitionRows, byte[] state) throws IOException {
+  static byte[] encode(long step, String config, int[] partitionRows, byte[] state)
+      throws IOException {
     return encode(step, java.util.Map.of(), config, partitionRows, state);
   }
 
-  static byte[] encode(long step, java.util.Map<String, String> provenance, String config, int[] partitionRows,
-      byte[] state) throws IOException {
+  static byte[] encode(
+      long step,
+      java.util.Map<String, String> provenance,
+      String config,
+      int[] partitionRows,
+      byte[] state)
+      throws IOException {
     ByteArrayOutputStream buf = new ByteArrayOutputStream(state.length + 4096);
     DataOutputStream out = new DataOutputStream(buf);
     out.write(MAGIC);
@@ -305,9 +330,10 @@ public final class CheckpointStore {
   }
 
   static Checkpoint decode(String file, byte[] bytes) throws CheckpointException {
-    if (bytes.length < MAGIC.length + 8 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
-      throw new CheckpointException(file + ": not a polyak checkpoint (bad magic or too short: " + bytes.length
-          + " bytes)");
+    if (bytes.length < MAGIC.length + 8
+        || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
+      throw new CheckpointException(
+          file + ": not a polyak checkpoint (bad magic or too short: " + bytes.length + " bytes)");
     }
     CRC32 crc = new CRC32();
     crc.update(bytes, 0, bytes.length - 8);
@@ -316,15 +342,24 @@ public final class CheckpointStore {
       throw new CheckpointException(file + ": checksum mismatch (truncated or altered)");
     }
     try {
-      DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes, MAGIC.length,
-          bytes.length - MAGIC.length - 8));
+      DataInputStream in =
+          new DataInputStream(
+              new java.io.ByteArrayInputStream(
+                  bytes, MAGIC.length, bytes.length - MAGIC.length - 8));
       int version = in.readInt();
       if (version != 1 && version != VERSION) {
-        throw new CheckpointException(file + ": unsupported checkpoint version " + version + " (this polyak reads 1 "
-            + "and " + VERSION + ")");
+        throw new CheckpointException(
+            file
+                + ": unsupported checkpoint version "
+                + version
+                + " (this polyak reads 1 "
+                + "and "
+                + VERSION
+                + ")");
       }
       long step = in.readLong();
-      java.util.Map<String, String> provenance = version == 1 ? java.util.Map.of() : readProvenance(file, in);
+      java.util.Map<String, String> provenance =
+          version == 1 ? java.util.Map.of() : readProvenance(file, in);
       byte[] config = new byte[length(file, "config", in.readInt())];
       in.readFully(config);
       int[] rows = new int[length(file, "partition table", in.readInt())];
@@ -335,9 +370,11 @@ public final class CheckpointStore {
       in.readFully(state);
       Matcher m = NAME.matcher(new Path(file).getName());
       if (m.matches() && Long.parseLong(m.group(1)) != step) {
-        throw new CheckpointException(file + ": file name says step " + m.group(1) + " but the content step " + step);
+        throw new CheckpointException(
+            file + ": file name says step " + m.group(1) + " but the content step " + step);
       }
-      return new Checkpoint(file, step, provenance, new String(config, StandardCharsets.UTF_8), rows, state);
+      return new Checkpoint(
+          file, step, provenance, new String(config, StandardCharsets.UTF_8), rows, state);
     } catch (EOFException e) {
       throw new CheckpointException(file + ": truncated");
     } catch (CheckpointException e) {
@@ -349,7 +386,8 @@ public final class CheckpointStore {
 
   private static int length(String file, String section, int n) throws CheckpointException {
     if (n < 0 || n > MAX_SECTION) {
-      throw new CheckpointException(file + ": section " + section + " has an impossible length " + n);
+      throw new CheckpointException(
+          file + ": section " + section + " has an impossible length " + n);
     }
     return n;
   }

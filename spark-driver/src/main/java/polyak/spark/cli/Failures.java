@@ -16,9 +16,9 @@ import polyak.spec.SpecException;
 /**
  * Turns an exception into the one line a user needs ("polyak: <file/key/row>: <problem>") and an
  * exit code: 2 for bad input (config, spec, data, a missing or damaged model or checkpoint file), 1
- * for anything else. Spark's wrappers are peeled off so the message of the original cause shows. The
- * whole trace goes to the log file (polyak-log4j2.properties), which a failure's line names, and to
- * stderr as well with POLYAK_DEBUG set.
+ * for anything else. Spark's wrappers are peeled off so the message of the original cause shows.
+ * The whole trace goes to the log file (polyak-log4j2.properties), which a failure's line names,
+ * and to stderr as well with POLYAK_DEBUG set.
  */
 final class Failures {
   private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
@@ -39,27 +39,43 @@ final class Failures {
   }
 
   static boolean isBadInput(Throwable root) {
-    return root instanceof ConfigError || root instanceof DataException || root instanceof SpecException
-        || root instanceof IllegalArgumentException || root instanceof ModelFormatException
-        || root instanceof CheckpointException || root instanceof FileNotFoundException
+    return root instanceof ConfigError
+        || root instanceof DataException
+        || root instanceof SpecException
+        || root instanceof IllegalArgumentException
+        || root instanceof ModelFormatException
+        || root instanceof CheckpointException
+        || root instanceof FileNotFoundException
         || root instanceof NoSuchFileException;
   }
 
   static Throwable unwrap(Throwable e) {
     Throwable t = e;
-    while ((t instanceof SparkException || t instanceof java.util.concurrent.ExecutionException
-        || t instanceof java.io.UncheckedIOException && t.getCause() != null) && t.getCause() != null) {
+    while ((t instanceof SparkException
+            || t instanceof java.util.concurrent.ExecutionException
+            || t instanceof java.io.UncheckedIOException && t.getCause() != null)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;
   }
 
-  /** The log file polyak-log4j2.properties writes to, when it exists (not under the tests' config). */
+  /**
+   * The log file polyak-log4j2.properties writes to, when it exists (not under the tests' config).
+   */
   private static String logFile() {
-    String f = System.getProperty("polyak.log.file", System.getProperty("java.io.tmpdir") + File.separator
-        + "polyak-" + System.getProperty("user.name") + ".log");
-    return "polyak-log4j2.properties".equals(System.getProperty("log4j2.configurationFile")) && new File(f).isFile()
-        ? f : null;
+    String f =
+        System.getProperty(
+            "polyak.log.file",
+            System.getProperty("java.io.tmpdir")
+                + File.separator
+                + "polyak-"
+                + System.getProperty("user.name")
+                + ".log");
+    return "polyak-log4j2.properties".equals(System.getProperty("log4j2.configurationFile"))
+            && new File(f).isFile()
+        ? f
+        : null;
   }
 
   private static String message(Throwable t) {

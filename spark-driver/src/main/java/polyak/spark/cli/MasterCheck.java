@@ -15,7 +15,8 @@ import polyak.spark.config.ConfigError;
  */
 final class MasterCheck {
   static final int CONNECT_TIMEOUT_MS = 10_000;
-  private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|\\d+)(,\\s*\\d+)?\\])?|local-cluster\\[.*\\]");
+  private static final Pattern LOCAL =
+      Pattern.compile("local(\\[(\\*|\\d+)(,\\s*\\d+)?\\])?|local-cluster\\[.*\\]");
 
   private MasterCheck() {}
 
@@ -24,8 +25,11 @@ final class MasterCheck {
       return;
     }
     if (!master.startsWith("spark://")) {
-      throw new ConfigError("--master '" + master + "': not a Spark master URL (expected local, local[N], local[*], "
-          + "spark://HOST:PORT, yarn or k8s://...)");
+      throw new ConfigError(
+          "--master '"
+              + master
+              + "': not a Spark master URL (expected local, local[N], local[*], "
+              + "spark://HOST:PORT, yarn or k8s://...)");
     }
     // a standalone master with standby masters: spark://host1:port1,host2:port2
     String failures = "";
@@ -43,10 +47,22 @@ final class MasterCheck {
         s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), CONNECT_TIMEOUT_MS);
         return;
       } catch (IOException e) {
-        failures += (failures.isEmpty() ? "" : "; ") + uri.getHost() + ":" + uri.getPort() + ": " + e.getMessage();
+        failures +=
+            (failures.isEmpty() ? "" : "; ")
+                + uri.getHost()
+                + ":"
+                + uri.getPort()
+                + ": "
+                + e.getMessage();
       }
     }
-    throw new ConfigError("--master " + master + ": cannot reach the Spark master (" + failures + "; gave up after "
-        + CONNECT_TIMEOUT_MS / 1000 + " s)");
+    throw new ConfigError(
+        "--master "
+            + master
+            + ": cannot reach the Spark master ("
+            + failures
+            + "; gave up after "
+            + CONNECT_TIMEOUT_MS / 1000
+            + " s)");
   }
 }

@@ -28,12 +28,14 @@ public final class Sessions {
     conf.setIfMissing("spark.kryo.registrator", "polyak.spark.PolyakKryoRegistrator");
     conf.setIfMissing("spark.app.name", appName);
     // Each iteration every task returns a gradient of P doubles (1.9 MB for 235k parameters). Above
-    // maxDirectResultSize (1 MiB by default) Spark parks results in the block manager and the driver
+    // maxDirectResultSize (1 MiB by default) Spark parks results in the block manager and the
+    // driver
     // fetches them in a second round trip; polyak's results fit in one RPC message (≤ 128 MiB).
     conf.setIfMissing("spark.task.maxDirectResultSize", "120m");
     // Kryo's unsafe streams copy double[] in bulk instead of one writeLong per element: the
     // gradient job's median fell from 316 to 198 ms (and 286 to 256 ms in a second pair) for a
-    // 235k-parameter network at near-zero compute, local[2], measured alternately on a busy machine.
+    // 235k-parameter network at near-zero compute, local[2], measured alternately on a busy
+    // machine.
     conf.setIfMissing("spark.kryo.unsafe", "true");
     // Spark runs one task per executor core; a native BLAS must not start threads of its own.
     conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");

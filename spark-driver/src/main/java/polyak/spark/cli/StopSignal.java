@@ -8,10 +8,10 @@ import scala.runtime.BoxedUnit;
 
 /**
  * A clean stop on SIGTERM/SIGINT for {@code polyak train}: a shutdown hook that runs before Spark's
- * own (which stop the executor and the SparkContext under the running job and used to end the run with an internal
- * error about a destroyed broadcast) asks the training loop to stop after its current iteration and
- * waits, up to {@link #GRACE_SECONDS}, until the run has written its checkpoint and said where it can
- * be resumed from.
+ * own (which stop the executor and the SparkContext under the running job and used to end the run
+ * with an internal error about a destroyed broadcast) asks the training loop to stop after its
+ * current iteration and waits, up to {@link #GRACE_SECONDS}, until the run has written its
+ * checkpoint and said where it can be resumed from.
  */
 final class StopSignal {
   static final int GRACE_SECONDS = 25;
@@ -23,8 +23,10 @@ final class StopSignal {
 
   /** Installs the hook (once per JVM; the in-process CLI of the tests never signals). */
   static synchronized void install() {
-    // before every hook of Spark's: the local executor's own (default priority) stops its task threads
-    ShutdownHookManager.addShutdownHook(ShutdownHookManager.DEFAULT_SHUTDOWN_PRIORITY() + 10,
+    // before every hook of Spark's: the local executor's own (default priority) stops its task
+    // threads
+    ShutdownHookManager.addShutdownHook(
+        ShutdownHookManager.DEFAULT_SHUTDOWN_PRIORITY() + 10,
         new AbstractFunction0<BoxedUnit>() {
           @Override
           public BoxedUnit apply() {

@@ -61,8 +61,11 @@ public final class ConfigLoader {
   /** Parses config text (e.g. stored in a checkpoint) with overrides. */
   public static PolyakConfig parse(String text, List<String> overrides, String origin) {
     try {
-      return fromConfig(ConfigFactory.parseString(text, ConfigParseOptions.defaults().setOriginDescription(origin)),
-          overrides, origin);
+      return fromConfig(
+          ConfigFactory.parseString(
+              text, ConfigParseOptions.defaults().setOriginDescription(origin)),
+          overrides,
+          origin);
     } catch (ConfigException e) {
       throw new ConfigError(e.getMessage(), e);
     }
@@ -76,16 +79,20 @@ public final class ConfigLoader {
         throw new ConfigError("command line: override '" + o + "' is not of the form key=value");
       }
       try {
-        cli = ConfigFactory.parseString(o, ConfigParseOptions.defaults().setOriginDescription("command line"))
-            .withFallback(cli);
+        cli =
+            ConfigFactory.parseString(
+                    o, ConfigParseOptions.defaults().setOriginDescription("command line"))
+                .withFallback(cli);
       } catch (ConfigException e) {
-        throw new ConfigError("command line: cannot parse override '" + o + "': " + e.getMessage(), e);
+        throw new ConfigError(
+            "command line: cannot parse override '" + o + "': " + e.getMessage(), e);
       }
     }
     Config defaults = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), DEFAULTS);
     rejectUnknown(user, defaults, origin);
     rejectUnknown(cli, defaults, "command line");
-    // typesafe's messages start with the origin of the offending value (file and line, or "command line")
+    // typesafe's messages start with the origin of the offending value (file and line, or "command
+    // line")
     Config c;
     try {
       c = cli.withFallback(user).withFallback(defaults).resolve();
@@ -101,11 +108,13 @@ public final class ConfigLoader {
     }
   }
 
-  private static final Pattern LEADING_KEY = Pattern.compile("^([a-z_][a-z0-9_]*(?:\\.[a-z_][a-z0-9_]*)+)");
+  private static final Pattern LEADING_KEY =
+      Pattern.compile("^([a-z_][a-z0-9_]*(?:\\.[a-z_][a-z0-9_]*)+)");
 
   /**
-   * Prefixes a message that starts with a key with where that key's value was set: file and line, or
-   * "command line" (nothing for a default). A file name alone would be wrong for a command-line value.
+   * Prefixes a message that starts with a key with where that key's value was set: file and line,
+   * or "command line" (nothing for a default). A file name alone would be wrong for a command-line
+   * value.
    */
   private static String located(Config c, String message) {
     Matcher m = LEADING_KEY.matcher(message);
@@ -131,7 +140,10 @@ public final class ConfigLoader {
     int dot = key.lastIndexOf('.');
     String parent = dot < 0 ? "" : key.substring(0, dot);
     if (!parent.isEmpty() && defaults.hasPath(parent)) {
-      return " (known keys under '" + parent + "': " + String.join(", ", defaults.getConfig(parent).root().keySet())
+      return " (known keys under '"
+          + parent
+          + "': "
+          + String.join(", ", defaults.getConfig(parent).root().keySet())
           + ")";
     }
     return "";
@@ -140,19 +152,28 @@ public final class ConfigLoader {
   private static PolyakConfig build(Config c) {
     int classes = wholeInt(c, "data.classes");
     if (classes < 0) {
-      throw new ConfigError("data.classes must be positive, or 0 for real-valued targets (regression), got " + classes);
+      throw new ConfigError(
+          "data.classes must be positive, or 0 for real-valued targets (regression), got "
+              + classes);
     }
-    DataSource train = source(c, "data.train", classes, false); // evaluate and predict need no training data
+    DataSource train =
+        source(c, "data.train", classes, false); // evaluate and predict need no training data
     DataSource test = source(c, "data.test", classes, false);
     Scaling scaling = enumValue(c, "data.scaling", Scaling.class);
     int partitions = wholeInt(c, "data.partitions");
     if (partitions < 0) {
-      throw new ConfigError("data.partitions must be >= 0 (0: the executors' total cores), got " + partitions);
+      throw new ConfigError(
+          "data.partitions must be >= 0 (0: the executors' total cores), got " + partitions);
     }
     NetworkSpec network = network(c);
-    if (classes == DataSource.REAL_TARGETS && (network.loss().classification() || network.outputWidth() != 1)) {
-      throw new ConfigError("data.classes = 0 (one real-valued target per row) needs network.loss = mse or l1 and"
-          + " one output, got " + network.loss().text() + " and output width " + network.outputWidth());
+    if (classes == DataSource.REAL_TARGETS
+        && (network.loss().classification() || network.outputWidth() != 1)) {
+      throw new ConfigError(
+          "data.classes = 0 (one real-valued target per row) needs network.loss = mse or l1 and"
+              + " one output, got "
+              + network.loss().text()
+              + " and output width "
+              + network.outputWidth());
     }
     TrainingConfig training = training(c);
     long checkpointEvery = nonNegativeLong(c, "checkpoint.every");
@@ -169,26 +190,52 @@ public final class ConfigLoader {
     if (depth < 1 || depth > 2) {
       throw new ConfigError("spark.aggregation_depth must be 1 or 2, got " + depth);
     }
-    String rendered = c.withoutPath("fashion_mnist").root()
-        .render(ConfigRenderOptions.concise().setFormatted(true).setJson(true));
-    DistillationConfig distillation = new DistillationConfig(c.getString("distillation.teacher"),
-        c.getDouble("distillation.alpha"), c.getDouble("distillation.temperature"));
+    String rendered =
+        c.withoutPath("fashion_mnist")
+            .root()
+            .render(ConfigRenderOptions.concise().setFormatted(true).setJson(true));
+    DistillationConfig distillation =
+        new DistillationConfig(
+            c.getString("distillation.teacher"),
+            c.getDouble("distillation.alpha"),
+            c.getDouble("distillation.temperature"));
     if (distillation.active() && training.adversarial().active()) {
-      throw new ConfigError("distillation.teacher: distillation cannot be combined with adversarial training");
+      throw new ConfigError(
+          "distillation.teacher: distillation cannot be combined with adversarial training");
     }
     int components = nonNegativeInt(c, "data.pca.components");
     if (components > 0 && components != network.inputWidth()) {
-      throw new ConfigError("data.pca.components: the network sees the " + components + " components, but"
-          + " network.input is " + network.inputWidth());
+      throw new ConfigError(
+          "data.pca.components: the network sees the "
+              + components
+              + " components, but"
+              + " network.input is "
+              + network.inputWidth());
     }
-    EnsembleConfig ensemble = new EnsembleConfig(nonNegativeInt(c, "ensemble.members"),
-        c.getBoolean("ensemble.bootstrap"));
+    EnsembleConfig ensemble =
+        new EnsembleConfig(
+            nonNegativeInt(c, "ensemble.members"), c.getBoolean("ensemble.bootstrap"));
     if (ensemble.active() && !network.loss().classification()) {
-      throw new ConfigError("ensemble.members: an ensemble averages class distributions, so it needs the loss"
-          + " softmax_ce, not " + network.loss().text());
+      throw new ConfigError(
+          "ensemble.members: an ensemble averages class distributions, so it needs the loss"
+              + " softmax_ce, not "
+              + network.loss().text());
     }
-    return new PolyakConfig(train, test, scaling, partitions, network, training, checkpointEvery, checkpointDir, keep,
-        outputDir, depth, rendered, new PcaConfig(components, c.getBoolean("data.pca.whiten")), distillation,
+    return new PolyakConfig(
+        train,
+        test,
+        scaling,
+        partitions,
+        network,
+        training,
+        checkpointEvery,
+        checkpointDir,
+        keep,
+        outputDir,
+        depth,
+        rendered,
+        new PcaConfig(components, c.getBoolean("data.pca.whiten")),
+        distillation,
         ensemble);
   }
 
@@ -202,7 +249,8 @@ public final class ConfigLoader {
         String labels = c.getString(key + ".labels");
         if (images.isBlank() || labels.isBlank()) {
           if (required) {
-            throw new ConfigError(key + ".images and " + key + ".labels are required for data.format = idx");
+            throw new ConfigError(
+                key + ".images and " + key + ".labels are required for data.format = idx");
           }
           return null;
         }
@@ -212,8 +260,10 @@ public final class ConfigLoader {
         List<String> paths = c.getStringList(key + ".paths");
         if (paths.isEmpty()) {
           if (required) {
-            throw new ConfigError(key + ".paths must list at least one file, directory or glob for data.format = "
-                + format);
+            throw new ConfigError(
+                key
+                    + ".paths must list at least one file, directory or glob for data.format = "
+                    + format);
           }
           return null;
         }
@@ -221,19 +271,30 @@ public final class ConfigLoader {
         if (format.equals("csv")) {
           String delimiter = c.getString("data.csv.delimiter");
           if (delimiter.length() != 1) {
-            throw new ConfigError("data.csv.delimiter must be one character, got '" + delimiter + "'");
+            throw new ConfigError(
+                "data.csv.delimiter must be one character, got '" + delimiter + "'");
           }
-          s = DataSource.csv(classes, p).withLabelColumn(wholeInt(c, "data.csv.label_column"))
-              .withHeader(c.getBoolean("data.csv.header")).withDelimiter(delimiter.charAt(0));
+          s =
+              DataSource.csv(classes, p)
+                  .withLabelColumn(wholeInt(c, "data.csv.label_column"))
+                  .withHeader(c.getBoolean("data.csv.header"))
+                  .withDelimiter(delimiter.charAt(0));
         } else if (format.equals("libsvm")) {
           s = DataSource.libsvm(positiveInt(c, "data.libsvm.features"), classes, p);
         } else {
-          s = DataSource.parquet(c.getString("data.parquet.features_column"), c.getString("data.parquet.label_column"),
-              classes, p);
+          s =
+              DataSource.parquet(
+                  c.getString("data.parquet.features_column"),
+                  c.getString("data.parquet.label_column"),
+                  classes,
+                  p);
         }
       }
-      default -> throw new ConfigError("data.format: unknown format '" + format
-          + "' (expected idx, csv, libsvm or parquet)");
+      default ->
+          throw new ConfigError(
+              "data.format: unknown format '"
+                  + format
+                  + "' (expected idx, csv, libsvm or parquet)");
     }
     return limit > 0 ? s.withLimit(limit) : s;
   }
@@ -254,40 +315,66 @@ public final class ConfigLoader {
   }
 
   private static TrainingConfig training(Config c) {
-    OptimizerSpec opt = OptimizerSpec.defaults(OptimizerKind.fromConfigName(c.getString("optimizer.name")));
+    OptimizerSpec opt =
+        OptimizerSpec.defaults(OptimizerKind.fromConfigName(c.getString("optimizer.name")));
     // full paths, so a bad value's message names the whole key (optimizer.beta1, not beta1)
     if (opt.kind().usesMomentum()) {
       opt = opt.withMomentum(c.getDouble("optimizer.momentum"));
     }
-    opt = opt.withDecay(c.getDouble("optimizer.decay")).withBeta1(c.getDouble("optimizer.beta1"))
-        .withBeta2(c.getDouble("optimizer.beta2")).withEpsilon(c.getDouble("optimizer.epsilon"))
-        .withBiasCorrection(c.getBoolean("optimizer.bias_correction"))
-        .withWeightDecay(c.getDouble("optimizer.weight_decay"));
+    opt =
+        opt.withDecay(c.getDouble("optimizer.decay"))
+            .withBeta1(c.getDouble("optimizer.beta1"))
+            .withBeta2(c.getDouble("optimizer.beta2"))
+            .withEpsilon(c.getDouble("optimizer.epsilon"))
+            .withBiasCorrection(c.getBoolean("optimizer.bias_correction"))
+            .withWeightDecay(c.getDouble("optimizer.weight_decay"));
     opt = opt.withHistory(positiveInt(c, "optimizer.history"));
     if (opt.kind() == OptimizerKind.LARS || opt.kind() == OptimizerKind.LAMB) {
       opt = opt.withTrustCoefficient(c.getDouble("optimizer.trust_coefficient"));
     }
     long maxIterations = nonNegativeLong(c, "training.max_iterations");
     ScheduleSpec schedule = schedule(c);
-    TrainingConfig.RateScaling scaling = enumValue(c, "training.rate_scaling", TrainingConfig.RateScaling.class);
+    TrainingConfig.RateScaling scaling =
+        enumValue(c, "training.rate_scaling", TrainingConfig.RateScaling.class);
     AveragingSpec.Kind avgKind = enumValue(c, "averaging.kind", AveragingSpec.Kind.class);
-    AveragingSpec averaging = avgKind == AveragingSpec.Kind.NONE ? AveragingSpec.NONE
-        : new AveragingSpec(avgKind, wholeLong(c, "averaging.start"), c.getDouble("averaging.decay"));
-    return new TrainingConfig(wholeLong(c, "training.seed"), positiveInt(c, "training.batch_size"),
-        positiveInt(c, "training.epochs"), maxIterations, opt, schedule, scaling,
-        positiveInt(c, "training.reference_batch"), c.getDouble("regularization.l1"), c.getDouble("regularization.l2"),
-        c.getDouble("regularization.max_norm"), c.getDouble("clipping.norm"), c.getDouble("clipping.value"),
-        averaging, nonNegativeLong(c, "evaluation.every"), nonNegativeInt(c, "evaluation.patience"),
-        divergence(c))
-        .withAdversarial(new AdversarialSpec(c.getDouble("adversarial.fgsm_epsilon"),
-            c.getDouble("adversarial.fgsm_fraction"), c.getDouble("adversarial.gradient_penalty"),
-            c.getDouble("adversarial.penalty_step")));
+    AveragingSpec averaging =
+        avgKind == AveragingSpec.Kind.NONE
+            ? AveragingSpec.NONE
+            : new AveragingSpec(
+                avgKind, wholeLong(c, "averaging.start"), c.getDouble("averaging.decay"));
+    return new TrainingConfig(
+            wholeLong(c, "training.seed"),
+            positiveInt(c, "training.batch_size"),
+            positiveInt(c, "training.epochs"),
+            maxIterations,
+            opt,
+            schedule,
+            scaling,
+            positiveInt(c, "training.reference_batch"),
+            c.getDouble("regularization.l1"),
+            c.getDouble("regularization.l2"),
+            c.getDouble("regularization.max_norm"),
+            c.getDouble("clipping.norm"),
+            c.getDouble("clipping.value"),
+            averaging,
+            nonNegativeLong(c, "evaluation.every"),
+            nonNegativeInt(c, "evaluation.patience"),
+            divergence(c))
+        .withAdversarial(
+            new AdversarialSpec(
+                c.getDouble("adversarial.fgsm_epsilon"),
+                c.getDouble("adversarial.fgsm_fraction"),
+                c.getDouble("adversarial.gradient_penalty"),
+                c.getDouble("adversarial.penalty_step")));
   }
 
   private static DivergenceSpec divergence(Config c) {
     try {
-      return new DivergenceSpec(nonNegativeInt(c, "divergence.window"), c.getDouble("divergence.growth"),
-          nonNegativeInt(c, "divergence.collapse_evaluations"), c.getDouble("divergence.chance_margin"));
+      return new DivergenceSpec(
+          nonNegativeInt(c, "divergence.window"),
+          c.getDouble("divergence.growth"),
+          nonNegativeInt(c, "divergence.collapse_evaluations"),
+          c.getDouble("divergence.chance_margin"));
     } catch (OptimizerConfigException e) {
       throw new ConfigError(e.getMessage(), e);
     }
@@ -297,13 +384,22 @@ public final class ConfigLoader {
     String s = "learning_rate.";
     try {
       ScheduleKind kind = ScheduleKind.fromConfigName(c.getString(s + "schedule"));
-      return new ScheduleSpec(kind, c.getDouble(s + "initial"), c.getDouble(s + "decay_rate"),
-          c.getDouble(s + "factor"), wholeLong(c, s + "step_epochs"), c.getDouble(s + "end"),
-          wholeLong(c, s + "total_iterations"), c.getDouble(s + "power"), wholeLong(c, s + "warmup_iterations"),
+      return new ScheduleSpec(
+          kind,
+          c.getDouble(s + "initial"),
+          c.getDouble(s + "decay_rate"),
+          c.getDouble(s + "factor"),
+          wholeLong(c, s + "step_epochs"),
+          c.getDouble(s + "end"),
+          wholeLong(c, s + "total_iterations"),
+          c.getDouble(s + "power"),
+          wholeLong(c, s + "warmup_iterations"),
           c.getDouble(s + "warmup_start"));
     } catch (OptimizerConfigException e) {
-      // trainer-core names the schedule's fields schedule.name, schedule.initial, ...: say the config's keys
-      throw new ConfigError(e.getMessage().replace("schedule.name", s + "schedule").replace("schedule.", s), e);
+      // trainer-core names the schedule's fields schedule.name, schedule.initial, ...: say the
+      // config's keys
+      throw new ConfigError(
+          e.getMessage().replace("schedule.name", s + "schedule").replace("schedule.", s), e);
     }
   }
 
@@ -318,7 +414,8 @@ public final class ConfigLoader {
     for (E e : type.getEnumConstants()) {
       names.add(e.name().toLowerCase(Locale.ROOT));
     }
-    throw new ConfigError(key + ": unknown value '" + v + "' (expected one of " + String.join(", ", names) + ")");
+    throw new ConfigError(
+        key + ": unknown value '" + v + "' (expected one of " + String.join(", ", names) + ")");
   }
 
   /** A whole number: HOCON's getInt/getLong would silently truncate 2.5 to 2. */

@@ -1,9 +1,9 @@
 package polyak.spark.config;
 
 /**
- * Config block {@code ensemble}: train {@code members} models as one bagged ensemble (0 or 1: a single
- * model), each on its bootstrap sample of the training data ({@code bootstrap}) or on all of it with
- * its own seed.
+ * Config block {@code ensemble}: train {@code members} models as one bagged ensemble (0 or 1: a
+ * single model), each on its bootstrap sample of the training data ({@code bootstrap}) or on all of
+ * it with its own seed.
  */
 public record EnsembleConfig(int members, boolean bootstrap) {
   public static final EnsembleConfig NONE = new EnsembleConfig(0, true);

@@ -14,7 +14,8 @@ import polyak.train.TrainingConfig;
  * @param test the held-out set for validation and evaluation, or null
  * @param partitions training partitions, 0 for the executors' total cores
  * @param checkpointEvery iterations between checkpoints, 0 for only at the end
- * @param distillation the teacher to distil from, with α and T ({@link DistillationConfig#NONE}: off)
+ * @param distillation the teacher to distil from, with α and T ({@link DistillationConfig#NONE}:
+ *     off)
  * @param pca PCA after {@code scaling}, fitted on the training data ({@link PcaConfig#NONE}: off)
  * @param ensemble bagging: how many members ({@link EnsembleConfig#NONE}: one model)
  */
@@ -36,26 +37,76 @@ public record PolyakConfig(
     EnsembleConfig ensemble) {
 
   /** A single model (no ensemble). */
-  public PolyakConfig(DataSource train, DataSource test, Scaling scaling, int partitions, NetworkSpec network,
-      TrainingConfig training, long checkpointEvery, String checkpointDir, int checkpointKeep, String outputDir,
-      int aggregationDepth, String rendered, PcaConfig pca, DistillationConfig distillation) {
-    this(train, test, scaling, partitions, network, training, checkpointEvery, checkpointDir, checkpointKeep,
-        outputDir, aggregationDepth, rendered, pca, distillation, EnsembleConfig.NONE);
+  public PolyakConfig(
+      DataSource train,
+      DataSource test,
+      Scaling scaling,
+      int partitions,
+      NetworkSpec network,
+      TrainingConfig training,
+      long checkpointEvery,
+      String checkpointDir,
+      int checkpointKeep,
+      String outputDir,
+      int aggregationDepth,
+      String rendered,
+      PcaConfig pca,
+      DistillationConfig distillation) {
+    this(
+        train,
+        test,
+        scaling,
+        partitions,
+        network,
+        training,
+        checkpointEvery,
+        checkpointDir,
+        checkpointKeep,
+        outputDir,
+        aggregationDepth,
+        rendered,
+        pca,
+        distillation,
+        EnsembleConfig.NONE);
   }
 
   /** Without PCA and distillation. */
-  public PolyakConfig(DataSource train, DataSource test, Scaling scaling, int partitions, NetworkSpec network,
-      TrainingConfig training, long checkpointEvery, String checkpointDir, int checkpointKeep, String outputDir,
-      int aggregationDepth, String rendered) {
-    this(train, test, scaling, partitions, network, training, checkpointEvery, checkpointDir, checkpointKeep,
-        outputDir, aggregationDepth, rendered, PcaConfig.NONE, DistillationConfig.NONE);
+  public PolyakConfig(
+      DataSource train,
+      DataSource test,
+      Scaling scaling,
+      int partitions,
+      NetworkSpec network,
+      TrainingConfig training,
+      long checkpointEvery,
+      String checkpointDir,
+      int checkpointKeep,
+      String outputDir,
+      int aggregationDepth,
+      String rendered) {
+    this(
+        train,
+        test,
+        scaling,
+        partitions,
+        network,
+        training,
+        checkpointEvery,
+        checkpointDir,
+        checkpointKeep,
+        outputDir,
+        aggregationDepth,
+        rendered,
+        PcaConfig.NONE,
+        DistillationConfig.NONE);
   }
 
   /** The training data. */
   public DataSource train() {
     if (train == null) {
-      throw new ConfigError("data.train.paths (data.train.images and data.train.labels for data.format = idx)"
-          + " must name the training data");
+      throw new ConfigError(
+          "data.train.paths (data.train.images and data.train.labels for data.format = idx)"
+              + " must name the training data");
     }
     return train;
   }

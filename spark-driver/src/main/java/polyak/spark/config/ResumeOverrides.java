@@ -12,9 +12,19 @@ import java.util.Objects;
  * naming the key. Setting a key to the value it already has is always fine.
  */
 public final class ResumeOverrides {
-  /** Keys (or key prefixes ending in '.') a resumed run may change: when to stop, checkpoint, evaluate and where to write. */
-  public static final List<String> ALLOWED = List.of("training.epochs", "training.max_iterations", "checkpoint.every",
-      "checkpoint.keep", "checkpoint.dir", "evaluation.", "output.dir");
+  /**
+   * Keys (or key prefixes ending in '.') a resumed run may change: when to stop, checkpoint,
+   * evaluate and where to write.
+   */
+  public static final List<String> ALLOWED =
+      List.of(
+          "training.epochs",
+          "training.max_iterations",
+          "checkpoint.every",
+          "checkpoint.keep",
+          "checkpoint.dir",
+          "evaluation.",
+          "output.dir");
 
   private ResumeOverrides() {}
 
@@ -26,7 +36,9 @@ public final class ResumeOverrides {
 
   public static boolean allowed(String key) {
     for (String a : ALLOWED) {
-      if (a.endsWith(".") ? key.startsWith(a) || key.equals(a.substring(0, a.length() - 1)) : key.equals(a)) {
+      if (a.endsWith(".")
+          ? key.startsWith(a) || key.equals(a.substring(0, a.length() - 1))
+          : key.equals(a)) {
         return true;
       }
     }
@@ -38,7 +50,8 @@ public final class ResumeOverrides {
    * @param resumed the stored config with {@code overrides} applied
    * @throws ConfigError naming the first override that changes a key outside {@link #ALLOWED}
    */
-  public static void check(String stored, PolyakConfig resumed, List<String> overrides, String location) {
+  public static void check(
+      String stored, PolyakConfig resumed, List<String> overrides, String location) {
     Config before = ConfigFactory.parseString(stored);
     Config after = ConfigFactory.parseString(resumed.rendered());
     for (String o : overrides) {
@@ -46,12 +59,24 @@ public final class ResumeOverrides {
       if (allowed(key)) {
         continue;
       }
-      Object was = before.hasPathOrNull(key) && !before.getIsNull(key) ? before.getValue(key).unwrapped() : null;
-      Object now = after.hasPathOrNull(key) && !after.getIsNull(key) ? after.getValue(key).unwrapped() : null;
+      Object was =
+          before.hasPathOrNull(key) && !before.getIsNull(key)
+              ? before.getValue(key).unwrapped()
+              : null;
+      Object now =
+          after.hasPathOrNull(key) && !after.getIsNull(key)
+              ? after.getValue(key).unwrapped()
+              : null;
       if (!Objects.equals(was, now)) {
-        throw new ConfigError("command line: " + key + " cannot change on --resume (" + location + " was saved with "
-            + was + "): it changes what the saved state means; keys a resumed run may change: "
-            + String.join(", ", ALLOWED).replace("evaluation.", "evaluation.*"));
+        throw new ConfigError(
+            "command line: "
+                + key
+                + " cannot change on --resume ("
+                + location
+                + " was saved with "
+                + was
+                + "): it changes what the saved state means; keys a resumed run may change: "
+                + String.join(", ", ALLOWED).replace("evaluation.", "evaluation.*"));
       }
     }
   }

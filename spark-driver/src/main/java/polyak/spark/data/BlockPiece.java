@@ -12,17 +12,24 @@ final class BlockPiece implements Serializable {
 
   final long start;
   final int rows;
+
   /** Features per row, or -1 when the piece has no rows. */
   final int width;
+
   final double[] features;
+
   /** Class labels (integral values) or real-valued targets, one per row. */
   final double[] labels;
-  /** Where the first row came from ("file: line 2"), for messages; null for slices and empty pieces. */
-  final String firstRow;
+
   /**
-   * A data fault met while parsing (the piece is then empty). Returned as a value instead of thrown,
-   * so the task succeeds: Spark neither logs a task failure with its stack trace nor retries a parse
-   * that must fail again; the driver raises it (see {@link TrainingData}).
+   * Where the first row came from ("file: line 2"), for messages; null for slices and empty pieces.
+   */
+  final String firstRow;
+
+  /**
+   * A data fault met while parsing (the piece is then empty). Returned as a value instead of
+   * thrown, so the task succeeds: Spark neither logs a task failure with its stack trace nor
+   * retries a parse that must fail again; the driver raises it (see {@link TrainingData}).
    */
   final String fault;
 
@@ -30,7 +37,13 @@ final class BlockPiece implements Serializable {
     this(start, rows, width, features, labels, firstRow, null);
   }
 
-  private BlockPiece(long start, int rows, int width, double[] features, double[] labels, String firstRow,
+  private BlockPiece(
+      long start,
+      int rows,
+      int width,
+      double[] features,
+      double[] labels,
+      String firstRow,
       String fault) {
     this.start = start;
     this.rows = rows;

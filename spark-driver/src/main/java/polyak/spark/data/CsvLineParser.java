@@ -25,12 +25,25 @@ final class CsvLineParser implements LineParser {
       }
     }
     if (out.width() < 0 && (columns < 2 || labelColumn >= columns)) {
-      throw new DataException(where + ": " + columns + " column" + (columns == 1 ? "" : "s")
-          + ", but the label is column " + (labelColumn + 1) + " and at least one feature column must follow");
+      throw new DataException(
+          where
+              + ": "
+              + columns
+              + " column"
+              + (columns == 1 ? "" : "s")
+              + ", but the label is column "
+              + (labelColumn + 1)
+              + " and at least one feature column must follow");
     }
     if (out.width() >= 0 && columns != out.width() + 1) {
-      throw new DataException(where + " has " + columns + " columns, expected " + (out.width() + 1) + " as in "
-          + out.firstRow());
+      throw new DataException(
+          where
+              + " has "
+              + columns
+              + " columns, expected "
+              + (out.width() + 1)
+              + " as in "
+              + out.firstRow());
     }
     double[] features = out.reserve(columns - 1, where);
     int at = out.rowOffset();
@@ -47,7 +60,8 @@ final class CsvLineParser implements LineParser {
       } else {
         double v = parse(cell, where, c);
         if (!Double.isFinite(v)) {
-          throw new DataException(where + ", column " + (c + 1) + ": value " + cell.strip() + " is not finite");
+          throw new DataException(
+              where + ", column " + (c + 1) + ": value " + cell.strip() + " is not finite");
         }
         features[at++] = v;
       }
@@ -60,7 +74,8 @@ final class CsvLineParser implements LineParser {
     try {
       return Double.parseDouble(cell.strip());
     } catch (NumberFormatException e) {
-      throw new DataException(where + ", column " + (column + 1) + ": '" + cell + "' is not a number");
+      throw new DataException(
+          where + ", column " + (column + 1) + ": '" + cell + "' is not a number");
     }
   }
 }

@@ -13,8 +13,17 @@ import java.util.List;
  * @param paths for IDX: [images, labels]; otherwise the files, directories or globs to read
  * @param limit the row limit, or {@link Long#MAX_VALUE} for none
  */
-public record DataSource(DataFormat format, List<String> paths, int classes, int csvLabelColumn, boolean csvHeader,
-    char csvDelimiter, int libsvmFeatures, String parquetFeaturesColumn, String parquetLabelColumn, long limit)
+public record DataSource(
+    DataFormat format,
+    List<String> paths,
+    int classes,
+    int csvLabelColumn,
+    boolean csvHeader,
+    char csvDelimiter,
+    int libsvmFeatures,
+    String parquetFeaturesColumn,
+    String parquetLabelColumn,
+    long limit)
     implements Serializable {
   private static final long serialVersionUID = 2L;
 
@@ -36,20 +45,45 @@ public record DataSource(DataFormat format, List<String> paths, int classes, int
     }
     paths = List.copyOf(paths);
     if (classes < 0) {
-      throw new IllegalArgumentException("number of classes must be positive (or " + REAL_TARGETS
-          + " for real-valued targets), got " + classes);
+      throw new IllegalArgumentException(
+          "number of classes must be positive (or "
+              + REAL_TARGETS
+              + " for real-valued targets), got "
+              + classes);
     }
   }
 
   /** Fashion-MNIST style IDX: unsigned-byte images (any dimensions after the first) and labels. */
   public static DataSource idx(String imagesPath, String labelsPath, int classes) {
-    return new DataSource(DataFormat.IDX, Arrays.asList(imagesPath, labelsPath), classes, 0, false, ',', 0, null,
-        null, Long.MAX_VALUE);
+    return new DataSource(
+        DataFormat.IDX,
+        Arrays.asList(imagesPath, labelsPath),
+        classes,
+        0,
+        false,
+        ',',
+        0,
+        null,
+        null,
+        Long.MAX_VALUE);
   }
 
-  /** CSV files with the label in column 0, no header, comma-delimited; see the {@code with…} methods. */
+  /**
+   * CSV files with the label in column 0, no header, comma-delimited; see the {@code with…}
+   * methods.
+   */
   public static DataSource csv(int classes, String... paths) {
-    return new DataSource(DataFormat.CSV, Arrays.asList(paths), classes, 0, false, ',', 0, null, null, Long.MAX_VALUE);
+    return new DataSource(
+        DataFormat.CSV,
+        Arrays.asList(paths),
+        classes,
+        0,
+        false,
+        ',',
+        0,
+        null,
+        null,
+        Long.MAX_VALUE);
   }
 
   /** LibSVM files with {@code features} features (indices 1..features). */
@@ -57,19 +91,42 @@ public record DataSource(DataFormat format, List<String> paths, int classes, int
     if (features < 1) {
       throw new IllegalArgumentException("LibSVM feature count must be positive, got " + features);
     }
-    return new DataSource(DataFormat.LIBSVM, Arrays.asList(paths), classes, 0, false, ',', features, null, null,
+    return new DataSource(
+        DataFormat.LIBSVM,
+        Arrays.asList(paths),
+        classes,
+        0,
+        false,
+        ',',
+        features,
+        null,
+        null,
         Long.MAX_VALUE);
   }
 
   /**
-   * Parquet files whose {@code featuresColumn} is a Spark ML vector or an array of doubles/floats and
-   * whose {@code labelColumn} holds integral class labels.
+   * Parquet files whose {@code featuresColumn} is a Spark ML vector or an array of doubles/floats
+   * and whose {@code labelColumn} holds integral class labels.
    */
-  public static DataSource parquet(String featuresColumn, String labelColumn, int classes, String... paths) {
-    if (featuresColumn == null || featuresColumn.isBlank() || labelColumn == null || labelColumn.isBlank()) {
-      throw new IllegalArgumentException("Parquet data source needs feature and label column names");
+  public static DataSource parquet(
+      String featuresColumn, String labelColumn, int classes, String... paths) {
+    if (featuresColumn == null
+        || featuresColumn.isBlank()
+        || labelColumn == null
+        || labelColumn.isBlank()) {
+      throw new IllegalArgumentException(
+          "Parquet data source needs feature and label column names");
     }
-    return new DataSource(DataFormat.PARQUET, Arrays.asList(paths), classes, 0, false, ',', 0, featuresColumn, labelColumn,
+    return new DataSource(
+        DataFormat.PARQUET,
+        Arrays.asList(paths),
+        classes,
+        0,
+        false,
+        ',',
+        0,
+        featuresColumn,
+        labelColumn,
         Long.MAX_VALUE);
   }
 
@@ -79,15 +136,33 @@ public record DataSource(DataFormat format, List<String> paths, int classes, int
     if (column < 0) {
       throw new IllegalArgumentException("label column index must be >= 0, got " + column);
     }
-    return new DataSource(format, paths, classes, column, csvHeader, csvDelimiter, libsvmFeatures,
-        parquetFeaturesColumn, parquetLabelColumn, limit);
+    return new DataSource(
+        format,
+        paths,
+        classes,
+        column,
+        csvHeader,
+        csvDelimiter,
+        libsvmFeatures,
+        parquetFeaturesColumn,
+        parquetLabelColumn,
+        limit);
   }
 
   /** CSV only: whether every file starts with a header line (skipped). */
   public DataSource withHeader(boolean header) {
     require(DataFormat.CSV, "a header");
-    return new DataSource(format, paths, classes, csvLabelColumn, header, csvDelimiter, libsvmFeatures,
-        parquetFeaturesColumn, parquetLabelColumn, limit);
+    return new DataSource(
+        format,
+        paths,
+        classes,
+        csvLabelColumn,
+        header,
+        csvDelimiter,
+        libsvmFeatures,
+        parquetFeaturesColumn,
+        parquetLabelColumn,
+        limit);
   }
 
   /** CSV only: the field delimiter. */
@@ -96,8 +171,17 @@ public record DataSource(DataFormat format, List<String> paths, int classes, int
     if (delimiter == '\n' || delimiter == '\r' || delimiter == '.' || delimiter == '-') {
       throw new IllegalArgumentException("unusable CSV delimiter '" + delimiter + "'");
     }
-    return new DataSource(format, paths, classes, csvLabelColumn, csvHeader, delimiter, libsvmFeatures,
-        parquetFeaturesColumn, parquetLabelColumn, limit);
+    return new DataSource(
+        format,
+        paths,
+        classes,
+        csvLabelColumn,
+        csvHeader,
+        delimiter,
+        libsvmFeatures,
+        parquetFeaturesColumn,
+        parquetLabelColumn,
+        limit);
   }
 
   /** Keep only the first {@code rows} rows (in file order) — for subsets and quick runs. */
@@ -105,13 +189,23 @@ public record DataSource(DataFormat format, List<String> paths, int classes, int
     if (rows < 1) {
       throw new IllegalArgumentException("row limit must be positive, got " + rows);
     }
-    return new DataSource(format, paths, classes, csvLabelColumn, csvHeader, csvDelimiter, libsvmFeatures,
-        parquetFeaturesColumn, parquetLabelColumn, rows);
+    return new DataSource(
+        format,
+        paths,
+        classes,
+        csvLabelColumn,
+        csvHeader,
+        csvDelimiter,
+        libsvmFeatures,
+        parquetFeaturesColumn,
+        parquetLabelColumn,
+        rows);
   }
 
   private void require(DataFormat needed, String what) {
     if (format != needed) {
-      throw new IllegalArgumentException(format + " data source has no " + what + " (only " + needed + ")");
+      throw new IllegalArgumentException(
+          format + " data source has no " + what + " (only " + needed + ")");
     }
   }
 
@@ -122,15 +216,27 @@ public record DataSource(DataFormat format, List<String> paths, int classes, int
 
   @Override
   public String toString() {
-    StringBuilder s = new StringBuilder(format.name().toLowerCase(java.util.Locale.ROOT)).append(' ');
-    s.append(format == DataFormat.IDX ? "images=" + paths.get(0) + " labels=" + paths.get(1) : String.join(",", paths));
+    StringBuilder s =
+        new StringBuilder(format.name().toLowerCase(java.util.Locale.ROOT)).append(' ');
+    s.append(
+        format == DataFormat.IDX
+            ? "images=" + paths.get(0) + " labels=" + paths.get(1)
+            : String.join(",", paths));
     switch (format) {
-      case CSV -> s.append(" (label column ").append(csvLabelColumn).append(csvHeader ? ", header" : "")
-          .append(csvDelimiter == ',' ? "" : ", delimiter '" + csvDelimiter + "'").append(')');
+      case CSV ->
+          s.append(" (label column ")
+              .append(csvLabelColumn)
+              .append(csvHeader ? ", header" : "")
+              .append(csvDelimiter == ',' ? "" : ", delimiter '" + csvDelimiter + "'")
+              .append(')');
       case LIBSVM -> s.append(" (").append(libsvmFeatures).append(" features)");
-      case PARQUET -> s.append(" (features ").append(parquetFeaturesColumn).append(", label ").append(parquetLabelColumn)
-          .append(')');
-      default -> { }
+      case PARQUET ->
+          s.append(" (features ")
+              .append(parquetFeaturesColumn)
+              .append(", label ")
+              .append(parquetLabelColumn)
+              .append(')');
+      default -> {}
     }
     s.append(", ").append(classes == REAL_TARGETS ? "real-valued targets" : classes + " classes");
     if (limit != Long.MAX_VALUE) {

@@ -22,22 +22,32 @@ public final class FrameData {
 
   /**
    * @param what names the data in errors and logs (e.g. "training DataFrame")
-   * @param classes the number of classes, or {@link DataSource#REAL_TARGETS} for a real-valued label (regression)
-   * @throws DataException for a null, non-finite or badly sized vector, a label outside [0, classes), or a
-   *     non-finite real-valued label
+   * @param classes the number of classes, or {@link DataSource#REAL_TARGETS} for a real-valued
+   *     label (regression)
+   * @throws DataException for a null, non-finite or badly sized vector, a label outside [0,
+   *     classes), or a non-finite real-valued label
    */
-  public static LoadedData load(org.apache.spark.sql.Dataset<Row> frame, String featuresCol, String labelCol,
-      int classes, int partitions, String what) {
-    JavaRDD<BlockPiece> pieces = frame
-        .select(col(featuresCol), col(labelCol).cast(DataTypes.DoubleType))
-        .javaRDD()
-        .mapPartitionsWithIndex((index, rows) -> List.of(piece(index, rows, featuresCol, labelCol, classes)).iterator(),
-            true);
+  public static LoadedData load(
+      org.apache.spark.sql.Dataset<Row> frame,
+      String featuresCol,
+      String labelCol,
+      int classes,
+      int partitions,
+      String what) {
+    JavaRDD<BlockPiece> pieces =
+        frame
+            .select(col(featuresCol), col(labelCol).cast(DataTypes.DoubleType))
+            .javaRDD()
+            .mapPartitionsWithIndex(
+                (index, rows) ->
+                    List.of(piece(index, rows, featuresCol, labelCol, classes)).iterator(),
+                true);
     String name = what + " (features '" + featuresCol + "', label '" + labelCol + "')";
     return TrainingData.rebalanced(pieces, Long.MAX_VALUE, name, classes, partitions, name);
   }
 
-  private static BlockPiece piece(int index, Iterator<Row> rows, String featuresCol, String labelCol, int classes) {
+  private static BlockPiece piece(
+      int index, Iterator<Row> rows, String featuresCol, String labelCol, int classes) {
     BlockBuilder out = new BlockBuilder();
     long r = 0;
     while (rows.hasNext()) {
@@ -47,8 +57,10 @@ public final class FrameData {
         throw new DataException(where(labelCol, index, r) + ": label is null");
       }
       double y = row.getDouble(1);
-      boolean valid = classes == DataSource.REAL_TARGETS ? Double.isFinite(y)
-          : y == Math.rint(y) && y >= 0 && y < classes;
+      boolean valid =
+          classes == DataSource.REAL_TARGETS
+              ? Double.isFinite(y)
+              : y == Math.rint(y) && y >= 0 && y < classes;
       double label = valid ? y : Labels.target(y, classes, where(labelCol, index, r));
       if (row.isNullAt(0)) {
         throw new DataException(where(featuresCol, index, r) + ": features are null");
@@ -76,8 +88,13 @@ public final class FrameData {
 
   private static double finite(double v, String column, int partition, long row, int feature) {
     if (!Double.isFinite(v)) {
-      throw new DataException(where(column, partition, row) + ", feature " + (feature + 1) + ": value " + v
-          + " is not finite");
+      throw new DataException(
+          where(column, partition, row)
+              + ", feature "
+              + (feature + 1)
+              + ": value "
+              + v
+              + " is not finite");
     }
     return v;
   }

@@ -57,7 +57,9 @@ final class HadoopFiles {
     return files;
   }
 
-  /** Fails naming the first path that matches nothing (a missing file, an empty glob or directory). */
+  /**
+   * Fails naming the first path that matches nothing (a missing file, an empty glob or directory).
+   */
   static void requireMatches(Configuration conf, List<String> paths) {
     for (String p : paths) {
       try {
@@ -81,7 +83,8 @@ final class HadoopFiles {
   static String single(Configuration conf, String p) {
     List<String> files = list(conf, List.of(p));
     if (files.size() != 1) {
-      throw new DataException(p + ": expected one file, but it matches " + files.size() + ": " + files);
+      throw new DataException(
+          p + ": expected one file, but it matches " + files.size() + ": " + files);
     }
     return files.get(0);
   }

@@ -30,55 +30,87 @@ final class IdxBlocks {
     String labels = HadoopFiles.single(conf, source.paths().get(1));
     int[] imageDims;
     int[] labelDims;
-    try (IdxFile i = open(conf, images); IdxFile l = open(conf, labels)) {
+    try (IdxFile i = open(conf, images);
+        IdxFile l = open(conf, labels)) {
       imageDims = i.dims();
       labelDims = l.dims();
       if (imageDims.length < 2) {
-        throw new DataException(images + ": an images file needs at least 2 dimensions, got "
-            + Arrays.toString(imageDims));
+        throw new DataException(
+            images
+                + ": an images file needs at least 2 dimensions, got "
+                + Arrays.toString(imageDims));
       }
       if (labelDims.length != 1) {
-        throw new DataException(labels + ": a labels file has 1 dimension, got " + Arrays.toString(labelDims));
+        throw new DataException(
+            labels + ": a labels file has 1 dimension, got " + Arrays.toString(labelDims));
       }
       if (imageDims[0] != labelDims[0]) {
-        throw new DataException(images + " has " + imageDims[0] + " images but " + labels + " has " + labelDims[0]
-            + " labels");
+        throw new DataException(
+            images
+                + " has "
+                + imageDims[0]
+                + " images but "
+                + labels
+                + " has "
+                + labelDims[0]
+                + " labels");
       }
       if (i.count() == 0) {
         throw new DataException(images + ": no rows (the IDX header declares 0 records)");
       }
       return new Shape(images, labels, i.count(), i.recordSize());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read IDX headers of " + images + ", " + labels + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read IDX headers of " + images + ", " + labels + ": " + e.getMessage(), e);
     }
   }
 
-  static JavaRDD<IdxPart> blocks(JavaSparkContext sc, Broadcast<SerializableConfiguration> conf, Shape shape,
-      long rows, int partitions, int classes, String name) {
+  static JavaRDD<IdxPart> blocks(
+      JavaSparkContext sc,
+      Broadcast<SerializableConfiguration> conf,
+      Shape shape,
+      long rows,
+      int partitions,
+      int classes,
+      String name) {
     long perPartition = (rows + partitions - 1) / partitions;
     if (perPartition * shape.width() > polyak.spec.NetworkSpec.MAX_PARAMETERS) {
-      throw new DataException(shape.images() + ": " + rows + " records of " + shape.width() + " values make "
-          + partitions + " partitions of " + perPartition * shape.width() + " values each, more than one array holds"
-          + " (" + polyak.spec.NetworkSpec.MAX_PARAMETERS + "); raise data.partitions or set a limit");
+      throw new DataException(
+          shape.images()
+              + ": "
+              + rows
+              + " records of "
+              + shape.width()
+              + " values make "
+              + partitions
+              + " partitions of "
+              + perPartition * shape.width()
+              + " values each, more than one array holds"
+              + " ("
+              + polyak.spec.NetworkSpec.MAX_PARAMETERS
+              + "); raise data.partitions or set a limit");
     }
     List<IdxSlice> slices = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) {
       long from = Partitioning.start(p, rows, partitions);
       long to = Partitioning.start(p + 1, rows, partitions);
-      slices.add(new IdxSlice(p, shape.images(), shape.labels(), from, (int) (to - from), shape.rows()));
+      slices.add(
+          new IdxSlice(p, shape.images(), shape.labels(), from, (int) (to - from), shape.rows()));
     }
     int width = shape.width();
-    return sc.parallelize(slices, partitions).map(slice -> {
-      try {
-        return new IdxPart(read(conf.value().value(), slice, width, classes, name), null);
-      } catch (DataException e) {
-        return new IdxPart(null, e.getMessage());
-      }
-    });
+    return sc.parallelize(slices, partitions)
+        .map(
+            slice -> {
+              try {
+                return new IdxPart(read(conf.value().value(), slice, width, classes, name), null);
+              } catch (DataException e) {
+                return new IdxPart(null, e.getMessage());
+              }
+            });
   }
 
-  private static Dataset read(Configuration conf, IdxSlice slice, int width, int classes, String name)
-      throws IOException {
+  private static Dataset read(
+      Configuration conf, IdxSlice slice, int width, int classes, String name) throws IOException {
     byte[] pixels = new byte[Math.multiplyExact(slice.rows, width)];
     byte[] labelBytes = new byte[slice.rows];
     boolean last = slice.firstRow + slice.rows == slice.fileRows;
@@ -103,11 +135,13 @@ final class IdxBlocks {
     int[] labels = new int[slice.rows];
     for (int r = 0; r < slice.rows; r++) {
       int label = labelBytes[r] & 0xff;
-      labels[r] = label < classes ? label
-          : Labels.label(label, classes, slice.labels + ": row " + (slice.firstRow + r + 1));
+      labels[r] =
+          label < classes
+              ? label
+              : Labels.label(label, classes, slice.labels + ": row " + (slice.firstRow + r + 1));
     }
-    return Dataset.classification(name + " partition " + slice.partition, width, features, labels, classes,
-        slice.firstRow);
+    return Dataset.classification(
+        name + " partition " + slice.partition, width, features, labels, classes, slice.firstRow);
   }
 
   private static IdxFile open(Configuration conf, String file) throws IOException {

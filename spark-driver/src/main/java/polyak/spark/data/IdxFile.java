@@ -12,8 +12,8 @@ import polyak.data.DataException;
 
 /**
  * An open IDX file (the MNIST format: magic {@code 0 0 type dims}, big-endian dimension sizes, then
- * the records), raw or gzip — detected by the gzip magic, not the file name. Only unsigned-byte data
- * (type 0x08) is supported. The stream is positioned at the first record after {@link #open}.
+ * the records), raw or gzip — detected by the gzip magic, not the file name. Only unsigned-byte
+ * data (type 0x08) is supported. The stream is positioned at the first record after {@link #open}.
  */
 final class IdxFile implements Closeable {
   private static final int UNSIGNED_BYTE = 0x08;
@@ -38,19 +38,25 @@ final class IdxFile implements Closeable {
     int b0 = buffered.read();
     int b1 = buffered.read();
     buffered.reset();
-    InputStream data = b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16)
-        : buffered;
+    InputStream data =
+        b0 == 0x1f && b1 == 0x8b
+            ? new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16)
+            : buffered;
     DataInputStream in = new DataInputStream(data);
     try {
       int magic = in.readInt();
       int type = (magic >>> 8) & 0xff;
       int rank = magic & 0xff;
       if ((magic >>> 16) != 0 || rank == 0) {
-        throw new DataException(source + ": not an IDX file (magic 0x" + Integer.toHexString(magic) + ")");
+        throw new DataException(
+            source + ": not an IDX file (magic 0x" + Integer.toHexString(magic) + ")");
       }
       if (type != UNSIGNED_BYTE) {
-        throw new DataException(source + ": IDX data type 0x" + Integer.toHexString(type)
-            + " is not supported (only unsigned bytes, 0x08)");
+        throw new DataException(
+            source
+                + ": IDX data type 0x"
+                + Integer.toHexString(type)
+                + " is not supported (only unsigned bytes, 0x08)");
       }
       int[] dims = new int[rank];
       long size = 1;
@@ -120,14 +126,24 @@ final class IdxFile implements Closeable {
   /** Fails if bytes follow the last record the header declares; call after reading up to it. */
   void requireEnd() throws IOException {
     if (in.read() >= 0) {
-      throw new DataException(source + ": data continues after the " + dims[0] + " records of "
-          + Arrays.toString(dims) + " the header declares");
+      throw new DataException(
+          source
+              + ": data continues after the "
+              + dims[0]
+              + " records of "
+              + Arrays.toString(dims)
+              + " the header declares");
     }
   }
 
   private DataException truncated(long record) {
-    return new DataException(source + ": truncated: the header declares " + dims[0] + " records, but the data ends"
-        + " in row " + (record + 1));
+    return new DataException(
+        source
+            + ": truncated: the header declares "
+            + dims[0]
+            + " records, but the data ends"
+            + " in row "
+            + (record + 1));
   }
 
   @Override

@@ -7,8 +7,8 @@ final class Labels {
   private Labels() {}
 
   /**
-   * A row's label as stored in a block: the class index, or for {@code classes} =
-   * {@link DataSource#REAL_TARGETS} the real-valued target itself (which must be finite).
+   * A row's label as stored in a block: the class index, or for {@code classes} = {@link
+   * DataSource#REAL_TARGETS} the real-valued target itself (which must be finite).
    */
   static double target(double value, int classes, String where) {
     if (classes == DataSource.REAL_TARGETS) {

@@ -2,7 +2,10 @@ package polyak.spark.data;
 
 import polyak.data.DataException;
 
-/** A LibSVM line {@code label index:value ...}: 1-based, strictly ascending indices; absent features are 0. */
+/**
+ * A LibSVM line {@code label index:value ...}: 1-based, strictly ascending indices; absent features
+ * are 0.
+ */
 final class LibSvmLineParser implements LineParser {
   private static final long serialVersionUID = 1L;
 
@@ -37,7 +40,8 @@ final class LibSvmLineParser implements LineParser {
       try {
         index = Integer.parseInt(token.substring(0, colon));
       } catch (NumberFormatException e) {
-        throw new DataException(column + ": index '" + token.substring(0, colon) + "' is not an integer");
+        throw new DataException(
+            column + ": index '" + token.substring(0, colon) + "' is not an integer");
       }
       try {
         value = Double.parseDouble(token.substring(colon + 1));
@@ -45,14 +49,21 @@ final class LibSvmLineParser implements LineParser {
         throw new DataException(column + ": '" + token.substring(colon + 1) + "' is not a number");
       }
       if (index < 1 || index > features) {
-        throw new DataException(column + ": feature index " + index + " outside [1, " + features + "]");
+        throw new DataException(
+            column + ": feature index " + index + " outside [1, " + features + "]");
       }
       if (index <= previous) {
-        throw new DataException(column + ": feature index " + index + " does not follow " + previous
-            + " (indices must ascend)");
+        throw new DataException(
+            column
+                + ": feature index "
+                + index
+                + " does not follow "
+                + previous
+                + " (indices must ascend)");
       }
       if (!Double.isFinite(value)) {
-        throw new DataException(column + ": value " + token.substring(colon + 1) + " is not finite");
+        throw new DataException(
+            column + ": value " + token.substring(colon + 1) + " is not finite");
       }
       row[at + index - 1] = value;
       previous = index;

@@ -12,7 +12,8 @@ import polyak.train.Bootstrap;
 
 /**
  * A loaded, validated and cached data set: exactly one {@link Dataset} block per partition, block p
- * holding global rows [baseId, baseId + partitionRows[p]) with baseId the sum of the rows before it.
+ * holding global rows [baseId, baseId + partitionRows[p]) with baseId the sum of the rows before
+ * it.
  */
 public final class LoadedData {
   private final JavaRDD<Dataset> blocks;
@@ -23,7 +24,12 @@ public final class LoadedData {
   private final String firstRow;
   private final String description;
 
-  LoadedData(JavaRDD<Dataset> blocks, int[] partitionRows, int width, int classes, String firstRow,
+  LoadedData(
+      JavaRDD<Dataset> blocks,
+      int[] partitionRows,
+      int width,
+      int classes,
+      String firstRow,
       String description) {
     this.blocks = blocks;
     this.partitionRows = partitionRows.clone();
@@ -57,7 +63,9 @@ public final class LoadedData {
     return width;
   }
 
-  /** The number of classes, or {@link DataSource#REAL_TARGETS} for one real-valued target per row. */
+  /**
+   * The number of classes, or {@link DataSource#REAL_TARGETS} for one real-valued target per row.
+   */
   public int classes() {
     return classes;
   }
@@ -75,8 +83,12 @@ public final class LoadedData {
   /** Fails unless every row has {@code expected} features (a network's input width). */
   public void checkWidth(int expected) {
     if (width != expected) {
-      throw new DataException(firstRow + ": " + width + " features per row, but the network's input width is "
-          + expected);
+      throw new DataException(
+          firstRow
+              + ": "
+              + width
+              + " features per row, but the network's input width is "
+              + expected);
     }
   }
 
@@ -88,16 +100,25 @@ public final class LoadedData {
     checkWidth(spec.inputWidth());
     if (classes == DataSource.REAL_TARGETS) {
       if (spec.loss().classification()) {
-        throw new DataException(description + ": real-valued targets, but the loss " + spec.loss().text()
-            + " needs class labels (use mse or l1)");
+        throw new DataException(
+            description
+                + ": real-valued targets, but the loss "
+                + spec.loss().text()
+                + " needs class labels (use mse or l1)");
       }
       if (spec.outputWidth() != 1) {
-        throw new DataException(description + ": one real-valued target per row, but the network's output width is "
-            + spec.outputWidth());
+        throw new DataException(
+            description
+                + ": one real-valued target per row, but the network's output width is "
+                + spec.outputWidth());
       }
     } else if (classes != spec.outputWidth()) {
-      throw new DataException(description + ": " + classes + " classes, but the network's output width is "
-          + spec.outputWidth());
+      throw new DataException(
+          description
+              + ": "
+              + classes
+              + " classes, but the network's output width is "
+              + spec.outputWidth());
     }
   }
 
@@ -108,7 +129,9 @@ public final class LoadedData {
   public LoadedData preprocessed(Preprocessor preprocessor) {
     LoadedData t = transformed(preprocessor.toString(), new PreprocessBlock(preprocessor));
     int out = preprocessor.outputWidth(width);
-    return out == width ? t : new LoadedData(t.blocks, partitionRows, out, classes, firstRow, t.description);
+    return out == width
+        ? t
+        : new LoadedData(t.blocks, partitionRows, out, classes, firstRow, t.description);
   }
 
   /**
@@ -124,15 +147,19 @@ public final class LoadedData {
   }
 
   /**
-   * Ensemble member {@code member}'s bootstrap sample ({@link Bootstrap#sample}) of every block, computed
-   * on the executors and cached; this data stays as it is (the other members sample it too).
+   * Ensemble member {@code member}'s bootstrap sample ({@link Bootstrap#sample}) of every block,
+   * computed on the executors and cached; this data stays as it is (the other members sample it
+   * too).
    */
   public LoadedData bootstrapSample(long seed, int member) {
-    JavaRDD<Dataset> sample = blocks.map(b -> Bootstrap.sample(b, seed, member)).persist(StorageLevel.MEMORY_ONLY());
+    JavaRDD<Dataset> sample =
+        blocks.map(b -> Bootstrap.sample(b, seed, member)).persist(StorageLevel.MEMORY_ONLY());
     String what = description + ", bootstrap sample of member " + member;
     sample.setName(what);
-    int[] rows = SparkFailures.unwrapping(() -> sample.map(Dataset::rows).collect()).stream()
-        .mapToInt(Integer::intValue).toArray();
+    int[] rows =
+        SparkFailures.unwrapping(() -> sample.map(Dataset::rows).collect()).stream()
+            .mapToInt(Integer::intValue)
+            .toArray();
     return new LoadedData(sample, rows, width, classes, firstRow, what);
   }
 

@@ -32,22 +32,44 @@ final class ParquetBlocks {
     StructType fileSchema = spark.read().parquet(paths.toArray(new String[0])).schema();
     StructField features = field(fileSchema, source.parquetFeaturesColumn(), source);
     StructField label = field(fileSchema, source.parquetLabelColumn(), source);
-    DataType featureType = features.dataType() instanceof UserDefinedType<?> udt ? udt.sqlType() : features.dataType();
+    DataType featureType =
+        features.dataType() instanceof UserDefinedType<?> udt ? udt.sqlType() : features.dataType();
     if (!isVector(featureType) && !isNumericArray(featureType)) {
-      throw new DataException(source.paths() + ": column '" + features.name() + "' has type "
-          + features.dataType().simpleString() + "; expected a vector or an array of numbers");
+      throw new DataException(
+          source.paths()
+              + ": column '"
+              + features.name()
+              + "' has type "
+              + features.dataType().simpleString()
+              + "; expected a vector or an array of numbers");
     }
     if (!(label.dataType() instanceof NumericType)) {
-      throw new DataException(source.paths() + ": label column '" + label.name() + "' has type "
-          + label.dataType().simpleString() + "; expected a number");
+      throw new DataException(
+          source.paths()
+              + ": label column '"
+              + label.name()
+              + "' has type "
+              + label.dataType().simpleString()
+              + "; expected a number");
     }
-    StructType readSchema = new StructType(new StructField[] {
-        new StructField(features.name(), featureType, true, features.metadata()), label});
+    StructType readSchema =
+        new StructType(
+            new StructField[] {
+              new StructField(features.name(), featureType, true, features.metadata()), label
+            });
     int classes = source.classes();
-    return spark.read().schema(readSchema).parquet(paths.toArray(new String[0]))
-        .select(col(features.name()), col(label.name()), col("_metadata.file_path"), col("_metadata.row_index"))
+    return spark
+        .read()
+        .schema(readSchema)
+        .parquet(paths.toArray(new String[0]))
+        .select(
+            col(features.name()),
+            col(label.name()),
+            col("_metadata.file_path"),
+            col("_metadata.row_index"))
         .javaRDD()
-        .mapPartitionsWithIndex((index, rows) -> List.of(piece(index, rows, classes)).iterator(), true);
+        .mapPartitionsWithIndex(
+            (index, rows) -> List.of(piece(index, rows, classes)).iterator(), true);
   }
 
   private static StructField field(StructType schema, String name, DataSource source) {
@@ -56,8 +78,13 @@ final class ParquetBlocks {
         return f;
       }
     }
-    throw new DataException(source.paths() + ": no column '" + name + "' (columns: "
-        + String.join(", ", schema.fieldNames()) + ")");
+    throw new DataException(
+        source.paths()
+            + ": no column '"
+            + name
+            + "' (columns: "
+            + String.join(", ", schema.fieldNames())
+            + ")");
   }
 
   private static boolean isVector(DataType t) {
@@ -66,7 +93,8 @@ final class ParquetBlocks {
     }
     List<String> names = Arrays.asList(s.fieldNames());
     return names.equals(List.of("type", "size", "indices", "values"))
-        && s.fields()[3].dataType() instanceof ArrayType values && values.elementType().equals(DataTypes.DoubleType);
+        && s.fields()[3].dataType() instanceof ArrayType values
+        && values.elementType().equals(DataTypes.DoubleType);
   }
 
   private static boolean isNumericArray(DataType t) {
@@ -77,7 +105,8 @@ final class ParquetBlocks {
     try {
       return parse(index, rows, classes);
     } catch (DataException e) {
-      return BlockPiece.failed(index, e.getMessage()); // a value, not a failed task: see BlockPiece.fault
+      return BlockPiece.failed(
+          index, e.getMessage()); // a value, not a failed task: see BlockPiece.fault
     }
   }
 
@@ -134,7 +163,8 @@ final class ParquetBlocks {
 
   private static double finite(double v, String where, int column) {
     if (!Double.isFinite(v)) {
-      throw new DataException(where + ", feature " + (column + 1) + ": value " + v + " is not finite");
+      throw new DataException(
+          where + ", feature " + (column + 1) + ": value " + v + " is not finite");
     }
     return v;
   }

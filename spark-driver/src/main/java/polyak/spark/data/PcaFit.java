@@ -15,16 +15,24 @@ public final class PcaFit {
 
   public static Pca fit(LoadedData train, int components, boolean whiten) {
     if (components > train.width()) {
-      throw new DataException("data.pca.components: " + components + " components, but " + train.description()
-          + " has only " + train.width() + " features");
+      throw new DataException(
+          "data.pca.components: "
+              + components
+              + " components, but "
+              + train.description()
+              + " has only "
+              + train.width()
+              + " features");
     }
-    List<double[]> sums = SparkFailures.unwrapping(() -> train.blocks().map(Pca::columnSums).collect());
+    List<double[]> sums =
+        SparkFailures.unwrapping(() -> train.blocks().map(Pca::columnSums).collect());
     double[] total = new double[train.width()];
     for (double[] s : sums) {
       Pca.add(total, s);
     }
     double[] mean = Pca.meanOf(total, train.rows());
-    List<double[]> scatters = SparkFailures.unwrapping(() -> train.blocks().map(b -> Pca.scatter(b, mean)).collect());
+    List<double[]> scatters =
+        SparkFailures.unwrapping(() -> train.blocks().map(b -> Pca.scatter(b, mean)).collect());
     double[] scatter = new double[train.width() * train.width()];
     for (double[] s : scatters) {
       Pca.add(scatter, s);

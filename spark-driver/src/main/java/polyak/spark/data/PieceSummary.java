@@ -9,6 +9,7 @@ final class PieceSummary implements Serializable {
   final int rows;
   final int width;
   final String firstRow;
+
   /** The data fault that stopped the piece's parse (file, row, field: problem), or null. */
   final String fault;
 

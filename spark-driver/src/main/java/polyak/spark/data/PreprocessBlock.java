@@ -33,7 +33,8 @@ final class PreprocessBlock implements Function<Dataset, Dataset> {
   @Override
   public Dataset call(Dataset block) throws IOException {
     if (preprocessor == null) {
-      preprocessor = Preprocessor.read(new DataInputStream(new ByteArrayInputStream(encoded)), "preprocessor");
+      preprocessor =
+          Preprocessor.read(new DataInputStream(new ByteArrayInputStream(encoded)), "preprocessor");
     }
     return preprocessor.apply(block);
   }

@@ -41,7 +41,8 @@ final class Rebalancer {
         w = s.width;
         first = s.firstRow;
       } else if (s.width != w) {
-        throw new DataException(s.firstRow + ": " + s.width + " features, expected " + w + " as in " + first);
+        throw new DataException(
+            s.firstRow + ": " + s.width + " features, expected " + w + " as in " + first);
       }
     }
     if (total == 0) {
@@ -68,19 +69,29 @@ final class Rebalancer {
     long[] starts = sourceStarts;
     long total = rows;
     int w = width;
-    JavaPairRDD<Integer, BlockPiece> slices = pieces.mapPartitionsWithIndex((i, it) -> {
-      List<Tuple2<Integer, BlockPiece>> out = new ArrayList<>();
-      while (it.hasNext()) {
-        cut(it.next(), starts[i], total, partitions, out);
-      }
-      return out.iterator();
-    }, true).mapToPair(t -> t);
-    return slices.partitionBy(new TargetPartitioner(partitions))
-        .mapPartitionsWithIndex((p, it) -> List.of(join(p, it, total, partitions, w, classes, name)).iterator(),
-            true);
+    JavaPairRDD<Integer, BlockPiece> slices =
+        pieces
+            .mapPartitionsWithIndex(
+                (i, it) -> {
+                  List<Tuple2<Integer, BlockPiece>> out = new ArrayList<>();
+                  while (it.hasNext()) {
+                    cut(it.next(), starts[i], total, partitions, out);
+                  }
+                  return out.iterator();
+                },
+                true)
+            .mapToPair(t -> t);
+    return slices
+        .partitionBy(new TargetPartitioner(partitions))
+        .mapPartitionsWithIndex(
+            (p, it) -> List.of(join(p, it, total, partitions, w, classes, name)).iterator(), true);
   }
 
-  private static void cut(BlockPiece piece, long start, long total, int partitions,
+  private static void cut(
+      BlockPiece piece,
+      long start,
+      long total,
+      int partitions,
       List<Tuple2<Integer, BlockPiece>> out) {
     long end = Math.min(start + piece.rows, total);
     for (long at = start; at < end; ) {
@@ -102,8 +113,14 @@ final class Rebalancer {
     return p;
   }
 
-  private static Dataset join(int p, java.util.Iterator<Tuple2<Integer, BlockPiece>> it, long total, int partitions,
-      int width, int classes, String name) {
+  private static Dataset join(
+      int p,
+      java.util.Iterator<Tuple2<Integer, BlockPiece>> it,
+      long total,
+      int partitions,
+      int width,
+      int classes,
+      String name) {
     List<BlockPiece> parts = new ArrayList<>();
     it.forEachRemaining(t -> parts.add(t._2()));
     parts.sort(Comparator.comparingLong(b -> b.start));
@@ -114,14 +131,16 @@ final class Rebalancer {
     int row = 0;
     for (BlockPiece b : parts) {
       if (b.start != base + row) {
-        throw new IllegalStateException("partition " + p + ": slice at row " + b.start + ", expected " + (base + row));
+        throw new IllegalStateException(
+            "partition " + p + ": slice at row " + b.start + ", expected " + (base + row));
       }
       System.arraycopy(b.features, 0, features, row * width, b.rows * width);
       System.arraycopy(b.labels, 0, labels, row, b.rows);
       row += b.rows;
     }
     if (row != n) {
-      throw new IllegalStateException("partition " + p + ": " + row + " rows arrived, expected " + n);
+      throw new IllegalStateException(
+          "partition " + p + ": " + row + " rows arrived, expected " + n);
     }
     String source = name + " partition " + p;
     if (classes == DataSource.REAL_TARGETS) {

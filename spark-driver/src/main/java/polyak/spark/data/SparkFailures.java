@@ -4,9 +4,10 @@ import java.util.function.Supplier;
 import polyak.data.DataException;
 
 /**
- * Runs a Spark action and, when a task failed with a {@link DataException}, rethrows it on the driver
- * with the task's original message as the top-level message (Spark wraps it in "Job aborted due to
- * stage failure: Task 0 in stage 3.0 failed …"). The Spark exception stays attached as the cause.
+ * Runs a Spark action and, when a task failed with a {@link DataException}, rethrows it on the
+ * driver with the task's original message as the top-level message (Spark wraps it in "Job aborted
+ * due to stage failure: Task 0 in stage 3.0 failed …"). The Spark exception stays attached as the
+ * cause.
  */
 final class SparkFailures {
   private static final String MARKER = DataException.class.getName() + ": ";

@@ -5,19 +5,19 @@ import polyak.data.DataException;
 import polyak.data.Standardizer;
 
 /**
- * Fits z-score standardisation on distributed training data in one pass, as the same
- * {@link Standardizer} that LocalTrainer fits in memory and a model file carries; apply it with
- * {@link LoadedData#preprocessed}. A constant feature (std 0, e.g. an always-black border pixel)
- * gets std 1, so it maps to 0 rather than NaN.
+ * Fits z-score standardisation on distributed training data in one pass, as the same {@link
+ * Standardizer} that LocalTrainer fits in memory and a model file carries; apply it with {@link
+ * LoadedData#preprocessed}. A constant feature (std 0, e.g. an always-black border pixel) gets std
+ * 1, so it maps to 0 rather than NaN.
  */
 public final class Standardization {
   private Standardization() {}
 
   /**
    * Each task returns its block's moments and the driver merges them in partition order, not with
-   * {@code treeAggregate}: Spark merges aggregate results in task completion order, which would make
-   * the statistics differ in the last bits from run to run. No zero value is shipped, and P results
-   * of 2 × width doubles are small (P is the core count).
+   * {@code treeAggregate}: Spark merges aggregate results in task completion order, which would
+   * make the statistics differ in the last bits from run to run. No zero value is shipped, and P
+   * results of 2 × width doubles are small (P is the core count).
    */
   public static Standardizer fit(LoadedData train) {
     List<Moments> parts = SparkFailures.unwrapping(() -> train.blocks().map(Moments::of).collect());

@@ -28,14 +28,21 @@ final class TextBlocks {
   private TextBlocks() {}
 
   /** One piece per file, in file order; partition i holds file i. */
-  static JavaRDD<BlockPiece> pieces(JavaSparkContext sc, Broadcast<SerializableConfiguration> conf, List<String> files,
-      boolean header, LineParser parser) {
+  static JavaRDD<BlockPiece> pieces(
+      JavaSparkContext sc,
+      Broadcast<SerializableConfiguration> conf,
+      List<String> files,
+      boolean header,
+      LineParser parser) {
     return sc.parallelize(files, files.size())
-        .mapPartitionsWithIndex((index, it) -> List.of(read(conf.value().value(), it.next(), index, header, parser))
-            .iterator(), true);
+        .mapPartitionsWithIndex(
+            (index, it) ->
+                List.of(read(conf.value().value(), it.next(), index, header, parser)).iterator(),
+            true);
   }
 
-  private static BlockPiece read(Configuration conf, String file, long index, boolean header, LineParser parser) {
+  private static BlockPiece read(
+      Configuration conf, String file, long index, boolean header, LineParser parser) {
     Path path = new Path(file);
     BlockBuilder out = new BlockBuilder();
     try {
@@ -44,7 +51,8 @@ final class TextBlocks {
       if (codec != null) {
         in = codec.createInputStream(in);
       }
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+      try (BufferedReader reader =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
         long lineNumber = 0;
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
           lineNumber++;

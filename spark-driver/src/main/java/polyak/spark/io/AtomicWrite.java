@@ -12,8 +12,8 @@ import org.apache.hadoop.fs.Path;
 /**
  * Writes a file on any Hadoop file system so that a reader never sees half of it: the bytes go to
  * {@code <name>.tmp} beside the target, which replaces the target in one rename only after it was
- * written and closed completely. If writing fails, the temporary file is removed and the target — say the
- * previous good model — is left as it was.
+ * written and closed completely. If writing fails, the temporary file is removed and the target —
+ * say the previous good model — is left as it was.
  */
 public final class AtomicWrite {
   /** Writes the content of a file to a stream. */
@@ -36,8 +36,8 @@ public final class AtomicWrite {
       }
       // FileContext's rename with OVERWRITE replaces the target in one step (atomic on HDFS and the
       // local file system): there is no moment without a whole file under the target's name.
-      FileContext.getFileContext(fs.getUri(), conf).rename(fs.makeQualified(tmp), fs.makeQualified(path),
-          Options.Rename.OVERWRITE);
+      FileContext.getFileContext(fs.getUri(), conf)
+          .rename(fs.makeQualified(tmp), fs.makeQualified(path), Options.Rename.OVERWRITE);
       done = true;
     } finally {
       if (!done) {

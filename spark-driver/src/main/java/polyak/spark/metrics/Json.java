@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
 
 /**
- * The one JSON codec of polyak's own files (metrics.jsonl, sweep results, bench reports): Jackson as
- * Spark brings it (2.18). A number that is not finite is written as {@code null}, JSON having no
+ * The one JSON codec of polyak's own files (metrics.jsonl, sweep results, bench reports): Jackson
+ * as Spark brings it (2.18). A number that is not finite is written as {@code null}, JSON having no
  * other way to say it, and read back as NaN; fields a reader does not know are ignored, so a newer
  * writer's lines stay readable.
  */
@@ -28,7 +28,8 @@ public final class Json {
     finite.addSerializer(Double.TYPE, new NonFiniteAsNull());
     finite.addDeserializer(Double.class, new NullAsNaN());
     finite.addDeserializer(Double.TYPE, new NullAsNaN());
-    return new ObjectMapper().registerModule(finite)
+    return new ObjectMapper()
+        .registerModule(finite)
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   }
 

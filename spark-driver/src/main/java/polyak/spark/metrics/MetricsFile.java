@@ -21,7 +21,8 @@ public record MetricsFile(List<StepLine> steps, List<EvalLine> evals) {
     List<StepLine> steps = new ArrayList<>();
     List<EvalLine> evals = new ArrayList<>();
     if (fs.exists(path)) {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
         for (String text = r.readLine(); text != null; text = r.readLine()) {
           MetricsLine line = MetricsLine.parse(text);
           if (line instanceof StepLine s) {

@@ -6,15 +6,23 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 
 /**
  * One line of a run's {@code metrics.jsonl}: a training step ({@code "type":"step"}) or a
- * validation ({@code "type":"eval"}). The fields are listed in the README ("metrics.jsonl").
- * A line of another type reads as null, so readers skip what they do not know.
+ * validation ({@code "type":"eval"}). The fields are listed in the README ("metrics.jsonl"). A line
+ * of another type reads as null, so readers skip what they do not know.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type",
+@JsonTypeInfo(
+    use = JsonTypeInfo.Id.NAME,
+    include = JsonTypeInfo.As.PROPERTY,
+    property = "type",
     defaultImpl = Void.class)
-@JsonSubTypes({@JsonSubTypes.Type(value = StepLine.class, name = "step"),
-    @JsonSubTypes.Type(value = EvalLine.class, name = "eval")})
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = StepLine.class, name = "step"),
+  @JsonSubTypes.Type(value = EvalLine.class, name = "eval")
+})
 public sealed interface MetricsLine permits StepLine, EvalLine {
-  /** The schema version written; lines without one are the hand-written ones before it (same fields). */
+  /**
+   * The schema version written; lines without one are the hand-written ones before it (same
+   * fields).
+   */
   int VERSION = 1;
 
   /** The 1-based iteration the line belongs to. */
@@ -35,7 +43,9 @@ public sealed interface MetricsLine permits StepLine, EvalLine {
     }
   }
 
-  /** The line {@code text} as a step or eval line; null for a line of another type or one cut short. */
+  /**
+   * The line {@code text} as a step or eval line; null for a line of another type or one cut short.
+   */
   static MetricsLine parse(String text) {
     if (text.isBlank()) {
       return null;

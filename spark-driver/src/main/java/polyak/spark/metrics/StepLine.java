@@ -7,8 +7,23 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * A {@code "type":"step"} line of metrics.jsonl: what one training iteration did and where its time
  * went, in milliseconds. NaN (null in the file) where a figure does not apply or was not measured.
  */
-@JsonPropertyOrder({"step", "epoch", "loss", "accuracy", "grad_norm", "learning_rate", "examples", "examples_per_s",
-    "ms_total", "ms_broadcast", "ms_compute", "ms_aggregate", "ms_driver_step", "version", "run_id"})
+@JsonPropertyOrder({
+  "step",
+  "epoch",
+  "loss",
+  "accuracy",
+  "grad_norm",
+  "learning_rate",
+  "examples",
+  "examples_per_s",
+  "ms_total",
+  "ms_broadcast",
+  "ms_compute",
+  "ms_aggregate",
+  "ms_driver_step",
+  "version",
+  "run_id"
+})
 public record StepLine(
     @JsonProperty("step") long step,
     @JsonProperty("epoch") double epoch,
@@ -24,4 +39,5 @@ public record StepLine(
     @JsonProperty("ms_aggregate") double aggregateMs,
     @JsonProperty("ms_driver_step") double driverStepMs,
     @JsonProperty("version") int version,
-    @JsonProperty("run_id") String runId) implements MetricsLine {}
+    @JsonProperty("run_id") String runId)
+    implements MetricsLine {}

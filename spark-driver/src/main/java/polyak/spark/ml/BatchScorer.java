@@ -23,10 +23,10 @@ import polyak.spark.train.ShardInference;
 import polyak.spec.NetworkSpec;
 
 /**
- * Executor side of {@link PolyakModel#transform}: reads up to {@link Inference#CHUNK} rows at a time
- * into one dense block, runs it (the model's preprocessing first) through the executors' one
- * inference path — {@link ShardInference}, with the driver's dense kernel — and emits each input row
- * with the model's {@link ScoreColumns} appended. Lazy, so a partition is never held whole and
+ * Executor side of {@link PolyakModel#transform}: reads up to {@link Inference#CHUNK} rows at a
+ * time into one dense block, runs it (the model's preprocessing first) through the executors' one
+ * inference path — {@link ShardInference}, with the driver's dense kernel — and emits each input
+ * row with the model's {@link ScoreColumns} appended. Lazy, so a partition is never held whole and
  * streaming queries work.
  */
 final class BatchScorer implements MapPartitionsFunction<Row, Row> {
@@ -45,8 +45,14 @@ final class BatchScorer implements MapPartitionsFunction<Row, Row> {
    * @param kernel the driver's dense kernel ({@code DenseKernels.name()} on the driver)
    * @param preprocessor the model's preprocessor in its binary form, or null
    */
-  BatchScorer(Broadcast<ModelBroadcast> model, NetworkSpec spec, String kernel, byte[] preprocessor, int featureIndex,
-      String featuresCol, ScoreColumns columns) {
+  BatchScorer(
+      Broadcast<ModelBroadcast> model,
+      NetworkSpec spec,
+      String kernel,
+      byte[] preprocessor,
+      int featureIndex,
+      String featuresCol,
+      ScoreColumns columns) {
     this.inference = new ChunkInference(model, spec.text(), kernel);
     this.preprocessor = preprocessor;
     this.width = spec.inputWidth();
@@ -58,8 +64,11 @@ final class BatchScorer implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) throws IOException {
-    Preprocessor pre = preprocessor == null ? null
-        : Preprocessor.read(new DataInputStream(new ByteArrayInputStream(preprocessor)), "model preprocessor");
+    Preprocessor pre =
+        preprocessor == null
+            ? null
+            : Preprocessor.read(
+                new DataInputStream(new ByteArrayInputStream(preprocessor)), "model preprocessor");
     return new Iterator<>() {
       private final List<Row> pending = new ArrayList<>(CHUNK);
       private final double[] features = new double[CHUNK * width];
@@ -83,8 +92,14 @@ final class BatchScorer implements MapPartitionsFunction<Row, Row> {
         }
         int n = pending.size();
         // the labels are placeholders: inference without scoring never reads them
-        Dataset block = Dataset.classification("column '" + featuresCol + "'", width,
-            Arrays.copyOf(features, n * width), new int[n], outputs, 0);
+        Dataset block =
+            Dataset.classification(
+                "column '" + featuresCol + "'",
+                width,
+                Arrays.copyOf(features, n * width),
+                new int[n],
+                outputs,
+                0);
         if (pre != null) {
           block = pre.apply(block);
         }
@@ -113,8 +128,13 @@ final class BatchScorer implements MapPartitionsFunction<Row, Row> {
         }
         Vector v = (Vector) row.get(featureIndex);
         if (v.size() != width) {
-          throw new IllegalArgumentException("featuresCol '" + featuresCol + "': a vector of size " + v.size()
-              + ", but the model's input width is " + width);
+          throw new IllegalArgumentException(
+              "featuresCol '"
+                  + featuresCol
+                  + "': a vector of size "
+                  + v.size()
+                  + ", but the model's input width is "
+                  + width);
         }
         int at = slot * width;
         Arrays.fill(features, at, at + width, 0.0);
@@ -136,8 +156,14 @@ final class BatchScorer implements MapPartitionsFunction<Row, Row> {
 
   private double finite(double v, int feature) {
     if (!Double.isFinite(v)) {
-      throw new IllegalArgumentException("featuresCol '" + featuresCol + "', feature " + (feature + 1) + ": value "
-          + v + " is not finite");
+      throw new IllegalArgumentException(
+          "featuresCol '"
+              + featuresCol
+              + "', feature "
+              + (feature + 1)
+              + ": value "
+              + v
+              + " is not finite");
     }
     return v;
   }

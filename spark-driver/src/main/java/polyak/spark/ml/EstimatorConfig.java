@@ -11,14 +11,16 @@ import polyak.spark.config.PolyakConfig;
  * A {@link PolyakEstimator}'s params as a polyak config, through {@link ConfigLoader} — the CLI's
  * own parsing, validation and messages. The {@code config} param is the config file, read after the
  * estimator's own defaults; typed params that are set come last, as command-line overrides do.
- * Unlike a config file, scaling defaults to none: in a Pipeline a StandardScaler stage does that work.
+ * Unlike a config file, scaling defaults to none: in a Pipeline a StandardScaler stage does that
+ * work.
  */
 final class EstimatorConfig {
   private EstimatorConfig() {}
 
   /**
    * @param inputWidth the features' width (network.input), or 0 while it is not yet known
-   * @param outputDir output.dir (metrics.jsonl, model.polyak; checkpoints unless checkpointDir is set)
+   * @param outputDir output.dir (metrics.jsonl, model.polyak; checkpoints unless checkpointDir is
+   *     set)
    */
   static PolyakConfig build(PolyakEstimator<?, ?> est, int inputWidth, String outputDir) {
     String origin = est.getClass().getSimpleName() + " config";
@@ -47,19 +49,22 @@ final class EstimatorConfig {
     // the network decides what the labels are (for classes: their range); data.classes follows it
     overrides.add("data.classes=" + est.classes(c.network()));
     if (c.ensemble().active()) {
-      throw new IllegalArgumentException("config: ensemble.members: a polyak Estimator trains one model; train an"
-          + " ensemble with polyak train (the ensemble's model file loads as a polyak model's data)");
+      throw new IllegalArgumentException(
+          "config: ensemble.members: a polyak Estimator trains one model; train an"
+              + " ensemble with polyak train (the ensemble's model file loads as a polyak model's data)");
     }
     return ConfigLoader.parse(text, overrides, origin);
   }
 
-  private static void string(PolyakEstimator<?, ?> est, Param<String> p, String key, List<String> overrides) {
+  private static void string(
+      PolyakEstimator<?, ?> est, Param<String> p, String key, List<String> overrides) {
     if (est.has(p)) {
       overrides.add(key + "=" + ConfigUtil.quoteString(est.value(p)));
     }
   }
 
-  private static void number(PolyakEstimator<?, ?> est, Param<?> p, String key, List<String> overrides) {
+  private static void number(
+      PolyakEstimator<?, ?> est, Param<?> p, String key, List<String> overrides) {
     if (est.has(p)) {
       overrides.add(key + "=" + est.value(p));
     }

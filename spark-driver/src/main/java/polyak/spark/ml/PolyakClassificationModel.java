@@ -8,9 +8,9 @@ import polyak.io.SavedModel;
 import polyak.nn.Inference;
 
 /**
- * A trained polyak classifier as a Spark ML Transformer: appends the raw scores (log-probabilities),
- * the class probabilities and the predicted class. Transform, broadcast and persistence are
- * {@link PolyakModel}'s.
+ * A trained polyak classifier as a Spark ML Transformer: appends the raw scores
+ * (log-probabilities), the class probabilities and the predicted class. Transform, broadcast and
+ * persistence are {@link PolyakModel}'s.
  */
 public final class PolyakClassificationModel extends PolyakModel<PolyakClassificationModel> {
   private static final long serialVersionUID = 1L;
@@ -20,9 +20,13 @@ public final class PolyakClassificationModel extends PolyakModel<PolyakClassific
 
   PolyakClassificationModel(String uid, SavedModel model, PolyakTrainingSummary summary) {
     super(uid, model, summary);
-    probabilityCol = new Param<>(this, "probabilityCol", "column of the class probabilities; empty for none");
-    rawPredictionCol = new Param<>(this, "rawPredictionCol",
-        "column of the raw scores (log-probabilities); empty for none");
+    probabilityCol =
+        new Param<>(this, "probabilityCol", "column of the class probabilities; empty for none");
+    rawPredictionCol =
+        new Param<>(
+            this,
+            "rawPredictionCol",
+            "column of the raw scores (log-probabilities); empty for none");
     setDefault(probabilityCol, "probability");
     setDefault(rawPredictionCol, "rawPrediction");
   }
@@ -56,25 +60,35 @@ public final class PolyakClassificationModel extends PolyakModel<PolyakClassific
 
   @Override
   StructType withOutputs(StructType schema) {
-    return Columns.withOutputs(schema, getOrDefault(rawPredictionCol), getOrDefault(probabilityCol),
+    return Columns.withOutputs(
+        schema,
+        getOrDefault(rawPredictionCol),
+        getOrDefault(probabilityCol),
         getOrDefault(predictionCol()));
   }
 
   @Override
   ScoreColumns scoreColumns() {
-    return new ClassScores(!getOrDefault(rawPredictionCol).isEmpty(), !getOrDefault(probabilityCol).isEmpty(),
+    return new ClassScores(
+        !getOrDefault(rawPredictionCol).isEmpty(),
+        !getOrDefault(probabilityCol).isEmpty(),
         !getOrDefault(predictionCol()).isEmpty());
   }
 
   public static MLReader<PolyakClassificationModel> read() {
-    return new Reader<>(PolyakClassificationModel.class, (uid, model) -> new PolyakClassificationModel(uid, model, null));
+    return new Reader<>(
+        PolyakClassificationModel.class,
+        (uid, model) -> new PolyakClassificationModel(uid, model, null));
   }
 
   public static PolyakClassificationModel load(String path) {
     return read().load(path);
   }
 
-  /** Log-probabilities, probabilities (the network's outputs) and the predicted class, each when wanted. */
+  /**
+   * Log-probabilities, probabilities (the network's outputs) and the predicted class, each when
+   * wanted.
+   */
   record ClassScores(boolean raw, boolean probability, boolean prediction) implements ScoreColumns {
     @Override
     public int count() {

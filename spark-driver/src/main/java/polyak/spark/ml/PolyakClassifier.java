@@ -14,7 +14,8 @@ import polyak.spec.NetworkSpec;
  * holds class indices 0 .. classes-1, the network's last width is the number of classes. Params and
  * {@code fit} (which runs {@code polyak train}'s own job) are {@link PolyakEstimator}'s.
  */
-public final class PolyakClassifier extends PolyakEstimator<PolyakClassificationModel, PolyakClassifier> {
+public final class PolyakClassifier
+    extends PolyakEstimator<PolyakClassificationModel, PolyakClassifier> {
   private static final long serialVersionUID = 1L;
 
   private final Param<String> probabilityCol;
@@ -26,9 +27,13 @@ public final class PolyakClassifier extends PolyakEstimator<PolyakClassification
 
   public PolyakClassifier(String uid) {
     super(uid, "class index 0 .. classes-1", "the last width is the number of classes");
-    probabilityCol = new Param<>(this, "probabilityCol", "column of the class probabilities; empty for none");
-    rawPredictionCol = new Param<>(this, "rawPredictionCol",
-        "column of the raw scores (log-probabilities); empty for none");
+    probabilityCol =
+        new Param<>(this, "probabilityCol", "column of the class probabilities; empty for none");
+    rawPredictionCol =
+        new Param<>(
+            this,
+            "rawPredictionCol",
+            "column of the raw scores (log-probabilities); empty for none");
     setDefault(probabilityCol, "probability");
     setDefault(rawPredictionCol, "rawPrediction");
   }
@@ -66,8 +71,8 @@ public final class PolyakClassifier extends PolyakEstimator<PolyakClassification
 
   @Override
   StructType withOutputs(StructType schema) {
-    return Columns.withOutputs(schema, getOrDefault(rawPredictionCol), getOrDefault(probabilityCol),
-        getPredictionCol());
+    return Columns.withOutputs(
+        schema, getOrDefault(rawPredictionCol), getOrDefault(probabilityCol), getPredictionCol());
   }
 
   @Override

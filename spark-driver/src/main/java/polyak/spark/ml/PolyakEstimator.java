@@ -40,17 +40,17 @@ import polyak.spec.NetworkSpec;
 
 /**
  * What polyak's Spark ML estimators share: the params and {@link #fit}, which turns the DataFrame's
- * vector column into polyak's dense blocks and runs {@code polyak train}'s own job ({@link TrainJob})
- * on them — same loop, seeds, checkpoints and metrics. Typed params cover what is usually tuned;
- * when set they override the {@link #config} HOCON, which takes every other key of
+ * vector column into polyak's dense blocks and runs {@code polyak train}'s own job ({@link
+ * TrainJob}) on them — same loop, seeds, checkpoints and metrics. Typed params cover what is
+ * usually tuned; when set they override the {@link #config} HOCON, which takes every other key of
  * {@code polyak-defaults.conf} (the {@code data.*} file keys aside) with the CLI's validation.
  * Subclasses say what the label is (a class index or a real value) and which model they make.
  *
  * @param <M> the fitted model
  * @param <E> the concrete estimator, which the setters return
  */
-public abstract class PolyakEstimator<M extends PolyakModel<M>, E extends PolyakEstimator<M, E>> extends Estimator<M>
-    implements DefaultParamsWritable {
+public abstract class PolyakEstimator<M extends PolyakModel<M>, E extends PolyakEstimator<M, E>>
+    extends Estimator<M> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -70,28 +70,48 @@ public abstract class PolyakEstimator<M extends PolyakModel<M>, E extends Polyak
   private final Param<String> checkpointDir;
   private final Param<String> outputDir;
 
-  /** @param labelDoc what the label column holds, for its param's documentation */
+  /**
+   * @param labelDoc what the label column holds, for its param's documentation
+   */
   protected PolyakEstimator(String uid, String labelDoc, String layersDoc) {
     this.uid = uid;
     featuresCol = new Param<>(this, "featuresCol", "features column name (a Vector column)");
     labelCol = new Param<>(this, "labelCol", "label column name (" + labelDoc + ")");
     predictionCol = new Param<>(this, "predictionCol", "prediction column name");
-    validationIndicatorCol = new Param<>(this, "validationIndicatorCol",
-        "boolean column: true marks a validation row (evaluated, never trained on)");
-    layers = new StringArrayParam(this, "layers",
-        "network.layers: one string per layer, e.g. \"dense 64\", relu, \"dropout 0.8\"; " + layersDoc);
-    optimizer = new Param<>(this, "optimizer", "optimizer.name: sgd, momentum, nesterov, adam, lamb, lbfgs, ...");
+    validationIndicatorCol =
+        new Param<>(
+            this,
+            "validationIndicatorCol",
+            "boolean column: true marks a validation row (evaluated, never trained on)");
+    layers =
+        new StringArrayParam(
+            this,
+            "layers",
+            "network.layers: one string per layer, e.g. \"dense 64\", relu, \"dropout 0.8\"; "
+                + layersDoc);
+    optimizer =
+        new Param<>(
+            this, "optimizer", "optimizer.name: sgd, momentum, nesterov, adam, lamb, lbfgs, ...");
     learningRate = new DoubleParam(this, "learningRate", "learning_rate.initial");
-    learningRateSchedule = new Param<>(this, "learningRateSchedule",
-        "learning_rate.schedule: constant, step, exponential, inverse_time, polynomial, cosine");
+    learningRateSchedule =
+        new Param<>(
+            this,
+            "learningRateSchedule",
+            "learning_rate.schedule: constant, step, exponential, inverse_time, polynomial, cosine");
     batchSize = new IntParam(this, "batchSize", "training.batch_size: the global minibatch");
     epochs = new IntParam(this, "epochs", "training.epochs");
     seed = new LongParam(this, "seed", "training.seed");
     regParam = new DoubleParam(this, "regParam", "regularization.l2");
-    config = new Param<>(this, "config", "HOCON for every other polyak key (as in a polyak config file)");
-    checkpointDir = new Param<>(this, "checkpointDir", "checkpoint.dir: where checkpoints go; none when unset");
-    outputDir = new Param<>(this, "outputDir",
-        "output.dir: metrics.jsonl and model.polyak as polyak train writes them; none when unset");
+    config =
+        new Param<>(
+            this, "config", "HOCON for every other polyak key (as in a polyak config file)");
+    checkpointDir =
+        new Param<>(this, "checkpointDir", "checkpoint.dir: where checkpoints go; none when unset");
+    outputDir =
+        new Param<>(
+            this,
+            "outputDir",
+            "output.dir: metrics.jsonl and model.polyak as polyak train writes them; none when unset");
     setDefault(featuresCol, "features");
     setDefault(labelCol, "label");
     setDefault(predictionCol, "prediction");
@@ -105,12 +125,16 @@ public abstract class PolyakEstimator<M extends PolyakModel<M>, E extends Polyak
 
   // ---- what a subclass decides
 
-  /** HOCON read before the {@link #config} param: this estimator's defaults (data.scaling, the loss). */
+  /**
+   * HOCON read before the {@link #config} param: this estimator's defaults (data.scaling, the
+   * loss).
+   */
   abstract String configDefaults();
 
   /**
-   * data.classes for the network the config describes: its output width for classes, or
-   * {@code DataSource.REAL_TARGETS}; throws IllegalArgumentException for a network this estimator cannot train.
+   * data.classes for the network the config describes: its output width for classes, or {@code
+   * DataSource.REAL_TARGETS}; throws IllegalArgumentException for a network this estimator cannot
+   * train.
    */
   abstract int classes(NetworkSpec network);
 
@@ -287,7 +311,8 @@ public abstract class PolyakEstimator<M extends PolyakModel<M>, E extends Polyak
     Columns.requireVector(schema, getFeaturesCol(), "featuresCol");
     checkLabel(schema, getLabelCol());
     if (isDefined(validationIndicatorCol)) {
-      Columns.requireBoolean(schema, getOrDefault(validationIndicatorCol), "validationIndicatorCol");
+      Columns.requireBoolean(
+          schema, getOrDefault(validationIndicatorCol), "validationIndicatorCol");
     }
     return withOutputs(schema);
   }
@@ -309,8 +334,10 @@ public abstract class PolyakEstimator<M extends PolyakModel<M>, E extends Polyak
     Dataset<Row> validRows = null;
     if (validation != null) {
       if (isDefined(validationIndicatorCol)) {
-        throw new IllegalArgumentException("validationIndicatorCol '" + getOrDefault(validationIndicatorCol)
-            + "' is set: give validation rows either by that column or as a second DataFrame, not both");
+        throw new IllegalArgumentException(
+            "validationIndicatorCol '"
+                + getOrDefault(validationIndicatorCol)
+                + "' is set: give validation rows either by that column or as a second DataFrame, not both");
       }
       Columns.requireVector(validation.schema(), getFeaturesCol(), "featuresCol");
       checkLabel(validation.schema(), getLabelCol());
@@ -328,21 +355,45 @@ public abstract class PolyakEstimator<M extends PolyakModel<M>, E extends Polyak
       String output = isDefined(outputDir) ? getOrDefault(outputDir) : null;
       if (output == null) {
         scratch = Files.createTempDirectory("polyak-fit");
-        output = "file:" + scratch.toAbsolutePath();  // driver-local, whatever the default file system
+        output =
+            "file:" + scratch.toAbsolutePath(); // driver-local, whatever the default file system
       }
       PolyakConfig first = EstimatorConfig.build(this, 0, output);
       int classes = first.train().classes();
-      int partitions = first.partitions() > 0 ? first.partitions() : spark.sparkContext().defaultParallelism();
-      LoadedData trainData = FrameData.load(trainRows, getFeaturesCol(), getLabelCol(), classes, partitions,
-          "training DataFrame");
-      LoadedData validData = validRows == null ? null
-          : FrameData.load(validRows, getFeaturesCol(), getLabelCol(), classes, partitions, "validation DataFrame");
+      int partitions =
+          first.partitions() > 0 ? first.partitions() : spark.sparkContext().defaultParallelism();
+      LoadedData trainData =
+          FrameData.load(
+              trainRows,
+              getFeaturesCol(),
+              getLabelCol(),
+              classes,
+              partitions,
+              "training DataFrame");
+      LoadedData validData =
+          validRows == null
+              ? null
+              : FrameData.load(
+                  validRows,
+                  getFeaturesCol(),
+                  getLabelCol(),
+                  classes,
+                  partitions,
+                  "validation DataFrame");
       PolyakConfig config = EstimatorConfig.build(this, trainData.width(), output);
       PreparedData prepared = PreparedData.of(config, trainData, validData);
       TrainJob.Outcome outcome;
       try {
-        outcome = TrainJob.run(spark, config, null, List.of(), new PrintStream(OutputStream.nullOutputStream()), false,
-            prepared, null);
+        outcome =
+            TrainJob.run(
+                spark,
+                config,
+                null,
+                List.of(),
+                new PrintStream(OutputStream.nullOutputStream()),
+                false,
+                prepared,
+                null);
       } finally {
         prepared.train().unpersist();
         if (prepared.test() != null) {
@@ -350,8 +401,8 @@ public abstract class PolyakEstimator<M extends PolyakModel<M>, E extends Polyak
         }
       }
       SavedModel model = ModelLoader.load(outcome.modelPath(), hadoop);
-      PolyakTrainingSummary summary = PolyakTrainingSummary.of(outcome, hadoop,
-          (System.nanoTime() - started) / 1_000_000);
+      PolyakTrainingSummary summary =
+          PolyakTrainingSummary.of(outcome, hadoop, (System.nanoTime() - started) / 1_000_000);
       M result = newModel(model, summary);
       copyValues(result, ParamMap.empty());
       return result.setParent(this);

@@ -29,7 +29,8 @@ import polyak.spark.run.ModelLoader;
  * inference path ({@link BatchScorer}: the driver's dense kernel, chunks of 1024 rows), the
  * parameters broadcast once per model object ({@link SharedBroadcast}), and persistence as Spark's
  * JSON metadata plus the weights in polyak's own model file ({@code data/model.polyak}), the file
- * {@code polyak evaluate} and {@code polyak predict} read. Subclasses say which columns they append.
+ * {@code polyak evaluate} and {@code polyak predict} read. Subclasses say which columns they
+ * append.
  *
  * @param <M> the concrete model
  */
@@ -101,21 +102,26 @@ public abstract class PolyakModel<M extends PolyakModel<M>> extends Model<M> imp
     return model.spec().inputWidth();
   }
 
-  /** Whether this model came from {@code fit} in this session (a loaded model has no summary, as in MLlib). */
+  /**
+   * Whether this model came from {@code fit} in this session (a loaded model has no summary, as in
+   * MLlib).
+   */
   public boolean hasSummary() {
     return summary != null;
   }
 
   public PolyakTrainingSummary summary() {
     if (summary == null) {
-      throw new IllegalStateException("no training summary: this model was loaded, not fitted in this session");
+      throw new IllegalStateException(
+          "no training summary: this model was loaded, not fitted in this session");
     }
     return summary;
   }
 
   /**
-   * Lets the executors drop their copies of the broadcast parameters now rather than when this model
-   * is garbage collected. Safe at any time: a DataFrame already transformed fetches them again.
+   * Lets the executors drop their copies of the broadcast parameters now rather than when this
+   * model is garbage collected. Safe at any time: a DataFrame already transformed fetches them
+   * again.
    */
   public void unpersistBroadcast() {
     broadcast.unpersist();
@@ -139,8 +145,15 @@ public abstract class PolyakModel<M extends PolyakModel<M>> extends Model<M> imp
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType out = transformSchema(dataset.schema());
     String features = getOrDefault(featuresCol);
-    BatchScorer scorer = new BatchScorer(broadcast.get(dataset.sparkSession().sparkContext()), model.spec(),
-        DenseKernels.name(), preprocessorBytes(), dataset.schema().fieldIndex(features), features, scoreColumns());
+    BatchScorer scorer =
+        new BatchScorer(
+            broadcast.get(dataset.sparkSession().sparkContext()),
+            model.spec(),
+            DenseKernels.name(),
+            preprocessorBytes(),
+            dataset.schema().fieldIndex(features),
+            features,
+            scoreColumns());
     return dataset.toDF().mapPartitions(scorer, Encoders.row(out));
   }
 
@@ -170,7 +183,10 @@ public abstract class PolyakModel<M extends PolyakModel<M>> extends Model<M> imp
     return new Writer(this);
   }
 
-  /** Spark's metadata JSON ({@code metadata/}) and the weights in polyak's model format ({@code data/model.polyak}). */
+  /**
+   * Spark's metadata JSON ({@code metadata/}) and the weights in polyak's model format ({@code
+   * data/model.polyak}).
+   */
   private static final class Writer extends MLWriter {
     private final PolyakModel<?> instance;
 
@@ -183,14 +199,19 @@ public abstract class PolyakModel<M extends PolyakModel<M>> extends Model<M> imp
       DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sparkSession());
       Configuration hadoop = sparkSession().sparkContext().hadoopConfiguration();
       try {
-        AtomicWrite.write(path + "/" + MODEL_FILE, hadoop, out -> ModelFile.write(instance.model, out));
+        AtomicWrite.write(
+            path + "/" + MODEL_FILE, hadoop, out -> ModelFile.write(instance.model, out));
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + path + "/" + MODEL_FILE + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot write " + path + "/" + MODEL_FILE + ": " + e.getMessage(), e);
       }
     }
   }
 
-  /** Reads what {@link Writer} wrote into a model made by {@code factory} (a loaded model has no summary). */
+  /**
+   * Reads what {@link Writer} wrote into a model made by {@code factory} (a loaded model has no
+   * summary).
+   */
   static final class Reader<M extends PolyakModel<M>> extends MLReader<M> {
     interface Factory<M> {
       M create(String uid, SavedModel model);
@@ -206,13 +227,16 @@ public abstract class PolyakModel<M extends PolyakModel<M>> extends Model<M> imp
 
     @Override
     public M load(String path) {
-      DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
-          type.getName());
+      DefaultParamsReader.Metadata metadata =
+          DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(), type.getName());
       SavedModel saved;
       try {
-        saved = ModelLoader.load(path + "/" + MODEL_FILE, sparkSession().sparkContext().hadoopConfiguration());
+        saved =
+            ModelLoader.load(
+                path + "/" + MODEL_FILE, sparkSession().sparkContext().hadoopConfiguration());
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + path + "/" + MODEL_FILE + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot read " + path + "/" + MODEL_FILE + ": " + e.getMessage(), e);
       }
       M model = factory.create(metadata.uid(), saved);
       metadata.getAndSetParams(model, scala.Option.empty());

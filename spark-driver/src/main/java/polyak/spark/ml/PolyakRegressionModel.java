@@ -14,8 +14,10 @@ public final class PolyakRegressionModel extends PolyakModel<PolyakRegressionMod
   PolyakRegressionModel(String uid, SavedModel model, PolyakTrainingSummary summary) {
     super(uid, model, summary);
     if (model.spec().outputWidth() != 1) {
-      throw new IllegalArgumentException("a PolyakRegressionModel predicts one value per row, but the network has "
-          + model.spec().outputWidth() + " outputs");
+      throw new IllegalArgumentException(
+          "a PolyakRegressionModel predicts one value per row, but the network has "
+              + model.spec().outputWidth()
+              + " outputs");
     }
   }
 
@@ -35,7 +37,8 @@ public final class PolyakRegressionModel extends PolyakModel<PolyakRegressionMod
   }
 
   public static MLReader<PolyakRegressionModel> read() {
-    return new Reader<>(PolyakRegressionModel.class, (uid, model) -> new PolyakRegressionModel(uid, model, null));
+    return new Reader<>(
+        PolyakRegressionModel.class, (uid, model) -> new PolyakRegressionModel(uid, model, null));
   }
 
   public static PolyakRegressionModel load(String path) {

@@ -11,10 +11,10 @@ import polyak.spec.NetworkSpec;
 
 /**
  * Spark ML Estimator for polyak's regression (loss mse by default, or l1): the label column holds a
- * real-valued target and the network has one output, so the prediction is a Double, as in Spark ML's
- * regressors. A network with several outputs is refused (Spark ML's label and prediction columns are
- * single numbers). Params and {@code fit} (which runs {@code polyak train}'s own job on the rows,
- * as {@code data.classes = 0}) are {@link PolyakEstimator}'s.
+ * real-valued target and the network has one output, so the prediction is a Double, as in Spark
+ * ML's regressors. A network with several outputs is refused (Spark ML's label and prediction
+ * columns are single numbers). Params and {@code fit} (which runs {@code polyak train}'s own job on
+ * the rows, as {@code data.classes = 0}) are {@link PolyakEstimator}'s.
  */
 public final class PolyakRegressor extends PolyakEstimator<PolyakRegressionModel, PolyakRegressor> {
   private static final long serialVersionUID = 1L;
@@ -35,12 +35,16 @@ public final class PolyakRegressor extends PolyakEstimator<PolyakRegressionModel
   @Override
   int classes(NetworkSpec network) {
     if (network.loss().classification()) {
-      throw new IllegalArgumentException("PolyakRegressor: network.loss = " + network.loss().text()
-          + " is a classification loss; use mse or l1 (or PolyakClassifier)");
+      throw new IllegalArgumentException(
+          "PolyakRegressor: network.loss = "
+              + network.loss().text()
+              + " is a classification loss; use mse or l1 (or PolyakClassifier)");
     }
     if (network.outputWidth() != 1) {
-      throw new IllegalArgumentException("PolyakRegressor predicts one value per row: the last layer must have"
-          + " width 1 (e.g. \"dense 1\"), got output width " + network.outputWidth());
+      throw new IllegalArgumentException(
+          "PolyakRegressor predicts one value per row: the last layer must have"
+              + " width 1 (e.g. \"dense 1\"), got output width "
+              + network.outputWidth());
     }
     return DataSource.REAL_TARGETS;
   }

@@ -27,8 +27,13 @@ public final class PolyakTrainingSummary {
   private final String stopReason;
   private final long totalMillis;
 
-  PolyakTrainingSummary(long[] iterations, double[] objectiveHistory, double[] iterationMillis,
-      List<EvaluationReport> validations, String stopReason, long totalMillis) {
+  PolyakTrainingSummary(
+      long[] iterations,
+      double[] objectiveHistory,
+      double[] iterationMillis,
+      List<EvaluationReport> validations,
+      String stopReason,
+      long totalMillis) {
     this.iterations = iterations;
     this.objectiveHistory = objectiveHistory;
     this.iterationMillis = iterationMillis;
@@ -37,19 +42,24 @@ public final class PolyakTrainingSummary {
     this.totalMillis = totalMillis;
   }
 
-  static PolyakTrainingSummary of(TrainJob.Outcome outcome, Configuration hadoop, long totalMillis) throws IOException {
+  static PolyakTrainingSummary of(TrainJob.Outcome outcome, Configuration hadoop, long totalMillis)
+      throws IOException {
     Path metrics = new Path(new Path(outcome.modelPath()).getParent(), "metrics.jsonl");
     List<long[]> steps = new ArrayList<>();
     List<double[]> values = new ArrayList<>();
     FileSystem fs = metrics.getFileSystem(hadoop);
     if (fs.exists(metrics)) {
       ObjectMapper json = new ObjectMapper();
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(metrics), StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(fs.open(metrics), StandardCharsets.UTF_8))) {
         for (String line = r.readLine(); line != null; line = r.readLine()) {
           JsonNode n = json.readTree(line);
           if ("step".equals(n.path("type").asText())) {
             steps.add(new long[] {n.path("step").asLong()});
-            values.add(new double[] {n.path("loss").asDouble(Double.NaN), n.path("ms_total").asDouble(Double.NaN)});
+            values.add(
+                new double[] {
+                  n.path("loss").asDouble(Double.NaN), n.path("ms_total").asDouble(Double.NaN)
+                });
           }
         }
       }
@@ -62,8 +72,8 @@ public final class PolyakTrainingSummary {
       loss[i] = values.get(i)[0];
       ms[i] = values.get(i)[1];
     }
-    return new PolyakTrainingSummary(it, loss, ms, outcome.result().evaluations(), outcome.result().stopReason(),
-        totalMillis);
+    return new PolyakTrainingSummary(
+        it, loss, ms, outcome.result().evaluations(), outcome.result().stopReason(), totalMillis);
   }
 
   /** Number of optimizer iterations run. */

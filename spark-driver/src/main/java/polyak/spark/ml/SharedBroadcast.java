@@ -24,19 +24,27 @@ final class SharedBroadcast {
   synchronized Broadcast<ModelBroadcast> get(SparkContext sc) {
     if (broadcast == null || context != sc || context.isStopped()) {
       context = sc;
-      broadcast = JavaSparkContext.fromSparkContext(sc).broadcast(new ModelBroadcast(model.params(), model.state()));
+      broadcast =
+          JavaSparkContext.fromSparkContext(sc)
+              .broadcast(new ModelBroadcast(model.params(), model.state()));
     }
     return broadcast;
   }
 
-  /** The executors drop their copies; a DataFrame transformed earlier still works (they fetch it again). */
+  /**
+   * The executors drop their copies; a DataFrame transformed earlier still works (they fetch it
+   * again).
+   */
   synchronized void unpersist() {
     if (broadcast != null && !context.isStopped()) {
       broadcast.unpersist(false);
     }
   }
 
-  /** Frees it on the driver too: DataFrames transformed earlier can no longer be computed; the next transform re-sends. */
+  /**
+   * Frees it on the driver too: DataFrames transformed earlier can no longer be computed; the next
+   * transform re-sends.
+   */
   synchronized void destroy() {
     if (broadcast != null && !context.isStopped()) {
       broadcast.destroy();

@@ -8,20 +8,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code polyak report RUN_DIR}: the HTML page with PNG charts of one run (no Spark session needed). */
-@Command(name = "report", mixinStandardHelpOptions = true,
-    description = "Charts of one run from its metrics.jsonl: training and validation loss, validation accuracy, "
-        + "learning rate, examples/s and the per-phase time split, as PNGs and an index.html.")
+/**
+ * {@code polyak report RUN_DIR}: the HTML page with PNG charts of one run (no Spark session
+ * needed).
+ */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description =
+        "Charts of one run from its metrics.jsonl: training and validation loss, validation accuracy, "
+            + "learning rate, examples/s and the per-phase time split, as PNGs and an index.html.")
 public final class ReportCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "RUN_DIR", description = "A run's output directory (holds metrics.jsonl).")
+  @Parameters(
+      paramLabel = "RUN_DIR",
+      description = "A run's output directory (holds metrics.jsonl).")
   String runDir;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Where to write the page and charts "
-      + "(default: RUN_DIR/report).")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "DIR",
+      description = "Where to write the page and charts " + "(default: RUN_DIR/report).")
   String output;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {

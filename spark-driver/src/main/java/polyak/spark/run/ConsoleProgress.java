@@ -21,7 +21,8 @@ public final class ConsoleProgress {
   private double smoothedRate = Double.NaN;
   private String last = "";
 
-  public ConsoleProgress(PrintStream out, boolean terminal, long totalSteps, long perEpoch, long firstStep) {
+  public ConsoleProgress(
+      PrintStream out, boolean terminal, long totalSteps, long perEpoch, long firstStep) {
     this.out = out;
     this.terminal = terminal;
     this.totalSteps = totalSteps;
@@ -42,11 +43,15 @@ public final class ConsoleProgress {
   public void evaluation(EvaluationReport e) {
     lastAccuracy = e.accuracy();
     if (terminal) {
-      out.print("\r" + last.replaceAll("val acc \\S+", String.format(Locale.ROOT, "val acc %.4f", lastAccuracy)));
+      out.print(
+          "\r"
+              + last.replaceAll(
+                  "val acc \\S+", String.format(Locale.ROOT, "val acc %.4f", lastAccuracy)));
       out.println();
     } else {
-      out.println(last.replaceAll("val acc \\S+", String.format(Locale.ROOT, "val acc %.4f", lastAccuracy))
-          + String.format(Locale.ROOT, "  (val loss %.4f)", e.loss()));
+      out.println(
+          last.replaceAll("val acc \\S+", String.format(Locale.ROOT, "val acc %.4f", lastAccuracy))
+              + String.format(Locale.ROOT, "  (val loss %.4f)", e.loss()));
     }
     out.flush();
   }
@@ -55,14 +60,23 @@ public final class ConsoleProgress {
     double elapsed = (System.nanoTime() - startNanos) / 1e9;
     long done = r.step() - firstStep;
     double eta = done > 0 ? elapsed / done * (totalSteps - r.step()) : Double.NaN;
-    return String.format(Locale.ROOT, "iter %d/%d  epoch %d/%d  loss %.4f  val acc %s  %s ex/s  ETA %s", r.step(),
-        totalSteps, (r.step() - 1) / perEpoch + 1, (totalSteps + perEpoch - 1) / perEpoch, r.loss(),
-        Double.isNaN(lastAccuracy) ? "-" : String.format(Locale.ROOT, "%.4f", lastAccuracy), humanRate(smoothedRate),
+    return String.format(
+        Locale.ROOT,
+        "iter %d/%d  epoch %d/%d  loss %.4f  val acc %s  %s ex/s  ETA %s",
+        r.step(),
+        totalSteps,
+        (r.step() - 1) / perEpoch + 1,
+        (totalSteps + perEpoch - 1) / perEpoch,
+        r.loss(),
+        Double.isNaN(lastAccuracy) ? "-" : String.format(Locale.ROOT, "%.4f", lastAccuracy),
+        humanRate(smoothedRate),
         duration(eta));
   }
 
   static String humanRate(double rate) {
-    return rate >= 1000 ? String.format(Locale.ROOT, "%.1fk", rate / 1000) : String.format(Locale.ROOT, "%.0f", rate);
+    return rate >= 1000
+        ? String.format(Locale.ROOT, "%.1fk", rate / 1000)
+        : String.format(Locale.ROOT, "%.0f", rate);
   }
 
   static String duration(double seconds) {

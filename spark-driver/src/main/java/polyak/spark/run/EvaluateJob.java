@@ -22,32 +22,52 @@ import polyak.spark.train.ShardInference;
 import polyak.train.Fgsm;
 
 /**
- * {@code polyak evaluate}: a saved model's accuracy, loss and confusion matrix on the config's test data,
- * optionally under the FGSM attack ({@code --fgsm EPS}: every test example moved to x + ε·sign(∇ₓL), ε in
- * the network's input units, after the model's preprocessing; computed on the executors).
+ * {@code polyak evaluate}: a saved model's accuracy, loss and confusion matrix on the config's test
+ * data, optionally under the FGSM attack ({@code --fgsm EPS}: every test example moved to x +
+ * ε·sign(∇ₓL), ε in the network's input units, after the model's preprocessing; computed on the
+ * executors).
  */
 public final class EvaluateJob {
   private EvaluateJob() {}
 
-  public static EvaluationCounts run(SparkSession spark, PolyakConfig config, String modelFile, PrintStream console)
+  public static EvaluationCounts run(
+      SparkSession spark, PolyakConfig config, String modelFile, PrintStream console)
       throws IOException {
     return run(spark, config, modelFile, 0.0, console);
   }
 
-  /** As {@link #run(SparkSession, PolyakConfig, String, PrintStream)}, on FGSM examples when fgsmEpsilon > 0. */
-  public static EvaluationCounts run(SparkSession spark, PolyakConfig config, String modelFile, double fgsmEpsilon,
-      PrintStream console) throws IOException {
+  /**
+   * As {@link #run(SparkSession, PolyakConfig, String, PrintStream)}, on FGSM examples when
+   * fgsmEpsilon > 0.
+   */
+  public static EvaluationCounts run(
+      SparkSession spark,
+      PolyakConfig config,
+      String modelFile,
+      double fgsmEpsilon,
+      PrintStream console)
+      throws IOException {
     return run(spark, config, modelFile, fgsmEpsilon, console, DenseKernels.name());
   }
 
   /** With the executors' dense kernel named: the driver's own unless a test forces another. */
-  static EvaluationCounts run(SparkSession spark, PolyakConfig config, String modelFile, double fgsmEpsilon,
-      PrintStream console, String kernel) throws IOException {
+  static EvaluationCounts run(
+      SparkSession spark,
+      PolyakConfig config,
+      String modelFile,
+      double fgsmEpsilon,
+      PrintStream console,
+      String kernel)
+      throws IOException {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     SavedModel model = ModelLoader.load(modelFile, sc.hadoopConfiguration());
     if (fgsmEpsilon > 0 && model.provenance().containsKey(polyak.train.Ensemble.MEMBERS_KEY)) {
-      throw new IllegalArgumentException("--fgsm: " + modelFile + " is an ensemble of "
-          + model.provenance().get(polyak.train.Ensemble.MEMBERS_KEY) + " members; the attack needs a single model");
+      throw new IllegalArgumentException(
+          "--fgsm: "
+              + modelFile
+              + " is an ensemble of "
+              + model.provenance().get(polyak.train.Ensemble.MEMBERS_KEY)
+              + " members; the attack needs a single model");
     }
     if (config.test() == null) {
       throw new DataException("data.test: no test data configured to evaluate on");
@@ -60,27 +80,37 @@ public final class EvaluateJob {
     Broadcast<ModelBroadcast> b = sc.broadcast(new ModelBroadcast(model.params(), model.state()));
     int classes = model.spec().outputWidth();
     sc.setJobDescription("polyak evaluate " + modelFile);
-    List<EvaluationCounts> parts = test.blocks().mapPartitions(new Counts(b, model.spec().text(), kernel,
-        fgsmEpsilon)).collect();
+    List<EvaluationCounts> parts =
+        test.blocks()
+            .mapPartitions(new Counts(b, model.spec().text(), kernel, fgsmEpsilon))
+            .collect();
     b.destroy();
     EvaluationCounts total = EvaluationCounts.empty(classes);
     for (EvaluationCounts c : parts) {
       total = total.plus(c);
     }
-    console.printf("model %s on %s%s%n", modelFile, test.description(),
-        fgsmEpsilon > 0 ? String.format(java.util.Locale.ROOT, ", under FGSM attack (epsilon %s)", fgsmEpsilon) : "");
+    console.printf(
+        "model %s on %s%s%n",
+        modelFile,
+        test.description(),
+        fgsmEpsilon > 0
+            ? String.format(java.util.Locale.ROOT, ", under FGSM attack (epsilon %s)", fgsmEpsilon)
+            : "");
     if (test.classes() == polyak.spark.data.DataSource.REAL_TARGETS) {
       // regression: no classes to count (for mse the loss is ½(f − y)², so RMSE = √(2 · loss))
       console.printf("loss %.6f over %d rows%n", total.meanLoss(), total.count());
       return total;
     }
-    console.printf("accuracy %.4f (%d / %d), loss %.4f%n%n", total.accuracy(), total.correct(), total.count(),
-        total.meanLoss());
+    console.printf(
+        "accuracy %.4f (%d / %d), loss %.4f%n%n",
+        total.accuracy(), total.correct(), total.count(), total.meanLoss());
     console.print(total.table());
     return total;
   }
 
-  /** Executor side: loss and confusion counts per partition, on FGSM examples when fgsmEpsilon > 0. */
+  /**
+   * Executor side: loss and confusion counts per partition, on FGSM examples when fgsmEpsilon > 0.
+   */
   static final class Counts extends ShardInference<EvaluationCounts, Confusion> {
     private final double fgsmEpsilon;
 
@@ -91,7 +121,9 @@ public final class EvaluateJob {
 
     @Override
     protected Dataset input(Network network, ModelBroadcast m, Dataset block) {
-      return fgsmEpsilon > 0 ? Fgsm.attack(network, m.params(), m.normState(), block, fgsmEpsilon) : block;
+      return fgsmEpsilon > 0
+          ? Fgsm.attack(network, m.params(), m.normState(), block, fgsmEpsilon)
+          : block;
     }
 
     @Override
@@ -101,7 +133,9 @@ public final class EvaluateJob {
 
     @Override
     protected Iterator<EvaluationCounts> result(BatchResult scored, Confusion c) {
-      return List.of(new EvaluationCounts(scored.lossSum(), scored.count(), c.classes(), c.counts())).iterator();
+      return List.of(
+              new EvaluationCounts(scored.lossSum(), scored.count(), c.classes(), c.counts()))
+          .iterator();
     }
   }
 
@@ -113,7 +147,8 @@ public final class EvaluateJob {
         return;
       }
       for (int i = 0; i < count; i++) {
-        counts[data.labels()[from + i] * classes + Inference.argmax(outputs, i * classes, classes)]++;
+        counts[
+            data.labels()[from + i] * classes + Inference.argmax(outputs, i * classes, classes)]++;
       }
     }
   }

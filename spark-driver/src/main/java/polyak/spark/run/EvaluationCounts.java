@@ -3,8 +3,8 @@ package polyak.spark.run;
 import java.util.Locale;
 
 /**
- * Inference results over a data set: loss sum, example count and the confusion matrix
- * ({@code confusion[truth * classes + predicted]}). Partition results add up.
+ * Inference results over a data set: loss sum, example count and the confusion matrix ({@code
+ * confusion[truth * classes + predicted]}). Partition results add up.
  */
 public record EvaluationCounts(double lossSum, long count, int classes, long[] confusion) {
 
@@ -50,7 +50,11 @@ public record EvaluationCounts(double lossSum, long count, int classes, long[] c
         sb.append(String.format(Locale.ROOT, "%7d", confusion[t * classes + p]));
         row += confusion[t * classes + p];
       }
-      sb.append(String.format(Locale.ROOT, "%9.4f%n", row == 0 ? Double.NaN : (double) confusion[t * classes + t] / row));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%9.4f%n",
+              row == 0 ? Double.NaN : (double) confusion[t * classes + t] / row));
     }
     return sb.toString();
   }

@@ -17,7 +17,8 @@ import polyak.spark.data.TrainingData;
 public final class GradientCheckJob {
   private GradientCheckJob() {}
 
-  public static boolean run(SparkSession spark, PolyakConfig config, int rows, double tolerance, PrintStream console) {
+  public static boolean run(
+      SparkSession spark, PolyakConfig config, int rows, double tolerance, PrintStream console) {
     LoadedData data = TrainingData.load(spark, config.train().withLimit(rows), 1);
     polyak.data.Preprocessor pre = PreparedData.fit(config, data);
     if (pre != null) {
@@ -30,13 +31,16 @@ public final class GradientCheckJob {
     double[] params = new double[network.parameterCount()];
     double[] state = new double[network.stateSize()];
     network.initialise(config.training().seed(), params, state);
-    GradientCheck.Report report = new GradientCheck().check(network, params, state, batch, config.training().seed());
-    console.printf("gradient check of %d parameters on %d rows (centered differences, double precision)%n",
+    GradientCheck.Report report =
+        new GradientCheck().check(network, params, state, batch, config.training().seed());
+    console.printf(
+        "gradient check of %d parameters on %d rows (centered differences, double precision)%n",
         params.length, batch.rows());
     console.print(report);
     boolean ok = report.maxRelativeError() < tolerance;
-    console.printf("max relative error %.3e: %s (tolerance %.1e)%n", report.maxRelativeError(), ok ? "PASS" : "FAIL",
-        tolerance);
+    console.printf(
+        "max relative error %.3e: %s (tolerance %.1e)%n",
+        report.maxRelativeError(), ok ? "PASS" : "FAIL", tolerance);
     return ok;
   }
 }

@@ -32,8 +32,11 @@ public final class MetricsLog implements AutoCloseable {
   private final FSDataOutputStream out;
   private final String runId;
 
-  /** @param runId the run writing: in every line, and the run whose lines a resume keeps */
-  public MetricsLog(String outputDir, Configuration conf, long resumedStep, String runId) throws IOException {
+  /**
+   * @param runId the run writing: in every line, and the run whose lines a resume keeps
+   */
+  public MetricsLog(String outputDir, Configuration conf, long resumedStep, String runId)
+      throws IOException {
     this.runId = runId;
     Path path = new Path(outputDir, MetricsFile.NAME);
     FileSystem fs = path.getFileSystem(conf);
@@ -44,10 +47,12 @@ public final class MetricsLog implements AutoCloseable {
     }
     List<String> kept = new ArrayList<>();
     if (resumedStep > 0 && fs.exists(path)) {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
         for (String line = r.readLine(); line != null; line = r.readLine()) {
           MetricsLine parsed = MetricsLine.parse(line);
-          String lineRun = parsed == null || parsed.runId() == null ? RunProvenance.LEGACY : parsed.runId();
+          String lineRun =
+              parsed == null || parsed.runId() == null ? RunProvenance.LEGACY : parsed.runId();
           if (parsed != null && lineRun.equals(runId) && parsed.step() <= resumedStep) {
             kept.add(line);
           }
@@ -63,14 +68,30 @@ public final class MetricsLog implements AutoCloseable {
   public void step(StepReport r, double epoch) {
     double totalMs = r.gradientMillis() + r.stepMillis();
     GradientTiming timing = r.timing();
-    write(new StepLine(r.step(), epoch, r.loss(), r.accuracy(), r.gradientNorm(), r.learningRate(), r.examples(),
-        r.examples() / (totalMs / 1000.0), totalMs, timing == null ? Double.NaN : timing.broadcastMs(),
-        timing == null ? Double.NaN : timing.computeMs(), timing == null ? Double.NaN : timing.aggregateMs(),
-        r.stepMillis(), MetricsLine.VERSION, runId).toJson());
+    write(
+        new StepLine(
+                r.step(),
+                epoch,
+                r.loss(),
+                r.accuracy(),
+                r.gradientNorm(),
+                r.learningRate(),
+                r.examples(),
+                r.examples() / (totalMs / 1000.0),
+                totalMs,
+                timing == null ? Double.NaN : timing.broadcastMs(),
+                timing == null ? Double.NaN : timing.computeMs(),
+                timing == null ? Double.NaN : timing.aggregateMs(),
+                r.stepMillis(),
+                MetricsLine.VERSION,
+                runId)
+            .toJson());
   }
 
   public void evaluation(EvaluationReport e) {
-    write(new EvalLine(e.step(), e.epoch(), e.loss(), e.accuracy(), MetricsLine.VERSION, runId).toJson());
+    write(
+        new EvalLine(e.step(), e.epoch(), e.loss(), e.accuracy(), MetricsLine.VERSION, runId)
+            .toJson());
   }
 
   private void write(String line) {

@@ -8,15 +8,15 @@ import polyak.io.SavedModel;
 
 /**
  * {@code polyak info --model FILE}: what a model file says about itself — network, parameter count,
- * preprocessor, provenance (run id, dense kernel, Java, OS, Spark, aggregation depth, polyak version
- * and commit, ...) and the training config — read without starting Spark.
+ * preprocessor, provenance (run id, dense kernel, Java, OS, Spark, aggregation depth, polyak
+ * version and commit, ...) and the training config — read without starting Spark.
  */
 public final class ModelInfo {
   private ModelInfo() {}
 
   /**
-   * Reads the file as it is, without building the network (that would load a BLAS): a local path through
-   * java.nio, anything else through Hadoop — keeps {@code polyak info} fast.
+   * Reads the file as it is, without building the network (that would load a BLAS): a local path
+   * through java.nio, anything else through Hadoop — keeps {@code polyak info} fast.
    */
   private static SavedModel read(String modelFile) throws IOException {
     java.net.URI uri = new org.apache.hadoop.fs.Path(modelFile).toUri();
@@ -39,10 +39,16 @@ public final class ModelInfo {
     out.println("network:      " + m.spec().text().strip().replace("\n", "; "));
     String members = m.provenance().get(polyak.train.Ensemble.MEMBERS_KEY);
     if (members != null) {
-      out.println("ensemble:     " + members + " members; predicts the mean of their class distributions");
+      out.println(
+          "ensemble:     " + members + " members; predicts the mean of their class distributions");
     }
-    out.println("parameters:   " + m.paramCount() + " (+ " + m.state().length + " non-trainable state values)"
-        + (members == null ? "" : ", all members together"));
+    out.println(
+        "parameters:   "
+            + m.paramCount()
+            + " (+ "
+            + m.state().length
+            + " non-trainable state values)"
+            + (members == null ? "" : ", all members together"));
     out.println("preprocessor: " + m.preprocessor().map(Object::toString).orElse("none"));
     out.println("provenance:");
     String config = null;

@@ -14,7 +14,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import polyak.data.DataException;
 import polyak.data.Dataset;
 import polyak.io.SavedModel;
@@ -29,33 +28,55 @@ import polyak.spark.train.ShardInference;
 
 /**
  * {@code polyak predict}: a Spark job that writes, for every row of the config's test data, its
- * global row id, its label when known, the predicted class and the class probabilities
- * ({@code p0 … p(K−1)}), as Parquet or CSV. For real-valued targets ({@code data.classes = 0}):
- * id, the target and the predicted value, both doubles.
+ * global row id, its label when known, the predicted class and the class probabilities ({@code p0 …
+ * p(K−1)}), as Parquet or CSV. For real-valued targets ({@code data.classes = 0}): id, the target
+ * and the predicted value, both doubles.
  */
 public final class PredictJob {
   private PredictJob() {}
 
-  public static long run(SparkSession spark, PolyakConfig config, String modelFile, String output, String format,
-      PrintStream console) throws IOException {
+  public static long run(
+      SparkSession spark,
+      PolyakConfig config,
+      String modelFile,
+      String output,
+      String format,
+      PrintStream console)
+      throws IOException {
     return run(spark, config, modelFile, output, format, false, console);
   }
 
   /**
-   * @param overwrite replace an existing file or non-empty directory {@code output} (never one holding the
-   *     model or its checkpoints)
+   * @param overwrite replace an existing file or non-empty directory {@code output} (never one
+   *     holding the model or its checkpoints)
    */
-  public static long run(SparkSession spark, PolyakConfig config, String modelFile, String output, String format,
-      boolean overwrite, PrintStream console) throws IOException {
+  public static long run(
+      SparkSession spark,
+      PolyakConfig config,
+      String modelFile,
+      String output,
+      String format,
+      boolean overwrite,
+      PrintStream console)
+      throws IOException {
     return run(spark, config, modelFile, output, format, overwrite, console, DenseKernels.name());
   }
 
   /** With the executors' dense kernel named: the driver's own unless a test forces another. */
-  static long run(SparkSession spark, PolyakConfig config, String modelFile, String output, String format,
-      boolean overwrite, PrintStream console, String kernel) throws IOException {
+  static long run(
+      SparkSession spark,
+      PolyakConfig config,
+      String modelFile,
+      String output,
+      String format,
+      boolean overwrite,
+      PrintStream console,
+      String kernel)
+      throws IOException {
     String fmt = format.toLowerCase(Locale.ROOT);
     if (!fmt.equals("parquet") && !fmt.equals("csv")) {
-      throw new IllegalArgumentException("--output-format: expected parquet or csv, got '" + format + "'");
+      throw new IllegalArgumentException(
+          "--output-format: expected parquet or csv, got '" + format + "'");
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     PredictOutput.check(output, modelFile, overwrite, sc.hadoopConfiguration());
@@ -76,16 +97,25 @@ public final class PredictJob {
     Broadcast<ModelBroadcast> b = sc.broadcast(new ModelBroadcast(model.params(), model.state()));
     List<StructField> fields = new ArrayList<>();
     fields.add(DataTypes.createStructField("id", DataTypes.LongType, false));
-    fields.add(DataTypes.createStructField("label", values ? DataTypes.DoubleType : DataTypes.IntegerType, true));
-    fields.add(DataTypes.createStructField("prediction", values ? DataTypes.DoubleType : DataTypes.IntegerType,
-        false));
+    fields.add(
+        DataTypes.createStructField(
+            "label", values ? DataTypes.DoubleType : DataTypes.IntegerType, true));
+    fields.add(
+        DataTypes.createStructField(
+            "prediction", values ? DataTypes.DoubleType : DataTypes.IntegerType, false));
     for (int k = 0; k < outputs && !values; k++) {
       fields.add(DataTypes.createStructField("p" + k, DataTypes.DoubleType, false));
     }
     sc.setJobDescription("polyak predict " + modelFile);
-    JavaRDD<Row> rows = input.blocks().mapPartitions(new Predictions(b, model.spec().text(), kernel));
-    spark.createDataFrame(rows, DataTypes.createStructType(fields)).write().mode("overwrite").format(fmt)
-        .option("header", "true").save(output);
+    JavaRDD<Row> rows =
+        input.blocks().mapPartitions(new Predictions(b, model.spec().text(), kernel));
+    spark
+        .createDataFrame(rows, DataTypes.createStructType(fields))
+        .write()
+        .mode("overwrite")
+        .format(fmt)
+        .option("header", "true")
+        .save(output);
     b.destroy();
     console.printf("wrote predictions for %d rows to %s (%s)%n", input.rows(), output, fmt);
     return input.rows();

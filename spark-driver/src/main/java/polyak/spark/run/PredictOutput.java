@@ -11,14 +11,15 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
- * Checks {@code polyak predict --output DIR} before anything is written: DIR must be new or an empty
- * directory unless {@code --overwrite} was given, and never holds the model being read or its
+ * Checks {@code polyak predict --output DIR} before anything is written: DIR must be new or an
+ * empty directory unless {@code --overwrite} was given, and never holds the model being read or its
  * checkpoints (Spark's overwrite deletes DIR recursively).
  */
 final class PredictOutput {
   private PredictOutput() {}
 
-  static void check(String output, String modelFile, boolean overwrite, Configuration conf) throws IOException {
+  static void check(String output, String modelFile, boolean overwrite, Configuration conf)
+      throws IOException {
     Path out = new Path(output);
     FileSystem fs = out.getFileSystem(conf);
     if (!fs.exists(out)) {
@@ -28,8 +29,12 @@ final class PredictOutput {
     String[] guarded = {model.toString(), new Path(model.getParent(), "checkpoints").toString()};
     for (String g : guarded) {
       if (within(g, output, conf)) {
-        throw new IllegalArgumentException(output + ": holds the model " + modelFile + " or its checkpoints, which "
-            + "predict reads: it never writes over them, not even with --overwrite; choose another --output");
+        throw new IllegalArgumentException(
+            output
+                + ": holds the model "
+                + modelFile
+                + " or its checkpoints, which "
+                + "predict reads: it never writes over them, not even with --overwrite; choose another --output");
       }
     }
     FileStatus status = fs.getFileStatus(out);
@@ -37,12 +42,16 @@ final class PredictOutput {
       return;
     }
     if (!status.isDirectory()) {
-      throw new IllegalArgumentException(output + ": is a file, not a directory; choose another --output or replace "
-          + "it with --overwrite");
+      throw new IllegalArgumentException(
+          output
+              + ": is a file, not a directory; choose another --output or replace "
+              + "it with --overwrite");
     }
     if (fs.listStatus(out).length > 0) {
-      throw new IllegalArgumentException(output + ": is not empty; choose a new or empty --output directory or "
-          + "replace its contents with --overwrite");
+      throw new IllegalArgumentException(
+          output
+              + ": is not empty; choose a new or empty --output directory or "
+              + "replace its contents with --overwrite");
     }
   }
 

@@ -15,28 +15,41 @@ import polyak.spark.data.TrainingData;
 
 /**
  * Training and test data loaded, preprocessed and checked against the network — all before the
- * first iteration, so bad data fails fast. The preprocessor goes into the model file, so
- * {@code predict} applies the same transform.
+ * first iteration, so bad data fails fast. The preprocessor goes into the model file, so {@code
+ * predict} applies the same transform.
  */
 public record PreparedData(LoadedData train, LoadedData test, Preprocessor preprocessor) {
 
-  /** @param expectedPartitionRows a resumed checkpoint's partition sizes, or null */
-  public static PreparedData load(SparkSession spark, PolyakConfig config, int[] expectedPartitionRows) {
-    int partitions = config.partitions() > 0 ? config.partitions()
-        : expectedPartitionRows != null ? expectedPartitionRows.length
-        : spark.sparkContext().defaultParallelism();
+  /**
+   * @param expectedPartitionRows a resumed checkpoint's partition sizes, or null
+   */
+  public static PreparedData load(
+      SparkSession spark, PolyakConfig config, int[] expectedPartitionRows) {
+    int partitions =
+        config.partitions() > 0
+            ? config.partitions()
+            : expectedPartitionRows != null
+                ? expectedPartitionRows.length
+                : spark.sparkContext().defaultParallelism();
     LoadedData train = TrainingData.load(spark, config.train(), partitions);
-    if (expectedPartitionRows != null && !Arrays.equals(expectedPartitionRows, train.partitionRows())) {
-      throw new DataException(train.description() + ": the checkpoint was taken with partition sizes "
-          + Arrays.toString(expectedPartitionRows) + " but the data now loads as "
-          + Arrays.toString(train.partitionRows()) + "; an exact resume needs the same data and data.partitions");
+    if (expectedPartitionRows != null
+        && !Arrays.equals(expectedPartitionRows, train.partitionRows())) {
+      throw new DataException(
+          train.description()
+              + ": the checkpoint was taken with partition sizes "
+              + Arrays.toString(expectedPartitionRows)
+              + " but the data now loads as "
+              + Arrays.toString(train.partitionRows())
+              + "; an exact resume needs the same data and data.partitions");
     }
-    LoadedData test = config.test() == null ? null : TrainingData.load(spark, config.test(), partitions);
+    LoadedData test =
+        config.test() == null ? null : TrainingData.load(spark, config.test(), partitions);
     return of(config, train, test);
   }
 
   /**
-   * Data loaded by the caller (e.g. from a DataFrame) preprocessed and checked as {@link #load} does.
+   * Data loaded by the caller (e.g. from a DataFrame) preprocessed and checked as {@link #load}
+   * does.
    *
    * @param test validation data, or null
    */
@@ -59,7 +72,9 @@ public record PreparedData(LoadedData train, LoadedData test, Preprocessor prepr
     return new PreparedData(train, test, pre);
   }
 
-  /** The configured preprocessing, fitted on {@code train} where it needs fitting; null for none. */
+  /**
+   * The configured preprocessing, fitted on {@code train} where it needs fitting; null for none.
+   */
   static Preprocessor fit(PolyakConfig config, LoadedData train) {
     return switch (config.scaling()) {
       case NONE -> null;

@@ -20,10 +20,10 @@ import polyak.spark.config.PolyakConfig;
 
 /**
  * Where a run writes, so that runs never mix: an output directory belongs to one run (model.polyak,
- * metrics.jsonl and the checkpoints carry its run id). A fresh run into an output.dir named
- * {@code latest} (the default {@code runs/latest}) on the local file system writes to a new sibling
- * {@code <run-id>/} and points the symbolic link {@code latest} at it; a run into any other directory
- * that holds another run's files is refused unless {@code --overwrite} was given.
+ * metrics.jsonl and the checkpoints carry its run id). A fresh run into an output.dir named {@code
+ * latest} (the default {@code runs/latest}) on the local file system writes to a new sibling {@code
+ * <run-id>/} and points the symbolic link {@code latest} at it; a run into any other directory that
+ * holds another run's files is refused unless {@code --overwrite} was given.
  */
 public final class RunDirectory {
   static final String LATEST = "latest";
@@ -32,33 +32,55 @@ public final class RunDirectory {
 
   /** {@code config} writing to {@code outputDir} with checkpoints in {@code checkpointDir}. */
   static PolyakConfig withDirs(PolyakConfig c, String outputDir, String checkpointDir) {
-    return new PolyakConfig(c.train(), c.test(), c.scaling(), c.partitions(), c.network(), c.training(),
-        c.checkpointEvery(), checkpointDir, c.checkpointKeep(), outputDir, c.aggregationDepth(), c.rendered(), c.pca(),
-        c.distillation(), c.ensemble());
+    return new PolyakConfig(
+        c.train(),
+        c.test(),
+        c.scaling(),
+        c.partitions(),
+        c.network(),
+        c.training(),
+        c.checkpointEvery(),
+        checkpointDir,
+        c.checkpointKeep(),
+        outputDir,
+        c.aggregationDepth(),
+        c.rendered(),
+        c.pca(),
+        c.distillation(),
+        c.ensemble());
   }
 
   /**
    * The local {@code <parent>/<runId>} directory a fresh run writes to when output.dir is a local
    * {@code .../latest} that is a symbolic link or absent, else null (write to output.dir itself).
    */
-  static java.nio.file.Path freshRunDirectory(String outputDir, Configuration conf, String runId, PrintStream console)
-      throws IOException {
+  static java.nio.file.Path freshRunDirectory(
+      String outputDir, Configuration conf, String runId, PrintStream console) throws IOException {
     Path out = new Path(outputDir);
     if (!out.getName().equals(LATEST) || !isLocal(out, conf)) {
       return null;
     }
     java.nio.file.Path latest = Paths.get(out.toUri().getPath());
-    if (Files.exists(latest, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(latest)) {
-      console.println("polyak: " + latest + " is not a link (left by an older polyak?): left as it is; this run writes"
-          + " to " + latest.resolveSibling(runId));
+    if (Files.exists(latest, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        && !Files.isSymbolicLink(latest)) {
+      console.println(
+          "polyak: "
+              + latest
+              + " is not a link (left by an older polyak?): left as it is; this run writes"
+              + " to "
+              + latest.resolveSibling(runId));
     }
     return latest.resolveSibling(runId);
   }
 
-  /** Points the link {@code latest} beside {@code runDir} at it, replacing an older link in one rename. */
+  /**
+   * Points the link {@code latest} beside {@code runDir} at it, replacing an older link in one
+   * rename.
+   */
   static void linkLatest(java.nio.file.Path runDir) throws IOException {
     java.nio.file.Path latest = runDir.resolveSibling(LATEST);
-    if (Files.exists(latest, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(latest)) {
+    if (Files.exists(latest, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        && !Files.isSymbolicLink(latest)) {
       return;
     }
     java.nio.file.Path tmp = runDir.resolveSibling("." + LATEST + "-" + runDir.getFileName());
@@ -73,10 +95,12 @@ public final class RunDirectory {
   }
 
   /**
-   * The files of runs other than {@code runId} where this run would write: model.polyak, metrics.jsonl
-   * and checkpoints whose run id differs (files from before run ids count as run "legacy").
+   * The files of runs other than {@code runId} where this run would write: model.polyak,
+   * metrics.jsonl and checkpoints whose run id differs (files from before run ids count as run
+   * "legacy").
    */
-  static List<String> otherRunsFiles(PolyakConfig config, Configuration conf, String runId) throws IOException {
+  static List<String> otherRunsFiles(PolyakConfig config, Configuration conf, String runId)
+      throws IOException {
     List<String> found = new ArrayList<>();
     Path model = new Path(config.outputDir(), "model.polyak");
     FileSystem fs = model.getFileSystem(conf);
@@ -87,7 +111,9 @@ public final class RunDirectory {
     if (fs.exists(metrics) && !runId.equals(metricsRunId(fs, metrics))) {
       found.add("metrics.jsonl");
     }
-    Set<String> runs = new java.util.LinkedHashSet<>(new CheckpointStore(config.checkpointDir(), conf, 1).runIds());
+    Set<String> runs =
+        new java.util.LinkedHashSet<>(
+            new CheckpointStore(config.checkpointDir(), conf, 1).runIds());
     runs.remove(runId);
     if (!runs.isEmpty()) {
       found.add("checkpoints of run " + String.join(", ", runs) + " in " + config.checkpointDir());
@@ -97,21 +123,25 @@ public final class RunDirectory {
 
   private static String modelRunId(FileSystem fs, Path model) {
     try (InputStream in = fs.open(model)) {
-      return ModelFile.read(in, model.toString()).provenance().getOrDefault(RunProvenance.RUN_ID,
-          RunProvenance.LEGACY);
+      return ModelFile.read(in, model.toString())
+          .provenance()
+          .getOrDefault(RunProvenance.RUN_ID, RunProvenance.LEGACY);
     } catch (IOException | RuntimeException e) {
       return null;
     }
   }
 
   private static String metricsRunId(FileSystem fs, Path metrics) {
-    try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(metrics),
-        java.nio.charset.StandardCharsets.UTF_8))) {
+    try (java.io.BufferedReader r =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                fs.open(metrics), java.nio.charset.StandardCharsets.UTF_8))) {
       String line = r.readLine();
       if (line == null) {
         return null;
       }
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"run_id\":\"([^\"]*)\"").matcher(line);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"run_id\":\"([^\"]*)\"").matcher(line);
       return m.find() ? m.group(1) : RunProvenance.LEGACY;
     } catch (IOException e) {
       return null;

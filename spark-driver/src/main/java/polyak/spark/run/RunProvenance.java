@@ -14,32 +14,53 @@ import polyak.nn.kernel.DenseKernels;
  * kernel, Java, OS/architecture, Spark, aggregation depth, polyak's version and commit). Built once
  * per run and written into every checkpoint and the model file as key/value pairs.
  */
-public record RunProvenance(String runId, String polyakVersion, String polyakCommit, String kernel, String java,
-    String os, String spark, int aggregationDepth) {
+public record RunProvenance(
+    String runId,
+    String polyakVersion,
+    String polyakCommit,
+    String kernel,
+    String java,
+    String os,
+    String spark,
+    int aggregationDepth) {
   /** The run id of checkpoints, metrics and models written before polyak had run ids. */
   public static final String LEGACY = "legacy";
 
   public static final String RUN_ID = "run_id";
   public static final String KERNEL = "dense_kernel";
 
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   public RunProvenance {
     Objects.requireNonNull(runId, "runId");
   }
 
-  /** A new run id: UTC start time and 24 random bits, e.g. {@code 20261130-232215-3fa9c1}; sorts by time. */
+  /**
+   * A new run id: UTC start time and 24 random bits, e.g. {@code 20261130-232215-3fa9c1}; sorts by
+   * time.
+   */
   public static String newRunId() {
-    return STAMP.format(Instant.now()) + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+    return STAMP.format(Instant.now())
+        + "-"
+        + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
   }
 
   /** This JVM's provenance for run {@code runId}. */
   public static RunProvenance of(String runId, int aggregationDepth) {
-    return new RunProvenance(runId, Version.current(), Version.commit(), DenseKernels.name(),
+    return new RunProvenance(
+        runId,
+        Version.current(),
+        Version.commit(),
+        DenseKernels.name(),
         System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"),
-        System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-        org.apache.spark.package$.MODULE$.SPARK_VERSION(), aggregationDepth);
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"),
+        org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+        aggregationDepth);
   }
 
   /** The ordered key/value form stored in checkpoints and model files. */
@@ -65,7 +86,10 @@ public record RunProvenance(String runId, String polyakVersion, String polyakCom
     if (before == null || before.equals(current)) {
       return null;
     }
-    return "polyak: warning: the checkpoint was written with dense kernel " + before + ", this run uses " + current
+    return "polyak: warning: the checkpoint was written with dense kernel "
+        + before
+        + ", this run uses "
+        + current
         + ": the continuation is not bit-identical to an uninterrupted run (set POLYAK_KERNEL to match)";
   }
 }

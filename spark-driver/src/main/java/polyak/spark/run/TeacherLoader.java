@@ -12,29 +12,45 @@ import polyak.spark.config.DistillationConfig;
 import polyak.spec.NetworkSpec;
 import polyak.train.Teacher;
 
-/** Loads {@code distillation.teacher} and checks it can teach this run's network on this run's inputs. */
+/**
+ * Loads {@code distillation.teacher} and checks it can teach this run's network on this run's
+ * inputs.
+ */
 public final class TeacherLoader {
   private TeacherLoader() {}
 
   /** The teacher, or null when distillation is off. */
-  public static Teacher load(DistillationConfig config, NetworkSpec student, Preprocessor preprocessing,
-      Configuration hadoop) throws IOException {
+  public static Teacher load(
+      DistillationConfig config,
+      NetworkSpec student,
+      Preprocessor preprocessing,
+      Configuration hadoop)
+      throws IOException {
     if (!config.active()) {
       return null;
     }
     SavedModel model = ModelLoader.load(config.teacher(), hadoop);
     if (model.provenance().containsKey(polyak.train.Ensemble.MEMBERS_KEY)) {
-      throw new ConfigError("distillation.teacher: " + config.teacher() + " is an ensemble; distil from a single model");
+      throw new ConfigError(
+          "distillation.teacher: "
+              + config.teacher()
+              + " is an ensemble; distil from a single model");
     }
     Preprocessor theirs = model.preprocessor().orElse(null);
     if (!Arrays.equals(bytes(theirs), bytes(preprocessing))) {
-      throw new ConfigError("distillation.teacher: " + config.teacher() + " was trained on inputs preprocessed by "
-          + (theirs == null ? "nothing" : theirs) + ", this run's are preprocessed by "
-          + (preprocessing == null ? "nothing" : preprocessing) + "; the teacher sees this run's inputs");
+      throw new ConfigError(
+          "distillation.teacher: "
+              + config.teacher()
+              + " was trained on inputs preprocessed by "
+              + (theirs == null ? "nothing" : theirs)
+              + ", this run's are preprocessed by "
+              + (preprocessing == null ? "nothing" : preprocessing)
+              + "; the teacher sees this run's inputs");
     }
     try {
-      Teacher teacher = new Teacher(model.spec(), model.params(), model.state(), config.alpha(),
-          config.temperature());
+      Teacher teacher =
+          new Teacher(
+              model.spec(), model.params(), model.state(), config.alpha(), config.temperature());
       teacher.checkFits(student);
       return teacher;
     } catch (IllegalArgumentException e) {

@@ -43,20 +43,26 @@ import polyak.train.TrainingState;
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
 
-  /** What a finished run produced ({@code result} is null for an ensemble: its members each had one). */
-  public record Outcome(TrainResult result, String modelPath, double testAccuracy, long resumedFrom) {}
+  /**
+   * What a finished run produced ({@code result} is null for an ensemble: its members each had
+   * one).
+   */
+  public record Outcome(
+      TrainResult result, String modelPath, double testAccuracy, long resumedFrom) {}
 
   /**
    * Lets a caller (e.g. {@code polyak sweep}) stop a run between iterations: asked after each
-   * iteration's metrics and periodic checkpoint; {@code true} checkpoints that iteration and ends the
-   * run with {@link Stopped}.
+   * iteration's metrics and periodic checkpoint; {@code true} checkpoints that iteration and ends
+   * the run with {@link Stopped}.
    */
   @FunctionalInterface
   public interface StepControl {
     boolean stopAfter(long step);
   }
 
-  /** The run was stopped by its {@link StepControl}; a whole checkpoint of {@code step} was written. */
+  /**
+   * The run was stopped by its {@link StepControl}; a whole checkpoint of {@code step} was written.
+   */
   public static final class Stopped extends IOException {
     private static final long serialVersionUID = 1L;
     private final long step;
@@ -92,36 +98,59 @@ public final class TrainJob {
    * @param resumeDir a checkpoint directory to continue from, or null for a fresh run
    * @param overrides key=value overrides applied on top of a resumed run's stored config
    */
-  public static Outcome run(SparkSession spark, PolyakConfig config, String resumeDir, List<String> overrides,
-      PrintStream console, boolean terminal) throws IOException {
+  public static Outcome run(
+      SparkSession spark,
+      PolyakConfig config,
+      String resumeDir,
+      List<String> overrides,
+      PrintStream console,
+      boolean terminal)
+      throws IOException {
     return run(spark, config, resumeDir, overrides, console, terminal, null, null);
   }
 
   /**
-   * Like {@link #run(SparkSession, PolyakConfig, String, List, PrintStream, boolean)}, on data already
-   * loaded and preprocessed for this config (a sweep loads it once for all its trials), and with an
-   * optional {@link StepControl}.
+   * Like {@link #run(SparkSession, PolyakConfig, String, List, PrintStream, boolean)}, on data
+   * already loaded and preprocessed for this config (a sweep loads it once for all its trials), and
+   * with an optional {@link StepControl}.
    *
    * @param prepared the config's data, or null to load it
    * @param control asked after every iteration whether to stop, or null
    * @throws Stopped when {@code control} stopped the run
    */
-  public static Outcome run(SparkSession spark, PolyakConfig config, String resumeDir, List<String> overrides,
-      PrintStream console, boolean terminal, PreparedData prepared, StepControl control) throws IOException {
+  public static Outcome run(
+      SparkSession spark,
+      PolyakConfig config,
+      String resumeDir,
+      List<String> overrides,
+      PrintStream console,
+      boolean terminal,
+      PreparedData prepared,
+      StepControl control)
+      throws IOException {
     return run(spark, config, resumeDir, overrides, console, terminal, prepared, control, false);
   }
 
   /**
-   * Like {@link #run(SparkSession, PolyakConfig, String, List, PrintStream, boolean, PreparedData, StepControl)};
-   * with {@code overwrite} a run may replace another run's files in its output directory (the user's
-   * {@code --overwrite}); without it such a run is refused before it starts.
+   * Like {@link #run(SparkSession, PolyakConfig, String, List, PrintStream, boolean, PreparedData,
+   * StepControl)}; with {@code overwrite} a run may replace another run's files in its output
+   * directory (the user's {@code --overwrite}); without it such a run is refused before it starts.
    */
-  public static Outcome run(SparkSession spark, PolyakConfig config, String resumeDir, List<String> overrides,
-      PrintStream console, boolean terminal, PreparedData prepared, StepControl control, boolean overwrite)
+  public static Outcome run(
+      SparkSession spark,
+      PolyakConfig config,
+      String resumeDir,
+      List<String> overrides,
+      PrintStream console,
+      boolean terminal,
+      PreparedData prepared,
+      StepControl control,
+      boolean overwrite)
       throws IOException {
     if (resumeDir == null && config.ensemble().active()) {
       if (control != null) {
-        throw new IllegalArgumentException("ensemble.members: an ensemble is trained by polyak train, not in a sweep");
+        throw new IllegalArgumentException(
+            "ensemble.members: an ensemble is trained by polyak train, not in a sweep");
       }
       return EnsembleJob.run(spark, config, console, terminal, prepared, overwrite);
     }
@@ -136,9 +165,16 @@ public final class TrainJob {
       config = ConfigLoader.parse(resume.config(), overrides, resume.location());
       ResumeOverrides.check(resume.config(), config, overrides, resume.location());
       config = ResumePoint.directories(config, resumeDir, overrides);
-      console.println("resuming from " + resume.location() + " at iteration " + resume.step() + " (run " + runId
-          + ")");
-      String warning = RunProvenance.kernelWarning(resume.provenance(), polyak.nn.kernel.DenseKernels.name());
+      console.println(
+          "resuming from "
+              + resume.location()
+              + " at iteration "
+              + resume.step()
+              + " (run "
+              + runId
+              + ")");
+      String warning =
+          RunProvenance.kernelWarning(resume.provenance(), polyak.nn.kernel.DenseKernels.name());
       if (warning != null) {
         console.println(warning);
       }
@@ -147,45 +183,78 @@ public final class TrainJob {
       freshDir = RunDirectory.freshRunDirectory(config.outputDir(), hadoop, runId, console);
       if (freshDir != null) {
         boolean ownCheckpoints = config.checkpointDir().equals(config.outputDir() + "/checkpoints");
-        config = RunDirectory.withDirs(config, freshDir.toString(),
-            ownCheckpoints ? freshDir + "/checkpoints" : config.checkpointDir());
+        config =
+            RunDirectory.withDirs(
+                config,
+                freshDir.toString(),
+                ownCheckpoints ? freshDir + "/checkpoints" : config.checkpointDir());
       }
     }
     List<String> others = RunDirectory.otherRunsFiles(config, hadoop, runId);
     if (!others.isEmpty() && !overwrite) {
-      throw new IllegalArgumentException(config.outputDir() + " holds another run's files (" + String.join("; ", others)
-          + "): " + (resume == null ? "continue that run with --resume " + config.checkpointDir() + ", or "
-              : "write this run elsewhere with output.dir=..., or ") + "replace it with --overwrite");
+      throw new IllegalArgumentException(
+          config.outputDir()
+              + " holds another run's files ("
+              + String.join("; ", others)
+              + "): "
+              + (resume == null
+                  ? "continue that run with --resume " + config.checkpointDir() + ", or "
+                  : "write this run elsewhere with output.dir=..., or ")
+              + "replace it with --overwrite");
     }
     RunProvenance provenance = RunProvenance.of(runId, config.aggregationDepth());
-    PreparedData data = prepared != null ? prepared
-        : PreparedData.load(spark, config, resume == null ? null : resume.partitionRows());
-    if (prepared != null && resume != null && !Arrays.equals(resume.partitionRows(), data.train().partitionRows())) {
-      throw new IOException(resume.location() + ": the checkpoint was taken with partition sizes "
-          + Arrays.toString(resume.partitionRows()) + " but the data has " + Arrays.toString(data.train().partitionRows()));
+    PreparedData data =
+        prepared != null
+            ? prepared
+            : PreparedData.load(spark, config, resume == null ? null : resume.partitionRows());
+    if (prepared != null
+        && resume != null
+        && !Arrays.equals(resume.partitionRows(), data.train().partitionRows())) {
+      throw new IOException(
+          resume.location()
+              + ": the checkpoint was taken with partition sizes "
+              + Arrays.toString(resume.partitionRows())
+              + " but the data has "
+              + Arrays.toString(data.train().partitionRows()));
     }
     console.println("training data: " + data.train().description());
     if (data.test() != null) {
       console.println("test data:     " + data.test().description());
     }
 
-    SparkTrainer trainer = new SparkTrainer(sc, config.network(), config.training(), config.aggregationDepth(),
-        TeacherLoader.load(config.distillation(), config.network(), data.preprocessor(), hadoop));
-    SparkGradientSource source = trainer.source(data.train().blocks(), data.train().partitionRows(),
-        data.test() == null ? null : data.test().blocks());
+    SparkTrainer trainer =
+        new SparkTrainer(
+            sc,
+            config.network(),
+            config.training(),
+            config.aggregationDepth(),
+            TeacherLoader.load(
+                config.distillation(), config.network(), data.preprocessor(), hadoop));
+    SparkGradientSource source =
+        trainer.source(
+            data.train().blocks(),
+            data.train().partitionRows(),
+            data.test() == null ? null : data.test().blocks());
     TrainingState state = trainer.initialState(source);
     if (resume != null) {
       state.read(new DataInputStream(new ByteArrayInputStream(resume.state())));
     }
     long perEpoch = source.iterationsPerEpoch();
     long total = config.training().totalIterations(perEpoch);
-    console.printf("network: %d parameters; %d partitions; batch %d; %d iterations (%d per epoch)%n",
-        state.parameters().length, data.train().partitions(), config.training().batchSize(), total, perEpoch);
-    console.printf("compute: float64, one task per partition, one thread per task; dense kernel %s%n",
+    console.printf(
+        "network: %d parameters; %d partitions; batch %d; %d iterations (%d per epoch)%n",
+        state.parameters().length,
+        data.train().partitions(),
+        config.training().batchSize(),
+        total,
+        perEpoch);
+    console.printf(
+        "compute: float64, one task per partition, one thread per task; dense kernel %s%n",
         polyak.nn.kernel.DenseKernels.describe());
 
-    CheckpointStore checkpoints = new CheckpointStore(config.checkpointDir(), hadoop, config.checkpointKeep(), runId)
-        .retainingRecent(TroubleCleanup.detectionLag(config.training(), perEpoch));
+    CheckpointStore checkpoints =
+        new CheckpointStore(config.checkpointDir(), hadoop, config.checkpointKeep(), runId)
+            .retainingRecent(TroubleCleanup.detectionLag(config.training(), perEpoch));
     if (overwrite) {
       checkpoints.replacingOtherRuns();
     }
@@ -197,56 +266,60 @@ public final class TrainJob {
       console.println("run " + runId + " writes to " + freshDir);
     }
     int[] partitionRows = data.train().partitionRows();
-    ConsoleProgress progress = new ConsoleProgress(console, terminal, total, perEpoch, state.step());
+    ConsoleProgress progress =
+        new ConsoleProgress(console, terminal, total, perEpoch, state.step());
     TrainResult result;
     try (MetricsLog metrics = new MetricsLog(config.outputDir(), hadoop, state.step(), runId)) {
       long every = config.checkpointEvery();
-      long evaluateEvery = config.training().evaluateEvery() > 0 ? config.training().evaluateEvery() : perEpoch;
-      TrainingListener listener = new TrainingListener() {
-        private boolean afterEvaluation;
-        private boolean stopAfterEvaluation;
+      long evaluateEvery =
+          config.training().evaluateEvery() > 0 ? config.training().evaluateEvery() : perEpoch;
+      TrainingListener listener =
+          new TrainingListener() {
+            private boolean afterEvaluation;
+            private boolean stopAfterEvaluation;
 
-        @Override
-        public void onStep(TrainingState s, StepReport r) {
-          metrics.step(r, (double) r.step() / perEpoch);
-          progress.step(r);
-          boolean periodic = every > 0 && r.step() % every == 0 && r.step() < total;
-          // A step that is also validated is checkpointed after its evaluation, which early stopping
-          // records: a run resumed from it does not evaluate that step again.
-          boolean validated = r.step() % evaluateEvery == 0;
-          if (periodic) {
-            if (validated) {
-              afterEvaluation = true;
-            } else {
-              checkpoint(checkpoints, s, runProvenance, rendered, partitionRows);
+            @Override
+            public void onStep(TrainingState s, StepReport r) {
+              metrics.step(r, (double) r.step() / perEpoch);
+              progress.step(r);
+              boolean periodic = every > 0 && r.step() % every == 0 && r.step() < total;
+              // A step that is also validated is checkpointed after its evaluation, which early
+              // stopping
+              // records: a run resumed from it does not evaluate that step again.
+              boolean validated = r.step() % evaluateEvery == 0;
+              if (periodic) {
+                if (validated) {
+                  afterEvaluation = true;
+                } else {
+                  checkpoint(checkpoints, s, runProvenance, rendered, partitionRows);
+                }
+              }
+              if (control != null && r.step() < total && control.stopAfter(r.step())) {
+                if (validated) {
+                  afterEvaluation = true;
+                  stopAfterEvaluation = true;
+                } else {
+                  if (!periodic) {
+                    checkpoint(checkpoints, s, runProvenance, rendered, partitionRows);
+                  }
+                  throw new StopRequest();
+                }
+              }
             }
-          }
-          if (control != null && r.step() < total && control.stopAfter(r.step())) {
-            if (validated) {
-              afterEvaluation = true;
-              stopAfterEvaluation = true;
-            } else {
-              if (!periodic) {
+
+            @Override
+            public void onEvaluation(TrainingState s, EvaluationReport e) {
+              metrics.evaluation(e);
+              progress.evaluation(e);
+              if (afterEvaluation) {
+                afterEvaluation = false;
                 checkpoint(checkpoints, s, runProvenance, rendered, partitionRows);
               }
-              throw new StopRequest();
+              if (stopAfterEvaluation) {
+                throw new StopRequest();
+              }
             }
-          }
-        }
-
-        @Override
-        public void onEvaluation(TrainingState s, EvaluationReport e) {
-          metrics.evaluation(e);
-          progress.evaluation(e);
-          if (afterEvaluation) {
-            afterEvaluation = false;
-            checkpoint(checkpoints, s, runProvenance, rendered, partitionRows);
-          }
-          if (stopAfterEvaluation) {
-            throw new StopRequest();
-          }
-        }
-      };
+          };
       try {
         result = TrainingLoop.run(state, source, listener);
       } catch (StopRequest e) {
@@ -254,11 +327,15 @@ public final class TrainJob {
         throw new Stopped(state.step(), config.checkpointDir());
       } catch (DivergenceException e) {
         console.println();
-        throw new IOException("training diverged: " + e.getMessage() + TroubleCleanup.afterTrouble(checkpoints,
-            e.firstSuspectStep()), e);
+        throw new IOException(
+            "training diverged: "
+                + e.getMessage()
+                + TroubleCleanup.afterTrouble(checkpoints, e.firstSuspectStep()),
+            e);
       } catch (CollapseException e) {
         console.println();
-        throw new IOException(e.getMessage() + TroubleCleanup.afterTrouble(checkpoints, e.firstSuspectStep()), e);
+        throw new IOException(
+            e.getMessage() + TroubleCleanup.afterTrouble(checkpoints, e.firstSuspectStep()), e);
       } finally {
         source.close();
       }
@@ -267,11 +344,17 @@ public final class TrainJob {
     checkpoint(checkpoints, result.state(), runProvenance, rendered, partitionRows);
     if (overwrite && !others.isEmpty()) {
       int removed = checkpoints.deleteOtherRuns(runId);
-      console.printf("--overwrite: removed %d checkpoint(s) of the run this one replaces%n", removed);
+      console.printf(
+          "--overwrite: removed %d checkpoint(s) of the run this one replaces%n", removed);
     }
     String modelPath = config.outputDir() + "/model.polyak";
-    SavedModel model = new SavedModel(config.network(), result.parameters(), result.state().normState(),
-        data.preprocessor(), provenance(runProvenance, config, result, data));
+    SavedModel model =
+        new SavedModel(
+            config.network(),
+            result.parameters(),
+            result.state().normState(),
+            data.preprocessor(),
+            provenance(runProvenance, config, result, data));
     AtomicWrite.write(modelPath, hadoop, out -> ModelFile.write(model, out));
     EvaluationReport last = result.lastEvaluation();
     double accuracy = last == null ? Double.NaN : last.accuracy();
@@ -284,20 +367,30 @@ public final class TrainJob {
     return new Outcome(result, modelPath, accuracy, resume == null ? 0 : resume.step());
   }
 
-  private static void checkpoint(CheckpointStore store, TrainingState s, Map<String, String> provenance, String config,
+  private static void checkpoint(
+      CheckpointStore store,
+      TrainingState s,
+      Map<String, String> provenance,
+      String config,
       int[] partitionRows) {
     try {
       ByteArrayOutputStream buf = new ByteArrayOutputStream();
       s.write(new DataOutputStream(buf));
       store.write(s.step(), provenance, config, partitionRows, buf.toByteArray());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot write checkpoint at iteration " + s.step() + " to "
-          + store.directory() + ": " + e.getMessage(), e);
+      throw new java.io.UncheckedIOException(
+          "cannot write checkpoint at iteration "
+              + s.step()
+              + " to "
+              + store.directory()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
-  private static Map<String, String> provenance(Map<String, String> run, PolyakConfig config, TrainResult result,
-      PreparedData data) {
+  private static Map<String, String> provenance(
+      Map<String, String> run, PolyakConfig config, TrainResult result, PreparedData data) {
     Map<String, String> p = new LinkedHashMap<>(run);
     p.put("created", Instant.now().toString());
     p.put("iterations", Long.toString(result.state().step()));

@@ -33,14 +33,23 @@ final class TroubleCleanup {
     try {
       List<String> removed = store.removeWrittenFrom(firstSuspectStep);
       if (!removed.isEmpty()) {
-        sb.append("; removed this run's ").append(removed.size()).append(" checkpoint(s) from iteration ")
-            .append(firstSuspectStep).append(" on");
+        sb.append("; removed this run's ")
+            .append(removed.size())
+            .append(" checkpoint(s) from iteration ")
+            .append(firstSuspectStep)
+            .append(" on");
       }
       Optional<Checkpoint> left = store.latest();
-      sb.append(left.map(c -> "; newest checkpoint left: " + c.location() + " (iteration " + c.step() + ")")
-          .orElse("; no checkpoint to resume from in " + store.directory()));
+      sb.append(
+          left.map(
+                  c ->
+                      "; newest checkpoint left: " + c.location() + " (iteration " + c.step() + ")")
+              .orElse("; no checkpoint to resume from in " + store.directory()));
     } catch (IOException e) {
-      sb.append("; could not tidy the checkpoints in ").append(store.directory()).append(": ").append(e.getMessage());
+      sb.append("; could not tidy the checkpoints in ")
+          .append(store.directory())
+          .append(": ")
+          .append(e.getMessage());
     }
     return sb.append("; any earlier model was left as it was").toString();
   }

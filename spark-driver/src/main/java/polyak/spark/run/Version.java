@@ -1,6 +1,8 @@
 package polyak.spark.run;
 
-/** polyak's version, from the jar manifest (Implementation-Version), or "dev" when run from classes. */
+/**
+ * polyak's version, from the jar manifest (Implementation-Version), or "dev" when run from classes.
+ */
 public final class Version {
   private Version() {}
 
@@ -11,7 +13,8 @@ public final class Version {
 
   /**
    * The source commit polyak was built from: the {@code POLYAK_COMMIT} environment variable (the
-   * {@code ./polyak} launcher sets it from git, "+dirty" when the work tree has changes), else "unknown".
+   * {@code ./polyak} launcher sets it from git, "+dirty" when the work tree has changes), else
+   * "unknown".
    */
   public static String commit() {
     String c = System.getenv("POLYAK_COMMIT");

@@ -9,19 +9,33 @@ import org.apache.spark.sql.SparkSession;
 public final class SweepCommand {
   private SweepCommand() {}
 
-  /** @return the exit code: 0 when every trial finished (done, failed, collapsed or capped are all recorded outcomes) */
-  public static int run(SparkSession spark, SweepSpec spec, List<String> overrides, String output, boolean reportOnly,
-      PrintStream console) throws IOException {
+  /**
+   * @return the exit code: 0 when every trial finished (done, failed, collapsed or capped are all
+   *     recorded outcomes)
+   */
+  public static int run(
+      SparkSession spark,
+      SweepSpec spec,
+      List<String> overrides,
+      String output,
+      boolean reportOnly,
+      PrintStream console)
+      throws IOException {
     if (!reportOnly) {
-      List<TrialResult> results = new SweepRunner(spark, spec, overrides, output, console, SweepRunner.Hooks.NONE)
-          .run();
+      List<TrialResult> results =
+          new SweepRunner(spark, spec, overrides, output, console, SweepRunner.Hooks.NONE).run();
       long done = results.stream().filter(r -> r.status() == TrialStatus.DONE).count();
-      console.printf("%nsweep: %d trials, %d done, %d failed, %d collapsed, %d capped; results in %s/results.csv%n",
-          results.size(), done, results.stream().filter(r -> r.status() == TrialStatus.FAILED).count(),
+      console.printf(
+          "%nsweep: %d trials, %d done, %d failed, %d collapsed, %d capped; results in %s/results.csv%n",
+          results.size(),
+          done,
+          results.stream().filter(r -> r.status() == TrialStatus.FAILED).count(),
           results.stream().filter(r -> r.status() == TrialStatus.COLLAPSED).count(),
-          results.stream().filter(r -> r.status() == TrialStatus.CAPPED).count(), output);
+          results.stream().filter(r -> r.status() == TrialStatus.CAPPED).count(),
+          output);
     }
-    List<String> summary = SweepReport.write(output, spark.sparkContext().hadoopConfiguration(), spec.description());
+    List<String> summary =
+        SweepReport.write(output, spark.sparkContext().hadoopConfiguration(), spec.description());
     console.println("summary (final validation accuracy within 1 point of the smallest batch's):");
     for (String s : summary) {
       console.println("  " + s);

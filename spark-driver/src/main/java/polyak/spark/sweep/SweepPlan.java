@@ -10,18 +10,20 @@ import java.util.Random;
 /**
  * Expands a {@link SweepSpec} into trials. Grid: every combination of the variants and the axes'
  * values (variants outermost, then axes by name, the last axis varying fastest). Random search:
- * {@code trials} draws of the params, each crossed with every grid point. Coarse-to-fine: new ranges
- * centred on each of the best {@code top} first-stage trials, {@code shrink} times the original width
- * (in log space for log_uniform), clipped to the original range; {@code trials} draws round-robin
- * over those centres.
+ * {@code trials} draws of the params, each crossed with every grid point. Coarse-to-fine: new
+ * ranges centred on each of the best {@code top} first-stage trials, {@code shrink} times the
+ * original width (in log space for log_uniform), clipped to the original range; {@code trials}
+ * draws round-robin over those centres.
  */
 public final class SweepPlan {
   private SweepPlan() {}
 
   /** The grid points (variant + axes overrides); one empty point when there is no grid. */
   public static List<Trial> grid(SweepSpec spec) {
-    List<String> variants = spec.variants().isEmpty() ? java.util.Collections.singletonList(null)
-        : new ArrayList<>(spec.variants().keySet());
+    List<String> variants =
+        spec.variants().isEmpty()
+            ? java.util.Collections.singletonList(null)
+            : new ArrayList<>(spec.variants().keySet());
     List<Map<String, String>> points = new ArrayList<>();
     points.add(new LinkedHashMap<>());
     for (Map.Entry<String, List<String>> axis : spec.axes().entrySet()) {
@@ -111,7 +113,10 @@ public final class SweepPlan {
     return cross(spec, grid(spec), draws, "refine");
   }
 
-  /** The range of width {@code shrink} × the original, centred on {@code centre}, within the original. */
+  /**
+   * The range of width {@code shrink} × the original, centred on {@code centre}, within the
+   * original.
+   */
   public static double[] shrunkRange(SweepSpec.Param p, double centre, double shrink) {
     if (p.dist() == SweepSpec.Dist.LOG_UNIFORM) {
       double lo = Math.log(p.min());
@@ -124,7 +129,8 @@ public final class SweepPlan {
     return new double[] {Math.max(p.min(), centre - half), Math.min(p.max(), centre + half)};
   }
 
-  private static List<Trial> cross(SweepSpec spec, List<Trial> grid, List<Map<String, String>> draws, String stage) {
+  private static List<Trial> cross(
+      SweepSpec spec, List<Trial> grid, List<Map<String, String>> draws, String stage) {
     List<String> readable = new ArrayList<>(spec.axes().keySet());
     List<Trial> out = new ArrayList<>();
     for (int i = 0; i < draws.size(); i++) {
@@ -132,7 +138,8 @@ public final class SweepPlan {
         Map<String, String> o = new LinkedHashMap<>(g.overrides());
         o.putAll(draws.get(i));
         String label = String.format(Locale.ROOT, "%s%02d", stage, i + 1);
-        Trial t = Trial.of(g.variant() == null ? label : g.variant() + "_" + label, stage, o, readable);
+        Trial t =
+            Trial.of(g.variant() == null ? label : g.variant() + "_" + label, stage, o, readable);
         out.add(new Trial(t.id(), g.variant(), stage, o));
       }
     }

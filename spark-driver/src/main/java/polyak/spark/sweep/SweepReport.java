@@ -20,19 +20,20 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import polyak.spark.io.AtomicWrite;
-import polyak.spark.report.Charts;
 import polyak.spark.metrics.EvalLine;
 import polyak.spark.metrics.StepLine;
+import polyak.spark.report.Charts;
 
 /**
  * The sweep's report: {@code <output>/report/index.html} with PNG charts drawn by JFreeChart —
  * validation accuracy per epoch for each batch size, final accuracy against batch size per rule
  * (log2 axis), time per epoch and examples/s against batch size, and the learning-rate schedule
  * each trial actually applied (from metrics.jsonl) — plus a results table and a text summary: per
- * rule, the largest batch whose final validation accuracy is within 1 point of the smallest batch's.
+ * rule, the largest batch whose final validation accuracy is within 1 point of the smallest
+ * batch's.
  *
- * <p>A rule is a trial's variant, or (without variants) its overrides other than batch size and seed.
- * Trials that differ only in seed are averaged.
+ * <p>A rule is a trial's variant, or (without variants) its overrides other than batch size and
+ * seed. Trials that differ only in seed are averaged.
  */
 public final class SweepReport {
   private final String output;
@@ -42,23 +43,31 @@ public final class SweepReport {
   private final Map<String, Map<Integer, List<TrialResult>>> byRule = new TreeMap<>();
   private final Map<String, TrialMetrics> metrics = new LinkedHashMap<>();
 
-  private SweepReport(String output, Configuration conf, String description, List<TrialResult> rows) throws IOException {
+  private SweepReport(String output, Configuration conf, String description, List<TrialResult> rows)
+      throws IOException {
     this.output = output;
     this.conf = conf;
     this.description = description == null ? "" : description;
     this.rows = rows;
     for (TrialResult r : rows) {
-      byRule.computeIfAbsent(rule(r), k -> new TreeMap<>()).computeIfAbsent(r.batchSize(), k -> new ArrayList<>())
+      byRule
+          .computeIfAbsent(rule(r), k -> new TreeMap<>())
+          .computeIfAbsent(r.batchSize(), k -> new ArrayList<>())
           .add(r);
       String dir = output + "/trials/" + (r.sameAs() != null ? r.sameAs() : r.id());
       metrics.put(r.id(), TrialMetrics.read(dir, conf));
     }
   }
 
-  /** Writes the report for the results in {@code output}; returns the summary lines (also in the HTML). */
-  public static List<String> write(String output, Configuration conf, String description) throws IOException {
+  /**
+   * Writes the report for the results in {@code output}; returns the summary lines (also in the
+   * HTML).
+   */
+  public static List<String> write(String output, Configuration conf, String description)
+      throws IOException {
     System.setProperty("java.awt.headless", "true");
-    SweepReport r = new SweepReport(output, conf, description, SweepRunner.readResults(output, conf));
+    SweepReport r =
+        new SweepReport(output, conf, description, SweepRunner.readResults(output, conf));
     return r.write();
   }
 
@@ -67,45 +76,84 @@ public final class SweepReport {
       return r.variant();
     }
     List<String> parts = new ArrayList<>();
-    r.overrides().forEach((k, v) -> {
-      if (!k.equals("training.batch_size") && !k.equals("training.seed")) {
-        parts.add(k.substring(k.lastIndexOf('.') + 1) + "=" + v.replace("\"", ""));
-      }
-    });
+    r.overrides()
+        .forEach(
+            (k, v) -> {
+              if (!k.equals("training.batch_size") && !k.equals("training.seed")) {
+                parts.add(k.substring(k.lastIndexOf('.') + 1) + "=" + v.replace("\"", ""));
+              }
+            });
     return parts.isEmpty() ? "all trials" : String.join(", ", parts);
   }
 
   private List<String> write() throws IOException {
     String dir = output + "/report";
     List<String[]> images = new ArrayList<>();
-    List<Integer> batches = new ArrayList<>(new java.util.TreeSet<>(rows.stream().map(TrialResult::batchSize)
-        .filter(b -> b > 0).toList()));
+    List<Integer> batches =
+        new ArrayList<>(
+            new java.util.TreeSet<>(
+                rows.stream().map(TrialResult::batchSize).filter(b -> b > 0).toList()));
     boolean batchAxis = batches.size() > 1;
     for (int b : batches) {
-      images.add(new String[] {png(dir, "accuracy_vs_epoch_b" + b, accuracyVsEpoch(b)),
-          "Validation accuracy after each epoch at batch " + b + ", one line per rule."});
+      images.add(
+          new String[] {
+            png(dir, "accuracy_vs_epoch_b" + b, accuracyVsEpoch(b)),
+            "Validation accuracy after each epoch at batch " + b + ", one line per rule."
+          });
     }
     if (batchAxis) {
-      images.add(new String[] {png(dir, "final_accuracy_vs_batch", perBatch("Final validation accuracy vs batch size",
-          "Validation accuracy after the last epoch (%)", r -> 100 * r.finalAccuracy(), true)),
-          "Final validation accuracy per rule (mean over seeds); failed trials are left out."});
-      images.add(new String[] {png(dir, "time_per_epoch_vs_batch", perBatch("Training time per epoch vs batch size",
-          "Seconds per epoch (training iterations only, s)", r -> r.epochs() > 0 ? r.trainSeconds() / r.epochs()
-              : Double.NaN, false)), "Wall time of the training iterations per epoch (validation excluded)."});
-      images.add(new String[] {png(dir, "examples_per_s_vs_batch", perBatch("Training throughput vs batch size",
-          "Training examples per second (examples/s)", TrialResult::examplesPerSecond, false)),
-          "Examples processed per second of training iterations."});
+      images.add(
+          new String[] {
+            png(
+                dir,
+                "final_accuracy_vs_batch",
+                perBatch(
+                    "Final validation accuracy vs batch size",
+                    "Validation accuracy after the last epoch (%)",
+                    r -> 100 * r.finalAccuracy(),
+                    true)),
+            "Final validation accuracy per rule (mean over seeds); failed trials are left out."
+          });
+      images.add(
+          new String[] {
+            png(
+                dir,
+                "time_per_epoch_vs_batch",
+                perBatch(
+                    "Training time per epoch vs batch size",
+                    "Seconds per epoch (training iterations only, s)",
+                    r -> r.epochs() > 0 ? r.trainSeconds() / r.epochs() : Double.NaN,
+                    false)),
+            "Wall time of the training iterations per epoch (validation excluded)."
+          });
+      images.add(
+          new String[] {
+            png(
+                dir,
+                "examples_per_s_vs_batch",
+                perBatch(
+                    "Training throughput vs batch size",
+                    "Training examples per second (examples/s)",
+                    TrialResult::examplesPerSecond,
+                    false)),
+            "Examples processed per second of training iterations."
+          });
     }
     for (String rule : byRule.keySet()) {
       JFreeChart c = learningRates(rule);
       if (c != null) {
-        images.add(new String[] {png(dir, "learning_rate_" + rule.replaceAll("[^A-Za-z0-9_-]", "_"), c),
-            "Learning rate applied at every iteration (from metrics.jsonl), rule " + rule + "."});
+        images.add(
+            new String[] {
+              png(dir, "learning_rate_" + rule.replaceAll("[^A-Za-z0-9_-]", "_"), c),
+              "Learning rate applied at every iteration (from metrics.jsonl), rule " + rule + "."
+            });
       }
     }
     List<String> summary = summary();
-    AtomicWrite.write(dir + "/index.html", conf, out -> out.write(html(images, summary)
-        .getBytes(StandardCharsets.UTF_8)));
+    AtomicWrite.write(
+        dir + "/index.html",
+        conf,
+        out -> out.write(html(images, summary).getBytes(StandardCharsets.UTF_8)));
     return summary;
   }
 
@@ -136,20 +184,39 @@ public final class SweepReport {
         if (Double.isFinite(a) && a >= base - 0.01) {
           largest = b.getKey();
         }
-        others.append(String.format(Locale.ROOT, "; %d: %s", b.getKey(), Double.isFinite(a)
-            ? String.format(Locale.ROOT, "%.2f%% (%+.2f)", 100 * a, 100 * (a - base)) : statusOf(b.getValue())));
+        others.append(
+            String.format(
+                Locale.ROOT,
+                "; %d: %s",
+                b.getKey(),
+                Double.isFinite(a)
+                    ? String.format(Locale.ROOT, "%.2f%% (%+.2f)", 100 * a, 100 * (a - base))
+                    : statusOf(b.getValue())));
       }
-      lines.add(String.format(Locale.ROOT, "%s: batch %d reaches %.2f%%; largest batch within 1 point: %d%s",
-          e.getKey(), smallest, 100 * base, largest, others));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "%s: batch %d reaches %.2f%%; largest batch within 1 point: %d%s",
+              e.getKey(),
+              smallest,
+              100 * base,
+              largest,
+              others));
     }
     return lines;
   }
 
   private static String statusOf(List<TrialResult> rs) {
-    return rs.stream().map(r -> r.status().toString()).distinct().reduce((a, b) -> a + "/" + b).orElse("-");
+    return rs.stream()
+        .map(r -> r.status().toString())
+        .distinct()
+        .reduce((a, b) -> a + "/" + b)
+        .orElse("-");
   }
 
-  /** Mean final accuracy over the done trials (seeds); NaN if any trial of the point is not done. */
+  /**
+   * Mean final accuracy over the done trials (seeds); NaN if any trial of the point is not done.
+   */
   private static double meanAcc(List<TrialResult> rs) {
     double s = 0;
     for (TrialResult r : rs) {
@@ -172,21 +239,31 @@ public final class SweepReport {
       Map<Double, double[]> sum = new TreeMap<>();
       for (TrialResult r : rs) {
         for (EvalLine v : metrics.get(r.id()).evals()) {
-          double[] a = sum.computeIfAbsent(Math.round(v.epoch() * 1000) / 1000.0, k -> new double[2]);
+          double[] a =
+              sum.computeIfAbsent(Math.round(v.epoch() * 1000) / 1000.0, k -> new double[2]);
           a[0] += v.accuracy();
           a[1]++;
         }
       }
       XYSeries s = new XYSeries(e.getKey() + failedSuffix(rs));
-      sum.forEach((epoch, a) -> {
-        if (a[1] == rs.size()) {
-          s.add(epoch.doubleValue(), 100 * a[0] / a[1]);
-        }
-      });
+      sum.forEach(
+          (epoch, a) -> {
+            if (a[1] == rs.size()) {
+              s.add(epoch.doubleValue(), 100 * a[0] / a[1]);
+            }
+          });
       data.addSeries(s);
     }
-    JFreeChart c = ChartFactory.createXYLineChart("Validation accuracy per epoch, batch size " + batch,
-        "Epoch", "Validation accuracy (%)", data, PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart c =
+        ChartFactory.createXYLineChart(
+            "Validation accuracy per epoch, batch size " + batch,
+            "Epoch",
+            "Validation accuracy (%)",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
     Charts.style(c, true);
     NumberAxis y = (NumberAxis) c.getXYPlot().getRangeAxis();
     y.setAutoRangeIncludesZero(false);
@@ -234,8 +311,16 @@ public final class SweepReport {
         data.addSeries(s);
       }
     }
-    JFreeChart c = ChartFactory.createXYLineChart(title, "Batch size (examples, log2 scale)", yLabel, data,
-        PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart c =
+        ChartFactory.createXYLineChart(
+            title,
+            "Batch size (examples, log2 scale)",
+            yLabel,
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
     XYPlot plot = c.getXYPlot();
     LogAxis x = new LogAxis("Batch size (examples, log2 scale)");
     x.setBase(2);
@@ -268,8 +353,16 @@ public final class SweepReport {
     if (!any) {
       return null;
     }
-    JFreeChart c = ChartFactory.createXYLineChart("Learning rate applied, rule " + rule,
-        "Epoch", "Learning rate (per iteration)", data, PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart c =
+        ChartFactory.createXYLineChart(
+            "Learning rate applied, rule " + rule,
+            "Epoch",
+            "Learning rate (per iteration)",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
     NumberAxis y = (NumberAxis) c.getXYPlot().getRangeAxis();
     y.setAutoRangeIncludesZero(true);
     y.setUpperBound(hi * 1.1);
@@ -290,7 +383,8 @@ public final class SweepReport {
     if (!description.isBlank()) {
       h.append("<p>").append(Charts.esc(description)).append("</p>\n");
     }
-    h.append("<h2>Summary</h2>\n<p>Criterion: final validation accuracy (after the last epoch, mean over seeds) ")
+    h.append(
+            "<h2>Summary</h2>\n<p>Criterion: final validation accuracy (after the last epoch, mean over seeds) ")
         .append("within 1 percentage point of the smallest batch's, per rule.</p>\n<ul>\n");
     for (String s : summary) {
       h.append("<li>").append(Charts.esc(s)).append("</li>\n");
@@ -303,17 +397,38 @@ public final class SweepReport {
         .append("<th>final val acc</th><th>best val acc</th><th>final val loss</th><th>epochs</th>")
         .append("<th>s / epoch</th><th>examples/s</th><th>note</th></tr>\n");
     for (TrialResult r : rows) {
-      h.append("<tr").append(r.status() == TrialStatus.DONE ? "" : " class=\"failed\"").append("><td>").append(Charts.esc(r.id()))
-          .append("</td><td>").append(Charts.esc(rule(r))).append("</td><td class=n>").append(r.batchSize())
-          .append("</td><td>").append(r.status()).append("</td><td class=n>").append(pct(r.finalAccuracy()))
-          .append("</td><td class=n>").append(pct(r.bestAccuracy())).append("</td><td class=n>")
-          .append(f(r.finalLoss(), "%.4f")).append("</td><td class=n>").append(f(r.epochs(), "%.1f"))
-          .append("</td><td class=n>").append(f(r.epochs() > 0 ? r.trainSeconds() / r.epochs() : Double.NaN, "%.1f"))
-          .append("</td><td class=n>").append(f(r.examplesPerSecond(), "%.0f")).append("</td><td>")
-          .append(Charts.esc(r.sameAs() != null ? "same setup as " + r.sameAs() : r.error() == null ? "" : r.error()))
+      h.append("<tr")
+          .append(r.status() == TrialStatus.DONE ? "" : " class=\"failed\"")
+          .append("><td>")
+          .append(Charts.esc(r.id()))
+          .append("</td><td>")
+          .append(Charts.esc(rule(r)))
+          .append("</td><td class=n>")
+          .append(r.batchSize())
+          .append("</td><td>")
+          .append(r.status())
+          .append("</td><td class=n>")
+          .append(pct(r.finalAccuracy()))
+          .append("</td><td class=n>")
+          .append(pct(r.bestAccuracy()))
+          .append("</td><td class=n>")
+          .append(f(r.finalLoss(), "%.4f"))
+          .append("</td><td class=n>")
+          .append(f(r.epochs(), "%.1f"))
+          .append("</td><td class=n>")
+          .append(f(r.epochs() > 0 ? r.trainSeconds() / r.epochs() : Double.NaN, "%.1f"))
+          .append("</td><td class=n>")
+          .append(f(r.examplesPerSecond(), "%.0f"))
+          .append("</td><td>")
+          .append(
+              Charts.esc(
+                  r.sameAs() != null
+                      ? "same setup as " + r.sameAs()
+                      : r.error() == null ? "" : r.error()))
           .append("</td></tr>\n");
     }
-    h.append("</table>\n<p>Full rows: <code>results.csv</code>, <code>results.jsonl</code>; per-trial metrics: ")
+    h.append(
+            "</table>\n<p>Full rows: <code>results.csv</code>, <code>results.jsonl</code>; per-trial metrics: ")
         .append("<code>trials/&lt;id&gt;/metrics.jsonl</code>.</p>\n</body></html>\n");
     return h.toString();
   }

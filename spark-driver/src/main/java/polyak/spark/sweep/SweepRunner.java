@@ -34,14 +34,18 @@ import polyak.train.TrainingConfig;
  * model to {@code <output>/trials/<id>/} and, when it ends, {@code trial.json}; a row goes to
  * {@code results.jsonl} and {@code results.csv} as each trial finishes.
  *
- * <p>Re-running into the same output is idempotent: trials with a final status (done, failed, collapsed) are
- * skipped; a trial that was interrupted or capped resumes from its newest checkpoint. A trial that
- * fails (divergence, a bad value) is recorded with its error and the sweep goes on. Trials whose
- * effective training setup is identical to an earlier one (every scaling rule at the reference
- * batch, for instance) are not run again: their row points to the first with {@code same_as}.
+ * <p>Re-running into the same output is idempotent: trials with a final status (done, failed,
+ * collapsed) are skipped; a trial that was interrupted or capped resumes from its newest
+ * checkpoint. A trial that fails (divergence, a bad value) is recorded with its error and the sweep
+ * goes on. Trials whose effective training setup is identical to an earlier one (every scaling rule
+ * at the reference batch, for instance) are not run again: their row points to the first with
+ * {@code same_as}.
  */
 public final class SweepRunner {
-  /** Test and embedding hooks: see which trials start, and stop or interrupt a trial between iterations. */
+  /**
+   * Test and embedding hooks: see which trials start, and stop or interrupt a trial between
+   * iterations.
+   */
   public interface Hooks {
     default void trialStarting(Trial trial, boolean resuming) {}
 
@@ -63,8 +67,13 @@ public final class SweepRunner {
   private final Map<String, String> setups = new HashMap<>();
   private final Map<String, TrialResult> results = new LinkedHashMap<>();
 
-  public SweepRunner(SparkSession spark, SweepSpec spec, List<String> baseOverrides, String output,
-      PrintStream console, Hooks hooks) {
+  public SweepRunner(
+      SparkSession spark,
+      SweepSpec spec,
+      List<String> baseOverrides,
+      String output,
+      PrintStream console,
+      Hooks hooks) {
     this.spark = spark;
     this.spec = spec;
     this.baseOverrides = List.copyOf(baseOverrides);
@@ -74,7 +83,10 @@ public final class SweepRunner {
     this.hadoop = spark.sparkContext().hadoopConfiguration();
   }
 
-  /** Runs (or skips, or resumes) every trial, then the refine stage if any; returns the last row per trial. */
+  /**
+   * Runs (or skips, or resumes) every trial, then the refine stage if any; returns the last row per
+   * trial.
+   */
   public List<TrialResult> run() throws IOException {
     try {
       List<Trial> first = SweepPlan.firstStage(spec);
@@ -82,7 +94,9 @@ public final class SweepRunner {
       List<SweepPlan.Scored> scored = new ArrayList<>();
       for (Trial t : first) {
         TrialResult r = results.get(t.id());
-        scored.add(new SweepPlan.Scored(t, r == null || r.status() != TrialStatus.DONE ? Double.NaN : r.bestAccuracy()));
+        scored.add(
+            new SweepPlan.Scored(
+                t, r == null || r.status() != TrialStatus.DONE ? Double.NaN : r.bestAccuracy()));
       }
       List<Trial> refine = SweepPlan.refine(spec, scored);
       if (!refine.isEmpty()) {
@@ -103,7 +117,8 @@ public final class SweepRunner {
   private void runAll(List<Trial> trials, String label) throws IOException {
     for (int i = 0; i < trials.size(); i++) {
       Trial t = trials.get(i);
-      console.printf("%n[%s %d/%d] trial %s%n    %s%n", label, i + 1, trials.size(), t.id(), t.describe());
+      console.printf(
+          "%n[%s %d/%d] trial %s%n    %s%n", label, i + 1, trials.size(), t.id(), t.describe());
       TrialResult r = runTrial(t);
       results.put(t.id(), r);
       console.printf("    -> %s%s%n", r.status(), summary(r));
@@ -113,8 +128,14 @@ public final class SweepRunner {
   private static String summary(TrialResult r) {
     StringBuilder sb = new StringBuilder();
     if (Double.isFinite(r.finalAccuracy())) {
-      sb.append(String.format(Locale.ROOT, ": val acc %.4f (best %.4f), %.1f epochs, %.0f ex/s", r.finalAccuracy(),
-          r.bestAccuracy(), r.epochs(), r.examplesPerSecond()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              ": val acc %.4f (best %.4f), %.1f epochs, %.0f ex/s",
+              r.finalAccuracy(),
+              r.bestAccuracy(),
+              r.epochs(),
+              r.examplesPerSecond()));
     }
     if (r.sameAs() != null) {
       sb.append(" (same setup as ").append(r.sameAs()).append(")");
@@ -145,7 +166,8 @@ public final class SweepRunner {
       o.addAll(t.configOverrides());
       o.add("output.dir=" + quote(dir));
       o.add("checkpoint.dir=" + quote(dir + "/checkpoints"));
-      PolyakConfig draft = ConfigLoader.parse(spec.baseConfig(), o, spec.origin() + " [trial " + t.id() + "]");
+      PolyakConfig draft =
+          ConfigLoader.parse(spec.baseConfig(), o, spec.origin() + " [trial " + t.id() + "]");
       data = data(draft);
       long perEpoch = Math.max(1, data.train().rows() / draft.training().batchSize());
       o.addAll(derived(t, draft, perEpoch, spec.checkpointEpochs()));
@@ -155,7 +177,9 @@ public final class SweepRunner {
     }
     String setup = setupKey(config);
     String original = setups.get(setup);
-    if (original != null && !original.equals(t.id()) && results.containsKey(original)
+    if (original != null
+        && !original.equals(t.id())
+        && results.containsKey(original)
         && results.get(original).finished()) {
       TrialResult reused = results.get(original).withReuse(t, original);
       writeStatus(dir, reused);
@@ -165,7 +189,8 @@ public final class SweepRunner {
     setups.putIfAbsent(setup, t.id());
 
     String resumeDir = null;
-    Optional<Checkpoint> latest = new CheckpointStore(config.checkpointDir(), hadoop, Integer.MAX_VALUE).latest();
+    Optional<Checkpoint> latest =
+        new CheckpointStore(config.checkpointDir(), hadoop, Integer.MAX_VALUE).latest();
     long resumedFrom = 0;
     if (latest.isPresent()) {
       resumeDir = config.checkpointDir();
@@ -174,24 +199,55 @@ public final class SweepRunner {
     hooks.trialStarting(t, resumeDir != null);
     TrainJob.StepControl control = control(t);
     try {
-      // the trial directory is the sweep's own: a trial started afresh replaces what an earlier attempt left
-      TrainJob.run(spark, resumeDir == null ? config : null, resumeDir, List.of(), console, false, data, control, true);
-      return finish(t, dir, TrialStatus.DONE, config, started, resumedFrom, null, config.training().batchSize());
+      // the trial directory is the sweep's own: a trial started afresh replaces what an earlier
+      // attempt left
+      TrainJob.run(
+          spark,
+          resumeDir == null ? config : null,
+          resumeDir,
+          List.of(),
+          console,
+          false,
+          data,
+          control,
+          true);
+      return finish(
+          t,
+          dir,
+          TrialStatus.DONE,
+          config,
+          started,
+          resumedFrom,
+          null,
+          config.training().batchSize());
     } catch (TrainJob.Stopped e) {
-      return finish(t, dir, TrialStatus.CAPPED, config, started, resumedFrom, String.format(Locale.ROOT,
-          "wall-clock cap of %.4g min per trial reached after iteration %d", spec.maxMinutesPerTrial(), e.step()),
+      return finish(
+          t,
+          dir,
+          TrialStatus.CAPPED,
+          config,
+          started,
+          resumedFrom,
+          String.format(
+              Locale.ROOT,
+              "wall-clock cap of %.4g min per trial reached after iteration %d",
+              spec.maxMinutesPerTrial(),
+              e.step()),
           config.training().batchSize());
     } catch (Exception e) {
-      TrialStatus status = e.getCause() instanceof CollapseException ? TrialStatus.COLLAPSED : TrialStatus.FAILED;
-      return finish(t, dir, status, config, started, resumedFrom, message(e), config.training().batchSize());
+      TrialStatus status =
+          e.getCause() instanceof CollapseException ? TrialStatus.COLLAPSED : TrialStatus.FAILED;
+      return finish(
+          t, dir, status, config, started, resumedFrom, message(e), config.training().batchSize());
     }
   }
 
   /**
-   * Per-trial derived overrides: {@code checkpoint.every} = checkpointEpochs epochs, and the sweep's
-   * {@code learning_rate.warmup_epochs} as {@code warmup_iterations}. With rate scaling on, the warmup
-   * rises from the reference-batch rate to the scaled rate (Goyal et al.), so where the scale is 1 it
-   * is no warmup at all; without scaling it rises from {@code learning_rate.warmup_start}.
+   * Per-trial derived overrides: {@code checkpoint.every} = checkpointEpochs epochs, and the
+   * sweep's {@code learning_rate.warmup_epochs} as {@code warmup_iterations}. With rate scaling on,
+   * the warmup rises from the reference-batch rate to the scaled rate (Goyal et al.), so where the
+   * scale is 1 it is no warmup at all; without scaling it rises from {@code
+   * learning_rate.warmup_start}.
    */
   static List<String> derived(Trial t, PolyakConfig draft, long perEpoch, int checkpointEpochs) {
     List<String> o = new ArrayList<>();
@@ -207,7 +263,8 @@ public final class SweepRunner {
         throw new polyak.spark.config.ConfigError(SweepSpec.WARMUP_EPOCHS + ": not a number: " + w);
       }
       if (!(epochs >= 0)) {
-        throw new polyak.spark.config.ConfigError(SweepSpec.WARMUP_EPOCHS + " must be >= 0, got " + w);
+        throw new polyak.spark.config.ConfigError(
+            SweepSpec.WARMUP_EPOCHS + " must be >= 0, got " + w);
       }
       TrainingConfig tc = draft.training();
       long iterations = Math.round(epochs * perEpoch);
@@ -224,22 +281,32 @@ public final class SweepRunner {
     return o;
   }
 
-  /** What decides a trial's run besides where it writes: data, network and training (scaling at scale 1 = none). */
+  /**
+   * What decides a trial's run besides where it writes: data, network and training (scaling at
+   * scale 1 = none).
+   */
   private static String setupKey(PolyakConfig c) {
     TrainingConfig tc = c.training();
     if (tc.rateScale() == 1.0) {
       tc = tc.withRateScaling(TrainingConfig.RateScaling.NONE, 1);
     }
-    return c.rendered().replaceAll("\"(output|checkpoint)\"\\s*:\\s*\\{[^}]*\\}", "")
-        .replaceAll("\"training\"\\s*:\\s*\\{[^}]*\\}", "")
-        .replaceAll("\"learning_rate\"\\s*:\\s*\\{[^}]*\\}", "")
-        .replaceAll("\"optimizer\"\\s*:\\s*\\{[^}]*\\}", "") + "|" + tc + "|" + c.network();
+    return c.rendered()
+            .replaceAll("\"(output|checkpoint)\"\\s*:\\s*\\{[^}]*\\}", "")
+            .replaceAll("\"training\"\\s*:\\s*\\{[^}]*\\}", "")
+            .replaceAll("\"learning_rate\"\\s*:\\s*\\{[^}]*\\}", "")
+            .replaceAll("\"optimizer\"\\s*:\\s*\\{[^}]*\\}", "")
+        + "|"
+        + tc
+        + "|"
+        + c.network();
   }
 
   private TrainJob.StepControl control(Trial t) {
     TrainJob.StepControl hook = hooks.control(t);
-    long deadline = spec.maxMinutesPerTrial() > 0
-        ? System.nanoTime() + (long) (spec.maxMinutesPerTrial() * 60e9) : Long.MAX_VALUE;
+    long deadline =
+        spec.maxMinutesPerTrial() > 0
+            ? System.nanoTime() + (long) (spec.maxMinutesPerTrial() * 60e9)
+            : Long.MAX_VALUE;
     return step -> (hook != null && hook.stopAfter(step)) || System.nanoTime() > deadline;
   }
 
@@ -260,13 +327,38 @@ public final class SweepRunner {
     return d;
   }
 
-  private TrialResult finish(Trial t, String dir, TrialStatus status, PolyakConfig config, long started,
-      long resumedFrom, String error, int batch) throws IOException {
+  private TrialResult finish(
+      Trial t,
+      String dir,
+      TrialStatus status,
+      PolyakConfig config,
+      long started,
+      long resumedFrom,
+      String error,
+      int batch)
+      throws IOException {
     TrialMetrics m = TrialMetrics.read(dir, hadoop);
     int batchSize = batch > 0 ? batch : parseBatch(t);
-    TrialResult r = new TrialResult(t.id(), t.variant(), t.stage(), t.overrides(), status, batchSize,
-        m.finalAccuracy(), m.bestAccuracy(), m.finalLoss(), m.finalTrainLoss(), m.epochs(), m.iterations(),
-        (System.nanoTime() - started) / 1e9, m.trainSeconds(), m.examplesPerSecond(), resumedFrom, null, error);
+    TrialResult r =
+        new TrialResult(
+            t.id(),
+            t.variant(),
+            t.stage(),
+            t.overrides(),
+            status,
+            batchSize,
+            m.finalAccuracy(),
+            m.bestAccuracy(),
+            m.finalLoss(),
+            m.finalTrainLoss(),
+            m.epochs(),
+            m.iterations(),
+            (System.nanoTime() - started) / 1e9,
+            m.trainSeconds(),
+            m.examplesPerSecond(),
+            resumedFrom,
+            null,
+            error);
     writeStatus(dir, r);
     appendResult(r);
     return r;
@@ -290,9 +382,11 @@ public final class SweepRunner {
         o.add("checkpoint.dir=" + quote(trialDir(t) + "/checkpoints"));
         PolyakConfig draft = ConfigLoader.parse(spec.baseConfig(), o, spec.origin());
         // The rows per epoch are needed for the derived keys; a finished trial's metrics tell them.
-        long perEpoch = r.iterations() > 0 && r.epochs() > 0 ? Math.round(r.iterations() / r.epochs()) : 1;
+        long perEpoch =
+            r.iterations() > 0 && r.epochs() > 0 ? Math.round(r.iterations() / r.epochs()) : 1;
         o.addAll(derived(t, draft, perEpoch, spec.checkpointEpochs()));
-        setups.putIfAbsent(setupKey(ConfigLoader.parse(spec.baseConfig(), o, spec.origin())), t.id());
+        setups.putIfAbsent(
+            setupKey(ConfigLoader.parse(spec.baseConfig(), o, spec.origin())), t.id());
       } catch (RuntimeException e) {
         // a trial whose config no longer parses cannot be the original of another
       }
@@ -305,7 +399,8 @@ public final class SweepRunner {
     if (!fs.exists(p)) {
       return Optional.empty();
     }
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
       return Optional.of(TrialResult.fromJson(r.readLine()));
     } catch (RuntimeException e) {
       return Optional.empty();
@@ -313,11 +408,15 @@ public final class SweepRunner {
   }
 
   private void writeStatus(String dir, TrialResult r) throws IOException {
-    AtomicWrite.write(dir + "/trial.json", hadoop, out -> out.write((r.toJson() + "\n")
-        .getBytes(StandardCharsets.UTF_8)));
+    AtomicWrite.write(
+        dir + "/trial.json",
+        hadoop,
+        out -> out.write((r.toJson() + "\n").getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** Appends one row to results.jsonl and results.csv (rewritten whole and renamed: no half rows). */
+  /**
+   * Appends one row to results.jsonl and results.csv (rewritten whole and renamed: no half rows).
+   */
   private void appendResult(TrialResult r) throws IOException {
     append(output + "/results.jsonl", null, r.toJson());
     append(output + "/results.csv", String.join(",", TrialResult.COLUMNS), r.toCsv());
@@ -328,7 +427,8 @@ public final class SweepRunner {
     FileSystem fs = p.getFileSystem(hadoop);
     StringBuilder content = new StringBuilder();
     if (fs.exists(p)) {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
         for (String l = r.readLine(); l != null; l = r.readLine()) {
           content.append(l).append('\n');
         }
@@ -342,12 +442,14 @@ public final class SweepRunner {
   }
 
   /** Reads results.jsonl: the last row of every trial, in first-seen order. */
-  public static List<TrialResult> readResults(String output, Configuration conf) throws IOException {
+  public static List<TrialResult> readResults(String output, Configuration conf)
+      throws IOException {
     Path p = new Path(output, "results.jsonl");
     FileSystem fs = p.getFileSystem(conf);
     Map<String, TrialResult> rows = new LinkedHashMap<>();
     if (fs.exists(p)) {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
         for (String l = r.readLine(); l != null; l = r.readLine()) {
           if (!l.isBlank()) {
             TrialResult t = TrialResult.fromJson(l);
@@ -366,8 +468,10 @@ public final class SweepRunner {
   /** The message a user needs: the original cause's, with Spark's wrappers peeled off. */
   static String message(Throwable e) {
     Throwable t = e;
-    while ((t instanceof SparkException || t instanceof java.util.concurrent.ExecutionException
-        || t instanceof java.io.UncheckedIOException) && t.getCause() != null) {
+    while ((t instanceof SparkException
+            || t instanceof java.util.concurrent.ExecutionException
+            || t instanceof java.io.UncheckedIOException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     String m = t.getMessage();

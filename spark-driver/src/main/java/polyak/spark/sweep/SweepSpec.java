@@ -2,9 +2,9 @@ package polyak.spark.sweep;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
@@ -19,9 +19,9 @@ import java.util.Set;
 import polyak.spark.config.ConfigError;
 
 /**
- * A parsed sweep config: the base training config (every normal key, as HOCON text, with the
- * {@code sweep} block removed so that {@code ConfigLoader}'s unknown-key check passes) and the
- * {@code sweep { ... }} block:
+ * A parsed sweep config: the base training config (every normal key, as HOCON text, with the {@code
+ * sweep} block removed so that {@code ConfigLoader}'s unknown-key check passes) and the {@code
+ * sweep { ... }} block:
  *
  * <pre>
  * sweep {
@@ -52,8 +52,14 @@ public record SweepSpec(
   /** The sweep-only config key: warmup length in epochs, converted per trial to iterations. */
   public static final String WARMUP_EPOCHS = "learning_rate.warmup_epochs";
 
-  private static final Set<String> SWEEP_KEYS = Set.of("axes", "variants", "random", "max_minutes_per_trial",
-      "checkpoint_epochs", "description");
+  private static final Set<String> SWEEP_KEYS =
+      Set.of(
+          "axes",
+          "variants",
+          "random",
+          "max_minutes_per_trial",
+          "checkpoint_epochs",
+          "description");
   private static final Set<String> RANDOM_KEYS = Set.of("trials", "seed", "params", "refine");
   private static final Set<String> PARAM_KEYS = Set.of("dist", "min", "max", "values");
   private static final Set<String> REFINE_KEYS = Set.of("top", "trials", "shrink");
@@ -61,19 +67,26 @@ public record SweepSpec(
   /** One randomly searched parameter. {@code values} only for {@code choice}. */
   public record Param(String key, Dist dist, double min, double max, List<String> values) {}
 
-  public enum Dist { UNIFORM, LOG_UNIFORM, CHOICE }
+  public enum Dist {
+    UNIFORM,
+    LOG_UNIFORM,
+    CHOICE
+  }
 
   /** Random search; {@code refineTop == 0} means no second stage. */
-  public record RandomSpec(int trials, long seed, List<Param> params, int refineTop, int refineTrials,
-      double shrink) {}
+  public record RandomSpec(
+      int trials, long seed, List<Param> params, int refineTop, int refineTrials, double shrink) {}
 
-  /** Reads a sweep config file. Axes and variants are ordered by name, each axis's values as listed. */
+  /**
+   * Reads a sweep config file. Axes and variants are ordered by name, each axis's values as listed.
+   */
   public static SweepSpec load(File file) {
     if (!file.isFile()) {
       throw new ConfigError(file + ": sweep config file not found");
     }
     try {
-      return parse(ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false)),
+      return parse(
+          ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false)),
           file.getPath());
     } catch (ConfigException e) {
       throw new ConfigError(file + ": " + e.getMessage(), e);
@@ -96,13 +109,18 @@ public record SweepSpec(
     Config baseConfig = all.withoutPath("sweep");
     if (!baseConfig.isResolved()) {
       // substitutions such as ${fashion_mnist}: resolve them against polyak's defaults now
-      baseConfig = baseConfig.withFallback(ConfigFactory.parseResources(SweepSpec.class.getClassLoader(),
-          "polyak-defaults.conf")).resolve();
+      baseConfig =
+          baseConfig
+              .withFallback(
+                  ConfigFactory.parseResources(
+                      SweepSpec.class.getClassLoader(), "polyak-defaults.conf"))
+              .resolve();
     }
     String base = baseConfig.root().render(ConfigRenderOptions.concise().setJson(false));
     for (String k : sweep.root().keySet()) {
       if (!SWEEP_KEYS.contains(k)) {
-        throw new ConfigError(origin + ": unknown sweep key 'sweep." + k + "' (known: " + sorted(SWEEP_KEYS) + ")");
+        throw new ConfigError(
+            origin + ": unknown sweep key 'sweep." + k + "' (known: " + sorted(SWEEP_KEYS) + ")");
       }
     }
     KnownKeys known = KnownKeys.load();
@@ -113,7 +131,8 @@ public record SweepSpec(
         known.check(origin, "sweep.axes", key);
         ConfigValue v = e.getValue();
         if (v.valueType() != ConfigValueType.LIST || ((List<?>) v.unwrapped()).isEmpty()) {
-          throw new ConfigError(origin + ": sweep.axes '" + key + "' must be a non-empty list of values");
+          throw new ConfigError(
+              origin + ": sweep.axes '" + key + "' must be a non-empty list of values");
         }
         List<String> values = new ArrayList<>();
         for (ConfigValue item : (ConfigList) v) {
@@ -127,7 +146,8 @@ public record SweepSpec(
       for (String name : sweep.getObject("variants").keySet()) {
         ConfigValue raw = sweep.getObject("variants").get(name);
         if (raw.valueType() != ConfigValueType.OBJECT) {
-          throw new ConfigError(origin + ": sweep.variants." + name + " must be an object of config keys");
+          throw new ConfigError(
+              origin + ": sweep.variants." + name + " must be an object of config keys");
         }
         Map<String, String> o = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> e : flatten(((ConfigObject) raw).toConfig())) {
@@ -141,7 +161,8 @@ public record SweepSpec(
     if (sweep.hasPath("random")) {
       random = random(sweep.getConfig("random"), origin, known);
     }
-    double cap = sweep.hasPath("max_minutes_per_trial") ? sweep.getDouble("max_minutes_per_trial") : 0;
+    double cap =
+        sweep.hasPath("max_minutes_per_trial") ? sweep.getDouble("max_minutes_per_trial") : 0;
     if (!(cap >= 0)) {
       throw new ConfigError(origin + ": sweep.max_minutes_per_trial must be >= 0, got " + cap);
     }
@@ -150,7 +171,8 @@ public record SweepSpec(
       throw new ConfigError(origin + ": sweep.checkpoint_epochs must be >= 0, got " + ckpt);
     }
     if (axes.isEmpty() && variants.isEmpty() && random == null) {
-      throw new ConfigError(origin + ": the sweep block defines no axes, variants or random search");
+      throw new ConfigError(
+          origin + ": the sweep block defines no axes, variants or random search");
     }
     String description = sweep.hasPath("description") ? sweep.getString("description") : "";
     return new SweepSpec(base, origin, axes, variants, random, cap, ckpt, description);
@@ -159,8 +181,13 @@ public record SweepSpec(
   private static RandomSpec random(Config r, String origin, KnownKeys known) {
     for (String k : r.root().keySet()) {
       if (!RANDOM_KEYS.contains(k)) {
-        throw new ConfigError(origin + ": unknown sweep key 'sweep.random." + k + "' (known: " + sorted(RANDOM_KEYS)
-            + ")");
+        throw new ConfigError(
+            origin
+                + ": unknown sweep key 'sweep.random."
+                + k
+                + "' (known: "
+                + sorted(RANDOM_KEYS)
+                + ")");
       }
     }
     int trials = r.hasPath("trials") ? r.getInt("trials") : 0;
@@ -179,8 +206,15 @@ public record SweepSpec(
       Config d = p.getConfig(pk.getValue());
       for (String k : d.root().keySet()) {
         if (!PARAM_KEYS.contains(k)) {
-          throw new ConfigError(origin + ": unknown sweep key 'sweep.random.params.\"" + key + "\"." + k
-              + "' (known: " + sorted(PARAM_KEYS) + ")");
+          throw new ConfigError(
+              origin
+                  + ": unknown sweep key 'sweep.random.params.\""
+                  + key
+                  + "\"."
+                  + k
+                  + "' (known: "
+                  + sorted(PARAM_KEYS)
+                  + ")");
         }
       }
       String where = origin + ": sweep.random.params \"" + key + "\"";
@@ -190,8 +224,11 @@ public record SweepSpec(
       } catch (ConfigException.Missing e) {
         throw new ConfigError(where + ": dist is required (uniform, log_uniform or choice)");
       } catch (IllegalArgumentException e) {
-        throw new ConfigError(where + ": unknown dist '" + d.getString("dist")
-            + "' (expected uniform, log_uniform or choice)");
+        throw new ConfigError(
+            where
+                + ": unknown dist '"
+                + d.getString("dist")
+                + "' (expected uniform, log_uniform or choice)");
       }
       if (dist == Dist.CHOICE) {
         List<String> values = new ArrayList<>();
@@ -211,8 +248,14 @@ public record SweepSpec(
         double min = d.getDouble("min");
         double max = d.getDouble("max");
         if (!(min <= max) || dist == Dist.LOG_UNIFORM && !(min > 0)) {
-          throw new ConfigError(where + ": need min <= max" + (dist == Dist.LOG_UNIFORM ? " and min > 0" : "")
-              + ", got min=" + min + " max=" + max);
+          throw new ConfigError(
+              where
+                  + ": need min <= max"
+                  + (dist == Dist.LOG_UNIFORM ? " and min > 0" : "")
+                  + ", got min="
+                  + min
+                  + " max="
+                  + max);
         }
         params.add(new Param(key, dist, min, max, List.of()));
       }
@@ -224,29 +267,44 @@ public record SweepSpec(
       Config f = r.getConfig("refine");
       for (String k : f.root().keySet()) {
         if (!REFINE_KEYS.contains(k)) {
-          throw new ConfigError(origin + ": unknown sweep key 'sweep.random.refine." + k + "' (known: "
-              + sorted(REFINE_KEYS) + ")");
+          throw new ConfigError(
+              origin
+                  + ": unknown sweep key 'sweep.random.refine."
+                  + k
+                  + "' (known: "
+                  + sorted(REFINE_KEYS)
+                  + ")");
         }
       }
       top = f.hasPath("top") ? f.getInt("top") : 1;
       refineTrials = f.hasPath("trials") ? f.getInt("trials") : trials;
       shrink = f.hasPath("shrink") ? f.getDouble("shrink") : 0.25;
       if (top <= 0 || refineTrials <= 0 || !(shrink > 0 && shrink <= 1)) {
-        throw new ConfigError(origin + ": sweep.random.refine needs top > 0, trials > 0 and 0 < shrink <= 1, got top="
-            + top + " trials=" + refineTrials + " shrink=" + shrink);
+        throw new ConfigError(
+            origin
+                + ": sweep.random.refine needs top > 0, trials > 0 and 0 < shrink <= 1, got top="
+                + top
+                + " trials="
+                + refineTrials
+                + " shrink="
+                + shrink);
       }
     }
     return new RandomSpec(trials, seed, List.copyOf(params), top, refineTrials, shrink);
   }
 
-  /** Keys of params (quoted "a.b" = {dist ...} or nested a { b { dist ... } }) mapped to their HOCON paths. */
+  /**
+   * Keys of params (quoted "a.b" = {dist ...} or nested a { b { dist ... } }) mapped to their HOCON
+   * paths.
+   */
   private static Map<String, String> paramKeys(Config p) {
     Map<String, String> keys = new java.util.TreeMap<>();
     for (Map.Entry<String, ConfigValue> e : p.entrySet()) {
       String path = e.getKey();
       int dot = path.lastIndexOf('.');
       if (dot < 0) {
-        throw new ConfigError("sweep.random.params." + path + " must be an object { dist, min, max }");
+        throw new ConfigError(
+            "sweep.random.params." + path + " must be an object { dist, min, max }");
       }
       keys.putIfAbsent(unquote(path.substring(0, dot)), path.substring(0, dot));
     }
@@ -266,7 +324,10 @@ public record SweepSpec(
     return path.replace("\"", "");
   }
 
-  /** A value as HOCON text for a {@code key=value} override: strings quoted, numbers and lists as JSON. */
+  /**
+   * A value as HOCON text for a {@code key=value} override: strings quoted, numbers and lists as
+   * JSON.
+   */
   static String render(ConfigValue v) {
     return v.render(ConfigRenderOptions.concise());
   }
@@ -284,14 +345,16 @@ public record SweepSpec(
     }
 
     static KnownKeys load() {
-      return new KnownKeys(ConfigFactory.parseResources(SweepSpec.class.getClassLoader(), "polyak-defaults.conf"));
+      return new KnownKeys(
+          ConfigFactory.parseResources(SweepSpec.class.getClassLoader(), "polyak-defaults.conf"));
     }
 
     void check(String origin, String where, String key) {
       if (key.equals(WARMUP_EPOCHS)) {
         return;
       }
-      if (!defaults.hasPathOrNull(key) || defaults.getValue(key).valueType() == ConfigValueType.OBJECT) {
+      if (!defaults.hasPathOrNull(key)
+          || defaults.getValue(key).valueType() == ConfigValueType.OBJECT) {
         throw new ConfigError(origin + ": " + where + ": '" + key + "' is not a known config key");
       }
     }

@@ -21,8 +21,11 @@ public record Trial(String id, String variant, String stage, Map<String, String>
     overrides = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(overrides));
   }
 
-  /** @param readable keys whose values go into the readable part of the id (e.g. the grid axes) */
-  public static Trial of(String variant, String stage, Map<String, String> overrides, List<String> readable) {
+  /**
+   * @param readable keys whose values go into the readable part of the id (e.g. the grid axes)
+   */
+  public static Trial of(
+      String variant, String stage, Map<String, String> overrides, List<String> readable) {
     StringBuilder name = new StringBuilder();
     if (variant != null) {
       name.append(variant);
@@ -69,7 +72,9 @@ public record Trial(String id, String variant, String stage, Map<String, String>
     StringBuilder sb = new StringBuilder();
     new TreeMap<>(overrides).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest(sb.toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d, 0, 3);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

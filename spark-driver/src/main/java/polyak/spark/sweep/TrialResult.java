@@ -15,8 +15,9 @@ import polyak.spark.metrics.Json;
 /**
  * One row of a sweep's results table (results.jsonl and results.csv; also each trial's trial.json).
  *
- * @param status where the trial ended: done, failed, collapsed (stopped by the collapse detection: accuracy
- *     at chance or a zero gradient) or capped (stopped by the per-trial wall-clock cap; resumable)
+ * @param status where the trial ended: done, failed, collapsed (stopped by the collapse detection:
+ *     accuracy at chance or a zero gradient) or capped (stopped by the per-trial wall-clock cap;
+ *     resumable)
  * @param epochs epochs completed (iterations / iterations per epoch)
  * @param wallSeconds wall time of this attempt (a resumed trial: since its resume)
  * @param trainSeconds time in training iterations over the whole trial, from metrics.jsonl
@@ -25,24 +26,72 @@ import polyak.spark.metrics.Json;
  * @param sameAs the id of an earlier trial with the identical effective training setup whose run
  *     this row reuses, or null
  */
-public record TrialResult(String id, String variant, String stage, Map<String, String> overrides, TrialStatus status,
-    int batchSize, double finalAccuracy, double bestAccuracy, double finalLoss, double finalTrainLoss, double epochs,
-    long iterations, double wallSeconds, double trainSeconds, double examplesPerSecond, long resumedFrom,
-    String sameAs, String error) {
+public record TrialResult(
+    String id,
+    String variant,
+    String stage,
+    Map<String, String> overrides,
+    TrialStatus status,
+    int batchSize,
+    double finalAccuracy,
+    double bestAccuracy,
+    double finalLoss,
+    double finalTrainLoss,
+    double epochs,
+    long iterations,
+    double wallSeconds,
+    double trainSeconds,
+    double examplesPerSecond,
+    long resumedFrom,
+    String sameAs,
+    String error) {
 
   static final ObjectMapper JSON = Json.MAPPER;
 
-  public static final List<String> COLUMNS = List.of("trial", "variant", "stage", "overrides", "status", "batch_size",
-      "final_val_accuracy", "best_val_accuracy", "final_val_loss", "final_train_loss", "epochs", "iterations",
-      "wall_s", "train_s", "examples_per_s", "resumed_from", "same_as", "error");
+  public static final List<String> COLUMNS =
+      List.of(
+          "trial",
+          "variant",
+          "stage",
+          "overrides",
+          "status",
+          "batch_size",
+          "final_val_accuracy",
+          "best_val_accuracy",
+          "final_val_loss",
+          "final_train_loss",
+          "epochs",
+          "iterations",
+          "wall_s",
+          "train_s",
+          "examples_per_s",
+          "resumed_from",
+          "same_as",
+          "error");
 
   public boolean finished() {
     return status.isFinal();
   }
 
   public TrialResult withReuse(Trial t, String original) {
-    return new TrialResult(t.id(), t.variant(), t.stage(), t.overrides(), status, batchSize, finalAccuracy,
-        bestAccuracy, finalLoss, finalTrainLoss, epochs, iterations, 0, trainSeconds, examplesPerSecond, 0, original,
+    return new TrialResult(
+        t.id(),
+        t.variant(),
+        t.stage(),
+        t.overrides(),
+        status,
+        batchSize,
+        finalAccuracy,
+        bestAccuracy,
+        finalLoss,
+        finalTrainLoss,
+        epochs,
+        iterations,
+        0,
+        trainSeconds,
+        examplesPerSecond,
+        0,
+        original,
         error);
   }
 
@@ -82,11 +131,25 @@ public record TrialResult(String id, String variant, String stage, Map<String, S
         Map.Entry<String, JsonNode> e = it.next();
         ov.put(e.getKey(), e.getValue().asText());
       }
-      return new TrialResult(n.get("trial").asText(), text(n, "variant"), n.get("stage").asText(), ov,
-          TrialStatus.parse(n.get("status").asText()), n.get("batch_size").asInt(), num(n, "final_val_accuracy"),
-          num(n, "best_val_accuracy"), num(n, "final_val_loss"), num(n, "final_train_loss"), num(n, "epochs"),
-          n.get("iterations").asLong(), num(n, "wall_s"), num(n, "train_s"), num(n, "examples_per_s"),
-          n.get("resumed_from").asLong(), text(n, "same_as"), text(n, "error"));
+      return new TrialResult(
+          n.get("trial").asText(),
+          text(n, "variant"),
+          n.get("stage").asText(),
+          ov,
+          TrialStatus.parse(n.get("status").asText()),
+          n.get("batch_size").asInt(),
+          num(n, "final_val_accuracy"),
+          num(n, "best_val_accuracy"),
+          num(n, "final_val_loss"),
+          num(n, "final_train_loss"),
+          num(n, "epochs"),
+          n.get("iterations").asLong(),
+          num(n, "wall_s"),
+          num(n, "train_s"),
+          num(n, "examples_per_s"),
+          n.get("resumed_from").asLong(),
+          text(n, "same_as"),
+          text(n, "error"));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not a sweep result line: " + line, e);
     }
@@ -114,8 +177,10 @@ public record TrialResult(String id, String variant, String stage, Map<String, S
     f.add(error == null ? "" : error);
     List<String> quoted = new ArrayList<>();
     for (String s : f) {
-      quoted.add(s.contains(",") || s.contains("\"") || s.contains("\n")
-          ? "\"" + s.replace("\"", "\"\"").replace("\n", " ") + "\"" : s);
+      quoted.add(
+          s.contains(",") || s.contains("\"") || s.contains("\n")
+              ? "\"" + s.replace("\"", "\"\"").replace("\n", " ") + "\""
+              : s);
     }
     return String.join(",", quoted);
   }

@@ -2,7 +2,10 @@ package polyak.spark.sweep;
 
 import java.util.Locale;
 
-/** Where a sweep trial ended; {@link #toString()} is the word results.csv/jsonl and trial.json carry. */
+/**
+ * Where a sweep trial ended; {@link #toString()} is the word results.csv/jsonl and trial.json
+ * carry.
+ */
 public enum TrialStatus {
   /** Trained to its end. */
   DONE,

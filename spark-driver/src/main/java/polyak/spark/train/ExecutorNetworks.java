@@ -13,15 +13,22 @@ import polyak.train.MinibatchSampler;
  * iterations: building buffers every task would allocate per iteration what is only needed once.
  */
 final class ExecutorNetworks {
-  private static final ThreadLocal<Map<String, Network>> NETWORKS = ThreadLocal.withInitial(HashMap::new);
-  private static final ThreadLocal<Map<String, CachedPermutation>> PERMUTATIONS = ThreadLocal.withInitial(HashMap::new);
+  private static final ThreadLocal<Map<String, Network>> NETWORKS =
+      ThreadLocal.withInitial(HashMap::new);
+  private static final ThreadLocal<Map<String, CachedPermutation>> PERMUTATIONS =
+      ThreadLocal.withInitial(HashMap::new);
 
   private ExecutorNetworks() {}
 
-  /** The network for {@code specText} whose dense layers use the driver's kernel, {@code kernel}. */
+  /**
+   * The network for {@code specText} whose dense layers use the driver's kernel, {@code kernel}.
+   */
   static Network network(String specText, String kernel) {
-    return NETWORKS.get().computeIfAbsent(kernel + "\n" + specText,
-        k -> Network.build(parse(specText), DenseKernels.named(kernel)));
+    return NETWORKS
+        .get()
+        .computeIfAbsent(
+            kernel + "\n" + specText,
+            k -> Network.build(parse(specText), DenseKernels.named(kernel)));
   }
 
   static NetworkSpec parse(String specText) {
@@ -32,7 +39,8 @@ final class ExecutorNetworks {
    * The permutation of a partition's rows for an epoch, kept per thread for the partition's latest
    * epoch. A permutation depends only on (seed, epoch, partition, rows), hence the key.
    */
-  static int[] permutation(MinibatchSampler sampler, long seed, int partition, int rows, long epoch) {
+  static int[] permutation(
+      MinibatchSampler sampler, long seed, int partition, int rows, long epoch) {
     String key = seed + "/" + partition + "/" + rows;
     CachedPermutation cached = PERMUTATIONS.get().get(key);
     if (cached == null || cached.epoch() != epoch) {

@@ -28,7 +28,8 @@ public abstract class ShardInference<T, P extends Inference.Predictions>
    * @param kernel the driver's dense kernel ({@code DenseKernels.name()} on the driver)
    * @param score whether to sum loss and correct counts (data without targets has none)
    */
-  protected ShardInference(Broadcast<ModelBroadcast> model, String specText, String kernel, boolean score) {
+  protected ShardInference(
+      Broadcast<ModelBroadcast> model, String specText, String kernel, boolean score) {
     this.model = model;
     this.specText = specText;
     this.kernel = kernel;
@@ -42,13 +43,23 @@ public abstract class ShardInference<T, P extends Inference.Predictions>
     P sink = sink(network.spec().outputWidth());
     BatchResult scored = BatchResult.EMPTY;
     while (blocks.hasNext()) {
-      scored = scored.plus(Inference.run(network, m.params(), m.normState(), input(network, m, blocks.next()), score,
-          sink));
+      scored =
+          scored.plus(
+              Inference.run(
+                  network,
+                  m.params(),
+                  m.normState(),
+                  input(network, m, blocks.next()),
+                  score,
+                  sink));
     }
     return result(scored, sink);
   }
 
-  /** The rows to score for {@code block}: the block itself unless a subclass transforms it (e.g. an attack). */
+  /**
+   * The rows to score for {@code block}: the block itself unless a subclass transforms it (e.g. an
+   * attack).
+   */
   protected Dataset input(Network network, ModelBroadcast m, Dataset block) {
     return block;
   }

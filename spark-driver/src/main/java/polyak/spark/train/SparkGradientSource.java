@@ -17,11 +17,11 @@ import polyak.train.AdversarialGradient;
 import polyak.train.AdversarialSpec;
 import polyak.train.Distillation;
 import polyak.train.GradientResult;
-import polyak.train.Teacher;
 import polyak.train.GradientSource;
 import polyak.train.GradientTiming;
 import polyak.train.MinibatchSampler;
 import polyak.train.PartitionSums;
+import polyak.train.Teacher;
 import scala.Tuple2;
 
 /**
@@ -29,13 +29,14 @@ import scala.Tuple2;
  * every partition computes the gradient sum of its share of the global minibatch with its own
  * network; the sums come back to the driver and are added in partition order.
  *
- * <p>Why not {@code treeAggregate}: Spark merges task results in the order tasks finish, so its sums
- * differ in the last bits from run to run, and a retried task or a resumed run would not reproduce
- * the parameters. Adding results in partition order is deterministic, and costs what
+ * <p>Why not {@code treeAggregate}: Spark merges task results in the order tasks finish, so its
+ * sums differ in the last bits from run to run, and a retried task or a resumed run would not
+ * reproduce the parameters. Adding results in partition order is deterministic, and costs what
  * {@code treeAggregate} at depth 1 costs (each partition's vector reaches the driver once). With
  * {@code depth = 2} partitions are first summed in fixed groups (in partition order, in a shuffle
- * stage) and the group sums in group order — a fixed tree, for many partitions. The executors use the
- * driver's dense kernel ({@link DenseKernels#named}), since BLAS implementations round differently.
+ * stage) and the group sums in group order — a fixed tree, for many partitions. The executors use
+ * the driver's dense kernel ({@link DenseKernels#named}), since BLAS implementations round
+ * differently.
  */
 public final class SparkGradientSource implements GradientSource {
   private final JavaSparkContext sc;
@@ -53,31 +54,79 @@ public final class SparkGradientSource implements GradientSource {
   private Broadcast<ModelBroadcast> current;
 
   /**
-   * @param training one {@link Dataset} block per partition, cached; block p has
-   *     {@code partitionRows[p]} rows
+   * @param training one {@link Dataset} block per partition, cached; block p has {@code
+   *     partitionRows[p]} rows
    * @param validation blocks to evaluate on (any partitioning), or null
    */
-  public SparkGradientSource(JavaSparkContext sc, Network network, JavaRDD<Dataset> training, int[] partitionRows,
-      JavaRDD<Dataset> validation, long seed, int batchSize, int depth) {
-    this(sc, network, training, partitionRows, validation, seed, batchSize, depth, AdversarialSpec.NONE);
+  public SparkGradientSource(
+      JavaSparkContext sc,
+      Network network,
+      JavaRDD<Dataset> training,
+      int[] partitionRows,
+      JavaRDD<Dataset> validation,
+      long seed,
+      int batchSize,
+      int depth) {
+    this(
+        sc,
+        network,
+        training,
+        partitionRows,
+        validation,
+        seed,
+        batchSize,
+        depth,
+        AdversarialSpec.NONE);
   }
 
-  /** With FGSM examples and/or the gradient penalty, computed on the executors from the broadcast θ. */
-  public SparkGradientSource(JavaSparkContext sc, Network network, JavaRDD<Dataset> training, int[] partitionRows,
-      JavaRDD<Dataset> validation, long seed, int batchSize, int depth, AdversarialSpec adversarial) {
-    this(sc, network, training, partitionRows, validation, seed, batchSize, depth, adversarial, null);
+  /**
+   * With FGSM examples and/or the gradient penalty, computed on the executors from the broadcast θ.
+   */
+  public SparkGradientSource(
+      JavaSparkContext sc,
+      Network network,
+      JavaRDD<Dataset> training,
+      int[] partitionRows,
+      JavaRDD<Dataset> validation,
+      long seed,
+      int batchSize,
+      int depth,
+      AdversarialSpec adversarial) {
+    this(
+        sc,
+        network,
+        training,
+        partitionRows,
+        validation,
+        seed,
+        batchSize,
+        depth,
+        adversarial,
+        null);
   }
 
   /**
    * Distilling from {@code teacher} (null: none): its parameters are broadcast once, and each
    * executor computes the teacher's distribution for its own rows.
    */
-  public SparkGradientSource(JavaSparkContext sc, Network network, JavaRDD<Dataset> training, int[] partitionRows,
-      JavaRDD<Dataset> validation, long seed, int batchSize, int depth, AdversarialSpec adversarial,
+  public SparkGradientSource(
+      JavaSparkContext sc,
+      Network network,
+      JavaRDD<Dataset> training,
+      int[] partitionRows,
+      JavaRDD<Dataset> validation,
+      long seed,
+      int batchSize,
+      int depth,
+      AdversarialSpec adversarial,
       Teacher teacher) {
     if (training.getNumPartitions() != partitionRows.length) {
-      throw new IllegalArgumentException("training data has " + training.getNumPartitions() + " partitions but "
-          + partitionRows.length + " partition sizes were given");
+      throw new IllegalArgumentException(
+          "training data has "
+              + training.getNumPartitions()
+              + " partitions but "
+              + partitionRows.length
+              + " partition sizes were given");
     }
     if (depth < 1 || depth > 2) {
       throw new IllegalArgumentException("aggregation depth must be 1 or 2, got " + depth);
@@ -92,8 +141,14 @@ public final class SparkGradientSource implements GradientSource {
     this.batchSize = batchSize;
     this.depth = depth;
     this.adversarial = adversarial;
-    this.teacher = teacher == null ? null : new TeacherTask(sc.broadcast(new ModelBroadcast(teacher.params().clone(),
-        teacher.state().clone())), teacher.spec().text(), teacher.alpha(), teacher.temperature());
+    this.teacher =
+        teacher == null
+            ? null
+            : new TeacherTask(
+                sc.broadcast(new ModelBroadcast(teacher.params().clone(), teacher.state().clone())),
+                teacher.spec().text(),
+                teacher.alpha(),
+                teacher.temperature());
     this.sampler = new MinibatchSampler(seed, partitionRows, batchSize);
   }
 
@@ -107,31 +162,48 @@ public final class SparkGradientSource implements GradientSource {
   }
 
   @Override
-  public GradientResult gradient(long t, double[] params, double[] normState, double[] gradientSum,
-      double[] normStatsSum) {
+  public GradientResult gradient(
+      long t, double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
     long start = System.nanoTime();
     Broadcast<ModelBroadcast> b = broadcast(params, normState);
     long broadcastDone = System.nanoTime();
     long epoch = sampler.epochOf(t);
     sc.setJobDescription("polyak iteration " + (t + 1) + " / epoch " + (epoch + 1));
-    return collect(new ShardGradient(b, specText, kernel, seed, partitionRows, batchSize, t, false, adversarial,
-        teacher),
+    return collect(
+        new ShardGradient(
+            b, specText, kernel, seed, partitionRows, batchSize, t, false, adversarial, teacher),
         gradientSum,
-        normStatsSum, start, broadcastDone);
+        normStatsSum,
+        start,
+        broadcastDone);
   }
 
   @Override
-  public BatchResult fullGradient(double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
+  public BatchResult fullGradient(
+      double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
     long start = System.nanoTime();
     Broadcast<ModelBroadcast> b = broadcast(params, normState);
     long broadcastDone = System.nanoTime();
     sc.setJobDescription("polyak full-batch gradient");
-    return collect(new ShardGradient(b, specText, kernel, seed, partitionRows, batchSize, 0, true, adversarial,
-        teacher), gradientSum, normStatsSum, start, broadcastDone).batch();
+    return collect(
+            new ShardGradient(
+                b, specText, kernel, seed, partitionRows, batchSize, 0, true, adversarial, teacher),
+            gradientSum,
+            normStatsSum,
+            start,
+            broadcastDone)
+        .batch();
   }
 
-  /** Runs one gradient job and adds its partition results in partition order (or a fixed tree), timed. */
-  private GradientResult collect(ShardGradient task, double[] gradientSum, double[] normStatsSum, long start,
+  /**
+   * Runs one gradient job and adds its partition results in partition order (or a fixed tree),
+   * timed.
+   */
+  private GradientResult collect(
+      ShardGradient task,
+      double[] gradientSum,
+      double[] normStatsSum,
+      long start,
       long broadcastDone) {
     JavaRDD<PartialGradient> partials = training.mapPartitionsWithIndex(task, true);
     List<PartialGradient> ordered = depth == 1 ? partials.collect() : groupSums(partials);
@@ -145,21 +217,28 @@ public final class SparkGradientSource implements GradientSource {
     }
     long end = System.nanoTime();
     double jobMs = (end - broadcastDone) / 1e6;
-    return new GradientResult(total,
-        new GradientTiming((broadcastDone - start) / 1e6, maxCompute / 1e6, jobMs - maxCompute / 1e6, jobMs));
+    return new GradientResult(
+        total,
+        new GradientTiming(
+            (broadcastDone - start) / 1e6, maxCompute / 1e6, jobMs - maxCompute / 1e6, jobMs));
   }
 
-  /** Depth 2: partitions summed in groups of ⌈√P⌉ (in partition order), groups returned in order. */
+  /**
+   * Depth 2: partitions summed in groups of ⌈√P⌉ (in partition order), groups returned in order.
+   */
   private List<PartialGradient> groupSums(JavaRDD<PartialGradient> partials) {
     int p = partitionRows.length;
     int group = (int) Math.ceil(Math.sqrt(p));
     int groups = (p + group - 1) / group;
-    List<Tuple2<Integer, PartialGradient>> sums = partials
-        .mapToPair((PairFunction<PartialGradient, Integer, PartialGradient>) g -> new Tuple2<>(g.partition() / group, g))
-        .groupByKey(groups)
-        .mapValues(SparkGradientSource::sumInPartitionOrder)
-        .sortByKey()
-        .collect();
+    List<Tuple2<Integer, PartialGradient>> sums =
+        partials
+            .mapToPair(
+                (PairFunction<PartialGradient, Integer, PartialGradient>)
+                    g -> new Tuple2<>(g.partition() / group, g))
+            .groupByKey(groups)
+            .mapValues(SparkGradientSource::sumInPartitionOrder)
+            .sortByKey()
+            .collect();
     List<PartialGradient> out = new ArrayList<>(sums.size());
     for (Tuple2<Integer, PartialGradient> s : sums) {
       out.add(s._2());
@@ -182,7 +261,8 @@ public final class SparkGradientSource implements GradientSource {
       r = r.plus(part.result());
       compute = Math.max(compute, part.computeNanos());
     }
-    return new PartialGradient(first.partition(), g, s, r.lossSum(), r.correct(), r.count(), compute);
+    return new PartialGradient(
+        first.partition(), g, s, r.lossSum(), r.correct(), r.count(), compute);
   }
 
   @Override
@@ -192,7 +272,8 @@ public final class SparkGradientSource implements GradientSource {
     }
     Broadcast<ModelBroadcast> b = broadcast(params, normState);
     sc.setJobDescription("polyak validation");
-    List<BatchResult> results = validation.mapPartitions(new ShardEvaluation(b, specText, kernel), true).collect();
+    List<BatchResult> results =
+        validation.mapPartitions(new ShardEvaluation(b, specText, kernel), true).collect();
     BatchResult total = BatchResult.EMPTY;
     for (BatchResult r : results) {
       total = total.plus(r);
@@ -220,7 +301,8 @@ public final class SparkGradientSource implements GradientSource {
   }
 
   /** The executor side of one iteration: one partition's share of the global minibatch. */
-  static final class ShardGradient implements Function2<Integer, Iterator<Dataset>, Iterator<PartialGradient>> {
+  static final class ShardGradient
+      implements Function2<Integer, Iterator<Dataset>, Iterator<PartialGradient>> {
     private final Broadcast<ModelBroadcast> model;
     private final String specText;
     private final String kernel;
@@ -232,8 +314,17 @@ public final class SparkGradientSource implements GradientSource {
     private final AdversarialSpec adversarial;
     private final TeacherTask teacher;
 
-    ShardGradient(Broadcast<ModelBroadcast> model, String specText, String kernel, long seed, int[] partitionRows,
-        int batchSize, long t, boolean allRows, AdversarialSpec adversarial, TeacherTask teacher) {
+    ShardGradient(
+        Broadcast<ModelBroadcast> model,
+        String specText,
+        String kernel,
+        long seed,
+        int[] partitionRows,
+        int batchSize,
+        long t,
+        boolean allRows,
+        AdversarialSpec adversarial,
+        TeacherTask teacher) {
       this.model = model;
       this.specText = specText;
       this.kernel = kernel;
@@ -251,9 +342,15 @@ public final class SparkGradientSource implements GradientSource {
       long start = System.nanoTime();
       Network network = ExecutorNetworks.network(specText, kernel);
       AdversarialGradient shareGradient = new AdversarialGradient(network, adversarial);
-      Distillation distillation = teacher == null ? null : new Distillation(
-          ExecutorNetworks.network(teacher.specText(), kernel), teacher.model().value().params(),
-          teacher.model().value().normState(), teacher.alpha(), teacher.temperature());
+      Distillation distillation =
+          teacher == null
+              ? null
+              : new Distillation(
+                  ExecutorNetworks.network(teacher.specText(), kernel),
+                  teacher.model().value().params(),
+                  teacher.model().value().normState(),
+                  teacher.alpha(),
+                  teacher.temperature());
       ModelBroadcast m = model.value();
       MinibatchSampler sampler = new MinibatchSampler(seed, partitionRows, batchSize);
       double[] gradient = new double[network.parameterCount()];
@@ -264,26 +361,72 @@ public final class SparkGradientSource implements GradientSource {
         Dataset block = blocks.next();
         for (int from = 0; from < block.rows(); from += Inference.CHUNK) {
           int n = Math.min(Inference.CHUNK, block.rows() - from);
-          result = result.plus(distillation != null
-              ? distillation.gradient(network, m.params(), m.normState(), block, null, from, n, sampler.passSeed(0),
-                  gradient, stats)
-              : shareGradient.gradient(m.params(), m.normState(), block, null, from, n, sampler.passSeed(0), gradient,
-                  stats));
+          result =
+              result.plus(
+                  distillation != null
+                      ? distillation.gradient(
+                          network,
+                          m.params(),
+                          m.normState(),
+                          block,
+                          null,
+                          from,
+                          n,
+                          sampler.passSeed(0),
+                          gradient,
+                          stats)
+                      : shareGradient.gradient(
+                          m.params(),
+                          m.normState(),
+                          block,
+                          null,
+                          from,
+                          n,
+                          sampler.passSeed(0),
+                          gradient,
+                          stats));
         }
       } else if (blocks.hasNext() && share > 0) {
         Dataset block = blocks.next();
-        int[] perm = ExecutorNetworks.permutation(sampler, seed, partition, partitionRows[partition],
-            sampler.epochOf(t));
+        int[] perm =
+            ExecutorNetworks.permutation(
+                sampler, seed, partition, partitionRows[partition], sampler.epochOf(t));
         int[] rows = new int[share];
         sampler.rows(partition, t, perm, rows);
-        result = distillation != null
-            ? distillation.gradient(network, m.params(), m.normState(), block, rows, 0, share, sampler.passSeed(t),
-                gradient, stats)
-            : shareGradient.gradient(m.params(), m.normState(), block, rows, 0, share, sampler.passSeed(t), gradient,
-                stats);
+        result =
+            distillation != null
+                ? distillation.gradient(
+                    network,
+                    m.params(),
+                    m.normState(),
+                    block,
+                    rows,
+                    0,
+                    share,
+                    sampler.passSeed(t),
+                    gradient,
+                    stats)
+                : shareGradient.gradient(
+                    m.params(),
+                    m.normState(),
+                    block,
+                    rows,
+                    0,
+                    share,
+                    sampler.passSeed(t),
+                    gradient,
+                    stats);
       }
-      return List.of(new PartialGradient(partition, gradient, stats, result.lossSum(), result.correct(),
-          result.count(), System.nanoTime() - start)).iterator();
+      return List.of(
+              new PartialGradient(
+                  partition,
+                  gradient,
+                  stats,
+                  result.lossSum(),
+                  result.correct(),
+                  result.count(),
+                  System.nanoTime() - start))
+          .iterator();
     }
   }
 
@@ -305,6 +448,7 @@ public final class SparkGradientSource implements GradientSource {
   }
 
   /** What the executors need of the teacher: its broadcast parameters and state, spec, α and T. */
-  record TeacherTask(Broadcast<ModelBroadcast> model, String specText, double alpha, double temperature)
+  record TeacherTask(
+      Broadcast<ModelBroadcast> model, String specText, double alpha, double temperature)
       implements java.io.Serializable {}
 }

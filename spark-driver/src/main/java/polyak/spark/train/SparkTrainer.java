@@ -13,9 +13,9 @@ import polyak.train.TrainingLoop;
 import polyak.train.TrainingState;
 
 /**
- * Data-parallel training on Spark: {@link TrainingLoop} with gradients from the executors
- * ({@link SparkGradientSource}). Everything the driver does per step is the same code LocalTrainer
- * runs, so with the same partitions, seed and global batch both end at the same parameters.
+ * Data-parallel training on Spark: {@link TrainingLoop} with gradients from the executors ({@link
+ * SparkGradientSource}). Everything the driver does per step is the same code LocalTrainer runs, so
+ * with the same partitions, seed and global batch both end at the same parameters.
  */
 public final class SparkTrainer {
   private final JavaSparkContext sc;
@@ -24,12 +24,17 @@ public final class SparkTrainer {
   private final int aggregationDepth;
   private final Teacher teacher;
 
-  public SparkTrainer(JavaSparkContext sc, NetworkSpec spec, TrainingConfig config, int aggregationDepth) {
+  public SparkTrainer(
+      JavaSparkContext sc, NetworkSpec spec, TrainingConfig config, int aggregationDepth) {
     this(sc, spec, config, aggregationDepth, null);
   }
 
   /** Distilling from {@code teacher} (null: plain training). */
-  public SparkTrainer(JavaSparkContext sc, NetworkSpec spec, TrainingConfig config, int aggregationDepth,
+  public SparkTrainer(
+      JavaSparkContext sc,
+      NetworkSpec spec,
+      TrainingConfig config,
+      int aggregationDepth,
       Teacher teacher) {
     this.sc = sc;
     this.spec = spec;
@@ -39,9 +44,19 @@ public final class SparkTrainer {
   }
 
   /** The gradient source over {@code training} (one cached block per partition). */
-  public SparkGradientSource source(JavaRDD<Dataset> training, int[] partitionRows, JavaRDD<Dataset> validation) {
-    return new SparkGradientSource(sc, Network.build(spec), training, partitionRows, validation, config.seed(),
-        config.batchSize(), aggregationDepth, config.adversarial(), teacher);
+  public SparkGradientSource source(
+      JavaRDD<Dataset> training, int[] partitionRows, JavaRDD<Dataset> validation) {
+    return new SparkGradientSource(
+        sc,
+        Network.build(spec),
+        training,
+        partitionRows,
+        validation,
+        config.seed(),
+        config.batchSize(),
+        aggregationDepth,
+        config.adversarial(),
+        teacher);
   }
 
   /** A fresh state for {@code source}: parameters initialised from the config's seed. */
@@ -49,7 +64,10 @@ public final class SparkTrainer {
     return TrainingState.initial(Network.build(spec), config, source.iterationsPerEpoch());
   }
 
-  public TrainResult train(JavaRDD<Dataset> training, int[] partitionRows, JavaRDD<Dataset> validation,
+  public TrainResult train(
+      JavaRDD<Dataset> training,
+      int[] partitionRows,
+      JavaRDD<Dataset> validation,
       TrainingListener listener) {
     SparkGradientSource source = source(training, partitionRows, validation);
     try {
@@ -60,7 +78,8 @@ public final class SparkTrainer {
   }
 
   /** Continues {@code state} (e.g. restored from a checkpoint). */
-  public TrainResult resume(TrainingState state, SparkGradientSource source, TrainingListener listener) {
+  public TrainResult resume(
+      TrainingState state, SparkGradientSource source, TrainingListener listener) {
     try {
       return TrainingLoop.run(state, source, listener);
     } finally {

@@ -62,8 +62,14 @@ public final class TrainKryo {
 
     @Override
     public PartialGradient read(Kryo kryo, Input in, Class<PartialGradient> type) {
-      return new PartialGradient(in.readInt(true), readVector(in), readVector(in), in.readDouble(), in.readLong(),
-          in.readLong(), in.readLong());
+      return new PartialGradient(
+          in.readInt(true),
+          readVector(in),
+          readVector(in),
+          in.readDouble(),
+          in.readLong(),
+          in.readLong(),
+          in.readLong());
     }
   }
 }

@@ -22,23 +22,30 @@ import polyak.spark.metrics.Json;
 /** {@code polyak bench --quick} end to end: the report's sections and sane (not fast) numbers. */
 @Tag("slow")
 class PolyakBenchTest {
-  static final Path DATA = Path.of(System.getenv().getOrDefault("POLYAK_FASHION_MNIST",
-      "/usr/share/datasets/fashion-mnist"));
+  static final Path DATA =
+      Path.of(
+          System.getenv()
+              .getOrDefault("POLYAK_FASHION_MNIST", "/usr/share/datasets/fashion-mnist"));
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void quickBenchWritesEverySectionWithSaneNumbers() throws Exception {
-    Assumptions.assumeTrue(Files.isRegularFile(DATA.resolve("train-images-idx3-ubyte.gz")), "needs Fashion-MNIST");
+    Assumptions.assumeTrue(
+        Files.isRegularFile(DATA.resolve("train-images-idx3-ubyte.gz")), "needs Fashion-MNIST");
     Path md = dir.resolve("BENCHMARKS.md");
     Files.writeString(md, "# Benchmarks\n\n## someone else's section\n\nkeep me\n");
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     long t0 = System.nanoTime();
     BenchReport r;
     try (SparkSession spark = Sessions.create("polyak bench test", "local[2]")) {
-      r = PolyakBench.run(spark, PolyakBench.Options.quickRun(), md, dir.resolve("raw"),
-          new PrintStream(console, true, StandardCharsets.UTF_8));
+      r =
+          PolyakBench.run(
+              spark,
+              PolyakBench.Options.quickRun(),
+              md,
+              dir.resolve("raw"),
+              new PrintStream(console, true, StandardCharsets.UTF_8));
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     System.out.println(console.toString(StandardCharsets.UTF_8));
@@ -46,27 +53,47 @@ class PolyakBenchTest {
 
     String text = Files.readString(md);
     assertTrue(text.contains("keep me"), "other sections must survive");
-    for (String section : List.of("### Targets", "### Spark MLlib", "### polyak runs", "### Compute limit",
-        "### Per-phase split", "### Sweeps", "### Fitted model", "Time to accuracy")) {
+    for (String section :
+        List.of(
+            "### Targets",
+            "### Spark MLlib",
+            "### polyak runs",
+            "### Compute limit",
+            "### Per-phase split",
+            "### Sweeps",
+            "### Fitted model",
+            "Time to accuracy")) {
       assertTrue(text.contains(section), "missing section " + section);
     }
-    for (String f : List.of("bench-quick.json", "bench-quick-curves.csv", "bench-quick-sweep.csv",
-        "bench-quick-kernels.csv", "bench-quick-projection.csv", "bench-quick-iterations.csv")) {
+    for (String f :
+        List.of(
+            "bench-quick.json",
+            "bench-quick-curves.csv",
+            "bench-quick-sweep.csv",
+            "bench-quick-kernels.csv",
+            "bench-quick-projection.csv",
+            "bench-quick-iterations.csv")) {
       assertTrue(Files.size(dir.resolve("raw").resolve(f)) > 0, f);
     }
 
     assertFalse(r.mllib().isEmpty(), "no MLlib fit");
     for (MllibBaseline.Fit f : r.mllib()) {
-      assertTrue(f.testAccuracy() > 0 && f.testAccuracy() <= 1, "MLlib accuracy " + f.testAccuracy());
-      assertTrue(f.seconds() > 0 && f.evaluations() > 0 && f.examplesPerTaskSecond() > 0, f.toString());
+      assertTrue(
+          f.testAccuracy() > 0 && f.testAccuracy() <= 1, "MLlib accuracy " + f.testAccuracy());
+      assertTrue(
+          f.seconds() > 0 && f.evaluations() > 0 && f.examplesPerTaskSecond() > 0, f.toString());
     }
     for (PolyakRuns.Curve c : r.curves()) {
       assertFalse(c.points().isEmpty(), c.name());
-      assertTrue(c.finalAccuracy() > 0 && c.finalAccuracy() <= 1, c.name() + " accuracy " + c.finalAccuracy());
+      assertTrue(
+          c.finalAccuracy() > 0 && c.finalAccuracy() <= 1,
+          c.name() + " accuracy " + c.finalAccuracy());
       assertTrue(c.examplesPerSecond() > 0 && c.examplesPerTaskSecond() > 0, c.name());
     }
     assertTrue(r.bestGemmGflops() > 0);
-    assertTrue(r.trainingEfficiency() > 0 && r.trainingEfficiency() < 1.5, "efficiency " + r.trainingEfficiency());
+    assertTrue(
+        r.trainingEfficiency() > 0 && r.trainingEfficiency() < 1.5,
+        "efficiency " + r.trainingEfficiency());
     assertTrue(r.computeRatio() > 0);
     assertTrue(r.sparkOverhead() > 0 && r.sparkOverhead() < 1, "overhead " + r.sparkOverhead());
     for (BenchReport.Target t : r.targets()) {
@@ -77,7 +104,10 @@ class PolyakBenchTest {
         assertTrue(reach.speedup() > 0, reach.toString());
       }
     }
-    assertTrue(Double.isFinite(r.fit().c()) && Double.isFinite(r.fit().alpha()) && Double.isFinite(r.fit().beta()));
+    assertTrue(
+        Double.isFinite(r.fit().c())
+            && Double.isFinite(r.fit().alpha())
+            && Double.isFinite(r.fit().beta()));
     assertEquals(2 + 2 + 2, r.sweep().size());
 
     // the raw figures are JSON written by the shared codec: a note's quotes survive as quotes
@@ -85,9 +115,15 @@ class PolyakBenchTest {
     JsonNode json = Json.MAPPER.readTree(r.json());
     assertEquals("quick", json.get("mode").asText());
     assertEquals(r.curves().size(), json.get("polyak").size());
-    assertEquals("a note with \"quotes\" and a \\ backslash", json.get("notes").get(r.notes().size() - 1).asText());
-    assertEquals("quick", Json.MAPPER.readTree(dir.resolve("raw").resolve("bench-quick.json").toFile())
-        .get("mode").asText());
+    assertEquals(
+        "a note with \"quotes\" and a \\ backslash",
+        json.get("notes").get(r.notes().size() - 1).asText());
+    assertEquals(
+        "quick",
+        Json.MAPPER
+            .readTree(dir.resolve("raw").resolve("bench-quick.json").toFile())
+            .get("mode")
+            .asText());
   }
 
   @Test

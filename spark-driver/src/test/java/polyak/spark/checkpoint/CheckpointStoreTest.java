@@ -28,8 +28,7 @@ import polyak.spark.io.AtomicWrite;
 class CheckpointStoreTest {
   static final Configuration HADOOP = new Configuration();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private CheckpointStore store(int keep) {
     return new CheckpointStore(dir.toString(), HADOOP, keep);
@@ -81,7 +80,8 @@ class CheckpointStoreTest {
     for (long step : new long[] {5, 10, 15, 20}) {
       s.write(step, "{}", new int[] {1}, state(step));
     }
-    assertEquals(List.of("ckpt-000000000015.polyak", "ckpt-000000000020.polyak"),
+    assertEquals(
+        List.of("ckpt-000000000015.polyak", "ckpt-000000000020.polyak"),
         names().stream().filter(n -> !n.endsWith(".crc")).collect(Collectors.toList()));
     assertEquals(20, s.latest().orElseThrow().step());
   }
@@ -91,7 +91,8 @@ class CheckpointStoreTest {
     CheckpointStore s = store(2);
     s.write(10, "{config 10}", new int[] {3, 4, 5}, state(10));
     byte[] whole = CheckpointStore.encode(20, "{config 20}", new int[] {3, 4, 5}, state(20));
-    Files.write(dir.resolve("ckpt-000000000020.polyak.tmp"), Arrays.copyOf(whole, whole.length / 2));
+    Files.write(
+        dir.resolve("ckpt-000000000020.polyak.tmp"), Arrays.copyOf(whole, whole.length / 2));
     assertLatestIs10(s);
     // the next write of step 20 replaces the leftover
     s.write(20, "{config 20}", new int[] {3, 4, 5}, state(20));
@@ -104,10 +105,12 @@ class CheckpointStoreTest {
     CheckpointStore s = store(2);
     s.write(10, "{config 10}", new int[] {3, 4, 5}, state(10));
     byte[] whole = CheckpointStore.encode(20, "{config 20}", new int[] {3, 4, 5}, state(20));
-    for (int length : new int[] {0, 5, 8, 20, whole.length / 2, whole.length - 8, whole.length - 1}) {
+    for (int length :
+        new int[] {0, 5, 8, 20, whole.length / 2, whole.length - 8, whole.length - 1}) {
       Files.write(file(dir, 20), Arrays.copyOf(whole, length));
       assertLatestIs10(s);
-      CheckpointException e = assertThrows(CheckpointException.class, () -> s.read(file(dir, 20).toString()));
+      CheckpointException e =
+          assertThrows(CheckpointException.class, () -> s.read(file(dir, 20).toString()));
       assertTrue(e.getMessage().contains("ckpt-000000000020.polyak"), e.getMessage());
     }
   }
@@ -122,7 +125,8 @@ class CheckpointStoreTest {
       bad[at] ^= 0x10;
       Files.write(file(dir, 20), bad);
       assertLatestIs10(s);
-      CheckpointException e = assertThrows(CheckpointException.class, () -> s.read(file(dir, 20).toString()));
+      CheckpointException e =
+          assertThrows(CheckpointException.class, () -> s.read(file(dir, 20).toString()));
       assertTrue(e.getMessage().startsWith(file(dir, 20).toString()), e.getMessage());
     }
     // zeros where the end was never written (a file system that pre-allocates)
@@ -133,8 +137,8 @@ class CheckpointStoreTest {
   }
 
   /**
-   * Damaged after a whole write: on the local file system Hadoop then also finds the file disagreeing
-   * with its .crc side file (a ChecksumException, not a CheckpointException).
+   * Damaged after a whole write: on the local file system Hadoop then also finds the file
+   * disagreeing with its .crc side file (a ChecksumException, not a CheckpointException).
    */
   @Test
   void checkpointDamagedAfterItWasWrittenIsSkipped() throws IOException {
@@ -149,7 +153,8 @@ class CheckpointStoreTest {
     flipped[100] ^= 4;
     Files.write(file(dir, 20), flipped);
     assertLatestIs10(s);
-    CheckpointException e = assertThrows(CheckpointException.class, () -> s.read(file(dir, 20).toString()));
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> s.read(file(dir, 20).toString()));
     assertTrue(e.getMessage().contains("ckpt-000000000020.polyak"), e.getMessage());
   }
 
@@ -169,26 +174,37 @@ class CheckpointStoreTest {
     return java.util.Map.of("run_id", id, "dense_kernel", "ejml");
   }
 
-  /** Two runs' checkpoints in one directory: each prunes and resumes only its own, and never replaces the other's. */
+  /**
+   * Two runs' checkpoints in one directory: each prunes and resumes only its own, and never
+   * replaces the other's.
+   */
   @Test
   void runsNeverPruneResumeOrReplaceEachOthersCheckpoints() throws IOException {
     CheckpointStore a = store(2, "run-a");
     a.write(30, run("run-a"), "{a}", new int[] {1}, state(30));
     a.write(40, run("run-a"), "{a}", new int[] {1}, state(40));
-    // a later, shorter run with lower step numbers: keeping "the newest two" by step would delete all of it
+    // a later, shorter run with lower step numbers: keeping "the newest two" by step would delete
+    // all of it
     CheckpointStore b = store(2, "run-b");
     for (long step : new long[] {5, 10, 15}) {
       b.write(step, run("run-b"), "{b}", new int[] {1}, state(step));
     }
-    assertEquals(List.of("ckpt-000000000010.polyak", "ckpt-000000000015.polyak", "ckpt-000000000030.polyak",
-        "ckpt-000000000040.polyak"), names().stream().filter(n -> !n.endsWith(".crc")).collect(Collectors.toList()));
+    assertEquals(
+        List.of(
+            "ckpt-000000000010.polyak",
+            "ckpt-000000000015.polyak",
+            "ckpt-000000000030.polyak",
+            "ckpt-000000000040.polyak"),
+        names().stream().filter(n -> !n.endsWith(".crc")).collect(Collectors.toList()));
     assertEquals(15, b.latest().orElseThrow().step());
     assertEquals("run-b", b.latest().orElseThrow().runId());
     assertEquals(40, a.latest().orElseThrow().step());
     assertEquals("ejml", a.latest().orElseThrow().provenance().get("dense_kernel"));
     assertEquals(List.of("run-b", "run-a"), List.copyOf(store(2).runIds()));
 
-    IOException e = assertThrows(IOException.class, () -> b.write(30, run("run-b"), "{b}", new int[] {1}, state(30)));
+    IOException e =
+        assertThrows(
+            IOException.class, () -> b.write(30, run("run-b"), "{b}", new int[] {1}, state(30)));
     assertTrue(e.getMessage().contains("belongs to run run-a"), e.getMessage());
     assertEquals("run-a", a.read(file(dir, 30).toString()).runId());
     // asked to (--overwrite): it may, and the other run's files go when told
@@ -243,31 +259,51 @@ class CheckpointStoreTest {
   @Test
   void failedAtomicWriteLeavesTargetAndNoTemporaryFile() throws IOException {
     Path target = dir.resolve("model.polyak");
-    AtomicWrite.write(target.toString(), HADOOP, out -> out.write("good model".getBytes(StandardCharsets.UTF_8)));
+    AtomicWrite.write(
+        target.toString(), HADOOP, out -> out.write("good model".getBytes(StandardCharsets.UTF_8)));
     assertEquals("good model", Files.readString(target));
     List<String> before = names();
 
-    IOException io = assertThrows(IOException.class, () -> AtomicWrite.write(target.toString(), HADOOP, out -> {
-      out.write(new byte[100_000]);
-      throw new IOException("disk full");
-    }));
+    IOException io =
+        assertThrows(
+            IOException.class,
+            () ->
+                AtomicWrite.write(
+                    target.toString(),
+                    HADOOP,
+                    out -> {
+                      out.write(new byte[100_000]);
+                      throw new IOException("disk full");
+                    }));
     assertEquals("disk full", io.getMessage());
     assertEquals("good model", Files.readString(target));
     assertEquals(before, names());
 
-    assertThrows(UncheckedIOException.class, () -> AtomicWrite.write(target.toString(), HADOOP, out -> {
-      out.write(1);
-      throw new UncheckedIOException(new IOException("serializer failed"));
-    }));
+    assertThrows(
+        UncheckedIOException.class,
+        () ->
+            AtomicWrite.write(
+                target.toString(),
+                HADOOP,
+                out -> {
+                  out.write(1);
+                  throw new UncheckedIOException(new IOException("serializer failed"));
+                }));
     assertEquals("good model", Files.readString(target));
     assertEquals(before, names());
 
     // a new file that fails is not created at all
     Path fresh = dir.resolve("fresh.polyak");
-    assertThrows(IllegalStateException.class, () -> AtomicWrite.write(fresh.toString(), HADOOP, out -> {
-      out.write(2);
-      throw new IllegalStateException("boom");
-    }));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            AtomicWrite.write(
+                fresh.toString(),
+                HADOOP,
+                out -> {
+                  out.write(2);
+                  throw new IllegalStateException("boom");
+                }));
     assertEquals(before, names());
   }
 
@@ -276,8 +312,10 @@ class CheckpointStoreTest {
     CheckpointStore s = store(1);
     s.write(10, "{config 10}", new int[] {3, 4, 5}, state(10));
     List<String> before = names();
-    // a checkpoint that cannot be encoded (no config) fails before anything is written, pruning nothing
-    assertThrows(NullPointerException.class, () -> s.write(20, null, new int[] {3, 4, 5}, state(20)));
+    // a checkpoint that cannot be encoded (no config) fails before anything is written, pruning
+    // nothing
+    assertThrows(
+        NullPointerException.class, () -> s.write(20, null, new int[] {3, 4, 5}, state(20)));
     assertEquals(before, names());
     assertLatestIs10(s);
   }

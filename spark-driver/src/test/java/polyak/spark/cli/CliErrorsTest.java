@@ -20,14 +20,13 @@ import polyak.data.DataException;
 import polyak.spark.config.ConfigError;
 
 /**
- * Bad input on the command line: exit code 2 and one line "polyak: ..." on stderr naming the key (no
- * Spark session is started for a bad config). Picocli's usage errors also exit with 2.
+ * Bad input on the command line: exit code 2 and one line "polyak: ..." on stderr naming the key
+ * (no Spark session is started for a bad config). Picocli's usage errors also exit with 2.
  */
 class CliErrorsTest {
   static final String EXAMPLE = "../conf/fashion-mnist.conf";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   record Result(int code, String out, String err) {}
 
@@ -39,7 +38,8 @@ class CliErrorsTest {
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
       code = PolyakCli.execute(o, e, args);
     }
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** Exit code 2 and exactly one line on stderr, "polyak: ..." mentioning every part. */
@@ -55,33 +55,40 @@ class CliErrorsTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "train    | optimizer.bta1=0.5             | optimizer.bta1",
-      "train    | training.batch_size=abc        | training.batch_size",
-      "train    | training.batch_size=0          | training.batch_size",
-      "train    | optimizer.beta1=1.5            | optimizer.beta1",
-      "train    | optimizer.name=adamax          | optimizer.name",
-      "train    | data.format=tfrecord           | data.format",
-      "train    | network.layers=[\"dense 64\", \"dropout 0\", \"dense 10\"] | network.layers[1]",
-      "train    | network.layers=[\"dense 64\", swish, \"dense 10\"]     | network.layers[1]",
-      "train    | training.epochs=1.5            | training.epochs",
-      "evaluate | learning_rate.schedule=linear  | learning_rate.schedule",
-      "predict  | data.classes=-1                | data.classes",
-      "gradcheck | spark.aggregation_depth=5     | spark.aggregation_depth",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "train    | optimizer.bta1=0.5             | optimizer.bta1",
+        "train    | training.batch_size=abc        | training.batch_size",
+        "train    | training.batch_size=0          | training.batch_size",
+        "train    | optimizer.beta1=1.5            | optimizer.beta1",
+        "train    | optimizer.name=adamax          | optimizer.name",
+        "train    | data.format=tfrecord           | data.format",
+        "train    | network.layers=[\"dense 64\", \"dropout 0\", \"dense 10\"] | network.layers[1]",
+        "train    | network.layers=[\"dense 64\", swish, \"dense 10\"]     | network.layers[1]",
+        "train    | training.epochs=1.5            | training.epochs",
+        "evaluate | learning_rate.schedule=linear  | learning_rate.schedule",
+        "predict  | data.classes=-1                | data.classes",
+        "gradcheck | spark.aggregation_depth=5     | spark.aggregation_depth",
+      })
   void badOverride(String command, String override, String key) {
-    String[] args = switch (command) {
-      case "train", "gradcheck" -> new String[] {command, "--conf", EXAMPLE, override};
-      case "evaluate" -> new String[] {command, "--conf", EXAMPLE, "-m", "x.polyak", override};
-      default -> new String[] {command, "--conf", EXAMPLE, "-m", "x.polyak", "-o", "out", override};
-    };
+    String[] args =
+        switch (command) {
+          case "train", "gradcheck" -> new String[] {command, "--conf", EXAMPLE, override};
+          case "evaluate" -> new String[] {command, "--conf", EXAMPLE, "-m", "x.polyak", override};
+          default ->
+              new String[] {command, "--conf", EXAMPLE, "-m", "x.polyak", "-o", "out", override};
+        };
     assertBadInput(cli(args), key);
   }
 
   @Test
   void unknownKeyInConfigFile() throws IOException {
-    Path conf = Files.writeString(dir.resolve("bad.conf"), "training {\n  batch_size = 64\n  epoch = 3\n}\n");
-    assertBadInput(cli("train", "--conf", conf.toString()), conf.toString(), "unknown key 'training.epoch'");
+    Path conf =
+        Files.writeString(
+            dir.resolve("bad.conf"), "training {\n  batch_size = 64\n  epoch = 3\n}\n");
+    assertBadInput(
+        cli("train", "--conf", conf.toString()), conf.toString(), "unknown key 'training.epoch'");
   }
 
   @Test
@@ -107,7 +114,9 @@ class CliErrorsTest {
     // a resumed run's config is the one in its checkpoint: a --conf would be silently ignored
     Result resumeWithConf = cli("train", "--conf", EXAMPLE, "--resume", dir.toString());
     assertEquals(2, resumeWithConf.code());
-    assertTrue(resumeWithConf.err().contains("--conf cannot be combined with --resume"), resumeWithConf::toString);
+    assertTrue(
+        resumeWithConf.err().contains("--conf cannot be combined with --resume"),
+        resumeWithConf::toString);
     Result notKeyValue = cli("train", "--conf", EXAMPLE, "training.epochs");
     assertBadInput(notKeyValue, "training.epochs", "key=value");
   }
@@ -125,17 +134,25 @@ class CliErrorsTest {
   @Test
   void failuresMapToExitCodesAndPeelSparkWrappers() {
     StringWriter w = new StringWriter();
-    int code = Failures.report(new SparkException("Job aborted", new DataException("train.csv: row 3: bad label")),
-        new PrintWriter(w));
+    int code =
+        Failures.report(
+            new SparkException("Job aborted", new DataException("train.csv: row 3: bad label")),
+            new PrintWriter(w));
     assertEquals(2, code);
     assertEquals("polyak: train.csv: row 3: bad label", w.toString().strip());
 
     w = new StringWriter();
-    assertEquals(2, Failures.report(new ConfigError("training.epochs must be positive, got 0"), new PrintWriter(w)));
+    assertEquals(
+        2,
+        Failures.report(
+            new ConfigError("training.epochs must be positive, got 0"), new PrintWriter(w)));
     assertEquals("polyak: training.epochs must be positive, got 0", w.toString().strip());
 
     w = new StringWriter();
-    assertEquals(1, Failures.report(new IOException("training diverged: iteration 3: ..."), new PrintWriter(w)));
+    assertEquals(
+        1,
+        Failures.report(
+            new IOException("training diverged: iteration 3: ..."), new PrintWriter(w)));
     assertEquals("polyak: training diverged: iteration 3: ...", w.toString().strip());
 
     w = new StringWriter();

@@ -17,12 +17,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 import polyak.optim.OptimizerKind;
 import polyak.spark.data.DataFormat;
 
-/** Config errors name the key (and where it came from); every accepted key is one of the defaults. */
+/**
+ * Config errors name the key (and where it came from); every accepted key is one of the defaults.
+ */
 class ConfigLoaderTest {
   static final File EXAMPLE = new File("../conf/fashion-mnist.conf");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private File file(String text) throws IOException {
     return Files.writeString(dir.resolve("run.conf"), text).toFile();
@@ -34,14 +35,18 @@ class ConfigLoaderTest {
 
   private static void assertMentions(Throwable e, String... parts) {
     for (String p : parts) {
-      assertTrue(e.getMessage().contains(p), () -> "message should mention '" + p + "': " + e.getMessage());
+      assertTrue(
+          e.getMessage().contains(p),
+          () -> "message should mention '" + p + "': " + e.getMessage());
     }
   }
 
   @Test
   void exampleConfigLoadsWithOverrides() {
-    PolyakConfig c = ConfigLoader.load(EXAMPLE, List.of("training.epochs=3", "optimizer.name=nesterov",
-        "data.train.limit=100"));
+    PolyakConfig c =
+        ConfigLoader.load(
+            EXAMPLE,
+            List.of("training.epochs=3", "optimizer.name=nesterov", "data.train.limit=100"));
     assertEquals(3, c.training().epochs());
     assertEquals(1024, c.training().batchSize());
     assertEquals(OptimizerKind.NESTEROV, c.training().optimizer().kind());
@@ -51,23 +56,37 @@ class ConfigLoaderTest {
     assertEquals(5, c.network().layers().size());
     assertEquals("runs/fashion-mnist/checkpoints", c.checkpointDir());
     assertEquals(200, c.checkpointEvery());
-    assertTrue(c.rendered().contains("\"epochs\" : 3") || c.rendered().contains("\"epochs\":3"), c.rendered());
+    assertTrue(
+        c.rendered().contains("\"epochs\" : 3") || c.rendered().contains("\"epochs\":3"),
+        c.rendered());
   }
 
   @Test
   void adversarialKeysReachTheTrainingConfig() {
     PolyakConfig off = ConfigLoader.load(EXAMPLE, List.of());
     assertTrue(!off.training().adversarial().active());
-    PolyakConfig c = ConfigLoader.load(EXAMPLE, List.of("adversarial.fgsm_epsilon=0.1", "adversarial.fgsm_fraction=0.25",
-        "adversarial.gradient_penalty=0.5", "adversarial.penalty_step=0.001"));
-    assertEquals(new polyak.train.AdversarialSpec(0.1, 0.25, 0.5, 0.001), c.training().adversarial());
+    PolyakConfig c =
+        ConfigLoader.load(
+            EXAMPLE,
+            List.of(
+                "adversarial.fgsm_epsilon=0.1",
+                "adversarial.fgsm_fraction=0.25",
+                "adversarial.gradient_penalty=0.5",
+                "adversarial.penalty_step=0.001"));
+    assertEquals(
+        new polyak.train.AdversarialSpec(0.1, 0.25, 0.5, 0.001), c.training().adversarial());
   }
 
   @Test
   void distillationKeysReachTheConfig() {
     assertTrue(!ConfigLoader.load(EXAMPLE, List.of()).distillation().active());
-    PolyakConfig c = ConfigLoader.load(EXAMPLE, List.of("distillation.teacher=runs/big/model.polyak",
-        "distillation.alpha=0.2", "distillation.temperature=3"));
+    PolyakConfig c =
+        ConfigLoader.load(
+            EXAMPLE,
+            List.of(
+                "distillation.teacher=runs/big/model.polyak",
+                "distillation.alpha=0.2",
+                "distillation.temperature=3"));
     assertEquals(new DistillationConfig("runs/big/model.polyak", 0.2, 3), c.distillation());
   }
 
@@ -103,13 +122,15 @@ class ConfigLoaderTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "training.batch_size=abc         | training.batch_size",
-      "training.epochs=2.5             | training.epochs",
-      "optimizer.bias_correction=maybe | optimizer.bias_correction",
-      "network.layers=relu             | network.layers",
-      "learning_rate.initial=fast      | learning_rate.initial",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "training.batch_size=abc         | training.batch_size",
+        "training.epochs=2.5             | training.epochs",
+        "optimizer.bias_correction=maybe | optimizer.bias_correction",
+        "network.layers=relu             | network.layers",
+        "learning_rate.initial=fast      | learning_rate.initial",
+      })
   void wrongTypeOnCommandLineNamesKey(String override, String key) {
     assertMentions(error(EXAMPLE, override), key, "command line");
   }
@@ -125,45 +146,53 @@ class ConfigLoaderTest {
   @Test
   void storedConfigErrorsNameTheirOrigin() {
     String stored = ConfigLoader.load(EXAMPLE, List.of()).rendered();
-    ConfigError e = assertThrows(ConfigError.class,
-        () -> ConfigLoader.parse(stored.replace("\"batch_size\" : 1024", "\"batch_size\" : \"x\""), List.of(),
-            "ckpt-000000000010.polyak"));
+    ConfigError e =
+        assertThrows(
+            ConfigError.class,
+            () ->
+                ConfigLoader.parse(
+                    stored.replace("\"batch_size\" : 1024", "\"batch_size\" : \"x\""),
+                    List.of(),
+                    "ckpt-000000000010.polyak"));
     assertMentions(e, "ckpt-000000000010.polyak", "training.batch_size");
-    assertEquals(7, ConfigLoader.parse(stored, List.of("training.epochs=7"), "ckpt").training().epochs());
+    assertEquals(
+        7, ConfigLoader.parse(stored, List.of("training.epochs=7"), "ckpt").training().epochs());
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "optimizer.beta1=1.5            | optimizer.beta1",
-      "optimizer.beta2=-0.1           | optimizer.beta2",
-      "optimizer.epsilon=0            | optimizer.epsilon",
-      "optimizer.name=momentum optimizer.momentum=1.5 | optimizer.momentum",
-      "training.batch_size=0          | training.batch_size",
-      "training.batch_size=-5         | training.batch_size",
-      "training.epochs=0              | training.epochs",
-      "training.max_iterations=-1     | training.max_iterations",
-      "data.classes=0                 | data.classes",
-      "data.partitions=-1             | data.partitions",
-      "checkpoint.every=-1            | checkpoint.every",
-      "checkpoint.keep=0              | checkpoint.keep",
-      "spark.aggregation_depth=3      | spark.aggregation_depth",
-      "learning_rate.initial=-0.1     | learning_rate.initial",
-      "learning_rate.schedule=linear  | learning_rate.schedule",
-      "evaluation.patience=-1         | evaluation.patience",
-      "regularization.l2=-1           | regularization.l2",
-      "clipping.norm=-1               | clipping.norm",
-      "averaging.kind=median          | averaging.kind",
-      "averaging.kind=ema averaging.decay=1.5 | averaging.decay",
-      "data.scaling=log               | data.scaling",
-      "output.dir=\"\"                | output.dir",
-      "adversarial.fgsm_epsilon=-0.1  | adversarial.fgsm_epsilon",
-      "adversarial.fgsm_fraction=1.5  | adversarial.fgsm_fraction",
-      "adversarial.gradient_penalty=-1 | adversarial.gradient_penalty",
-      "adversarial.penalty_step=0     | adversarial.penalty_step",
-      "distillation.alpha=1.5         | distillation.alpha",
-      "distillation.temperature=0     | distillation.temperature",
-      "distillation.teacher=t.polyak adversarial.fgsm_epsilon=0.1 | distillation.teacher",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "optimizer.beta1=1.5            | optimizer.beta1",
+        "optimizer.beta2=-0.1           | optimizer.beta2",
+        "optimizer.epsilon=0            | optimizer.epsilon",
+        "optimizer.name=momentum optimizer.momentum=1.5 | optimizer.momentum",
+        "training.batch_size=0          | training.batch_size",
+        "training.batch_size=-5         | training.batch_size",
+        "training.epochs=0              | training.epochs",
+        "training.max_iterations=-1     | training.max_iterations",
+        "data.classes=0                 | data.classes",
+        "data.partitions=-1             | data.partitions",
+        "checkpoint.every=-1            | checkpoint.every",
+        "checkpoint.keep=0              | checkpoint.keep",
+        "spark.aggregation_depth=3      | spark.aggregation_depth",
+        "learning_rate.initial=-0.1     | learning_rate.initial",
+        "learning_rate.schedule=linear  | learning_rate.schedule",
+        "evaluation.patience=-1         | evaluation.patience",
+        "regularization.l2=-1           | regularization.l2",
+        "clipping.norm=-1               | clipping.norm",
+        "averaging.kind=median          | averaging.kind",
+        "averaging.kind=ema averaging.decay=1.5 | averaging.decay",
+        "data.scaling=log               | data.scaling",
+        "output.dir=\"\"                | output.dir",
+        "adversarial.fgsm_epsilon=-0.1  | adversarial.fgsm_epsilon",
+        "adversarial.fgsm_fraction=1.5  | adversarial.fgsm_fraction",
+        "adversarial.gradient_penalty=-1 | adversarial.gradient_penalty",
+        "adversarial.penalty_step=0     | adversarial.penalty_step",
+        "distillation.alpha=1.5         | distillation.alpha",
+        "distillation.temperature=0     | distillation.temperature",
+        "distillation.teacher=t.polyak adversarial.fgsm_epsilon=0.1 | distillation.teacher",
+      })
   void outOfRangeValuesNameTheKey(String overrides, String key) {
     ConfigError e = error(EXAMPLE, overrides.split(" "));
     assertMentions(e, key);
@@ -173,7 +202,8 @@ class ConfigLoaderTest {
   @Test
   void outOfRangeValuesInFileNameFileLineAndKey() throws IOException {
     File f = file("training {\n  epochs = 3\n  batch_size = 0\n}\noptimizer.beta1 = 0.5\n");
-    assertTrue(error(f).getMessage().startsWith(f.getPath() + ": 3: training.batch_size must be positive"),
+    assertTrue(
+        error(f).getMessage().startsWith(f.getPath() + ": 3: training.batch_size must be positive"),
         error(f)::getMessage);
     ConfigError e = error(f, "training.batch_size=32", "optimizer.beta1=1.5");
     assertTrue(e.getMessage().startsWith("command line: 1: optimizer.beta1"), e.getMessage());
@@ -181,21 +211,31 @@ class ConfigLoaderTest {
 
   @Test
   void badLayerNamesNetworkLayersIndex() {
-    assertMentions(error(EXAMPLE, "network.layers=[\"dense 64\", swish, \"dense 10\"]"), "network.layers[1]",
+    assertMentions(
+        error(EXAMPLE, "network.layers=[\"dense 64\", swish, \"dense 10\"]"),
+        "network.layers[1]",
         "swish");
-    assertMentions(error(EXAMPLE, "network.layers=[\"dense 64\", \"dropout 0\", \"dense 10\"]"), "network.layers[1]",
+    assertMentions(
+        error(EXAMPLE, "network.layers=[\"dense 64\", \"dropout 0\", \"dense 10\"]"),
+        "network.layers[1]",
         "keep probability");
-    assertMentions(error(EXAMPLE, "network.layers=[\"dense 64\", relu, \"dense -3\"]"), "network.layers[2]");
-    assertMentions(error(EXAMPLE, "network.layers=[\"dense 64\", \"maxout 3\", \"dense 10\"]"), "network.layers[1]");
-    assertMentions(error(EXAMPLE, "network.layers=[\"dense 64\", relu, \"groupnorm 5\", \"dense 10\"]"),
-        "network.layers[2]", "not divisible by the group size 5");
+    assertMentions(
+        error(EXAMPLE, "network.layers=[\"dense 64\", relu, \"dense -3\"]"), "network.layers[2]");
+    assertMentions(
+        error(EXAMPLE, "network.layers=[\"dense 64\", \"maxout 3\", \"dense 10\"]"),
+        "network.layers[1]");
+    assertMentions(
+        error(EXAMPLE, "network.layers=[\"dense 64\", relu, \"groupnorm 5\", \"dense 10\"]"),
+        "network.layers[2]",
+        "not divisible by the group size 5");
     assertMentions(error(EXAMPLE, "network.loss=hinge"), "network.loss", "hinge");
     assertMentions(error(EXAMPLE, "network.input=0"), "network.input");
   }
 
   @Test
   void unknownOptimizerNamesKeyAndChoices() {
-    assertMentions(error(EXAMPLE, "optimizer.name=adamax"), "optimizer.name", "adamax", "adam", "nesterov");
+    assertMentions(
+        error(EXAMPLE, "optimizer.name=adamax"), "optimizer.name", "adamax", "adam", "nesterov");
   }
 
   @Test
@@ -206,9 +246,11 @@ class ConfigLoaderTest {
   @Test
   void textFormatsNeedPaths() {
     // evaluate and predict need no training data: only asking for it fails, naming the keys
-    PolyakConfig noTrain = ConfigLoader.load(EXAMPLE, List.of("data.format=csv", "data.test.paths=[t.csv]"));
+    PolyakConfig noTrain =
+        ConfigLoader.load(EXAMPLE, List.of("data.format=csv", "data.test.paths=[t.csv]"));
     assertMentions(assertThrows(ConfigError.class, noTrain::train), "data.train.paths");
-    assertMentions(error(EXAMPLE, "data.format=csv", "data.train.paths=[a.csv]", "data.csv.delimiter=\"ab\""),
+    assertMentions(
+        error(EXAMPLE, "data.format=csv", "data.train.paths=[a.csv]", "data.csv.delimiter=\"ab\""),
         "data.csv.delimiter");
   }
 
@@ -223,6 +265,8 @@ class ConfigLoaderTest {
     File f = file("training { batch_size = \n");
     ConfigError e = error(f);
     assertMentions(e, f.getPath());
-    assertTrue(e.getMessage().indexOf(f.getPath()) == e.getMessage().lastIndexOf(f.getPath()), e.getMessage());
+    assertTrue(
+        e.getMessage().indexOf(f.getPath()) == e.getMessage().lastIndexOf(f.getPath()),
+        e.getMessage());
   }
 }

@@ -17,14 +17,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import polyak.data.DataException;
-import polyak.data.PixelScaling;
 import polyak.data.Dataset;
+import polyak.data.PixelScaling;
 import polyak.spark.SparkTestSession;
 
 class IdxLoadTest {
   private static final String DIR = "/usr/share/datasets/fashion-mnist/";
-  private static final DataSource T10K = DataSource.idx(DIR + "t10k-images-idx3-ubyte.gz",
-      DIR + "t10k-labels-idx1-ubyte.gz", 10);
+  private static final DataSource T10K =
+      DataSource.idx(DIR + "t10k-images-idx3-ubyte.gz", DIR + "t10k-labels-idx1-ubyte.gz", 10);
   private static final int ROW = 4321;
 
   private static SparkSession spark;
@@ -60,17 +60,22 @@ class IdxLoadTest {
           assertEquals(rows[p], blocks.get(p).rows());
           base += rows[p];
         }
-        Dataset holder = blocks.stream().filter(b -> b.baseId() <= ROW && ROW < b.baseId() + b.rows()).findFirst()
-            .orElseThrow();
+        Dataset holder =
+            blocks.stream()
+                .filter(b -> b.baseId() <= ROW && ROW < b.baseId() + b.rows())
+                .findFirst()
+                .orElseThrow();
         int local = (int) (ROW - holder.baseId());
         double[] features = Arrays.copyOfRange(holder.features(), local * 784, (local + 1) * 784);
         if (reference == null) {
           reference = features;
           referenceLabel = holder.labels()[local];
-          assertTrue(Arrays.stream(features).allMatch(v -> v >= 0 && v <= 255 && v == Math.rint(v)));
+          assertTrue(
+              Arrays.stream(features).allMatch(v -> v >= 0 && v <= 255 && v == Math.rint(v)));
           assertTrue(Arrays.stream(features).max().getAsDouble() > 100, "raw pixels, not scaled");
         } else {
-          assertArrayEquals(reference, features, "row " + ROW + " with " + partitions + " partitions");
+          assertArrayEquals(
+              reference, features, "row " + ROW + " with " + partitions + " partitions");
           assertEquals(referenceLabel, holder.labels()[local]);
         }
       } finally {
@@ -106,7 +111,8 @@ class IdxLoadTest {
     LoadedData data = TrainingData.load(spark, T10K.withLimit(10), 1);
     DataException e = assertThrows(DataException.class, () -> data.checkWidth(100));
     assertTrue(e.getMessage().contains("t10k-images-idx3-ubyte.gz: row 1"), e.getMessage());
-    assertTrue(e.getMessage().contains("784 features") && e.getMessage().contains("100"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("784 features") && e.getMessage().contains("100"), e.getMessage());
     data.checkWidth(784);
     data.unpersist();
   }
@@ -117,9 +123,15 @@ class IdxLoadTest {
     Path labels = dir.resolve("labels.idx");
     writeIdx(images, new int[] {5, 2, 2}, new byte[20]);
     writeIdx(labels, new int[] {5}, new byte[] {0, 1, 2, 12, 3});
-    DataException e = assertThrows(DataException.class,
-        () -> TrainingData.load(spark, DataSource.idx(images.toString(), labels.toString(), 10), 2));
-    assertTrue(e.getMessage().startsWith("file:" + labels + ": row 4: label 12 outside [0, 10)"), e.getMessage());
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                TrainingData.load(
+                    spark, DataSource.idx(images.toString(), labels.toString(), 10), 2));
+    assertTrue(
+        e.getMessage().startsWith("file:" + labels + ": row 4: label 12 outside [0, 10)"),
+        e.getMessage());
   }
 
   @Test
@@ -128,21 +140,29 @@ class IdxLoadTest {
     Path labels = dir.resolve("labels.idx");
     writeIdx(images, new int[] {5, 2, 2}, new byte[17]);
     writeIdx(labels, new int[] {5}, new byte[5]);
-    // the fault comes back from the task as a value: no Spark task fails (no trace logged, no retries)
-    java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
-    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
-      @Override
-      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
-        if (!end.taskInfo().successful()) {
-          failed.incrementAndGet();
-        }
-      }
-    };
+    // the fault comes back from the task as a value: no Spark task fails (no trace logged, no
+    // retries)
+    java.util.concurrent.atomic.AtomicInteger failed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    org.apache.spark.scheduler.SparkListener listener =
+        new org.apache.spark.scheduler.SparkListener() {
+          @Override
+          public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+            if (!end.taskInfo().successful()) {
+              failed.incrementAndGet();
+            }
+          }
+        };
     spark.sparkContext().addSparkListener(listener);
     try {
-      DataException e = assertThrows(DataException.class,
-          () -> TrainingData.load(spark, DataSource.idx(images.toString(), labels.toString(), 10), 2));
-      assertTrue(e.getMessage().contains("images.idx: truncated") && e.getMessage().contains("row 5"),
+      DataException e =
+          assertThrows(
+              DataException.class,
+              () ->
+                  TrainingData.load(
+                      spark, DataSource.idx(images.toString(), labels.toString(), 10), 2));
+      assertTrue(
+          e.getMessage().contains("images.idx: truncated") && e.getMessage().contains("row 5"),
           e.getMessage());
       spark.sparkContext().listenerBus().waitUntilEmpty();
       assertEquals(0, failed.get());
@@ -154,8 +174,12 @@ class IdxLoadTest {
   @Test
   void missingFileNamesThePath(@TempDir Path dir) {
     String missing = dir.resolve("nope-images.gz").toString();
-    DataException e = assertThrows(DataException.class,
-        () -> TrainingData.load(spark, DataSource.idx(missing, DIR + "t10k-labels-idx1-ubyte.gz", 10), 2));
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                TrainingData.load(
+                    spark, DataSource.idx(missing, DIR + "t10k-labels-idx1-ubyte.gz", 10), 2));
     assertTrue(e.getMessage().startsWith(missing + ": no data files"), e.getMessage());
   }
 

@@ -36,8 +36,12 @@ class KryoRoundTripTest {
 
   @Test
   void datasetSurvivesSerializedCachingAndCollect() {
-    LoadedData data = TrainingData.load(spark, DataSource.idx(DIR + "t10k-images-idx3-ubyte.gz",
-        DIR + "t10k-labels-idx1-ubyte.gz", 10).withLimit(300), 3);
+    LoadedData data =
+        TrainingData.load(
+            spark,
+            DataSource.idx(DIR + "t10k-images-idx3-ubyte.gz", DIR + "t10k-labels-idx1-ubyte.gz", 10)
+                .withLimit(300),
+            3);
     List<Dataset> direct = data.blocks().collect();
     JavaRDD<Dataset> serialized = data.blocks().map(b -> b).persist(StorageLevel.MEMORY_ONLY_SER());
     serialized.count();
@@ -61,8 +65,10 @@ class KryoRoundTripTest {
   @Test
   void batchResultRecordRoundTripsThroughATaskResult() {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    BatchResult sum = sc.parallelize(List.of(1, 2, 3, 4), 2).map(i -> new BatchResult(i * 0.5, i, 10))
-        .reduce(BatchResult::plus);
+    BatchResult sum =
+        sc.parallelize(List.of(1, 2, 3, 4), 2)
+            .map(i -> new BatchResult(i * 0.5, i, 10))
+            .reduce(BatchResult::plus);
     assertEquals(new BatchResult(5.0, 10, 40), sum);
   }
 
@@ -75,7 +81,10 @@ class KryoRoundTripTest {
     assertEquals(40, back.baseId());
     assertArrayEquals(d.features(), back.features());
     int[][] nested = {{1}, {2, 3}};
-    assertArrayEquals(nested, kryo.<int[][]>deserialize(kryo.serialize(nested, ClassTag$.MODULE$.apply(int[][].class)),
-        ClassTag$.MODULE$.apply(int[][].class)));
+    assertArrayEquals(
+        nested,
+        kryo.<int[][]>deserialize(
+            kryo.serialize(nested, ClassTag$.MODULE$.apply(int[][].class)),
+            ClassTag$.MODULE$.apply(int[][].class)));
   }
 }

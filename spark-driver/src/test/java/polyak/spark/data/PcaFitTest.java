@@ -33,14 +33,13 @@ import polyak.spark.run.PreparedData;
 
 /**
  * The distributed PCA fit (per-partition sums added in partition order) equals {@link Pca#fit} over
- * the same blocks bit for bit, and {@code data.pca} puts scaling-then-PCA into the prepared data and
- * the model's preprocessor.
+ * the same blocks bit for bit, and {@code data.pca} puts scaling-then-PCA into the prepared data
+ * and the model's preprocessor.
  */
 class PcaFitTest {
   static SparkSession spark;
   static JavaSparkContext sc;
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @BeforeAll
   static void start() {
@@ -101,10 +100,18 @@ class PcaFitTest {
       lines.add(sb.toString());
     }
     Path csv = Files.write(dir.resolve("data.csv"), lines);
-    List<String> overrides = new ArrayList<>(List.of("data.format=csv", "data.classes=2",
-        "data.train.paths=[\"" + csv + "\"]", "data.test.paths=[\"" + csv + "\"]", "data.scaling=standardize",
-        "data.partitions=2", "data.pca.components=2", "network.input=2",
-        "network.layers=[\"dense 4\", relu, \"dense 2\"]"));
+    List<String> overrides =
+        new ArrayList<>(
+            List.of(
+                "data.format=csv",
+                "data.classes=2",
+                "data.train.paths=[\"" + csv + "\"]",
+                "data.test.paths=[\"" + csv + "\"]",
+                "data.scaling=standardize",
+                "data.partitions=2",
+                "data.pca.components=2",
+                "network.input=2",
+                "network.layers=[\"dense 4\", relu, \"dense 2\"]"));
     PolyakConfig config = ConfigLoader.load(null, overrides);
     PreparedData data = PreparedData.load(spark, config, null);
     assertEquals(2, data.train().width());
@@ -121,8 +128,9 @@ class PcaFitTest {
     }
 
     overrides.set(overrides.indexOf("network.input=2"), "network.input=5");
-    ConfigError e = org.junit.jupiter.api.Assertions.assertThrows(ConfigError.class,
-        () -> ConfigLoader.load(null, overrides));
+    ConfigError e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigError.class, () -> ConfigLoader.load(null, overrides));
     assertTrue(e.getMessage().contains("data.pca.components"), e.getMessage());
   }
 }

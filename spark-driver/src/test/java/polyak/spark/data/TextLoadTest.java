@@ -3,7 +3,6 @@ package polyak.spark.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,15 +14,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import polyak.data.DataException;
-import polyak.data.Standardizer;
 import polyak.data.Dataset;
+import polyak.data.Standardizer;
 import polyak.spark.SparkTestSession;
 
 class TextLoadTest {
   private static SparkSession spark;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void start() {
@@ -62,12 +60,21 @@ class TextLoadTest {
     write("b.csv", "id,x,y,z", "2,0.5,1,-1", "", "0,4,5,6");
     write("a.csv", "h1,h2,h3,h4", "1,1,2,3");
     write("c.csv", "h1,h2,h3,h4", "3,7,8,9", "0,10,11,12", "1,13,14,15");
-    LoadedData data = TrainingData.load(spark, DataSource.csv(4, dir.toString()).withHeader(true), 3);
+    LoadedData data =
+        TrainingData.load(spark, DataSource.csv(4, dir.toString()).withHeader(true), 3);
     assertEquals(6, data.rows());
     assertEquals(3, data.width());
     assertArrayEquals(new int[] {2, 2, 2}, data.partitionRows());
-    assertArrayEquals(new double[][] {{1, 1, 2, 3}, {2, 0.5, 1, -1}, {0, 4, 5, 6}, {3, 7, 8, 9}, {0, 10, 11, 12},
-        {1, 13, 14, 15}}, rows(data));
+    assertArrayEquals(
+        new double[][] {
+          {1, 1, 2, 3},
+          {2, 0.5, 1, -1},
+          {0, 4, 5, 6},
+          {3, 7, 8, 9},
+          {0, 10, 11, 12},
+          {1, 13, 14, 15}
+        },
+        rows(data));
     data.unpersist();
   }
 
@@ -75,8 +82,14 @@ class TextLoadTest {
   void csvLabelColumnDelimiterAndLimit() throws IOException {
     Path a = write("a.tsv", "1\t2\t0", "3\t4\t1");
     Path b = write("b.tsv", "5\t6\t1", "7\t8\t0");
-    LoadedData data = TrainingData.load(spark,
-        DataSource.csv(2, a.toString(), b.toString()).withLabelColumn(2).withDelimiter('\t').withLimit(3), 2);
+    LoadedData data =
+        TrainingData.load(
+            spark,
+            DataSource.csv(2, a.toString(), b.toString())
+                .withLabelColumn(2)
+                .withDelimiter('\t')
+                .withLimit(3),
+            2);
     assertArrayEquals(new double[][] {{0, 1, 2}, {1, 3, 4}, {1, 5, 6}}, rows(data));
     assertArrayEquals(new int[] {1, 2}, data.partitionRows());
     data.unpersist();
@@ -103,9 +116,11 @@ class TextLoadTest {
   void libsvmFilesLoadSparseRowsDense() throws IOException {
     write("part-1.svm", "1 1:0.5 3:2", "0 2:-1 # comment");
     write("part-2.svm", "2 4:7", "1");
-    LoadedData data = TrainingData.load(spark, DataSource.libsvm(4, 3, dir.resolve("part-*.svm").toString()), 2);
+    LoadedData data =
+        TrainingData.load(spark, DataSource.libsvm(4, 3, dir.resolve("part-*.svm").toString()), 2);
     assertEquals(4, data.width());
-    assertArrayEquals(new double[][] {{1, 0.5, 0, 2, 0}, {0, 0, -1, 0, 0}, {2, 0, 0, 0, 7}, {1, 0, 0, 0, 0}},
+    assertArrayEquals(
+        new double[][] {{1, 0.5, 0, 2, 0}, {0, 0, -1, 0, 0}, {2, 0, 0, 0, 7}, {1, 0, 0, 0, 0}},
         rows(data));
     data.unpersist();
   }
@@ -124,7 +139,8 @@ class TextLoadTest {
   private DataException csvFailure(String... secondFile) throws IOException {
     write("a.csv", "1,2,3", "0,4,5");
     write("b.csv", secondFile);
-    return assertThrows(DataException.class, () -> TrainingData.load(spark, DataSource.csv(3, dir.toString()), 2));
+    return assertThrows(
+        DataException.class, () -> TrainingData.load(spark, DataSource.csv(3, dir.toString()), 2));
   }
 
   /**
@@ -133,15 +149,17 @@ class TextLoadTest {
    */
   @Test
   void aDataFaultFailsNoSparkTask() throws Exception {
-    java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
-    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
-      @Override
-      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
-        if (!end.taskInfo().successful()) {
-          failed.incrementAndGet();
-        }
-      }
-    };
+    java.util.concurrent.atomic.AtomicInteger failed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    org.apache.spark.scheduler.SparkListener listener =
+        new org.apache.spark.scheduler.SparkListener() {
+          @Override
+          public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+            if (!end.taskInfo().successful()) {
+              failed.incrementAndGet();
+            }
+          }
+        };
     spark.sparkContext().addSparkListener(listener);
     try {
       DataException e = csvFailure("1,2,3", "0,NaN,1");
@@ -160,13 +178,15 @@ class TextLoadTest {
   @Test
   void raggedCsvRowNamesFileLineAndColumnCounts() throws IOException {
     DataException e = csvFailure("1,2,3", "2,4,5", "0,1", "1,1,1");
-    assertEquals(b() + ": line 3 has 2 columns, expected 3 as in " + b() + ": line 1", e.getMessage());
+    assertEquals(
+        b() + ": line 3 has 2 columns, expected 3 as in " + b() + ": line 1", e.getMessage());
   }
 
   @Test
   void csvFilesOfDifferentWidthsNameBothFiles() throws IOException {
     DataException e = csvFailure("1,2,3,4", "2,4,5,6");
-    assertEquals(b() + ": line 1: 3 features, expected 2 as in file:" + dir.resolve("a.csv") + ": line 1",
+    assertEquals(
+        b() + ": line 1: 3 features, expected 2 as in file:" + dir.resolve("a.csv") + ": line 1",
         e.getMessage());
   }
 
@@ -203,9 +223,12 @@ class TextLoadTest {
   @Test
   void libsvmIndexBeyondTheFeatureCountNamesFileAndLine() throws IOException {
     Path f = write("x.svm", "1 1:1", "0 2:1 5:3");
-    DataException e = assertThrows(DataException.class,
-        () -> TrainingData.load(spark, DataSource.libsvm(4, 2, f.toString()), 2));
-    assertEquals("file:" + f + ": line 2, column 3: feature index 5 outside [1, 4]", e.getMessage());
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () -> TrainingData.load(spark, DataSource.libsvm(4, 2, f.toString()), 2));
+    assertEquals(
+        "file:" + f + ": line 2, column 3: feature index 5 outside [1, 4]", e.getMessage());
   }
 
   @Test
@@ -213,7 +236,10 @@ class TextLoadTest {
     write("a.csv", "1,2,3", "0,4,5");
     LoadedData data = TrainingData.load(spark, DataSource.csv(2, dir.toString()), 2);
     DataException e = assertThrows(DataException.class, () -> data.checkWidth(784));
-    assertEquals("file:" + dir.resolve("a.csv") + ": line 1: 2 features per row, but the network's input width is 784",
+    assertEquals(
+        "file:"
+            + dir.resolve("a.csv")
+            + ": line 1: 2 features per row, but the network's input width is 784",
         e.getMessage());
     data.unpersist();
   }
@@ -222,18 +248,25 @@ class TextLoadTest {
   void filesWithoutRowsAreAnEmptyDataSet() throws IOException {
     write("a.csv", "h1,h2");
     write("b.csv", "h1,h2", "", "  ");
-    DataException e = assertThrows(DataException.class,
-        () -> TrainingData.load(spark, DataSource.csv(2, dir.toString()).withHeader(true), 2));
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () -> TrainingData.load(spark, DataSource.csv(2, dir.toString()).withHeader(true), 2));
     assertEquals(dir + ": no rows", e.getMessage());
   }
 
   @Test
   void aPathMatchingNoFilesIsNamed() {
     String glob = dir.resolve("*.csv").toString();
-    DataException e = assertThrows(DataException.class, () -> TrainingData.load(spark, DataSource.csv(2, glob), 2));
+    DataException e =
+        assertThrows(
+            DataException.class, () -> TrainingData.load(spark, DataSource.csv(2, glob), 2));
     assertEquals(glob + ": no data files match this path", e.getMessage());
     String missing = "file://" + dir.resolve("missing.svm");
-    e = assertThrows(DataException.class, () -> TrainingData.load(spark, DataSource.libsvm(3, 2, missing), 2));
+    e =
+        assertThrows(
+            DataException.class,
+            () -> TrainingData.load(spark, DataSource.libsvm(3, 2, missing), 2));
     assertEquals(missing + ": no data files match this path", e.getMessage());
   }
 

@@ -23,16 +23,28 @@ class AppJarIT {
       manifest = jar.getManifest().getMainAttributes();
     }
     assertEquals("polyak.spark.cli.PolyakCli", manifest.getValue("Main-Class"));
-    assertEquals(System.getProperty("polyak.version", "0.1.0-SNAPSHOT"), manifest.getValue("Implementation-Version"));
-    for (String must : List.of("polyak/spark/cli/PolyakCli.class", "polyak/spark/PolyakKryoRegistrator.class",
-        "polyak/nn/Network.class", "polyak-defaults.conf", "polyak-log4j2.properties",
-        "polyak/shaded/org/ejml/data/DMatrixRMaj.class", "polyak/shaded/com/typesafe/config/Config.class",
-        "polyak/shaded/picocli/CommandLine.class")) {
+    assertEquals(
+        System.getProperty("polyak.version", "0.1.0-SNAPSHOT"),
+        manifest.getValue("Implementation-Version"));
+    for (String must :
+        List.of(
+            "polyak/spark/cli/PolyakCli.class",
+            "polyak/spark/PolyakKryoRegistrator.class",
+            "polyak/nn/Network.class",
+            "polyak-defaults.conf",
+            "polyak-log4j2.properties",
+            "polyak/shaded/org/ejml/data/DMatrixRMaj.class",
+            "polyak/shaded/com/typesafe/config/Config.class",
+            "polyak/shaded/picocli/CommandLine.class")) {
       assertTrue(entries.contains(must), "missing " + must);
     }
     for (String e : entries) {
-      boolean ours = e.startsWith("polyak/") || e.startsWith("META-INF/") || e.equals("polyak-defaults.conf")
-          || e.equals("polyak-log4j2.properties") || e.equals("reference.conf");
+      boolean ours =
+          e.startsWith("polyak/")
+              || e.startsWith("META-INF/")
+              || e.equals("polyak-defaults.conf")
+              || e.equals("polyak-log4j2.properties")
+              || e.equals("reference.conf");
       assertTrue(ours, "unexpected entry (unrelocated or provided by Spark): " + e);
     }
   }

@@ -27,10 +27,13 @@ import polyak.spark.metrics.MetricsFile;
  * timeout and killed (with its descendants) when it runs over.
  */
 final class Deploy {
-  static final Path ROOT = Path.of(System.getProperty("polyak.root", "..")).toAbsolutePath().normalize();
+  static final Path ROOT =
+      Path.of(System.getProperty("polyak.root", "..")).toAbsolutePath().normalize();
   static final Path TARGET = ROOT.resolve("spark-driver/target");
-  static final Path FASHION_MNIST = Path.of(System.getenv().getOrDefault("POLYAK_FASHION_MNIST",
-      "/usr/share/datasets/fashion-mnist"));
+  static final Path FASHION_MNIST =
+      Path.of(
+          System.getenv()
+              .getOrDefault("POLYAK_FASHION_MNIST", "/usr/share/datasets/fashion-mnist"));
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Deploy() {}
@@ -45,21 +48,24 @@ final class Deploy {
    * matches them) they are skipped rather than run against a stale jar.
    */
   static void assumePackaged() {
-    assumeTrue(System.getProperty("polyak.app.jar") != null,
+    assumeTrue(
+        System.getProperty("polyak.app.jar") != null,
         "needs the packaged app jar: runs in `mvn verify` (failsafe), e.g. -Dit.test='polyak.spark.deploy.**'");
   }
 
   static Path appJar() {
     String p = System.getProperty("polyak.app.jar");
     Path jar = p != null ? Path.of(p) : TARGET.resolve("polyak-app-0.1.0-SNAPSHOT.jar");
-    assertTrue(Files.isRegularFile(jar), jar + " is missing: the deploy ITs run after `package` (mvn verify)");
+    assertTrue(
+        Files.isRegularFile(jar),
+        jar + " is missing: the deploy ITs run after `package` (mvn verify)");
     return jar;
   }
 
   /**
-   * A process for a deploy/ script with a test environment: the app jar of this build (never rebuilt
-   * from a test), no SPARK_HOME (so the Maven jars are used, as on a machine without a Spark
-   * distribution), output to {@code log}.
+   * A process for a deploy/ script with a test environment: the app jar of this build (never
+   * rebuilt from a test), no SPARK_HOME (so the Maven jars are used, as on a machine without a
+   * Spark distribution), output to {@code log}.
    */
   static ProcessBuilder script(Path log, Map<String, String> env, List<String> command) {
     ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile());
@@ -112,7 +118,9 @@ final class Deploy {
     }
   }
 
-  /** "polyak iteration" jobs started so far, from the event log in {@code dir} (0 before it exists). */
+  /**
+   * "polyak iteration" jobs started so far, from the event log in {@code dir} (0 before it exists).
+   */
   static long iterationsStarted(Path dir) throws IOException {
     List<Path> logs;
     try (Stream<Path> s = Files.list(dir)) {
@@ -121,8 +129,13 @@ final class Deploy {
     long n = 0;
     for (Path log : logs) {
       try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
-        n += lines.filter(l -> l.startsWith("{\"Event\":\"SparkListenerJobStart\"")
-            && l.contains("\"spark.job.description\":\"polyak iteration ")).count();
+        n +=
+            lines
+                .filter(
+                    l ->
+                        l.startsWith("{\"Event\":\"SparkListenerJobStart\"")
+                            && l.contains("\"spark.job.description\":\"polyak iteration "))
+                .count();
       } catch (UncheckedIOException e) {
         // a line cut in the middle of a write: count again on the next poll
       }
@@ -134,7 +147,12 @@ final class Deploy {
   static List<JsonNode> events(Path dir) throws IOException {
     List<Path> logs;
     try (Stream<Path> s = Files.list(dir)) {
-      logs = s.filter(f -> f.getFileName().toString().startsWith("app-") && !f.toString().endsWith(".crc")).toList();
+      logs =
+          s.filter(
+                  f ->
+                      f.getFileName().toString().startsWith("app-")
+                          && !f.toString().endsWith(".crc"))
+              .toList();
     }
     assertTrue(logs.size() == 1, "expected one event log in " + dir + ", found " + logs);
     List<JsonNode> events = new ArrayList<>();

@@ -30,14 +30,26 @@ final class LocalStandaloneCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
-  static LocalStandaloneCluster start(Path state, int workers) throws IOException, InterruptedException {
+  static LocalStandaloneCluster start(Path state, int workers)
+      throws IOException, InterruptedException {
     Files.createDirectories(state.getParent());
     Path log = state.resolveSibling(state.getFileName() + "-script.log");
     Path urlFile = state.resolveSibling(state.getFileName() + "-url.txt");
-    ProcessBuilder pb = Deploy.script(log, Map.of("POLYAK_STANDALONE_DIR", state.toString()),
-        List.of("deploy/standalone-cluster", "start", "--workers", Integer.toString(workers), "--cores", "1",
-            "--memory", "1g"));
-    pb.redirectOutput(urlFile.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        Deploy.script(
+            log,
+            Map.of("POLYAK_STANDALONE_DIR", state.toString()),
+            List.of(
+                "deploy/standalone-cluster",
+                "start",
+                "--workers",
+                Integer.toString(workers),
+                "--cores",
+                "1",
+                "--memory",
+                "1g"));
+    pb.redirectOutput(urlFile.toFile())
+        .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.redirectErrorStream(false);
     int rc;
     try {
@@ -63,12 +75,14 @@ final class LocalStandaloneCluster implements AutoCloseable {
   List<Long> executorPids(int worker) throws IOException {
     String workerUrl = "spark://Worker@127.0.0.1:" + workerPort(worker);
     List<Long> pids = new ArrayList<>();
-    ProcessHandle.allProcesses().forEach(h -> {
-      String cmd = Deploy.commandLine(h.pid());
-      if (cmd.contains("CoarseGrainedExecutorBackend") && cmd.contains(workerUrl + " ")) {
-        pids.add(h.pid());
-      }
-    });
+    ProcessHandle.allProcesses()
+        .forEach(
+            h -> {
+              String cmd = Deploy.commandLine(h.pid());
+              if (cmd.contains("CoarseGrainedExecutorBackend") && cmd.contains(workerUrl + " ")) {
+                pids.add(h.pid());
+              }
+            });
     return pids;
   }
 
@@ -85,8 +99,12 @@ final class LocalStandaloneCluster implements AutoCloseable {
       return;
     }
     stopped = true;
-    Process p = Deploy.script(log, Map.of("POLYAK_STANDALONE_DIR", state.toString()),
-        List.of("deploy/standalone-cluster", "stop")).start();
+    Process p =
+        Deploy.script(
+                log,
+                Map.of("POLYAK_STANDALONE_DIR", state.toString()),
+                List.of("deploy/standalone-cluster", "stop"))
+            .start();
     Deploy.await(p, Duration.ofMinutes(1), log);
   }
 

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The "Run on a cluster" README section, run as written through bash: start the local standalone
- * cluster, submit, look at the result, stop. Two changes: the build line is skipped (this test runs on
- * the jar the build just made) and {@code runs/cluster} becomes a directory under target/.
+ * cluster, submit, look at the result, stop. Two changes: the build line is skipped (this test runs
+ * on the jar the build just made) and {@code runs/cluster} becomes a directory under target/.
  */
 class ReadmeClusterSectionIT {
   static final Path README = Deploy.ROOT.resolve("README.md");
@@ -26,7 +26,9 @@ class ReadmeClusterSectionIT {
   @Test
   void theReadmeCommandsWork() throws Exception {
     Deploy.assumePackaged();
-    assumeTrue(Deploy.fashionMnistInstalled(), "Fashion-MNIST is not installed in " + Deploy.FASHION_MNIST);
+    assumeTrue(
+        Deploy.fashionMnistInstalled(),
+        "Fashion-MNIST is not installed in " + Deploy.FASHION_MNIST);
     Path work = Deploy.TARGET.resolve("deploy-it/readme");
     StandaloneClusterIT.deleteRecursively(work);
     Files.createDirectories(work);
@@ -46,20 +48,29 @@ class ReadmeClusterSectionIT {
       }
     }
     String script = String.join("\n", lines);
-    assertTrue(script.contains("deploy/standalone-cluster start") && script.contains("deploy/submit")
-        && script.contains("deploy/standalone-cluster stop"), script);
+    assertTrue(
+        script.contains("deploy/standalone-cluster start")
+            && script.contains("deploy/submit")
+            && script.contains("deploy/standalone-cluster stop"),
+        script);
     Files.writeString(work.resolve("readme-section.sh"), script + "\n");
 
     Map<String, String> env = Map.of("POLYAK_STANDALONE_DIR", state.toString());
-    Process p = Deploy.script(log, env, List.of("bash", "-euo", "pipefail", work.resolve("readme-section.sh")
-        .toString())).start();
+    Process p =
+        Deploy.script(
+                log,
+                env,
+                List.of("bash", "-euo", "pipefail", work.resolve("readme-section.sh").toString()))
+            .start();
     int rc;
     try {
       rc = Deploy.await(p, Duration.ofMinutes(5), log);
     } finally {
       // whatever happened, leave no daemons behind
-      Deploy.await(Deploy.script(log, env, List.of("deploy/standalone-cluster", "stop")).start(),
-          Duration.ofMinutes(1), log);
+      Deploy.await(
+          Deploy.script(log, env, List.of("deploy/standalone-cluster", "stop")).start(),
+          Duration.ofMinutes(1),
+          log);
     }
     String output = Files.readString(log);
     assertEquals(0, rc, "the README commands failed:\n" + Deploy.tail(log, 40));

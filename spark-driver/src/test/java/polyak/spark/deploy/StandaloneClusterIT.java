@@ -27,18 +27,26 @@ import polyak.spark.cli.PolyakCli;
 
 /**
  * The app jar on a real standalone cluster: a master and two workers (separate JVMs, started by
- * {@code deploy/standalone-cluster}), each worker launching one single-core executor JVM, the driver
- * started by {@code deploy/submit}. The same training in local mode is the oracle: partition results
- * are summed in partition order, so the parameters must be bit-identical — also when an executor JVM
- * is killed mid-training and Spark recomputes its tasks and its lost cached blocks.
+ * {@code deploy/standalone-cluster}), each worker launching one single-core executor JVM, the
+ * driver started by {@code deploy/submit}. The same training in local mode is the oracle: partition
+ * results are summed in partition order, so the parameters must be bit-identical — also when an
+ * executor JVM is killed mid-training and Spark recomputes its tasks and its lost cached blocks.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
   static final Path WORK = Deploy.TARGET.resolve("deploy-it/standalone");
+
   /** 1200 Fashion-MNIST rows in 4 partitions, batch 100: 12 iterations per epoch, 2 epochs. */
-  static final List<String> TRAINING = List.of("data.train.limit=1200", "data.test.limit=200", "data.partitions=4",
-      "network.layers=[\"dense 64\", relu, \"dense 10\"]", "training.batch_size=100", "training.epochs=2",
-      "training.seed=7");
+  static final List<String> TRAINING =
+      List.of(
+          "data.train.limit=1200",
+          "data.test.limit=200",
+          "data.partitions=4",
+          "network.layers=[\"dense 64\", relu, \"dense 10\"]",
+          "training.batch_size=100",
+          "training.epochs=2",
+          "training.seed=7");
+
   static final int ITERATIONS = 24;
   static final int KILL_AT = 6;
 
@@ -48,13 +56,16 @@ class StandaloneClusterIT {
   @BeforeAll
   static void startClusterAndTrainLocally() throws Exception {
     Deploy.assumePackaged();
-    assumeTrue(Deploy.fashionMnistInstalled(), "Fashion-MNIST is not installed in " + Deploy.FASHION_MNIST);
+    assumeTrue(
+        Deploy.fashionMnistInstalled(),
+        "Fashion-MNIST is not installed in " + Deploy.FASHION_MNIST);
     Deploy.appJar();
     deleteRecursively(WORK);
     Files.createDirectories(WORK);
     long t0 = System.nanoTime();
     cluster = LocalStandaloneCluster.start(WORK.resolve("cluster"), 2);
-    System.out.printf("cluster %s up in %.1f s%n", cluster.masterUrl, (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        "cluster %s up in %.1f s%n", cluster.masterUrl, (System.nanoTime() - t0) / 1e9);
 
     // The oracle: the same training in local mode, in this JVM, from the unshaded classes.
     t0 = System.nanoTime();
@@ -80,13 +91,16 @@ class StandaloneClusterIT {
     Path out = WORK.resolve("cluster-run");
     Path events = Files.createDirectories(WORK.resolve("events-clean"));
     Process driver = submit(out, events, WORK.resolve("cluster-run.log"));
-    assertEquals(0, Deploy.await(driver, Duration.ofMinutes(4), WORK.resolve("cluster-run.log")),
+    assertEquals(
+        0,
+        Deploy.await(driver, Duration.ofMinutes(4), WORK.resolve("cluster-run.log")),
         "submit failed:\n" + Deploy.tail(WORK.resolve("cluster-run.log"), 40));
 
     List<JsonNode> log = Deploy.events(events);
     Set<String> executors = iterationExecutors(log);
     System.out.println("executors that ran iteration tasks: " + executors);
-    assertEquals(2, executors.size(), "iteration tasks should run on both executors, ran on " + executors);
+    assertEquals(
+        2, executors.size(), "iteration tasks should run on both executors, ran on " + executors);
     assertEquals(ITERATIONS, Deploy.steps(out));
     assertBitIdentical(localParams, Deploy.params(out.resolve("model.polyak")));
   }
@@ -99,11 +113,14 @@ class StandaloneClusterIT {
     Path driverLog = WORK.resolve("fault-run.log");
     Process driver = submit(out, events, driverLog);
     try {
-      // Wait for the job of iteration KILL_AT to start (the event log is flushed at every job start;
+      // Wait for the job of iteration KILL_AT to start (the event log is flushed at every job
+      // start;
       // metrics.jsonl on the local file system is not), then kill -9 the executor JVM of worker 1.
       long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       while (Deploy.iterationsStarted(events) < KILL_AT) {
-        assertTrue(driver.isAlive(), "driver exited before iteration " + KILL_AT + ":\n" + Deploy.tail(driverLog, 40));
+        assertTrue(
+            driver.isAlive(),
+            "driver exited before iteration " + KILL_AT + ":\n" + Deploy.tail(driverLog, 40));
         assertTrue(System.nanoTime() < deadline, "no iteration " + KILL_AT + " within 3 minutes");
         Thread.sleep(50);
       }
@@ -111,13 +128,18 @@ class StandaloneClusterIT {
       assertEquals(1, pids.size(), "executor JVMs of worker 1: " + pids);
       ProcessHandle.of(pids.get(0)).ifPresent(ProcessHandle::destroyForcibly);
       long killedAt = Deploy.iterationsStarted(events);
-      System.out.printf("killed executor pid %d of worker 1 in iteration %d%n", pids.get(0), killedAt);
-      assertTrue(killedAt < ITERATIONS - 5, "the kill came too late to matter (iteration " + killedAt + ")");
+      System.out.printf(
+          "killed executor pid %d of worker 1 in iteration %d%n", pids.get(0), killedAt);
+      assertTrue(
+          killedAt < ITERATIONS - 5,
+          "the kill came too late to matter (iteration " + killedAt + ")");
     } catch (Throwable t) {
       Deploy.kill(driver.toHandle());
       throw t;
     }
-    assertEquals(0, Deploy.await(driver, Duration.ofMinutes(4), driverLog),
+    assertEquals(
+        0,
+        Deploy.await(driver, Duration.ofMinutes(4), driverLog),
         "training did not survive the lost executor:\n" + Deploy.tail(driverLog, 40));
 
     List<JsonNode> log = Deploy.events(events);
@@ -131,32 +153,51 @@ class StandaloneClusterIT {
         case "SparkListenerTaskEnd" -> {
           String reason = e.path("Task End Reason").path("Reason").asText();
           if (!"Success".equals(reason)) {
-            failedTasks.add(reason + " on executor " + e.path("Task Info").path("Executor ID").asText());
+            failedTasks.add(
+                reason + " on executor " + e.path("Task Info").path("Executor ID").asText());
           }
         }
-        default -> { }
+        default -> {}
       }
     }
-    System.out.println("executors added " + added + ", removed " + removed + "; failed tasks " + failedTasks);
+    System.out.println(
+        "executors added " + added + ", removed " + removed + "; failed tasks " + failedTasks);
     assertFalse(removed.isEmpty(), "Spark never saw the executor go");
-    assertFalse(failedTasks.isEmpty(), "no task was lost with the executor: the kill did not hit running work");
+    assertFalse(
+        failedTasks.isEmpty(),
+        "no task was lost with the executor: the kill did not hit running work");
     assertEquals(ITERATIONS, Deploy.steps(out));
     assertBitIdentical(localParams, Deploy.params(out.resolve("model.polyak")));
   }
 
   /** deploy/submit of the app jar to the cluster, with an uncompressed event log. */
   static Process submit(Path out, Path events, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("deploy/submit", "--master", cluster.masterUrl,
-        "--driver-memory", "1g",
-        "--conf", "spark.executor.memory=768m",
-        "--conf", "spark.ui.enabled=false",
-        // wait for both executors before the first job (else early tasks all go to the first one)
-        "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-        "--conf", "spark.eventLog.enabled=true",
-        "--conf", "spark.eventLog.compress=false",
-        "--conf", "spark.eventLog.rolling.enabled=false",
-        "--conf", "spark.eventLog.dir=file:" + events,
-        "--", "train"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "deploy/submit",
+                "--master",
+                cluster.masterUrl,
+                "--driver-memory",
+                "1g",
+                "--conf",
+                "spark.executor.memory=768m",
+                "--conf",
+                "spark.ui.enabled=false",
+                // wait for both executors before the first job (else early tasks all go to the
+                // first one)
+                "--conf",
+                "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                "--conf",
+                "spark.eventLog.enabled=true",
+                "--conf",
+                "spark.eventLog.compress=false",
+                "--conf",
+                "spark.eventLog.rolling.enabled=false",
+                "--conf",
+                "spark.eventLog.dir=file:" + events,
+                "--",
+                "train"));
     cmd.addAll(TRAINING);
     cmd.add("output.dir=" + out);
     return Deploy.script(log, Map.of(), cmd).start();
@@ -167,13 +208,17 @@ class StandaloneClusterIT {
     Set<Integer> stages = new HashSet<>();
     for (JsonNode e : events) {
       if ("SparkListenerJobStart".equals(e.path("Event").asText())
-          && e.path("Properties").path("spark.job.description").asText().startsWith("polyak iteration")) {
+          && e.path("Properties")
+              .path("spark.job.description")
+              .asText()
+              .startsWith("polyak iteration")) {
         e.path("Stage IDs").forEach(s -> stages.add(s.asInt()));
       }
     }
     Set<String> executors = new TreeSet<>();
     for (JsonNode e : events) {
-      if ("SparkListenerTaskEnd".equals(e.path("Event").asText()) && stages.contains(e.path("Stage ID").asInt())
+      if ("SparkListenerTaskEnd".equals(e.path("Event").asText())
+          && stages.contains(e.path("Stage ID").asInt())
           && "Success".equals(e.path("Task End Reason").path("Reason").asText())) {
         executors.add(e.path("Task Info").path("Executor ID").asText());
       }
@@ -189,8 +234,16 @@ class StandaloneClusterIT {
         for (int j = 0; j < expected.length; j++) {
           maxDiff = Math.max(maxDiff, Math.abs(expected[j] - actual[j]));
         }
-        throw new AssertionError("parameter " + i + " differs: " + expected[i] + " vs " + actual[i]
-            + " (largest difference " + maxDiff + ")");
+        throw new AssertionError(
+            "parameter "
+                + i
+                + " differs: "
+                + expected[i]
+                + " vs "
+                + actual[i]
+                + " (largest difference "
+                + maxDiff
+                + ")");
       }
     }
     assertTrue(Arrays.equals(expected, actual));

@@ -51,29 +51,29 @@ import polyak.spark.run.EvaluationCounts;
 import polyak.spark.run.TrainJob;
 
 /**
- * The Spark ML API on small synthetic data (three Gaussian classes, four raw columns): Pipelines with
- * Spark's own feature stages and readers, tuning, save and load, equality with {@code polyak train}
- * and {@code polyak evaluate}, and bad input. One Kryo session with registration required, so a
- * class sent to executors and missing from the registrator fails here.
+ * The Spark ML API on small synthetic data (three Gaussian classes, four raw columns): Pipelines
+ * with Spark's own feature stages and readers, tuning, save and load, equality with {@code polyak
+ * train} and {@code polyak evaluate}, and bad input. One Kryo session with registration required,
+ * so a class sent to executors and missing from the registrator fails here.
  */
 @Tag("slow")
 class PolyakClassifierTest {
   static final int CLASSES = 3;
   static final String[] RAW = {"x1", "x2", "x3", "x4"};
+
   /** Settings shared by the estimator and the CLI run; the rest are polyak's defaults. */
-  static final String SETTINGS = "network.layers = [\"dense 12\", relu, \"dense 3\"]\n"
-      + "optimizer.name = adam\nlearning_rate.initial = 0.02\ntraining.batch_size = 64\ntraining.epochs = 4\n"
-      + "training.seed = 7\ndata.partitions = 2\n";
+  static final String SETTINGS =
+      "network.layers = [\"dense 12\", relu, \"dense 3\"]\n"
+          + "optimizer.name = adam\nlearning_rate.initial = 0.02\ntraining.batch_size = 64\ntraining.epochs = 4\n"
+          + "training.seed = 7\ndata.partitions = 2\n";
 
   static SparkSession spark;
-  @TempDir
-  static Path data;
+  @TempDir static Path data;
   static String rawParquet;
   static String vectorParquet;
   static String libsvm;
 
-  @TempDir
-  Path work;
+  @TempDir Path work;
 
   @BeforeAll
   static void start() throws IOException {
@@ -87,7 +87,10 @@ class PolyakClassifierTest {
       double[] x = new double[RAW.length];
       for (int j = 0; j < x.length; j++) {
         // classes apart on different columns, on different scales (so scaling matters)
-        x[j] = (j % CLASSES == label ? 2.0 : 0.0) * (j + 1) * 10 + rng.nextGaussian() * (j + 1) * 10 + 5 * j;
+        x[j] =
+            (j % CLASSES == label ? 2.0 : 0.0) * (j + 1) * 10
+                + rng.nextGaussian() * (j + 1) * 10
+                + 5 * j;
       }
       raw.add(RowFactory.create(x[0], x[1], x[2], x[3], (double) label));
       vectors.add(RowFactory.create(Vectors.dense(x), (double) label));
@@ -97,8 +100,13 @@ class PolyakClassifierTest {
       }
       svm.append('\n');
     }
-    StructType rawSchema = new StructType().add("x1", DataTypes.DoubleType).add("x2", DataTypes.DoubleType)
-        .add("x3", DataTypes.DoubleType).add("x4", DataTypes.DoubleType).add("label", DataTypes.DoubleType);
+    StructType rawSchema =
+        new StructType()
+            .add("x1", DataTypes.DoubleType)
+            .add("x2", DataTypes.DoubleType)
+            .add("x3", DataTypes.DoubleType)
+            .add("x4", DataTypes.DoubleType)
+            .add("label", DataTypes.DoubleType);
     rawParquet = data.resolve("raw.parquet").toString();
     spark.createDataFrame(raw, rawSchema).coalesce(1).write().parquet(rawParquet);
     vectorParquet = data.resolve("vectors.parquet").toString();
@@ -113,7 +121,9 @@ class PolyakClassifierTest {
   }
 
   static StructType vectorSchema() {
-    return new StructType().add("features", SQLDataTypes.VectorType()).add("label", DataTypes.DoubleType);
+    return new StructType()
+        .add("features", SQLDataTypes.VectorType())
+        .add("label", DataTypes.DoubleType);
   }
 
   static PolyakClassifier classifier() {
@@ -122,7 +132,8 @@ class PolyakClassifierTest {
 
   static Pipeline pipeline(String[] inputs) {
     VectorAssembler assemble = new VectorAssembler().setInputCols(inputs).setOutputCol("assembled");
-    StandardScaler scale = new StandardScaler().setInputCol("assembled").setOutputCol("features").setWithMean(true);
+    StandardScaler scale =
+        new StandardScaler().setInputCol("assembled").setOutputCol("features").setWithMean(true);
     return new Pipeline().setStages(new PipelineStage[] {assemble, scale, classifier()});
   }
 
@@ -136,15 +147,21 @@ class PolyakClassifierTest {
 
   @Test
   void pipelineOnLibSvmMatchesPolyakEvaluate() throws IOException {
-    Dataset<Row> frame = spark.read().format("libsvm").option("numFeatures", "4").load(libsvm)
-        .withColumnRenamed("features", "svm");
+    Dataset<Row> frame =
+        spark
+            .read()
+            .format("libsvm")
+            .option("numFeatures", "4")
+            .load(libsvm)
+            .withColumnRenamed("features", "svm");
     accuracyMatchesEvaluateJob(frame, new String[] {"svm"});
   }
 
   private void accuracyMatchesEvaluateJob(Dataset<Row> frame, String[] inputs) throws IOException {
     PipelineModel fitted = pipeline(inputs).fit(frame);
     Dataset<Row> scored = fitted.transform(frame);
-    double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(scored);
+    double accuracy =
+        new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(scored);
     assertTrue(accuracy > 0.8, "a separable problem should be learnt, accuracy " + accuracy);
 
     // the same model and the same (scaled) rows through polyak evaluate
@@ -153,11 +170,18 @@ class PolyakClassifierTest {
     ModelFile.save(model.savedModel(), modelFile);
     String scaled = work.resolve("scaled.parquet").toString();
     scored.select("features", "label").write().parquet(scaled);
-    PolyakConfig config = ConfigLoader.parse("data { format = parquet, classes = 3, train.paths = [\"" + scaled
-        + "\"], test.paths = [\"" + scaled
-        + "\"] }", List.of(), "test");
-    EvaluationCounts counts = EvaluateJob.run(spark, config, modelFile.toString(),
-        new PrintStream(new ByteArrayOutputStream()));
+    PolyakConfig config =
+        ConfigLoader.parse(
+            "data { format = parquet, classes = 3, train.paths = [\""
+                + scaled
+                + "\"], test.paths = [\""
+                + scaled
+                + "\"] }",
+            List.of(),
+            "test");
+    EvaluationCounts counts =
+        EvaluateJob.run(
+            spark, config, modelFile.toString(), new PrintStream(new ByteArrayOutputStream()));
     assertEquals(frame.count(), counts.count());
     assertEquals(counts.accuracy(), accuracy, 0.0);
   }
@@ -168,12 +192,18 @@ class PolyakClassifierTest {
   void trainValidationSplitPicksTheGridsBest() throws IOException {
     Dataset<Row> frame = spark.read().parquet(vectorParquet);
     PolyakClassifier est = classifier();
-    ParamMap[] grid = new ParamGridBuilder()
-        .addGrid(est.learningRate(), new double[] {1e-5, 0.03})
-        .addGrid(est.batchSize(), new int[] {32, 64})
-        .build();
-    TrainValidationSplit tvs = new TrainValidationSplit().setEstimator(est).setEstimatorParamMaps(grid)
-        .setEvaluator(new MulticlassClassificationEvaluator().setMetricName("accuracy")).setTrainRatio(0.7).setSeed(3);
+    ParamMap[] grid =
+        new ParamGridBuilder()
+            .addGrid(est.learningRate(), new double[] {1e-5, 0.03})
+            .addGrid(est.batchSize(), new int[] {32, 64})
+            .build();
+    TrainValidationSplit tvs =
+        new TrainValidationSplit()
+            .setEstimator(est)
+            .setEstimatorParamMaps(grid)
+            .setEvaluator(new MulticlassClassificationEvaluator().setMetricName("accuracy"))
+            .setTrainRatio(0.7)
+            .setSeed(3);
     TrainValidationSplitModel tuned = tvs.fit(frame);
 
     double[] metrics = tuned.validationMetrics();
@@ -189,7 +219,9 @@ class PolyakClassifierTest {
     assertEquals(0.03, parent.getLearningRate(), "a rate of 1e-5 barely moves in 4 epochs");
     for (int i = 0; i < grid.length; i++) {
       if ((double) grid[i].apply(est.learningRate()) == 1e-5) {
-        assertTrue(metrics[i] < metrics[best], "lr 1e-5 should validate worse: " + java.util.Arrays.toString(metrics));
+        assertTrue(
+            metrics[i] < metrics[best],
+            "lr 1e-5 should validate worse: " + java.util.Arrays.toString(metrics));
       }
     }
 
@@ -220,18 +252,33 @@ class PolyakClassifierTest {
   @Test
   void estimatorEqualsPolyakTrain() throws IOException {
     String cliOut = work.resolve("cli").toString();
-    PolyakConfig cli = ConfigLoader.parse(SETTINGS + "data { format = parquet, classes = 3, scaling = none,"
-        + " train.paths = [\"" + vectorParquet + "\"], test.paths = [\"" + vectorParquet + "\"] }\nnetwork.input = 4\n"
-        + "output.dir = \"" + cliOut + "\"\n", List.of(), "test");
-    TrainJob.Outcome outcome = TrainJob.run(spark, cli, null, List.of(), new PrintStream(new ByteArrayOutputStream()),
-        false);
+    PolyakConfig cli =
+        ConfigLoader.parse(
+            SETTINGS
+                + "data { format = parquet, classes = 3, scaling = none,"
+                + " train.paths = [\""
+                + vectorParquet
+                + "\"], test.paths = [\""
+                + vectorParquet
+                + "\"] }\nnetwork.input = 4\n"
+                + "output.dir = \""
+                + cliOut
+                + "\"\n",
+            List.of(),
+            "test");
+    TrainJob.Outcome outcome =
+        TrainJob.run(
+            spark, cli, null, List.of(), new PrintStream(new ByteArrayOutputStream()), false);
     SavedModel expected = ModelFile.load(Path.of(outcome.modelPath()));
 
     Path estOut = work.resolve("estimator");
     Path checkpoints = work.resolve("estimator-checkpoints");
     Dataset<Row> frame = spark.read().parquet(vectorParquet);
-    PolyakClassificationModel model = classifier().setOutputDir(estOut.toString())
-        .setCheckpointDir(checkpoints.toString()).fit(frame, frame);
+    PolyakClassificationModel model =
+        classifier()
+            .setOutputDir(estOut.toString())
+            .setCheckpointDir(checkpoints.toString())
+            .fit(frame, frame);
     assertArrayEquals(expected.params(), model.savedModel().params());
     assertArrayEquals(expected.state(), model.savedModel().state());
 
@@ -244,22 +291,30 @@ class PolyakClassifierTest {
     assertEquals(outcome.result().state().step(), summary.totalIterations());
     assertEquals(summary.totalIterations(), summary.objectiveHistory().length);
     assertEquals(4, summary.validations().size(), "one validation per epoch");
-    assertArrayEquals(outcome.result().evaluations().stream().mapToDouble(e -> e.accuracy()).toArray(),
+    assertArrayEquals(
+        outcome.result().evaluations().stream().mapToDouble(e -> e.accuracy()).toArray(),
         summary.validationAccuracy());
-    assertTrue(summary.objectiveHistory()[summary.totalIterations() - 1] < summary.objectiveHistory()[0]);
+    assertTrue(
+        summary.objectiveHistory()[summary.totalIterations() - 1] < summary.objectiveHistory()[0]);
   }
 
   @Test
   void validationIndicatorColumnHoldsRowsOut() {
-    Dataset<Row> frame = spark.read().parquet(vectorParquet)
-        .withColumn("held", org.apache.spark.sql.functions.rand(5).lt(0.25));
+    Dataset<Row> frame =
+        spark
+            .read()
+            .parquet(vectorParquet)
+            .withColumn("held", org.apache.spark.sql.functions.rand(5).lt(0.25));
     PolyakClassificationModel model = classifier().setValidationIndicatorCol("held").fit(frame);
     assertEquals(4, model.summary().validations().size());
     // the last validation scored the final parameters on exactly the held-out rows
-    double held = new MulticlassClassificationEvaluator().setMetricName("accuracy")
-        .evaluate(model.transform(frame.filter(org.apache.spark.sql.functions.col("held"))));
+    double held =
+        new MulticlassClassificationEvaluator()
+            .setMetricName("accuracy")
+            .evaluate(model.transform(frame.filter(org.apache.spark.sql.functions.col("held"))));
     assertEquals(held, model.summary().validationAccuracy()[3], 1e-12);
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> classifier().setValidationIndicatorCol("held").fit(frame, frame));
   }
 
@@ -269,6 +324,7 @@ class PolyakClassifierTest {
   void readmeExampleRunsAndItsPipelineReloadsIdentically() throws IOException {
     String path = rawParquet;
     String modelDir = work.resolve("readme-model").toString();
+    // spotless:off (README.md shows these lines as they are)
     // README example: begin
     Dataset<Row> data = spark.read().parquet(path);   // columns x1 .. x4 and label (0, 1 or 2)
     PolyakClassifier polyak = new PolyakClassifier()
@@ -285,15 +341,22 @@ class PolyakClassifierTest {
     PolyakTrainingSummary summary = ((PolyakClassificationModel) model.stages()[2]).summary();
     model.write().overwrite().save(modelDir);         // Spark's metadata + data/model.polyak
     // README example: end
+    // spotless:on
     assertTrue(accuracy > 0.8, "accuracy " + accuracy);
-    assertTrue(summary.totalIterations() >= 4 * (300 / 64), "4 epochs of 300 rows in batches of 64");
-    assertTrue(Files.isRegularFile(Path.of(modelDir, "stages", "2_" + polyak.uid(), "data", "model.polyak")));
+    assertTrue(
+        summary.totalIterations() >= 4 * (300 / 64), "4 epochs of 300 rows in batches of 64");
+    assertTrue(
+        Files.isRegularFile(
+            Path.of(modelDir, "stages", "2_" + polyak.uid(), "data", "model.polyak")));
     assertSavedPipelineLoadsIdenticallyInAFreshSession(model, modelDir);
   }
 
-  /** 3. Pipeline save, a fresh session, load: the same predictions bit for bit; no Java serialization. */
-  private static void assertSavedPipelineLoadsIdenticallyInAFreshSession(PipelineModel fitted, String dir)
-      throws IOException {
+  /**
+   * 3. Pipeline save, a fresh session, load: the same predictions bit for bit; no Java
+   * serialization.
+   */
+  private static void assertSavedPipelineLoadsIdenticallyInAFreshSession(
+      PipelineModel fitted, String dir) throws IOException {
     List<String> before = probabilities(fitted.transform(spark.read().parquet(rawParquet)));
     spark.stop();
     spark = SparkTestSession.startKryo("polyak-ml-reloaded");
@@ -305,11 +368,14 @@ class PolyakClassifierTest {
     try (Stream<Path> walk = Files.walk(Path.of(dir))) {
       files = walk.filter(Files::isRegularFile).toList();
     }
-    assertTrue(files.stream().anyMatch(f -> f.endsWith("model.polyak")), "weights in polyak's format: " + files);
+    assertTrue(
+        files.stream().anyMatch(f -> f.endsWith("model.polyak")),
+        "weights in polyak's format: " + files);
     for (Path f : files) {
       try (InputStream in = Files.newInputStream(f)) {
         byte[] head = in.readNBytes(2);
-        assertFalse(head.length == 2 && (head[0] & 0xff) == 0xAC && (head[1] & 0xff) == 0xED,
+        assertFalse(
+            head.length == 2 && (head[0] & 0xff) == 0xAC && (head[1] & 0xff) == 0xED,
             f + " is a Java-serialized object");
       }
     }
@@ -317,7 +383,8 @@ class PolyakClassifierTest {
 
   @Test
   void readmeShowsTheExampleVerbatim() throws IOException {
-    List<String> source = Files.readAllLines(Path.of("src/test/java/polyak/spark/ml/PolyakClassifierTest.java"));
+    List<String> source =
+        Files.readAllLines(Path.of("src/test/java/polyak/spark/ml/PolyakClassifierTest.java"));
     int begin = source.indexOf("    // README example: begin");
     int end = source.indexOf("    // README example: end");
     assertTrue(begin > 0 && end > begin);
@@ -326,26 +393,37 @@ class PolyakClassifierTest {
       snippet.append(line.substring(4)).append('\n');
     }
     String readme = Files.readString(Path.of(System.getProperty("polyak.root", ".."), "README.md"));
-    assertTrue(readme.contains("```java\n" + snippet + "```\n"), "README.md should show, as a java block:\n" + snippet);
+    assertTrue(
+        readme.contains("```java\n" + snippet + "```\n"),
+        "README.md should show, as a java block:\n" + snippet);
   }
 
   @Test
   void standardizeInConfigTravelsWithTheModelAndTransformWorksOnAStream() throws Exception {
     Dataset<Row> frame = spark.read().parquet(vectorParquet);
-    PolyakClassificationModel model = new PolyakClassifier().setConfig(SETTINGS + "data.scaling = standardize\n")
-        .fit(frame);
-    assertTrue(model.savedModel().preprocessor().isPresent(), "the fitted standardization is in the model");
+    PolyakClassificationModel model =
+        new PolyakClassifier().setConfig(SETTINGS + "data.scaling = standardize\n").fit(frame);
+    assertTrue(
+        model.savedModel().preprocessor().isPresent(),
+        "the fitted standardization is in the model");
     Dataset<Row> batch = model.transform(frame);
-    double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(batch);
+    double accuracy =
+        new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(batch);
     assertTrue(accuracy > 0.8, "accuracy " + accuracy);
 
     Dataset<Row> stream = spark.readStream().schema(vectorSchema()).parquet(vectorParquet);
     List<String> streamed = java.util.Collections.synchronizedList(new ArrayList<>());
-    // foreachBatch, not the memory sink: that sink's task results are Spark classes polyak does not register
-    model.transform(stream).writeStream()
-        .foreachBatch((org.apache.spark.api.java.function.VoidFunction2<Dataset<Row>, Long>) (scored, id) ->
-            streamed.addAll(probabilities(scored)))
-        .trigger(org.apache.spark.sql.streaming.Trigger.AvailableNow()).start().awaitTermination();
+    // foreachBatch, not the memory sink: that sink's task results are Spark classes polyak does not
+    // register
+    model
+        .transform(stream)
+        .writeStream()
+        .foreachBatch(
+            (org.apache.spark.api.java.function.VoidFunction2<Dataset<Row>, Long>)
+                (scored, id) -> streamed.addAll(probabilities(scored)))
+        .trigger(org.apache.spark.sql.streaming.Trigger.AvailableNow())
+        .start()
+        .awaitTermination();
     List<String> batched = new ArrayList<>(probabilities(batch));
     List<String> sortedStream = new ArrayList<>(streamed);
     java.util.Collections.sort(sortedStream);
@@ -358,29 +436,41 @@ class PolyakClassifierTest {
   @Test
   void badInputNamesTheColumn() {
     Dataset<Row> good = spark.read().parquet(vectorParquet);
-    assertMessage(good.withColumn("features", org.apache.spark.sql.functions.lit("x")),
+    assertMessage(
+        good.withColumn("features", org.apache.spark.sql.functions.lit("x")),
         "featuresCol 'features' has type string; expected a Spark ML Vector");
-    assertMessage(good.withColumnRenamed("features", "f"), "featuresCol 'features': no such column");
-    assertMessage(good.withColumn("label", org.apache.spark.sql.functions.lit("one")),
+    assertMessage(
+        good.withColumnRenamed("features", "f"), "featuresCol 'features': no such column");
+    assertMessage(
+        good.withColumn("label", org.apache.spark.sql.functions.lit("one")),
         "labelCol 'label' has type string; expected a number");
     List<Row> rows = new ArrayList<>(good.collectAsList());
     rows.set(17, RowFactory.create(rows.get(17).get(0), 3.0));
-    assertMessage(spark.createDataFrame(rows, vectorSchema()), "column 'label', DataFrame partition ",
+    assertMessage(
+        spark.createDataFrame(rows, vectorSchema()),
+        "column 'label', DataFrame partition ",
         ": label 3 outside [0, 3)");
     rows = new ArrayList<>(good.collectAsList());
     rows.set(5, RowFactory.create(Vectors.dense(1, Double.NaN, 0, 0), 1.0));
-    assertMessage(spark.createDataFrame(rows, vectorSchema()), "column 'features', DataFrame partition ",
+    assertMessage(
+        spark.createDataFrame(rows, vectorSchema()),
+        "column 'features', DataFrame partition ",
         ", feature 2: value NaN is not finite");
-    assertMessage(good.limit(0), "training DataFrame (features 'features', label 'label'): no rows");
-    assertMessage(good, "PolyakClassifier config: unknown key 'network.layer'",
+    assertMessage(
+        good.limit(0), "training DataFrame (features 'features', label 'label'): no rows");
+    assertMessage(
+        good,
+        "PolyakClassifier config: unknown key 'network.layer'",
         new PolyakClassifier().setConfig("network.layer = []"));
   }
 
   private static void assertMessage(Dataset<Row> frame, String... parts) {
-    assertMessage(frame, parts[0], classifier(), java.util.Arrays.copyOfRange(parts, 1, parts.length));
+    assertMessage(
+        frame, parts[0], classifier(), java.util.Arrays.copyOfRange(parts, 1, parts.length));
   }
 
-  private static void assertMessage(Dataset<Row> frame, String part, PolyakClassifier est, String... more) {
+  private static void assertMessage(
+      Dataset<Row> frame, String part, PolyakClassifier est, String... more) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> est.fit(frame));
     assertTrue(e.getMessage().contains(part), e.getMessage());
     for (String m : more) {

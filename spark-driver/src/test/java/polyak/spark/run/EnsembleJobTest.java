@@ -30,18 +30,16 @@ import polyak.spark.metrics.Json;
 import polyak.train.Ensemble;
 
 /**
- * {@code polyak train} with {@code ensemble.members = 2}: the members trained on Spark over the cached
- * data, each on its bootstrap sample drawn on the executors, end at exactly the parameters of the local
- * {@link Ensemble#train} on the same partitions; the one ensemble file evaluates and predicts as the mean
- * of its members; member and ensemble accuracy are reported.
+ * {@code polyak train} with {@code ensemble.members = 2}: the members trained on Spark over the
+ * cached data, each on its bootstrap sample drawn on the executors, end at exactly the parameters
+ * of the local {@link Ensemble#train} on the same partitions; the one ensemble file evaluates and
+ * predicts as the mean of its members; member and ensemble accuracy are reported.
  */
 class EnsembleJobTest {
   static SparkSession spark;
-  @TempDir
-  static Path data;
+  @TempDir static Path data;
 
-  @TempDir
-  Path work;
+  @TempDir Path work;
 
   @BeforeAll
   static void start() throws IOException {
@@ -58,7 +56,9 @@ class EnsembleJobTest {
     spark.stop();
   }
 
-  static final String ENSEMBLE = TrainJobTest.ADAM + """
+  static final String ENSEMBLE =
+      TrainJobTest.ADAM
+          + """
       training { max_iterations = 12, batch_size = 40 }
       evaluation.every = 6
       checkpoint.every = 0
@@ -82,7 +82,9 @@ class EnsembleJobTest {
         }
         training.seed = 11
         output.dir = "%s"
-        """.formatted(data.resolve("train"), data.resolve("test.csv"), out) + ENSEMBLE;
+        """
+            .formatted(data.resolve("train"), data.resolve("test.csv"), out)
+        + ENSEMBLE;
   }
 
   static String run(PolyakConfig config, PreparedData prepared) throws IOException {
@@ -107,9 +109,11 @@ class EnsembleJobTest {
     if (r == null) {
       Path dir = data.resolve("p" + partitions);
       Files.createDirectories(dir);
-      PolyakConfig config = polyak.spark.config.ConfigLoader.load(
-          Files.writeString(dir.resolve("ensemble.conf"), config(data, dir.resolve("run"))).toFile(),
-          List.of("data.partitions=" + partitions));
+      PolyakConfig config =
+          polyak.spark.config.ConfigLoader.load(
+              Files.writeString(dir.resolve("ensemble.conf"), config(data, dir.resolve("run")))
+                  .toFile(),
+              List.of("data.partitions=" + partitions));
       PreparedData prepared = PreparedData.load(spark, config, null);
       r = new Run(config, prepared, run(config, prepared));
       RUNS.put(partitions, r);
@@ -125,7 +129,8 @@ class EnsembleJobTest {
     PreparedData prepared = run.prepared();
     String console = run.console();
 
-    Ensemble local = Ensemble.train(config.network(), config.training(), blocks(prepared.train().blocks()), 2);
+    Ensemble local =
+        Ensemble.train(config.network(), config.training(), blocks(prepared.train().blocks()), 2);
     String modelPath = config.outputDir() + "/model.polyak";
     SavedModel saved = TrainJobTest.model(modelPath);
     assertEquals("2", saved.provenance().get(Ensemble.MEMBERS_KEY));
@@ -134,27 +139,39 @@ class EnsembleJobTest {
       assertArrayEquals(local.memberParameters(m), distributed.memberParameters(m), "member " + m);
       // each member is also an ordinary run of its own, with its checkpoints and metrics
       Path dir = Path.of(config.outputDir(), "members", Integer.toString(m));
-      assertArrayEquals(local.memberParameters(m), TrainJobTest.model(dir.resolve("model.polyak").toString()).params());
-      assertTrue(Files.exists(dir.resolve("metrics.jsonl")) && Files.isDirectory(dir.resolve("checkpoints")));
+      assertArrayEquals(
+          local.memberParameters(m),
+          TrainJobTest.model(dir.resolve("model.polyak").toString()).params());
+      assertTrue(
+          Files.exists(dir.resolve("metrics.jsonl"))
+              && Files.isDirectory(dir.resolve("checkpoints")));
     }
     assertTrue(java.util.Arrays.compare(local.memberParameters(0), local.memberParameters(1)) != 0);
 
     double[] accuracy = new double[3];
     Dataset[] test = blocks(prepared.test().blocks());
     for (int m = 0; m < 2; m++) {
-      accuracy[m] = new Ensemble(config.network(), new double[][] {local.memberParameters(m)}, new double[1][0])
-          .accuracy(concat(test));
+      accuracy[m] =
+          new Ensemble(
+                  config.network(), new double[][] {local.memberParameters(m)}, new double[1][0])
+              .accuracy(concat(test));
     }
     accuracy[2] = local.accuracy(concat(test));
-    JsonNode metrics = Json.MAPPER.readTree(Path.of(config.outputDir(), EnsembleJob.METRICS).toFile());
+    JsonNode metrics =
+        Json.MAPPER.readTree(Path.of(config.outputDir(), EnsembleJob.METRICS).toFile());
     for (int m = 0; m < 2; m++) {
-      assertEquals(accuracy[m], metrics.get("member_results").get(m).get("accuracy").asDouble(), 0.0);
-      assertTrue(console.contains(String.format(java.util.Locale.ROOT, "member %d   accuracy %.4f", m, accuracy[m])),
+      assertEquals(
+          accuracy[m], metrics.get("member_results").get(m).get("accuracy").asDouble(), 0.0);
+      assertTrue(
+          console.contains(
+              String.format(java.util.Locale.ROOT, "member %d   accuracy %.4f", m, accuracy[m])),
           console);
     }
     assertEquals(accuracy[2], metrics.get("ensemble").get("accuracy").asDouble(), 0.0);
     assertEquals(Double.toString(accuracy[2]), saved.provenance().get("validation_accuracy"));
-    assertTrue(console.contains(String.format(java.util.Locale.ROOT, "ensemble   accuracy %.4f", accuracy[2])),
+    assertTrue(
+        console.contains(
+            String.format(java.util.Locale.ROOT, "ensemble   accuracy %.4f", accuracy[2])),
         console);
   }
 
@@ -210,24 +227,38 @@ class EnsembleJobTest {
       assertEquals(polyak.nn.Inference.argmax(mean, r * 3, 3), Integer.parseInt(row[2]));
     }
 
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> EvaluateJob.run(spark, config, modelPath, 0.1, out)).getMessage().contains("ensemble of 2 members"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EvaluateJob.run(spark, config, modelPath, 0.1, out))
+            .getMessage()
+            .contains("ensemble of 2 members"));
 
     ByteArrayOutputStream info = new ByteArrayOutputStream();
     ModelInfo.print(modelPath, new PrintStream(info, true, StandardCharsets.UTF_8));
-    assertTrue(info.toString(StandardCharsets.UTF_8).contains("ensemble:     2 members"), info::toString);
+    assertTrue(
+        info.toString(StandardCharsets.UTF_8).contains("ensemble:     2 members"), info::toString);
   }
 
   @Test
   void configNamesTheKeyOfABadEnsemble() throws IOException {
-    assertTrue(assertThrows(ConfigError.class, () -> config("bad", "ensemble.members=-1")).getMessage()
-        .contains("ensemble.members"));
-    assertTrue(assertThrows(ConfigError.class, () -> config("mse", "network.loss=mse")).getMessage()
-        .contains("ensemble.members"));
-    assertTrue(!config("single", "ensemble.members=1").ensemble().active(), "one member is a single model");
+    assertTrue(
+        assertThrows(ConfigError.class, () -> config("bad", "ensemble.members=-1"))
+            .getMessage()
+            .contains("ensemble.members"));
+    assertTrue(
+        assertThrows(ConfigError.class, () -> config("mse", "network.loss=mse"))
+            .getMessage()
+            .contains("ensemble.members"));
+    assertTrue(
+        !config("single", "ensemble.members=1").ensemble().active(),
+        "one member is a single model");
   }
 
-  /** A fresh run's own directory (output.dir = .../latest) keeps the whole config, not just the old keys. */
+  /**
+   * A fresh run's own directory (output.dir = .../latest) keeps the whole config, not just the old
+   * keys.
+   */
   @Test
   void runDirectoryKeepsEnsemblePcaAndDistillation() throws IOException {
     PolyakConfig c = config("dirs", "data.pca.components=8", "distillation.teacher=teacher.polyak");

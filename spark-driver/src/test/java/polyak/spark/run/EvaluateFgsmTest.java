@@ -35,13 +35,16 @@ import polyak.train.TrainResult;
 import polyak.train.TrainingConfig;
 import polyak.train.TrainingListener;
 
-/** {@code polyak evaluate --fgsm EPS}: the executors' attack gives the counts of the local {@link Fgsm}. */
+/**
+ * {@code polyak evaluate --fgsm EPS}: the executors' attack gives the counts of the local {@link
+ * Fgsm}.
+ */
 class EvaluateFgsmTest {
-  static final NetworkSpec SPEC = SpecParser.network("test", "input 6\ndense 10\ntanh\ndense 3\nloss softmax_ce");
+  static final NetworkSpec SPEC =
+      SpecParser.network("test", "input 6\ndense 10\ntanh\ndense 3\nloss softmax_ce");
 
   static SparkSession spark;
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @BeforeAll
   static void start() {
@@ -53,7 +56,10 @@ class EvaluateFgsmTest {
     spark.stop();
   }
 
-  /** CSV rows "label,x0..x5" with the label the arg max of fixed linear scores; and the same as a Dataset. */
+  /**
+   * CSV rows "label,x0..x5" with the label the arg max of fixed linear scores; and the same as a
+   * Dataset.
+   */
   static Dataset write(Path file, int rows, long seed) throws IOException {
     SplittableRandom rng = new SplittableRandom(seed);
     List<String> lines = new ArrayList<>();
@@ -81,20 +87,32 @@ class EvaluateFgsmTest {
   void accuracyUnderAttackEqualsTheLocalAttack() throws IOException {
     Dataset train = write(dir.resolve("train.csv"), 400, 1);
     Dataset test = write(dir.resolve("test.csv"), 150, 2);
-    TrainResult trained = new LocalTrainer(SPEC, TrainingConfig.defaults().withBatchSize(20).withEpochs(5))
-        .train(train, null, TrainingListener.NONE);
+    TrainResult trained =
+        new LocalTrainer(SPEC, TrainingConfig.defaults().withBatchSize(20).withEpochs(5))
+            .train(train, null, TrainingListener.NONE);
     double[] params = trained.parameters();
     Path model = dir.resolve("model.polyak");
     ModelFile.save(new SavedModel(SPEC, params, new double[0], null, Map.of()), model);
-    PolyakConfig config = ConfigLoader.load(null, List.of("data.format=csv", "data.classes=3",
-        "data.train.paths=[\"" + dir.resolve("train.csv") + "\"]", "data.test.paths=[\"" + dir.resolve("test.csv")
-            + "\"]", "data.scaling=none", "data.partitions=2"));
+    PolyakConfig config =
+        ConfigLoader.load(
+            null,
+            List.of(
+                "data.format=csv",
+                "data.classes=3",
+                "data.train.paths=[\"" + dir.resolve("train.csv") + "\"]",
+                "data.test.paths=[\"" + dir.resolve("test.csv") + "\"]",
+                "data.scaling=none",
+                "data.partitions=2"));
 
     Network net = Network.build(SPEC);
     BatchResult clean = net.evaluate(params, new double[0], test, 0, test.rows());
     BatchResult attacked = Fgsm.evaluate(net, params, new double[0], test, 0.3);
-    assertTrue(attacked.correct() < clean.correct() - 10, "the attack should cost accuracy: clean "
-        + clean.correct() + ", attacked " + attacked.correct());
+    assertTrue(
+        attacked.correct() < clean.correct() - 10,
+        "the attack should cost accuracy: clean "
+            + clean.correct()
+            + ", attacked "
+            + attacked.correct());
 
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     EvaluationCounts plain;
@@ -107,7 +125,8 @@ class EvaluateFgsmTest {
     assertEquals(150, underAttack.count());
     assertEquals(attacked.correct(), underAttack.correct());
     assertEquals(attacked.lossSum(), underAttack.lossSum(), 1e-9 * Math.abs(attacked.lossSum()));
-    assertTrue(console.toString(StandardCharsets.UTF_8).contains("under FGSM attack (epsilon 0.3)"),
+    assertTrue(
+        console.toString(StandardCharsets.UTF_8).contains("under FGSM attack (epsilon 0.3)"),
         console::toString);
   }
 }

@@ -25,27 +25,40 @@ import polyak.train.StepReport;
 
 /**
  * metrics.jsonl has one schema: what MetricsLog writes reads back, exactly, through the records the
- * sweep ({@link TrialMetrics}) and the bench ({@link MetricsFile}) read it with; a resumed run keeps
- * the lines up to its checkpoint; lines written before the schema had a version still read.
+ * sweep ({@link TrialMetrics}) and the bench ({@link MetricsFile}) read it with; a resumed run
+ * keeps the lines up to its checkpoint; lines written before the schema had a version still read.
  */
 class MetricsLogTest {
   static final Configuration CONF = new Configuration();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  static final StepReport STEP_1 = new StepReport(1, 1.25, 0.5, 3.5, 0.01, 64, 20.0, 5.0,
-      new GradientTiming(1.5, 12.25, 6.25, 18.5));
+  static final StepReport STEP_1 =
+      new StepReport(
+          1, 1.25, 0.5, 3.5, 0.01, 64, 20.0, 5.0, new GradientTiming(1.5, 12.25, 6.25, 18.5));
+
   /** A regression step (no accuracy) from a source without a time split. */
   static final StepReport STEP_2 = new StepReport(2, 0.75, Double.NaN, 2.0, 0.02, 64, 30.0, 10.0);
 
   static StepLine expected(StepReport r, double epoch, String runId) {
     GradientTiming t = r.timing();
     double total = r.gradientMillis() + r.stepMillis();
-    return new StepLine(r.step(), epoch, r.loss(), r.accuracy(), r.gradientNorm(), r.learningRate(), r.examples(),
-        r.examples() / (total / 1000), total, t == null ? Double.NaN : t.broadcastMs(),
-        t == null ? Double.NaN : t.computeMs(), t == null ? Double.NaN : t.aggregateMs(), r.stepMillis(),
-        MetricsLine.VERSION, runId);
+    return new StepLine(
+        r.step(),
+        epoch,
+        r.loss(),
+        r.accuracy(),
+        r.gradientNorm(),
+        r.learningRate(),
+        r.examples(),
+        r.examples() / (total / 1000),
+        total,
+        t == null ? Double.NaN : t.broadcastMs(),
+        t == null ? Double.NaN : t.computeMs(),
+        t == null ? Double.NaN : t.aggregateMs(),
+        r.stepMillis(),
+        MetricsLine.VERSION,
+        runId);
   }
 
   void writeRun(String runId) throws IOException {
@@ -61,8 +74,10 @@ class MetricsLogTest {
   void whatMetricsLogWritesReadsBackThroughTheSweepAndBenchRecords() throws IOException {
     writeRun("run-7");
     List<StepLine> steps = List.of(expected(STEP_1, 0.5, "run-7"), expected(STEP_2, 1.0, "run-7"));
-    List<EvalLine> evals = List.of(new EvalLine(1, 0.5, 1.0, 0.625, MetricsLine.VERSION, "run-7"),
-        new EvalLine(2, 1.0, 0.875, 0.75, MetricsLine.VERSION, "run-7"));
+    List<EvalLine> evals =
+        List.of(
+            new EvalLine(1, 0.5, 1.0, 0.625, MetricsLine.VERSION, "run-7"),
+            new EvalLine(2, 1.0, 0.875, 0.75, MetricsLine.VERSION, "run-7"));
 
     MetricsFile bench = MetricsFile.read(dir.toString(), CONF);
     assertEquals(steps, bench.steps());
@@ -80,7 +95,8 @@ class MetricsLogTest {
     assertTrue(lines.get(1).startsWith("{\"type\":\"eval\",\"step\":1,"), lines.get(1));
     JsonNode regression = Json.MAPPER.readTree(lines.get(2));
     assertTrue(regression.get("accuracy").isNull(), "NaN is written as null: " + lines.get(2));
-    assertTrue(regression.get("ms_compute").isNull(), "no time split is written as null: " + lines.get(2));
+    assertTrue(
+        regression.get("ms_compute").isNull(), "no time split is written as null: " + lines.get(2));
     assertEquals(MetricsLine.VERSION, regression.get("version").asInt());
     assertEquals("run-7", regression.get("run_id").asText());
   }
@@ -88,14 +104,19 @@ class MetricsLogTest {
   @Test
   void aResumedRunKeepsTheLinesUpToItsCheckpointAndDropsALineCutShort() throws IOException {
     writeRun("run-7");
-    Files.writeString(dir.resolve("metrics.jsonl"), "{\"type\":\"step\",\"step\":3,\"epo",
-        StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    Files.writeString(
+        dir.resolve("metrics.jsonl"),
+        "{\"type\":\"step\",\"step\":3,\"epo",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.APPEND);
     try (MetricsLog log = new MetricsLog(dir.toString(), CONF, 1, "run-7")) {
       log.step(STEP_2, 1.0);
     }
     MetricsFile f = MetricsFile.read(dir.toString(), CONF);
-    assertEquals(List.of(expected(STEP_1, 0.5, "run-7"), expected(STEP_2, 1.0, "run-7")), f.steps());
-    assertEquals(List.of(new EvalLine(1, 0.5, 1.0, 0.625, MetricsLine.VERSION, "run-7")), f.evals());
+    assertEquals(
+        List.of(expected(STEP_1, 0.5, "run-7"), expected(STEP_2, 1.0, "run-7")), f.steps());
+    assertEquals(
+        List.of(new EvalLine(1, 0.5, 1.0, 0.625, MetricsLine.VERSION, "run-7")), f.evals());
     assertEquals(3, Files.readAllLines(dir.resolve("metrics.jsonl")).size());
   }
 
@@ -112,16 +133,22 @@ class MetricsLogTest {
 
   @Test
   void linesWrittenBeforeTheSchemaHadAVersionStillRead() throws IOException {
-    Files.writeString(dir.resolve("metrics.jsonl"), """
+    Files.writeString(
+        dir.resolve("metrics.jsonl"),
+        """
         {"type":"step","step":1,"epoch":0.500000,"loss":1.25000,"accuracy":null,"grad_norm":3.50000,\
         "learning_rate":0.0100000,"examples":64,"examples_per_s":2560.00,"ms_total":25.0000,\
         "ms_broadcast":1.50000,"ms_compute":12.2500,"ms_aggregate":6.25000,"ms_driver_step":5.00000}
         {"type":"eval","step":1,"epoch":0.500000,"loss":1.00000,"accuracy":0.625000}
         {"type":"something_newer","step":1}
-        """, StandardCharsets.UTF_8);
+        """,
+        StandardCharsets.UTF_8);
     MetricsFile f = MetricsFile.read(dir.toString(), CONF);
-    assertEquals(List.of(new StepLine(1, 0.5, 1.25, Double.NaN, 3.5, 0.01, 64, 2560, 25, 1.5, 12.25, 6.25, 5, 0,
-        null)), f.steps());
+    assertEquals(
+        List.of(
+            new StepLine(
+                1, 0.5, 1.25, Double.NaN, 3.5, 0.01, 64, 2560, 25, 1.5, 12.25, 6.25, 5, 0, null)),
+        f.steps());
     assertEquals(List.of(new EvalLine(1, 0.5, 1.0, 0.625, 0, null)), f.evals());
   }
 }

@@ -20,13 +20,16 @@ import polyak.spec.NetworkSpec;
 import polyak.spec.SpecParser;
 import polyak.train.Teacher;
 
-/** The teacher must see inputs preprocessed as it was trained, and map them to the student's classes. */
+/**
+ * The teacher must see inputs preprocessed as it was trained, and map them to the student's
+ * classes.
+ */
 class TeacherLoaderTest {
-  static final NetworkSpec TEACHER = SpecParser.network("t", "input 6\ndense 9\nrelu\ndense 3\nloss softmax_ce");
+  static final NetworkSpec TEACHER =
+      SpecParser.network("t", "input 6\ndense 9\nrelu\ndense 3\nloss softmax_ce");
   static final NetworkSpec STUDENT = SpecParser.network("s", "input 6\ndense 3\nloss softmax_ce");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void loadsAMatchingTeacherAndRefusesMismatches() throws Exception {
@@ -34,22 +37,40 @@ class TeacherLoaderTest {
     double[] p = new double[t.parameterCount()];
     t.initialise(1, p, new double[0]);
     Path file = dir.resolve("teacher.polyak");
-    ModelFile.save(new SavedModel(TEACHER, p, new double[0], PixelScaling.INSTANCE, Map.of()), file);
+    ModelFile.save(
+        new SavedModel(TEACHER, p, new double[0], PixelScaling.INSTANCE, Map.of()), file);
     Configuration hadoop = new Configuration();
 
     assertNull(TeacherLoader.load(DistillationConfig.NONE, STUDENT, PixelScaling.INSTANCE, hadoop));
-    Teacher teacher = TeacherLoader.load(new DistillationConfig(file.toString(), 0.25, 2), STUDENT,
-        PixelScaling.INSTANCE, hadoop);
+    Teacher teacher =
+        TeacherLoader.load(
+            new DistillationConfig(file.toString(), 0.25, 2),
+            STUDENT,
+            PixelScaling.INSTANCE,
+            hadoop);
     assertEquals(0.25, teacher.alpha());
     assertEquals(TEACHER, teacher.spec());
 
-    ConfigError other = assertThrows(ConfigError.class, () -> TeacherLoader.load(
-        new DistillationConfig(file.toString(), 0.25, 2), STUDENT, null, hadoop));
-    assertTrue(other.getMessage().startsWith("distillation.teacher: ") && other.getMessage().contains("pixel"),
+    ConfigError other =
+        assertThrows(
+            ConfigError.class,
+            () ->
+                TeacherLoader.load(
+                    new DistillationConfig(file.toString(), 0.25, 2), STUDENT, null, hadoop));
+    assertTrue(
+        other.getMessage().startsWith("distillation.teacher: ")
+            && other.getMessage().contains("pixel"),
         other.getMessage());
     NetworkSpec fourClasses = SpecParser.network("s", "input 6\ndense 4\nloss softmax_ce");
-    ConfigError classes = assertThrows(ConfigError.class, () -> TeacherLoader.load(
-        new DistillationConfig(file.toString(), 0.25, 2), fourClasses, PixelScaling.INSTANCE, hadoop));
+    ConfigError classes =
+        assertThrows(
+            ConfigError.class,
+            () ->
+                TeacherLoader.load(
+                    new DistillationConfig(file.toString(), 0.25, 2),
+                    fourClasses,
+                    PixelScaling.INSTANCE,
+                    hadoop));
     assertTrue(classes.getMessage().contains("3 outputs"), classes.getMessage());
   }
 }

@@ -49,7 +49,8 @@ import polyak.train.MinibatchSampler;
  * The train job end to end on small CSV data in local mode: a stopped and resumed run ends
  * bit-identical to an uninterrupted one (also with momentum, Polyak averaging, batch norm and
  * dropout), resuming skips a checkpoint whose write was cut short, divergence stops with the
- * iteration and layer and leaves an earlier model alone, and Spark jobs say which iteration they are.
+ * iteration and layer and leaves an earlier model alone, and Spark jobs say which iteration they
+ * are.
  */
 class TrainJobTest {
   static final int FEATURES = 8;
@@ -57,11 +58,9 @@ class TrainJobTest {
 
   static SparkSession spark;
   static Configuration hadoop;
-  @TempDir
-  static Path data;
+  @TempDir static Path data;
 
-  @TempDir
-  Path work;
+  @TempDir Path work;
 
   @BeforeAll
   static void start() throws IOException {
@@ -80,7 +79,9 @@ class TrainJobTest {
     spark.stop();
   }
 
-  /** label, then features: the label is the arg max of three fixed linear scores of the features. */
+  /**
+   * label, then features: the label is the arg max of three fixed linear scores of the features.
+   */
   static List<String> rows(SplittableRandom rng, int n, double scale) {
     List<String> out = new ArrayList<>();
     for (int r = 0; r < n; r++) {
@@ -105,14 +106,19 @@ class TrainJobTest {
     return out;
   }
 
-  static final String ADAM = """
+  static final String ADAM =
+      """
       network { input = 8, layers = ["dense 12", tanh, "dense 3"], loss = softmax_ce }
       optimizer.name = adam
       learning_rate { schedule = constant, initial = 0.02 }
       """;
 
-  /** State beyond θ: momentum velocity, an EMA of the iterates, batch-norm running statistics, dropout masks. */
-  static final String MOMENTUM_EMA_BATCHNORM = """
+  /**
+   * State beyond θ: momentum velocity, an EMA of the iterates, batch-norm running statistics,
+   * dropout masks.
+   */
+  static final String MOMENTUM_EMA_BATCHNORM =
+      """
       network {
         input = 8
         layers = ["dense 16", batchnorm, relu, "dropout 0.8", "dense 8", "leaky_relu 0.1", "dense 3"]
@@ -139,14 +145,17 @@ class TrainJobTest {
         evaluation.every = 10
         checkpoint { every = 5, keep = 2 }
         output.dir = "%s"
-        """.formatted(data.resolve("train"), data.resolve("test.csv"), out) + variant;
+        """
+            .formatted(data.resolve("train"), data.resolve("test.csv"), out)
+        + variant;
   }
 
   PolyakConfig load(String name, String variant, String... overrides) throws IOException {
     return load(work, name, variant, overrides);
   }
 
-  static PolyakConfig load(Path dir, String name, String variant, String... overrides) throws IOException {
+  static PolyakConfig load(Path dir, String name, String variant, String... overrides)
+      throws IOException {
     Path file = Files.writeString(dir.resolve(name + ".conf"), config(dir.resolve(name), variant));
     return ConfigLoader.load(file.toFile(), List.of(overrides));
   }
@@ -154,7 +163,8 @@ class TrainJobTest {
   /** Uninterrupted runs by variant, shared by the tests (in the class's directory). */
   static final Map<String, TrainJob.Outcome> BASELINES = new ConcurrentHashMap<>();
 
-  static TrainJob.Outcome run(PolyakConfig config, String resumeDir, String... overrides) throws IOException {
+  static TrainJob.Outcome run(PolyakConfig config, String resumeDir, String... overrides)
+      throws IOException {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8)) {
       return TrainJob.run(spark, config, resumeDir, List.of(overrides), out, false);
@@ -182,10 +192,12 @@ class TrainJobTest {
   }
 
   static Checkpoint checkpoint(String dir, long step) throws IOException {
-    return new CheckpointStore(dir, hadoop, 1).read(dir + String.format("/ckpt-%012d.polyak", step));
+    return new CheckpointStore(dir, hadoop, 1)
+        .read(dir + String.format("/ckpt-%012d.polyak", step));
   }
 
-  static void assertSameEnd(TrainJob.Outcome a, TrainJob.Outcome b, String aDir, String bDir) throws IOException {
+  static void assertSameEnd(TrainJob.Outcome a, TrainJob.Outcome b, String aDir, String bDir)
+      throws IOException {
     assertEquals(20, a.result().state().step());
     assertEquals(20, b.result().state().step());
     assertArrayEquals(a.result().state().parameters(), b.result().state().parameters(), 0.0);
@@ -196,7 +208,8 @@ class TrainJobTest {
     assertArrayEquals(ma.params(), mb.params(), 0.0);
     assertArrayEquals(ma.state(), mb.state(), 0.0);
     assertArrayEquals(a.result().parameters(), mb.params(), 0.0);
-    // everything needed to continue further (optimizer and average state too) is the same, bit for bit
+    // everything needed to continue further (optimizer and average state too) is the same, bit for
+    // bit
     assertArrayEquals(checkpoint(aDir, 20).state(), checkpoint(bDir, 20).state());
     assertEquals(a.testAccuracy(), b.testAccuracy(), 0.0);
   }
@@ -214,13 +227,17 @@ class TrainJobTest {
   /** Descriptions of the Spark jobs {@code body} starts, in order. */
   static List<String> jobDescriptions(IoAction body) throws Exception {
     List<String> descriptions = Collections.synchronizedList(new ArrayList<>());
-    SparkListener listener = new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart start) {
-        String d = start.properties() == null ? null : start.properties().getProperty("spark.job.description");
-        descriptions.add(d == null ? "(none)" : d);
-      }
-    };
+    SparkListener listener =
+        new SparkListener() {
+          @Override
+          public void onJobStart(SparkListenerJobStart start) {
+            String d =
+                start.properties() == null
+                    ? null
+                    : start.properties().getProperty("spark.job.description");
+            descriptions.add(d == null ? "(none)" : d);
+          }
+        };
     spark.sparkContext().addSparkListener(listener);
     try {
       body.run();
@@ -245,7 +262,8 @@ class TrainJobTest {
     assertEquals(10, at10.step());
 
     TrainJob.Outcome[] resumed = new TrainJob.Outcome[1];
-    List<String> jobs = jobDescriptions(() -> resumed[0] = run(null, ckpts, "training.max_iterations=20"));
+    List<String> jobs =
+        jobDescriptions(() -> resumed[0] = run(null, ckpts, "training.max_iterations=20"));
     TrainJob.Outcome b = resumed[0];
     assertEquals(10, b.resumedFrom());
 
@@ -262,13 +280,16 @@ class TrainJobTest {
         iterations.add(n);
       }
     }
-    assertEquals(Stream.iterate(11L, i -> i + 1).limit(10).collect(Collectors.toList()), iterations,
+    assertEquals(
+        Stream.iterate(11L, i -> i + 1).limit(10).collect(Collectors.toList()),
+        iterations,
         jobs::toString);
 
     assertSameEnd(a, b, checkpointsOf(a), ckpts);
 
     Map<Long, Double> steps = stepLosses(work.resolve("b/metrics.jsonl"));
-    assertEquals(Stream.iterate(1L, i -> i + 1).limit(20).collect(Collectors.toList()),
+    assertEquals(
+        Stream.iterate(1L, i -> i + 1).limit(20).collect(Collectors.toList()),
         new ArrayList<>(steps.keySet()));
     assertEquals(stepLosses(Path.of(a.modelPath()).resolveSibling("metrics.jsonl")), steps);
   }
@@ -286,8 +307,12 @@ class TrainJobTest {
     assertFalse(Arrays.equals(a.result().parameters(), a.result().state().parameters()));
   }
 
-  /** Early stopping keeps the best parameters across evaluations: a resumed run must know them too. */
-  static final String ADAM_EARLY_STOPPING = ADAM + """
+  /**
+   * Early stopping keeps the best parameters across evaluations: a resumed run must know them too.
+   */
+  static final String ADAM_EARLY_STOPPING =
+      ADAM
+          + """
       learning_rate.initial = 0.1
       evaluation { every = 5, patience = 3 }
       """;
@@ -295,17 +320,24 @@ class TrainJobTest {
   @Test
   void resumedRunIsBitIdenticalWithEarlyStopping() throws Exception {
     stopAndResumeEqualsUninterrupted(ADAM_EARLY_STOPPING);
-    // validation accuracy peaks at iteration 10 (0.9417), before the stop; 15 is worse, 20 only ties:
+    // validation accuracy peaks at iteration 10 (0.9417), before the stop; 15 is worse, 20 only
+    // ties:
     // the exported parameters are those of iteration 10, not the last ones
     TrainJob.Outcome a = uninterrupted(ADAM_EARLY_STOPPING);
-    assertEquals(List.of(0.9, 0.9417, 0.925, 0.9417), a.result().evaluations().stream()
-        .map(e -> Math.round(e.accuracy() * 1e4) / 1e4).collect(Collectors.toList()));
+    assertEquals(
+        List.of(0.9, 0.9417, 0.925, 0.9417),
+        a.result().evaluations().stream()
+            .map(e -> Math.round(e.accuracy() * 1e4) / 1e4)
+            .collect(Collectors.toList()));
     assertFalse(Arrays.equals(a.result().parameters(), a.result().state().parameters()));
 
     // as after a crash: from the uninterrupted run's own checkpoint at 15, also a validated step
     Path g = Files.createDirectories(work.resolve("g/checkpoints"));
-    Files.copy(Path.of(checkpointsOf(a), "ckpt-000000000015.polyak"), g.resolve("ckpt-000000000015.polyak"));
-    TrainJob.Outcome fromCrash = run(null, g.toString(), "output.dir=\"" + work.resolve("g") + "\"");
+    Files.copy(
+        Path.of(checkpointsOf(a), "ckpt-000000000015.polyak"),
+        g.resolve("ckpt-000000000015.polyak"));
+    TrainJob.Outcome fromCrash =
+        run(null, g.toString(), "output.dir=\"" + work.resolve("g") + "\"");
     assertEquals(15, fromCrash.resumedFrom());
     assertSameEnd(a, fromCrash, checkpointsOf(a), g.toString());
   }
@@ -319,10 +351,13 @@ class TrainJobTest {
     CheckpointStore store = new CheckpointStore(ckpts.toString(), hadoop, 2);
 
     // killed while writing step 20: half a temporary file
-    Files.write(ckpts.resolve("ckpt-000000000020.polyak.tmp"), Arrays.copyOf(step20, step20.length / 2));
+    Files.write(
+        ckpts.resolve("ckpt-000000000020.polyak.tmp"), Arrays.copyOf(step20, step20.length / 2));
     assertEquals(10, store.latest().orElseThrow().step());
-    // a final name with a truncated body (a file system without atomic rename), then a corrupted one
-    Files.write(ckpts.resolve("ckpt-000000000020.polyak"), Arrays.copyOf(step20, step20.length - 100));
+    // a final name with a truncated body (a file system without atomic rename), then a corrupted
+    // one
+    Files.write(
+        ckpts.resolve("ckpt-000000000020.polyak"), Arrays.copyOf(step20, step20.length - 100));
     assertEquals(10, store.latest().orElseThrow().step());
     byte[] flipped = step20.clone();
     flipped[step20.length / 3] ^= 1;
@@ -333,12 +368,20 @@ class TrainJobTest {
     assertEquals(10, c.resumedFrom());
     assertSameEnd(a, c, checkpointsOf(a), ckpts.toString());
     try (Stream<Path> files = Files.list(ckpts)) {
-      assertEquals(List.of("ckpt-000000000015.polyak", "ckpt-000000000020.polyak"), files.map(p -> p.getFileName()
-          .toString()).filter(n -> !n.endsWith(".crc")).sorted().collect(Collectors.toList()));
+      assertEquals(
+          List.of("ckpt-000000000015.polyak", "ckpt-000000000020.polyak"),
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> !n.endsWith(".crc"))
+              .sorted()
+              .collect(Collectors.toList()));
     }
   }
 
-  /** Evaluate and predict on the saved model, with every Kryo class registered (registrationRequired). */
+  /**
+   * Evaluate and predict on the saved model, with every Kryo class registered
+   * (registrationRequired).
+   */
   @Test
   void evaluateAndPredictTheSavedModel() throws IOException {
     TrainJob.Outcome a = uninterrupted(ADAM);
@@ -354,13 +397,18 @@ class TrainJobTest {
     assertTrue(console.toString(StandardCharsets.UTF_8).contains("true\\pred"), console::toString);
 
     Path predictions = work.resolve("predictions");
-    try (PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
-      assertEquals(120, PredictJob.run(spark, config, a.modelPath(), predictions.toString(), "csv", out));
+    try (PrintStream out =
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
+      assertEquals(
+          120, PredictJob.run(spark, config, a.modelPath(), predictions.toString(), "csv", out));
     }
     List<String> rows = new ArrayList<>();
     try (Stream<Path> parts = Files.list(predictions)) {
-      for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-")).sorted()
-          .collect(Collectors.toList())) {
+      for (Path part :
+          parts
+              .filter(p -> p.getFileName().toString().startsWith("part-"))
+              .sorted()
+              .collect(Collectors.toList())) {
         List<String> lines = Files.readAllLines(part);
         assertEquals("id,label,prediction,p0,p1,p2", lines.get(0));
         rows.addAll(lines.subList(1, lines.size()));
@@ -373,8 +421,8 @@ class TrainJobTest {
 
   /**
    * evaluate and predict build the executors' networks with the dense kernel the driver names, not
-   * the one the executor JVM would choose: a kernel no JVM has fails on the executors, saying so, and
-   * with EJML forced the predictions are, bit for bit, those of an EJML network in this JVM.
+   * the one the executor JVM would choose: a kernel no JVM has fails on the executors, saying so,
+   * and with EJML forced the predictions are, bit for bit, those of an EJML network in this JVM.
    */
   @Test
   void evaluateAndPredictRunTheDriversDenseKernelOnExecutors() throws IOException {
@@ -383,34 +431,57 @@ class TrainJobTest {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     String missing = "blas:NoSuchBLAS";
     Path unused = work.resolve("kernel-unused");
-    for (IoAction job : List.<IoAction>of(
-        () -> EvaluateJob.run(spark, config, a.modelPath(), 0.0, quiet, missing),
-        () -> PredictJob.run(spark, config, a.modelPath(), unused.toString(), "parquet", false, quiet, missing))) {
+    for (IoAction job :
+        List.<IoAction>of(
+            () -> EvaluateJob.run(spark, config, a.modelPath(), 0.0, quiet, missing),
+            () ->
+                PredictJob.run(
+                    spark,
+                    config,
+                    a.modelPath(),
+                    unused.toString(),
+                    "parquet",
+                    false,
+                    quiet,
+                    missing))) {
       Exception e = assertThrows(Exception.class, job::run);
       StringBuilder chain = new StringBuilder();
       for (Throwable t = e; t != null; t = t.getCause()) {
         chain.append(t.getMessage()).append('\n');
       }
-      assertTrue(chain.toString().contains("cannot run the dense kernel '" + missing + "'"), chain::toString);
+      assertTrue(
+          chain.toString().contains("cannot run the dense kernel '" + missing + "'"),
+          chain::toString);
     }
 
     Path predictions = work.resolve("kernel-predictions");
-    PredictJob.run(spark, config, a.modelPath(), predictions.toString(), "parquet", false, quiet, "ejml");
+    PredictJob.run(
+        spark, config, a.modelPath(), predictions.toString(), "parquet", false, quiet, "ejml");
     Map<Long, double[]> executors = new TreeMap<>();
-    for (org.apache.spark.sql.Row r : spark.read().parquet(predictions.toString()).collectAsList()) {
+    for (org.apache.spark.sql.Row r :
+        spark.read().parquet(predictions.toString()).collectAsList()) {
       executors.put(r.getLong(0), new double[] {r.getDouble(3), r.getDouble(4), r.getDouble(5)});
     }
     SavedModel model = model(a.modelPath());
-    polyak.nn.Network ejml = polyak.nn.Network.build(model.spec(), polyak.nn.kernel.DenseKernels.named("ejml"));
-    polyak.spark.data.LoadedData test = polyak.spark.data.TrainingData.load(spark, config.test(), 2)
-        .preprocessed(model.preprocessor().get());
+    polyak.nn.Network ejml =
+        polyak.nn.Network.build(model.spec(), polyak.nn.kernel.DenseKernels.named("ejml"));
+    polyak.spark.data.LoadedData test =
+        polyak.spark.data.TrainingData.load(spark, config.test(), 2)
+            .preprocessed(model.preprocessor().get());
     Map<Long, double[]> local = new TreeMap<>();
     for (polyak.data.Dataset block : test.blocks().collect()) {
-      polyak.nn.Inference.run(ejml, model.params(), model.state(), block, false, (d, from, n, y) -> {
-        for (int i = 0; i < n; i++) {
-          local.put(d.baseId() + from + i, Arrays.copyOfRange(y, i * CLASSES, (i + 1) * CLASSES));
-        }
-      });
+      polyak.nn.Inference.run(
+          ejml,
+          model.params(),
+          model.state(),
+          block,
+          false,
+          (d, from, n, y) -> {
+            for (int i = 0; i < n; i++) {
+              local.put(
+                  d.baseId() + from + i, Arrays.copyOfRange(y, i * CLASSES, (i + 1) * CLASSES));
+            }
+          });
     }
     assertEquals(120, local.size());
     assertEquals(local.keySet(), executors.keySet());
@@ -426,36 +497,62 @@ class TrainJobTest {
   }
 
   /**
-   * A huge rate on unscaled features: the first update overflows θ. The run stops naming the iteration
-   * and the first non-finite segment, and leaves the earlier run's model and checkpoints as they were —
-   * also when the overflowing step is the last one (it used to be checkpointed) or a checkpoint step.
+   * A huge rate on unscaled features: the first update overflows θ. The run stops naming the
+   * iteration and the first non-finite segment, and leaves the earlier run's model and checkpoints
+   * as they were — also when the overflowing step is the last one (it used to be checkpointed) or a
+   * checkpoint step.
    */
   @Test
   void divergenceNamesIterationAndLayerAndKeepsTheEarlierModel() throws IOException {
-    String variant = """
+    String variant =
+        """
         network { input = 8, layers = ["dense 6", relu, "dense 3"], loss = softmax_ce }
         optimizer.name = sgd
         learning_rate { schedule = constant, initial = 0.01 }
         """;
     String raw = "data.train.paths=[\"" + data.resolve("raw.csv") + "\"]";
-    TrainJob.Outcome good = run(load("d", variant, raw, "data.scaling=none", "training.max_iterations=5"), null);
+    TrainJob.Outcome good =
+        run(load("d", variant, raw, "data.scaling=none", "training.max_iterations=5"), null);
     Path out = work.resolve("d");
     byte[] model = Files.readAllBytes(Path.of(good.modelPath()));
     Map<String, byte[]> checkpoints = contents(out.resolve("checkpoints"));
     assertTrue(checkpoints.containsKey("ckpt-000000000005.polyak"), checkpoints.keySet()::toString);
 
-    // 1e308: the first update overflows θ, in the last iteration of the run; 1e300: θ stays finite, the
+    // 1e308: the first update overflows θ, in the last iteration of the run; 1e300: θ stays finite,
+    // the
     // next forward pass overflows (non-finite loss and gradient)
     for (String[] c : new String[][] {{"1e308", "1", "1"}, {"1e300", "20", "2"}}) {
-      // into the good run's directory: refused unless asked to replace it (--overwrite); asked, it fails
-      PolyakConfig bad = load("d", variant, raw, "data.scaling=none", "learning_rate.initial=" + c[0],
-          "training.max_iterations=" + c[1], "checkpoint.every=100");
+      // into the good run's directory: refused unless asked to replace it (--overwrite); asked, it
+      // fails
+      PolyakConfig bad =
+          load(
+              "d",
+              variant,
+              raw,
+              "data.scaling=none",
+              "learning_rate.initial=" + c[0],
+              "training.max_iterations=" + c[1],
+              "checkpoint.every=100");
       assertThrows(IllegalArgumentException.class, () -> run(bad, null));
-      IOException e = assertThrows(IOException.class, () -> TrainJob.run(spark, bad, null, List.of(),
-          new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, null, null, true));
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () ->
+                  TrainJob.run(
+                      spark,
+                      bad,
+                      null,
+                      List.of(),
+                      new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                      false,
+                      null,
+                      null,
+                      true));
       String m = e.getMessage();
       assertTrue(m.startsWith("training diverged: iteration " + c[2] + ": "), m);
-      assertTrue(m.matches(".*not finite, first at layer \\d+ \\w+ \\(segment '[\\w.]+'\\) index \\d+.*"), m);
+      assertTrue(
+          m.matches(".*not finite, first at layer \\d+ \\w+ \\(segment '[\\w.]+'\\) index \\d+.*"),
+          m);
       assertArrayEquals(model, Files.readAllBytes(Path.of(good.modelPath())));
       Map<String, byte[]> now = contents(out.resolve("checkpoints"));
       assertEquals(checkpoints.keySet(), now.keySet());

@@ -20,7 +20,10 @@ class SweepPlanTest {
 
   @Test
   void gridCrossesVariantsAndAxesWithStableIds() {
-    SweepSpec spec = SweepSpec.parse(BASE + """
+    SweepSpec spec =
+        SweepSpec.parse(
+            BASE
+                + """
         sweep {
           axes { "training.batch_size" = [256, 1024], training.seed = [1, 2] }
           variants {
@@ -28,22 +31,30 @@ class SweepPlanTest {
             a_momentum { optimizer.name = momentum }
           }
         }
-        """, "test");
+        """,
+            "test");
     List<Trial> trials = SweepPlan.firstStage(spec);
     assertEquals(8, trials.size());
     // variants by name outermost, then axes by key, the last axis fastest
     assertEquals("a_momentum", trials.get(0).variant());
-    assertEquals(Map.of("optimizer.name", "\"momentum\"", "training.batch_size", "256", "training.seed", "1"),
+    assertEquals(
+        Map.of(
+            "optimizer.name", "\"momentum\"", "training.batch_size", "256", "training.seed", "1"),
         trials.get(0).overrides());
     assertEquals("2", trials.get(1).overrides().get("training.seed"));
     assertEquals("1024", trials.get(2).overrides().get("training.batch_size"));
     assertEquals("b_lars", trials.get(4).variant());
     assertEquals("1", trials.get(4).overrides().get(SweepSpec.WARMUP_EPOCHS));
-    assertTrue(trials.get(0).id().startsWith("a_momentum_batch_size=256_seed=1-"), trials.get(0).id());
+    assertTrue(
+        trials.get(0).id().startsWith("a_momentum_batch_size=256_seed=1-"), trials.get(0).id());
     assertEquals(8, new HashSet<>(trials.stream().map(Trial::id).toList()).size());
     // the same config expands to the same ids (resuming depends on it)
-    assertEquals(trials.stream().map(Trial::id).toList(),
-        SweepPlan.firstStage(SweepSpec.parse(BASE + """
+    assertEquals(
+        trials.stream().map(Trial::id).toList(),
+        SweepPlan.firstStage(
+                SweepSpec.parse(
+                    BASE
+                        + """
             sweep {
               variants {
                 a_momentum { optimizer.name = momentum }
@@ -51,7 +62,11 @@ class SweepPlanTest {
               }
               axes { training.seed = [1, 2], "training.batch_size" = [256, 1024] }
             }
-            """, "test")).stream().map(Trial::id).toList());
+            """,
+                    "test"))
+            .stream()
+            .map(Trial::id)
+            .toList());
     // the base config keeps no sweep block, so ConfigLoader's unknown-key check passes
     PolyakConfig c = ConfigLoader.parse(spec.baseConfig(), trials.get(7).configOverrides(), "test");
     assertEquals(1024, c.training().batchSize());
@@ -60,29 +75,57 @@ class SweepPlanTest {
 
   @Test
   void unknownSweepAndAxisKeysAreNamed() {
-    ConfigError e = assertThrows(ConfigError.class,
-        () -> SweepSpec.parse(BASE + "sweep { axes { training.seed = [1] }, trails = 3 }", "s.conf"));
+    ConfigError e =
+        assertThrows(
+            ConfigError.class,
+            () ->
+                SweepSpec.parse(
+                    BASE + "sweep { axes { training.seed = [1] }, trails = 3 }", "s.conf"));
     assertTrue(e.getMessage().contains("'sweep.trails'"), e.getMessage());
-    e = assertThrows(ConfigError.class,
-        () -> SweepSpec.parse(BASE + "sweep { axes { \"training.batchsize\" = [1, 2] } }", "s.conf"));
-    assertTrue(e.getMessage().contains("'training.batchsize' is not a known config key"), e.getMessage());
-    e = assertThrows(ConfigError.class, () -> SweepSpec.parse(BASE
-        + "sweep { random { trials = 2, params { \"optimizer.momentun\" { dist = uniform, min = 0, max = 1 } } } }",
-        "s.conf"));
+    e =
+        assertThrows(
+            ConfigError.class,
+            () ->
+                SweepSpec.parse(
+                    BASE + "sweep { axes { \"training.batchsize\" = [1, 2] } }", "s.conf"));
+    assertTrue(
+        e.getMessage().contains("'training.batchsize' is not a known config key"), e.getMessage());
+    e =
+        assertThrows(
+            ConfigError.class,
+            () ->
+                SweepSpec.parse(
+                    BASE
+                        + "sweep { random { trials = 2, params { \"optimizer.momentun\" { dist = uniform, min = 0, max = 1 } } } }",
+                    "s.conf"));
     assertTrue(e.getMessage().contains("'optimizer.momentun'"), e.getMessage());
-    e = assertThrows(ConfigError.class, () -> SweepSpec.parse(BASE
-        + "sweep { random { trials = 2, params { \"optimizer.momentum\" { dist = normal, min = 0, max = 1 } } } }",
-        "s.conf"));
+    e =
+        assertThrows(
+            ConfigError.class,
+            () ->
+                SweepSpec.parse(
+                    BASE
+                        + "sweep { random { trials = 2, params { \"optimizer.momentum\" { dist = normal, min = 0, max = 1 } } } }",
+                    "s.conf"));
     assertTrue(e.getMessage().contains("unknown dist 'normal'"), e.getMessage());
-    e = assertThrows(ConfigError.class, () -> SweepSpec.parse(BASE
-        + "sweep { random { trials = 2, params { \"optimizer.momentum\" { dist = uniform, min = 0, max = 1 } }, "
-        + "refine { top = 1, shrunk = 0.5 } } }", "s.conf"));
+    e =
+        assertThrows(
+            ConfigError.class,
+            () ->
+                SweepSpec.parse(
+                    BASE
+                        + "sweep { random { trials = 2, params { \"optimizer.momentum\" { dist = uniform, min = 0, max = 1 } }, "
+                        + "refine { top = 1, shrunk = 0.5 } } }",
+                    "s.conf"));
     assertTrue(e.getMessage().contains("'sweep.random.refine.shrunk'"), e.getMessage());
   }
 
   @Test
   void randomSearchDrawsInRangeAndCrossesTheGrid() {
-    SweepSpec spec = SweepSpec.parse(BASE + """
+    SweepSpec spec =
+        SweepSpec.parse(
+            BASE
+                + """
         sweep {
           axes { "training.batch_size" = [128, 512] }
           random {
@@ -94,7 +137,8 @@ class SweepPlanTest {
             }
           }
         }
-        """, "test");
+        """,
+            "test");
     List<Trial> trials = SweepPlan.firstStage(spec);
     assertEquals(40, trials.size());
     int low = 0;
@@ -104,12 +148,14 @@ class SweepPlanTest {
       assertEquals("128", a.overrides().get("training.batch_size"));
       assertEquals("512", b.overrides().get("training.batch_size"));
       // one draw serves both grid points
-      assertEquals(a.overrides().get("learning_rate.initial"), b.overrides().get("learning_rate.initial"));
+      assertEquals(
+          a.overrides().get("learning_rate.initial"), b.overrides().get("learning_rate.initial"));
       double lr = Double.parseDouble(a.overrides().get("learning_rate.initial"));
       double m = Double.parseDouble(a.overrides().get("optimizer.momentum"));
       assertTrue(lr >= 1e-4 && lr <= 1e-1, "lr " + lr);
       assertTrue(m >= 0.8 && m <= 0.99, "momentum " + m);
-      assertTrue(List.of("\"momentum\"", "\"nesterov\"").contains(a.overrides().get("optimizer.name")));
+      assertTrue(
+          List.of("\"momentum\"", "\"nesterov\"").contains(a.overrides().get("optimizer.name")));
       if (lr < 3.16e-3) {
         low++;
       }
@@ -121,7 +167,10 @@ class SweepPlanTest {
 
   @Test
   void refineCentresShrunkRangesOnTheBestTrials() {
-    SweepSpec spec = SweepSpec.parse(BASE + """
+    SweepSpec spec =
+        SweepSpec.parse(
+            BASE
+                + """
         sweep.random {
           trials = 10, seed = 3
           params {
@@ -130,7 +179,8 @@ class SweepPlanTest {
           }
           refine { top = 2, trials = 6, shrink = 0.25 }
         }
-        """, "test");
+        """,
+            "test");
     SweepSpec.Param lr = spec.random().params().get(0);
     assertEquals("learning_rate.initial", lr.key());
     double[] r = SweepPlan.shrunkRange(lr, 1e-2, 0.25);
@@ -161,7 +211,9 @@ class SweepPlanTest {
       double c = Double.parseDouble(centre.overrides().get("learning_rate.initial"));
       double v = Double.parseDouble(t.overrides().get("learning_rate.initial"));
       double[] range = SweepPlan.shrunkRange(lr, c, 0.25);
-      assertTrue(v >= range[0] * 0.9999 && v <= range[1] * 1.0001, v + " not in " + range[0] + ".." + range[1]);
+      assertTrue(
+          v >= range[0] * 0.9999 && v <= range[1] * 1.0001,
+          v + " not in " + range[0] + ".." + range[1]);
       double cm = Double.parseDouble(centre.overrides().get("optimizer.momentum"));
       double vm = Double.parseDouble(t.overrides().get("optimizer.momentum"));
       assertTrue(Math.abs(vm - cm) <= 0.19 * 0.125 + 1e-3, vm + " vs centre " + cm);
@@ -171,7 +223,9 @@ class SweepPlanTest {
 
   @Test
   void warmupEpochsBecomeIterationsFromTheReferenceRate() {
-    SweepSpec spec = SweepSpec.parse("""
+    SweepSpec spec =
+        SweepSpec.parse(
+            """
         learning_rate.initial = 0.1
         training { reference_batch = 256, epochs = 5 }
         sweep {
@@ -181,17 +235,24 @@ class SweepPlanTest {
             none { training.rate_scaling = none, learning_rate.warmup_epochs = 0.5 }
           }
         }
-        """, "test");
+        """,
+            "test");
     List<Trial> t = SweepPlan.firstStage(spec);
     long perEpoch = 58;
     // linear at the reference batch: the scaled rate equals the reference rate, nothing to warm up
-    assertEquals(List.of("checkpoint.every=58", "learning_rate.warmup_iterations=0"),
+    assertEquals(
+        List.of("checkpoint.every=58", "learning_rate.warmup_iterations=0"),
         SweepRunner.derived(t.get(0), draft(spec, t.get(0)), perEpoch, 1));
     // linear at 4x the reference: warm up over 2 epochs from 0.1 (= 0.025 x 4) to 0.4
-    assertEquals(List.of("checkpoint.every=116", "learning_rate.warmup_start=0.025",
-        "learning_rate.warmup_iterations=116"), SweepRunner.derived(t.get(1), draft(spec, t.get(1)), perEpoch, 2));
+    assertEquals(
+        List.of(
+            "checkpoint.every=116",
+            "learning_rate.warmup_start=0.025",
+            "learning_rate.warmup_iterations=116"),
+        SweepRunner.derived(t.get(1), draft(spec, t.get(1)), perEpoch, 2));
     // no scaling: from learning_rate.warmup_start (0) over half an epoch
-    assertEquals(List.of("learning_rate.warmup_iterations=29"),
+    assertEquals(
+        List.of("learning_rate.warmup_iterations=29"),
         SweepRunner.derived(t.get(3), draft(spec, t.get(3)), perEpoch, 0));
   }
 

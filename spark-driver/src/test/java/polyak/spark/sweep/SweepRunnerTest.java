@@ -31,7 +31,8 @@ import polyak.spark.run.TrainJob;
  * skipped over, resume after a kill, the wall-clock cap, reuse of identical setups, and the report.
  */
 class SweepRunnerTest {
-  private static final String BASE = """
+  private static final String BASE =
+      """
       data { train.limit = 1200, test.limit = 300 }
       network.layers = ["dense 32", relu, "dense 10"]
       training { epochs = 1, batch_size = 200, seed = 7, reference_batch = 200 }
@@ -41,8 +42,7 @@ class SweepRunnerTest {
 
   private static SparkSession spark;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void start() {
@@ -81,14 +81,19 @@ class SweepRunnerTest {
     }
   }
 
-  private List<TrialResult> run(SweepSpec spec, String out, SweepRunner.Hooks hooks) throws IOException {
-    PrintStream console = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+  private List<TrialResult> run(SweepSpec spec, String out, SweepRunner.Hooks hooks)
+      throws IOException {
+    PrintStream console =
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     return new SweepRunner(spark, spec, List.of(), out, console, hooks).run();
   }
 
   @Test
   void failedTrialsAreRecordedAndTheSweepGoesOn() throws IOException {
-    SweepSpec spec = SweepSpec.parse(BASE + """
+    SweepSpec spec =
+        SweepSpec.parse(
+            BASE
+                + """
         sweep {
           variants {
             a_diverges { learning_rate.initial = 1e300 }
@@ -102,13 +107,15 @@ class SweepRunnerTest {
           }
           description = "unit test sweep"
         }
-        """, "test");
+        """,
+            "test");
     String out = tmp.resolve("sweep").toString();
     Map<String, TrialResult> r = byVariant(run(spec, out, SweepRunner.Hooks.NONE));
     assertEquals(TrialStatus.FAILED, r.get("a_diverges").status());
     assertTrue(r.get("a_diverges").error().contains("diverged"), r.get("a_diverges").error());
     assertEquals(TrialStatus.FAILED, r.get("b_bad_value").status());
-    assertTrue(r.get("b_bad_value").error().contains("optimizer.momentum"), r.get("b_bad_value").error());
+    assertTrue(
+        r.get("b_bad_value").error().contains("optimizer.momentum"), r.get("b_bad_value").error());
     TrialResult ok = r.get("c_ok");
     assertEquals(TrialStatus.DONE, ok.status());
     assertEquals(6, ok.iterations());
@@ -126,11 +133,16 @@ class SweepRunnerTest {
     List<String> csv = Files.readAllLines(tmp.resolve("sweep/results.csv"));
     assertEquals(6, csv.size());
     assertTrue(csv.stream().anyMatch(l -> l.contains(",collapsed,")), csv::toString);
-    assertTrue(csv.get(0).startsWith("trial,variant,stage,overrides,status,batch_size,final_val_accuracy"));
+    assertTrue(
+        csv.get(0)
+            .startsWith("trial,variant,stage,overrides,status,batch_size,final_val_accuracy"));
     assertEquals(5, Files.readAllLines(tmp.resolve("sweep/results.jsonl")).size());
 
-    List<String> summary = SweepReport.write(out, spark.sparkContext().hadoopConfiguration(), spec.description());
-    assertTrue(summary.stream().anyMatch(s -> s.startsWith("c_ok: batch 200 reaches")), summary.toString());
+    List<String> summary =
+        SweepReport.write(out, spark.sparkContext().hadoopConfiguration(), spec.description());
+    assertTrue(
+        summary.stream().anyMatch(s -> s.startsWith("c_ok: batch 200 reaches")),
+        summary.toString());
     assertTrue(summary.contains("a_diverges: no finished trial"), summary.toString());
     String html = Files.readString(tmp.resolve("sweep/report/index.html"));
     assertTrue(html.contains("unit test sweep") && html.contains("training diverged"));
@@ -140,19 +152,25 @@ class SweepRunnerTest {
 
   @Test
   void aKilledSweepResumesWithoutRerunningFinishedTrials() throws IOException {
-    SweepSpec spec = SweepSpec.parse(BASE + """
+    SweepSpec spec =
+        SweepSpec.parse(
+            BASE
+                + """
         training.epochs = 2
         sweep { axes { training.batch_size = [100, 200, 300] }, checkpoint_epochs = 1 }
-        """, "test");
+        """,
+            "test");
     String out = tmp.resolve("sweep").toString();
     Recorder first = new Recorder();
     // batch 200: 6 iterations per epoch, a checkpoint after 6; the "kill" comes after iteration 9
-    first.controls.put("200", step -> {
-      if (step == 9) {
-        throw new SimulatedKill(step);
-      }
-      return false;
-    });
+    first.controls.put(
+        "200",
+        step -> {
+          if (step == 9) {
+            throw new SimulatedKill(step);
+          }
+          return false;
+        });
     assertThrows(SimulatedKill.class, () -> run(spec, out, first));
     assertEquals(List.of("null@100", "null@200"), first.started);
     List<Trial> trials = SweepPlan.firstStage(spec);
@@ -162,8 +180,11 @@ class SweepRunnerTest {
     assertEquals(1, Files.readAllLines(tmp.resolve("sweep/results.jsonl")).size());
 
     Recorder second = new Recorder();
-    Map<String, TrialResult> r = run(spec, out, second).stream()
-        .collect(Collectors.toMap(t -> t.overrides().get("training.batch_size"), Function.identity()));
+    Map<String, TrialResult> r =
+        run(spec, out, second).stream()
+            .collect(
+                Collectors.toMap(
+                    t -> t.overrides().get("training.batch_size"), Function.identity()));
     assertEquals(List.of("null@200", "null@300"), second.started);
     assertEquals(List.of(true, false), second.resuming);
     assertEquals(model, Files.getLastModifiedTime(done.resolve("model.polyak")));
@@ -172,9 +193,12 @@ class SweepRunnerTest {
     assertEquals(TrialStatus.DONE, resumed.status());
     assertEquals(6, resumed.resumedFrom());
     assertEquals(12, resumed.iterations());
-    List<StepLine> steps = TrialMetrics.read(out + "/trials/" + resumed.id(),
-        spark.sparkContext().hadoopConfiguration()).steps();
-    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L),
+    List<StepLine> steps =
+        TrialMetrics.read(
+                out + "/trials/" + resumed.id(), spark.sparkContext().hadoopConfiguration())
+            .steps();
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L),
         steps.stream().map(StepLine::step).toList());
     assertEquals(0, r.get("300").resumedFrom());
     assertEquals(3, Files.readAllLines(tmp.resolve("sweep/results.jsonl")).size());
@@ -188,14 +212,19 @@ class SweepRunnerTest {
   @Test
   void aCappedTrialIsRecordedAndContinuedByTheNextRun() throws IOException {
     String out = tmp.resolve("sweep").toString();
-    SweepSpec capped = SweepSpec.parse(BASE + "sweep { axes { training.seed = [3] }, max_minutes_per_trial = 1e-6 }",
-        "test");
+    SweepSpec capped =
+        SweepSpec.parse(
+            BASE + "sweep { axes { training.seed = [3] }, max_minutes_per_trial = 1e-6 }", "test");
     TrialResult first = run(capped, out, SweepRunner.Hooks.NONE).get(0);
     assertEquals(TrialStatus.CAPPED, first.status());
     assertEquals(1, first.iterations());
     assertTrue(first.error().contains("wall-clock cap"), first.error());
-    TrialResult second = run(SweepSpec.parse(BASE + "sweep { axes { training.seed = [3] } }", "test"), out,
-        SweepRunner.Hooks.NONE).get(0);
+    TrialResult second =
+        run(
+                SweepSpec.parse(BASE + "sweep { axes { training.seed = [3] } }", "test"),
+                out,
+                SweepRunner.Hooks.NONE)
+            .get(0);
     assertEquals(first.id(), second.id());
     assertEquals(TrialStatus.DONE, second.status());
     assertEquals(1, second.resumedFrom());

@@ -28,7 +28,10 @@ import polyak.train.TrainingListener;
  * broadcast once): the Spark loop ends at LocalTrainer's parameters bit for bit.
  */
 class DistillationDistributedEqualsLocalTest {
-  static final NetworkSpec TEACHER = SpecParser.network("teacher", """
+  static final NetworkSpec TEACHER =
+      SpecParser.network(
+          "teacher",
+          """
       input 12
       dense 24
       relu
@@ -53,23 +56,37 @@ class DistillationDistributedEqualsLocalTest {
   @ParameterizedTest(name = "{0} partitions")
   @ValueSource(ints = {1, 3})
   void tenIterationsEndAtLocalTrainersParameters(int partitions) {
-    Dataset[] blocks = DistributedEqualsLocalTest.split(DistributedEqualsLocalTest.data(), partitions);
-    TrainingConfig config = TrainingConfig.defaults().withBatchSize(64).withEpochs(100).withMaxIterations(10)
-        .withOptimizer(OptimizerSpec.defaults("adam")).withLearningRate(ScheduleSpec.constant(0.01));
-    TrainResult teacherRun = new LocalTrainer(TEACHER, config.withMaxIterations(30)).train(blocks, null,
-        TrainingListener.NONE);
+    Dataset[] blocks =
+        DistributedEqualsLocalTest.split(DistributedEqualsLocalTest.data(), partitions);
+    TrainingConfig config =
+        TrainingConfig.defaults()
+            .withBatchSize(64)
+            .withEpochs(100)
+            .withMaxIterations(10)
+            .withOptimizer(OptimizerSpec.defaults("adam"))
+            .withLearningRate(ScheduleSpec.constant(0.01));
+    TrainResult teacherRun =
+        new LocalTrainer(TEACHER, config.withMaxIterations(30))
+            .train(blocks, null, TrainingListener.NONE);
     Teacher teacher = new Teacher(TEACHER, teacherRun.parameters(), new double[0], 0.3, 3.0);
 
-    TrainResult local = new LocalTrainer(DistributedEqualsLocalTest.SPEC, config, teacher)
-        .train(blocks, null, TrainingListener.NONE);
-    TrainResult distributed = new SparkTrainer(sc, DistributedEqualsLocalTest.SPEC, config, 1, teacher)
-        .train(sc.parallelize(new ArrayList<>(List.of(blocks)), partitions).cache(),
-            DistributedEqualsLocalTest.sizes(blocks), null, TrainingListener.NONE);
+    TrainResult local =
+        new LocalTrainer(DistributedEqualsLocalTest.SPEC, config, teacher)
+            .train(blocks, null, TrainingListener.NONE);
+    TrainResult distributed =
+        new SparkTrainer(sc, DistributedEqualsLocalTest.SPEC, config, 1, teacher)
+            .train(
+                sc.parallelize(new ArrayList<>(List.of(blocks)), partitions).cache(),
+                DistributedEqualsLocalTest.sizes(blocks),
+                null,
+                TrainingListener.NONE);
     assertArrayEquals(local.state().parameters(), distributed.state().parameters());
 
-    TrainResult plain = new LocalTrainer(DistributedEqualsLocalTest.SPEC, config).train(blocks, null,
-        TrainingListener.NONE);
-    assertTrue(java.util.Arrays.compare(plain.state().parameters(), local.state().parameters()) != 0,
+    TrainResult plain =
+        new LocalTrainer(DistributedEqualsLocalTest.SPEC, config)
+            .train(blocks, null, TrainingListener.NONE);
+    assertTrue(
+        java.util.Arrays.compare(plain.state().parameters(), local.state().parameters()) != 0,
         "the teacher changed nothing");
   }
 }

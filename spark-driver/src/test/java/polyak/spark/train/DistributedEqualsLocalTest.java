@@ -13,9 +13,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import polyak.data.Dataset;
 import polyak.nn.BatchResult;
 import polyak.nn.Network;
@@ -33,9 +33,15 @@ import polyak.train.TrainingListener;
 import polyak.train.TrainingLoop;
 import polyak.train.TrainingState;
 
-/** LocalTrainer is the oracle: the Spark loop must reproduce it for the same partitions, seed and batch. */
+/**
+ * LocalTrainer is the oracle: the Spark loop must reproduce it for the same partitions, seed and
+ * batch.
+ */
 class DistributedEqualsLocalTest {
-  static final NetworkSpec SPEC = SpecParser.network("test", """
+  static final NetworkSpec SPEC =
+      SpecParser.network(
+          "test",
+          """
       input 12
       dense 16
       tanh
@@ -80,7 +86,8 @@ class DistributedEqualsLocalTest {
     Dataset[] blocks = new Dataset[partitions];
     int from = 0;
     for (int p = 0; p < partitions; p++) {
-      int rows = p == partitions - 1 ? all.rows() - from : all.rows() / partitions + (p % 2 == 0 ? 3 : -3);
+      int rows =
+          p == partitions - 1 ? all.rows() - from : all.rows() / partitions + (p % 2 == 0 ? 3 : -3);
       blocks[p] = all.slice(from, rows);
       from += rows;
     }
@@ -104,25 +111,39 @@ class DistributedEqualsLocalTest {
     double[] params = new double[network.parameterCount()];
     network.initialise(3, params, new double[0]);
 
-    LocalGradientSource local = new LocalGradientSource(network, blocks, null, config.seed(), config.batchSize());
+    LocalGradientSource local =
+        new LocalGradientSource(network, blocks, null, config.seed(), config.batchSize());
     double[] expected = new double[params.length];
-    GradientResult localGradient = local.gradient(5, params, new double[0], expected, new double[0]);
+    GradientResult localGradient =
+        local.gradient(5, params, new double[0], expected, new double[0]);
     BatchResult localResult = localGradient.batch();
     assertNull(localGradient.timing(), "the local source does not split its time");
 
     for (int depth : new int[] {1, 2}) {
-      SparkGradientSource spark = new SparkGradientSource(sc, network, rdd(blocks), sizes(blocks), null, config.seed(),
-          config.batchSize(), depth);
+      SparkGradientSource spark =
+          new SparkGradientSource(
+              sc,
+              network,
+              rdd(blocks),
+              sizes(blocks),
+              null,
+              config.seed(),
+              config.batchSize(),
+              depth);
       double[] actual = new double[params.length];
-      GradientResult sparkGradient = spark.gradient(5, params, new double[0], actual, new double[0]);
+      GradientResult sparkGradient =
+          spark.gradient(5, params, new double[0], actual, new double[0]);
       BatchResult sparkResult = sparkGradient.batch();
       GradientTiming timing = sparkGradient.timing();
-      assertTrue(timing.computeMs() > 0 && timing.jobMs() >= timing.computeMs(), "timing " + timing);
+      assertTrue(
+          timing.computeMs() > 0 && timing.jobMs() >= timing.computeMs(), "timing " + timing);
       spark.close();
       assertEquals(200, sparkResult.count());
       assertEquals(localResult.correct(), sparkResult.correct());
-      assertEquals(localResult.lossSum(), sparkResult.lossSum(), 1e-10 * Math.abs(localResult.lossSum()));
-      assertTrue(relativeDifference(expected, actual) <= 1e-10,
+      assertEquals(
+          localResult.lossSum(), sparkResult.lossSum(), 1e-10 * Math.abs(localResult.lossSum()));
+      assertTrue(
+          relativeDifference(expected, actual) <= 1e-10,
           "depth " + depth + ": relative difference " + relativeDifference(expected, actual));
       if (depth == 1) {
         // Same per-partition sums added in the same order: not just close, the same bits.
@@ -135,24 +156,36 @@ class DistributedEqualsLocalTest {
   @ValueSource(ints = {1, 3, 8})
   void fiftyAdamIterationsEndAtLocalTrainersParameters(int partitions) {
     Dataset[] blocks = split(data(), partitions);
-    TrainingConfig config = TrainingConfig.defaults().withBatchSize(64).withEpochs(100).withMaxIterations(50)
-        .withOptimizer(OptimizerSpec.defaults("adam")).withLearningRate(ScheduleSpec.constant(0.01))
-        .withEvaluation(25, 0);
+    TrainingConfig config =
+        TrainingConfig.defaults()
+            .withBatchSize(64)
+            .withEpochs(100)
+            .withMaxIterations(50)
+            .withOptimizer(OptimizerSpec.defaults("adam"))
+            .withLearningRate(ScheduleSpec.constant(0.01))
+            .withEvaluation(25, 0);
     Dataset validation = data().slice(0, 100);
 
-    LocalGradientSource localSource = new LocalGradientSource(Network.build(SPEC), blocks, validation, config.seed(),
-        config.batchSize());
-    TrainResult local = TrainingLoop.run(TrainingState.initial(Network.build(SPEC), config,
-        localSource.iterationsPerEpoch()), localSource, TrainingListener.NONE);
+    LocalGradientSource localSource =
+        new LocalGradientSource(
+            Network.build(SPEC), blocks, validation, config.seed(), config.batchSize());
+    TrainResult local =
+        TrainingLoop.run(
+            TrainingState.initial(Network.build(SPEC), config, localSource.iterationsPerEpoch()),
+            localSource,
+            TrainingListener.NONE);
 
     SparkTrainer trainer = new SparkTrainer(sc, SPEC, config, 1);
-    TrainResult distributed = trainer.train(rdd(blocks), sizes(blocks), rdd(new Dataset[] {validation}),
-        TrainingListener.NONE);
+    TrainResult distributed =
+        trainer.train(
+            rdd(blocks), sizes(blocks), rdd(new Dataset[] {validation}), TrainingListener.NONE);
 
     assertEquals(50, distributed.state().step());
     double diff = maxAbsDifference(local.state().parameters(), distributed.state().parameters());
     assertTrue(diff <= 1e-8, "max |θ_local − θ_spark| = " + diff);
-    org.junit.jupiter.api.Assertions.assertArrayEquals(local.state().parameters(), distributed.state().parameters(),
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        local.state().parameters(),
+        distributed.state().parameters(),
         "depth-1 aggregation adds partition sums in the oracle's order, so the parameters are bit-identical");
     assertEquals(local.lastEvaluation().accuracy(), distributed.lastEvaluation().accuracy());
   }
@@ -160,23 +193,31 @@ class DistributedEqualsLocalTest {
   @Test
   void fullBatchLbfgsOnSparkEqualsLbfgsInOneJvm() {
     Dataset[] blocks = split(data(), 3);
-    TrainingConfig config = TrainingConfig.defaults().withOptimizer(OptimizerSpec.defaults("lbfgs")).withEpochs(8);
-    LocalGradientSource localSource = new LocalGradientSource(Network.build(SPEC), blocks, null, config.seed(),
-        config.batchSize());
-    TrainResult local = TrainingLoop.run(TrainingState.initial(Network.build(SPEC), config,
-        localSource.iterationsPerEpoch()), localSource, TrainingListener.NONE);
-    TrainResult distributed = new SparkTrainer(sc, SPEC, config, 1).train(rdd(blocks), sizes(blocks), null,
-        TrainingListener.NONE);
+    TrainingConfig config =
+        TrainingConfig.defaults().withOptimizer(OptimizerSpec.defaults("lbfgs")).withEpochs(8);
+    LocalGradientSource localSource =
+        new LocalGradientSource(
+            Network.build(SPEC), blocks, null, config.seed(), config.batchSize());
+    TrainResult local =
+        TrainingLoop.run(
+            TrainingState.initial(Network.build(SPEC), config, localSource.iterationsPerEpoch()),
+            localSource,
+            TrainingListener.NONE);
+    TrainResult distributed =
+        new SparkTrainer(sc, SPEC, config, 1)
+            .train(rdd(blocks), sizes(blocks), null, TrainingListener.NONE);
     assertEquals(local.state().step(), distributed.state().step());
-    org.junit.jupiter.api.Assertions.assertArrayEquals(local.parameters(), distributed.parameters());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        local.parameters(), distributed.parameters());
   }
 
   @Test
   void trainingMovesTheParameters() {
     Dataset[] blocks = split(data(), 2);
     TrainingConfig config = TrainingConfig.defaults().withBatchSize(64).withMaxIterations(5);
-    TrainResult r = new SparkTrainer(sc, SPEC, config, 1).train(rdd(blocks), sizes(blocks), null,
-        TrainingListener.NONE);
+    TrainResult r =
+        new SparkTrainer(sc, SPEC, config, 1)
+            .train(rdd(blocks), sizes(blocks), null, TrainingListener.NONE);
     Network network = Network.build(SPEC);
     double[] initial = new double[network.parameterCount()];
     network.initialise(config.seed(), initial, new double[0]);

@@ -4,10 +4,10 @@ import dev.ludovic.netlib.blas.BLAS;
 
 /**
  * The dense-layer products through netlib's {@code dgemm} — the BLAS Spark MLlib uses: native
- * (OpenBLAS etc. through JNI) when the system has one, else VectorBLAS with the
- * {@code jdk.incubator.vector} module, else Java11BLAS. BLAS is column-major; a row-major
- * r × c matrix is the column-major c × r transpose, so each product is issued transposed
- * (Cᵀ = Bᵀ·Aᵀ). Offsets let it read W and add into the gradient in place. Stateless.
+ * (OpenBLAS etc. through JNI) when the system has one, else VectorBLAS with the {@code
+ * jdk.incubator.vector} module, else Java11BLAS. BLAS is column-major; a row-major r × c matrix is
+ * the column-major c × r transpose, so each product is issued transposed (Cᵀ = Bᵀ·Aᵀ). Offsets let
+ * it read W and add into the gradient in place. Stateless.
  */
 public final class BlasDenseKernel implements DenseKernel {
   private final BLAS blas;
@@ -27,13 +27,15 @@ public final class BlasDenseKernel implements DenseKernel {
   }
 
   @Override
-  public void addWeightGradient(double[] x, double[] dy, int rows, int in, int out, double[] g, int gOff) {
+  public void addWeightGradient(
+      double[] x, double[] dy, int rows, int in, int out, double[] g, int gOff) {
     // dWᵀ(out × in) += dyᵀ(out × rows) · x(rows × in)
     blas.dgemm("N", "T", out, in, rows, 1.0, dy, 0, out, x, 0, in, 1.0, g, gOff, out);
   }
 
   @Override
-  public void inputGradient(double[] dy, int rows, int out, double[] w, int wOff, int in, double[] dx) {
+  public void inputGradient(
+      double[] dy, int rows, int out, double[] w, int wOff, int in, double[] dx) {
     // dxᵀ(in × rows) = W(in × out) · dyᵀ(out × rows)
     blas.dgemm("T", "N", in, rows, out, 1.0, w, wOff, out, dy, 0, out, 0.0, dx, 0, in);
   }

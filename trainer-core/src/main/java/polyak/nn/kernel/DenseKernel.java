@@ -3,8 +3,8 @@ package polyak.nn.kernel;
 /**
  * The three matrix products of a dense layer, over plain row-major arrays. Weights are read in
  * place from the flat parameter vector (in × out at {@code wOff}) and weight gradients added in
- * place into the flat gradient, so a kernel that supports offsets copies nothing.
- * Implementations: {@link EjmlDenseKernel} (the reference) and {@link BlasDenseKernel}.
+ * place into the flat gradient, so a kernel that supports offsets copies nothing. Implementations:
+ * {@link EjmlDenseKernel} (the reference) and {@link BlasDenseKernel}.
  */
 public interface DenseKernel {
   /** y(rows × out) = x(rows × in) · W(in × out). */

@@ -12,10 +12,10 @@ import java.util.logging.Logger;
  * Chooses the dense-layer kernel once per JVM and says which in one log line. Order: native BLAS if
  * the system has one and {@link KernelCalibration} measures it clearly faster than EJML (it may be
  * Debian's slow reference library), with OPENBLAS_NUM_THREADS=1 inside Spark tasks; else netlib's
- * Java BLAS — VectorBLAS when the JVM runs with {@code --add-modules jdk.incubator.vector} (polyak's
- * launcher and Spark's own JVM options add it), Java11BLAS otherwise — else EJML. Override
- * with the system property {@code polyak.kernel} or the environment variable {@code POLYAK_KERNEL}:
- * {@code ejml}, {@code java} (netlib Java BLAS) or {@code native}.
+ * Java BLAS — VectorBLAS when the JVM runs with {@code --add-modules jdk.incubator.vector}
+ * (polyak's launcher and Spark's own JVM options add it), Java11BLAS otherwise — else EJML.
+ * Override with the system property {@code polyak.kernel} or the environment variable {@code
+ * POLYAK_KERNEL}: {@code ejml}, {@code java} (netlib Java BLAS) or {@code native}.
  */
 public final class DenseKernels {
   private static final Logger LOG = Logger.getLogger(DenseKernels.class.getName());
@@ -27,7 +27,10 @@ public final class DenseKernels {
   /** How kernels are made: a name for logs and a factory (EJML kernels hold per-layer scratch). */
   public record Choice(String name, Supplier<DenseKernel> factory) {}
 
-  /** The chosen kernel's name with the figures that chose it, when it was measured: the one kernel line. */
+  /**
+   * The chosen kernel's name with the figures that chose it, when it was measured: the one kernel
+   * line.
+   */
   public static String describe() {
     Choice c = chosen();
     KernelCalibration.Result measured = calibration;
@@ -47,9 +50,14 @@ public final class DenseKernels {
           String request = requested();
           choice = choose(request);
           KernelCalibration.Result measured = calibration;
-          LOG.info("polyak dense-layer kernel: " + (measured != null && measured.picked() == choice
-              ? measured.describe() : choice.name() + (request == null || request.isBlank() ? ""
-                  : " (set by polyak.kernel/POLYAK_KERNEL=" + request + ")")));
+          LOG.info(
+              "polyak dense-layer kernel: "
+                  + (measured != null && measured.picked() == choice
+                      ? measured.describe()
+                      : choice.name()
+                          + (request == null || request.isBlank()
+                              ? ""
+                              : " (set by polyak.kernel/POLYAK_KERNEL=" + request + ")")));
         }
         c = choice;
       }
@@ -57,7 +65,10 @@ public final class DenseKernels {
     return c;
   }
 
-  /** The kernel named {@code request} ("ejml", "java", "native"; "" or "auto" for the best available). */
+  /**
+   * The kernel named {@code request} ("ejml", "java", "native"; "" or "auto" for the best
+   * available).
+   */
   public static Choice choose(String request) {
     String r = request == null ? "" : request.trim().toLowerCase(Locale.ROOT);
     switch (r) {
@@ -70,8 +81,10 @@ public final class DenseKernels {
       case "", "auto":
         return auto();
       default:
-        throw new IllegalArgumentException("polyak.kernel: unknown kernel '" + request
-            + "' (expected ejml, java, native or auto)");
+        throw new IllegalArgumentException(
+            "polyak.kernel: unknown kernel '"
+                + request
+                + "' (expected ejml, java, native or auto)");
     }
   }
 
@@ -108,8 +121,9 @@ public final class DenseKernels {
   /**
    * The kernel called {@code name} exactly as {@link Choice#name()} reports it ("ejml",
    * "blas:JNIBLAS", "blas:VectorBLAS", "blas:Java11BLAS"). Different BLAS implementations round
-   * differently, so a Spark driver sends its kernel's name with every task and the executors use the
-   * same one: otherwise a task retried on another machine could change the parameters' last bits.
+   * differently, so a Spark driver sends its kernel's name with every task and the executors use
+   * the same one: otherwise a task retried on another machine could change the parameters' last
+   * bits.
    *
    * @throws IllegalStateException when this JVM cannot run that kernel, saying what it has instead
    */
@@ -124,10 +138,14 @@ public final class DenseKernels {
       c = null;
     }
     if (c == null || !c.name().equals(name)) {
-      throw new IllegalStateException("this JVM cannot run the dense kernel '" + name + "' the driver uses (it has "
-          + (c == null ? "no such BLAS" : c.name()) + "): install the same BLAS on every machine"
-          + " (native: libopenblas0; VectorBLAS: --add-modules jdk.incubator.vector) or set polyak.kernel on the"
-          + " driver to one every executor has, e.g. -Dpolyak.kernel=ejml");
+      throw new IllegalStateException(
+          "this JVM cannot run the dense kernel '"
+              + name
+              + "' the driver uses (it has "
+              + (c == null ? "no such BLAS" : c.name())
+              + "): install the same BLAS on every machine"
+              + " (native: libopenblas0; VectorBLAS: --add-modules jdk.incubator.vector) or set polyak.kernel on the"
+              + " driver to one every executor has, e.g. -Dpolyak.kernel=ejml");
     }
     return c;
   }

@@ -6,8 +6,8 @@ import org.ejml.dense.row.CommonOps_DDRM;
 /**
  * The reference kernel: EJML's single-threaded row-major GEMMs. EJML matrices start at index 0, so
  * weights are copied out of the flat vector (O(in·out) per call, small beside the O(rows·in·out)
- * product), and the input gradient uses {@code mult} against a transposed copy of W because
- * {@code multTransB} is half as fast here. Holds scratch buffers: one instance per layer and thread.
+ * product), and the input gradient uses {@code mult} against a transposed copy of W because {@code
+ * multTransB} is half as fast here. Holds scratch buffers: one instance per layer and thread.
  */
 public final class EjmlDenseKernel implements DenseKernel {
   private final DMatrixRMaj w = new DMatrixRMaj(1, 1);
@@ -15,14 +15,16 @@ public final class EjmlDenseKernel implements DenseKernel {
   private final DMatrixRMaj dW = new DMatrixRMaj(1, 1);
 
   @Override
-  public void forward(double[] x, int rows, int in, double[] weights, int wOff, int out, double[] y) {
+  public void forward(
+      double[] x, int rows, int in, double[] weights, int wOff, int out, double[] y) {
     w.reshape(in, out);
     System.arraycopy(weights, wOff, w.data, 0, in * out);
     CommonOps_DDRM.mult(view(x, rows, in), w, view(y, rows, out));
   }
 
   @Override
-  public void addWeightGradient(double[] x, double[] dy, int rows, int in, int out, double[] g, int gOff) {
+  public void addWeightGradient(
+      double[] x, double[] dy, int rows, int in, int out, double[] g, int gOff) {
     dW.reshape(in, out);
     CommonOps_DDRM.multTransA(view(x, rows, in), view(dy, rows, out), dW);
     double[] d = dW.data;
@@ -32,7 +34,8 @@ public final class EjmlDenseKernel implements DenseKernel {
   }
 
   @Override
-  public void inputGradient(double[] dy, int rows, int out, double[] weights, int wOff, int in, double[] dx) {
+  public void inputGradient(
+      double[] dy, int rows, int out, double[] weights, int wOff, int in, double[] dx) {
     w.reshape(in, out);
     System.arraycopy(weights, wOff, w.data, 0, in * out);
     wT.reshape(out, in);

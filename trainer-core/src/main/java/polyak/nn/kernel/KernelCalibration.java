@@ -4,20 +4,22 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Decides whether the system's native BLAS is worth using, by measuring it, not by its presence: the
- * active {@code libblas.so.3} can be Debian's reference library (pulled in by many packages), which
- * runs a dense layer at EJML's speed — 6× slower than the pure-Java VectorBLAS it would otherwise win
- * over. The native BLAS and EJML each run a dense layer's three products (forward, weight gradient,
- * input gradient) on one fixed shape, 0.1 s of warm-up then 0.1 s of timed repetitions whose best
- * gives GFLOP/s. An optimised BLAS (OpenBLAS, MKL, BLIS) is many times faster than EJML and is
- * used; one within {@link #MARGIN}× of EJML is passed over for netlib's Java BLAS.
+ * Decides whether the system's native BLAS is worth using, by measuring it, not by its presence:
+ * the active {@code libblas.so.3} can be Debian's reference library (pulled in by many packages),
+ * which runs a dense layer at EJML's speed — 6× slower than the pure-Java VectorBLAS it would
+ * otherwise win over. The native BLAS and EJML each run a dense layer's three products (forward,
+ * weight gradient, input gradient) on one fixed shape, 0.1 s of warm-up then 0.1 s of timed
+ * repetitions whose best gives GFLOP/s. An optimised BLAS (OpenBLAS, MKL, BLIS) is many times
+ * faster than EJML and is used; one within {@link #MARGIN}× of EJML is passed over for netlib's
+ * Java BLAS.
  *
- * <p>The Java BLAS itself is not timed: VectorBLAS reaches its speed only after the JIT has compiled
- * its loops, which takes seconds — too long for start-up.
+ * <p>The Java BLAS itself is not timed: VectorBLAS reaches its speed only after the JIT has
+ * compiled its loops, which takes seconds — too long for start-up.
  */
 public final class KernelCalibration {
   /** How many times faster than EJML a native BLAS must measure to be used. */
   public static final double MARGIN = 2.0;
+
   private static final int ROWS = 64;
   private static final int IN = 256;
   private static final int OUT = 128;
@@ -25,19 +27,35 @@ public final class KernelCalibration {
   private static final long MEASURE_NANOS = 100_000_000L;
 
   /** What was measured (GFLOP/s) and the kernel picked. */
-  public record Result(String nativeName, double nativeGflops, double ejmlGflops, DenseKernels.Choice picked) {
-    /** E.g. "blas:VectorBLAS (native blas:JNIBLAS 3.8 GFLOP/s, ejml 3.1: not 2× faster, passed over)". */
+  public record Result(
+      String nativeName, double nativeGflops, double ejmlGflops, DenseKernels.Choice picked) {
+    /**
+     * E.g. "blas:VectorBLAS (native blas:JNIBLAS 3.8 GFLOP/s, ejml 3.1: not 2× faster, passed
+     * over)".
+     */
     public String describe() {
-      String figures = String.format(Locale.ROOT, "native %s %.1f GFLOP/s, ejml %.1f", nativeName, nativeGflops,
-          ejmlGflops);
-      return picked.name() + " (" + figures + (picked.name().equals(nativeName) ? ")"
-          : ": not " + (int) MARGIN + "× faster, passed over)");
+      String figures =
+          String.format(
+              Locale.ROOT,
+              "native %s %.1f GFLOP/s, ejml %.1f",
+              nativeName,
+              nativeGflops,
+              ejmlGflops);
+      return picked.name()
+          + " ("
+          + figures
+          + (picked.name().equals(nativeName)
+              ? ")"
+              : ": not " + (int) MARGIN + "× faster, passed over)");
     }
   }
 
   private KernelCalibration() {}
 
-  /** Measures {@code nativeBlas} against EJML and picks it, or {@code otherwise} when it is not clearly faster. */
+  /**
+   * Measures {@code nativeBlas} against EJML and picks it, or {@code otherwise} when it is not
+   * clearly faster.
+   */
   public static Result calibrate(DenseKernels.Choice nativeBlas, DenseKernels.Choice otherwise) {
     double n = measure(nativeBlas.factory().get());
     double e = measure(new EjmlDenseKernel());
@@ -67,7 +85,13 @@ public final class KernelCalibration {
     return 3 * 2.0 * ROWS * IN * OUT / best;
   }
 
-  private static void products(DenseKernel kernel, double[] x, double[] w, double[] dy, double[] y, double[] g,
+  private static void products(
+      DenseKernel kernel,
+      double[] x,
+      double[] w,
+      double[] dy,
+      double[] y,
+      double[] g,
       double[] dx) {
     kernel.forward(x, ROWS, IN, w, 0, OUT, y);
     kernel.addWeightGradient(x, dy, ROWS, IN, OUT, g, 0);

@@ -18,7 +18,9 @@ public interface Loss {
   /** Whether the loss reads {@code labels} (true) or {@code targets} (false). */
   boolean usesLabels();
 
-  /** Turns raw outputs into predictions in place (probabilities for softmax; identity otherwise). */
+  /**
+   * Turns raw outputs into predictions in place (probabilities for softmax; identity otherwise).
+   */
   default void toPrediction(DMatrixRMaj output) {}
 
   static Loss of(LossSpec spec) {

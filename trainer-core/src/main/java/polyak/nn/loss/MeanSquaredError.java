@@ -10,7 +10,8 @@ public final class MeanSquaredError implements Loss {
   }
 
   @Override
-  public double lossAndGradient(DMatrixRMaj output, int[] labels, double[] targets, DMatrixRMaj grad) {
+  public double lossAndGradient(
+      DMatrixRMaj output, int[] labels, double[] targets, DMatrixRMaj grad) {
     int n = output.getNumElements();
     if (grad != null) {
       grad.reshape(output.numRows, output.numCols);

@@ -3,10 +3,10 @@ package polyak.nn.loss;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * The distillation term on logits z against a teacher's distribution q at temperature T:
- * T²·KL(q ‖ softmax(z/T)) per row, whose gradient in z is T·(softmax(z/T) − q). Mixed with the
- * hard-label loss L as α·L + (1 − α)·T²·KL (Hinton et al.: T² keeps the soft term's gradient scale
- * independent of T).
+ * The distillation term on logits z against a teacher's distribution q at temperature T: T²·KL(q ‖
+ * softmax(z/T)) per row, whose gradient in z is T·(softmax(z/T) − q). Mixed with the hard-label
+ * loss L as α·L + (1 − α)·T²·KL (Hinton et al.: T² keeps the soft term's gradient scale independent
+ * of T).
  */
 public final class SoftTargets {
   private SoftTargets() {}
@@ -31,10 +31,11 @@ public final class SoftTargets {
   }
 
   /**
-   * Turns {@code grad} (the hard loss's gradient in the logits) into α·grad + (1 − α)·T·(softmax(z/T) − q)
-   * and returns the soft term's sum (1 − α)·T²·Σ KL(q ‖ softmax(z/T)).
+   * Turns {@code grad} (the hard loss's gradient in the logits) into α·grad + (1 −
+   * α)·T·(softmax(z/T) − q) and returns the soft term's sum (1 − α)·T²·Σ KL(q ‖ softmax(z/T)).
    */
-  public static double mix(DMatrixRMaj logits, double[] teacher, double alpha, double t, DMatrixRMaj grad) {
+  public static double mix(
+      DMatrixRMaj logits, double[] teacher, double alpha, double t, DMatrixRMaj grad) {
     int rows = logits.numRows;
     int k = logits.numCols;
     double[] z = logits.data;

@@ -19,7 +19,8 @@ public final class SoftmaxCrossEntropy implements Loss {
   }
 
   @Override
-  public double lossAndGradient(DMatrixRMaj output, int[] labels, double[] targets, DMatrixRMaj grad) {
+  public double lossAndGradient(
+      DMatrixRMaj output, int[] labels, double[] targets, DMatrixRMaj grad) {
     int rows = output.numRows;
     int k = output.numCols;
     double[] z = output.data;

@@ -10,9 +10,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Every BLAS kernel available here agrees with the EJML reference to round-off, offsets included. */
+/**
+ * Every BLAS kernel available here agrees with the EJML reference to round-off, offsets included.
+ */
 class DenseKernelAgreementTest {
-  static final int[][] SHAPES = {{1, 1, 1}, {7, 5, 3}, {64, 784, 256}, {33, 256, 128}, {512, 128, 10}};
+  static final int[][] SHAPES = {
+    {1, 1, 1}, {7, 5, 3}, {64, 784, 256}, {33, 256, 128}, {512, 128, 10}
+  };
 
   static List<DenseKernel> blasKernels() {
     List<DenseKernel> kernels = new ArrayList<>();
@@ -51,7 +55,8 @@ class DenseKernelAgreementTest {
         blas.addWeightGradient(x, dy, rows, in, out, g2, wOff);
         assertClose(g1, g2, rows, "weight gradient " + describe(blas, s));
         assertEquals(g1[wOff - 1], g2[wOff - 1], 0.0, "values before the offset untouched");
-        assertEquals(g1[wOff + in * out], g2[wOff + in * out], 0.0, "values after the segment untouched");
+        assertEquals(
+            g1[wOff + in * out], g2[wOff + in * out], 0.0, "values after the segment untouched");
 
         double[] dx1 = new double[rows * in];
         double[] dx2 = new double[rows * in];
@@ -67,9 +72,12 @@ class DenseKernelAgreementTest {
     assertEquals("ejml", DenseKernels.choose("ejml").name());
     assertTrue(DenseKernels.choose("java").name().startsWith("blas:"));
     assertTrue(DenseKernels.choose("auto").name().startsWith("blas:"));
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> DenseKernels.choose("cuda"));
-    assertTrue(e.getMessage().contains("polyak.kernel") && e.getMessage().contains("cuda"), e.getMessage());
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> DenseKernels.choose("cuda"));
+    assertTrue(
+        e.getMessage().contains("polyak.kernel") && e.getMessage().contains("cuda"),
+        e.getMessage());
   }
 
   @Test
@@ -77,9 +85,12 @@ class DenseKernelAgreementTest {
     assertEquals("ejml", DenseKernels.named("ejml").name());
     String here = DenseKernels.choose("auto").name();
     assertEquals(here, DenseKernels.named(here).name());
-    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-        () -> DenseKernels.named("blas:NoSuchBLAS"));
-    assertTrue(e.getMessage().contains("blas:NoSuchBLAS") && e.getMessage().contains("polyak.kernel"), e.getMessage());
+    IllegalStateException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class, () -> DenseKernels.named("blas:NoSuchBLAS"));
+    assertTrue(
+        e.getMessage().contains("blas:NoSuchBLAS") && e.getMessage().contains("polyak.kernel"),
+        e.getMessage());
   }
 
   static String describe(DenseKernel k, int[] s) {
@@ -90,7 +101,8 @@ class DenseKernelAgreementTest {
   static void assertClose(double[] expected, double[] actual, int n, String what) {
     double tol = 4 * n * Math.ulp(1.0);
     for (int i = 0; i < expected.length; i++) {
-      assertEquals(expected[i], actual[i], tol * Math.max(1, Math.abs(expected[i])), what + " at " + i);
+      assertEquals(
+          expected[i], actual[i], tol * Math.max(1, Math.abs(expected[i])), what + " at " + i);
     }
   }
 

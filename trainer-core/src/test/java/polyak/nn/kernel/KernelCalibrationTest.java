@@ -17,8 +17,8 @@ class KernelCalibrationTest {
   static final Path REFERENCE_BLAS = Path.of("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3");
 
   /**
-   * A correct but slow kernel standing in for the reference BLAS: EJML plus 20 ms per product, so it
-   * measures several times slower than EJML however loaded the machine is.
+   * A correct but slow kernel standing in for the reference BLAS: EJML plus 20 ms per product, so
+   * it measures several times slower than EJML however loaded the machine is.
    */
   static final class SlowKernel implements DenseKernel {
     private final EjmlDenseKernel inner = new EjmlDenseKernel();
@@ -37,13 +37,15 @@ class KernelCalibrationTest {
     }
 
     @Override
-    public void addWeightGradient(double[] x, double[] dy, int rows, int in, int out, double[] g, int gOff) {
+    public void addWeightGradient(
+        double[] x, double[] dy, int rows, int in, int out, double[] g, int gOff) {
       pause();
       inner.addWeightGradient(x, dy, rows, in, out, g, gOff);
     }
 
     @Override
-    public void inputGradient(double[] dy, int rows, int out, double[] w, int wOff, int in, double[] dx) {
+    public void inputGradient(
+        double[] dy, int rows, int out, double[] w, int wOff, int in, double[] dx) {
       pause();
       inner.inputGradient(dy, rows, out, w, wOff, in, dx);
     }
@@ -56,23 +58,36 @@ class KernelCalibrationTest {
     KernelCalibration.Result r = KernelCalibration.calibrate(slowNative, java);
     assertEquals(java.name(), r.picked().name(), r.describe());
     assertTrue(r.nativeGflops() * KernelCalibration.MARGIN < r.ejmlGflops(), r.describe());
-    assertTrue(r.describe().matches(java.name() + " \\(native blas:SlowNative \\d+\\.\\d GFLOP/s, ejml \\d+\\.\\d: "
-        + "not 2× faster, passed over\\)"), r.describe());
+    assertTrue(
+        r.describe()
+            .matches(
+                java.name()
+                    + " \\(native blas:SlowNative \\d+\\.\\d GFLOP/s, ejml \\d+\\.\\d: "
+                    + "not 2× faster, passed over\\)"),
+        r.describe());
   }
 
   @Test
   void aFastNativeBlasIsUsed() {
-    DenseKernels.Choice fastNative = new DenseKernels.Choice("blas:FastNative", () -> new DenseKernel() {
-      @Override
-      public void forward(double[] x, int rows, int in, double[] w, int wOff, int out, double[] y) {}
+    DenseKernels.Choice fastNative =
+        new DenseKernels.Choice(
+            "blas:FastNative",
+            () ->
+                new DenseKernel() {
+                  @Override
+                  public void forward(
+                      double[] x, int rows, int in, double[] w, int wOff, int out, double[] y) {}
 
-      @Override
-      public void addWeightGradient(double[] x, double[] dy, int rows, int in, int out, double[] g, int gOff) {}
+                  @Override
+                  public void addWeightGradient(
+                      double[] x, double[] dy, int rows, int in, int out, double[] g, int gOff) {}
 
-      @Override
-      public void inputGradient(double[] dy, int rows, int out, double[] w, int wOff, int in, double[] dx) {}
-    });
-    KernelCalibration.Result r = KernelCalibration.calibrate(fastNative, DenseKernels.choose("ejml"));
+                  @Override
+                  public void inputGradient(
+                      double[] dy, int rows, int out, double[] w, int wOff, int in, double[] dx) {}
+                });
+    KernelCalibration.Result r =
+        KernelCalibration.calibrate(fastNative, DenseKernels.choose("ejml"));
     assertEquals("blas:FastNative", r.picked().name(), r.describe());
     assertTrue(r.describe().startsWith("blas:FastNative (native blas:FastNative "), r.describe());
   }
@@ -81,9 +96,14 @@ class KernelCalibrationTest {
   @Test
   void theReferenceBlasIsPassedOverInAFreshJvm() throws IOException, InterruptedException {
     assumeTrue(Files.exists(REFERENCE_BLAS), "Debian's reference BLAS (libblas3) is not installed");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-        PrintKernelChoice.class.getName());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-modules",
+            "jdk.incubator.vector",
+            "-cp",
+            System.getProperty("java.class.path"),
+            PrintKernelChoice.class.getName());
     pb.environment().put("LD_LIBRARY_PATH", REFERENCE_BLAS.getParent().toString());
     pb.environment().remove("POLYAK_KERNEL");
     pb.redirectErrorStream(true);

@@ -9,7 +9,9 @@ import org.ejml.data.DMatrixRMaj;
 import org.junit.jupiter.api.Test;
 import polyak.spec.LossSpec;
 
-/** Loss values and gradients on hand-computed cases, and softmax-CE stability at logits of ±1000. */
+/**
+ * Loss values and gradients on hand-computed cases, and softmax-CE stability at logits of ±1000.
+ */
 class LossTest {
 
   private static DMatrixRMaj row(double... v) {
@@ -32,7 +34,8 @@ class LossTest {
     assertArrayEquals(new double[] {1, 0, -1}, g.data, 1e-12);
 
     // All logits huge and equal: uniform.
-    assertEquals(Math.log(3), ce.lossAndGradient(row(-1000, -1000, -1000), new int[] {1}, null, g), 1e-12);
+    assertEquals(
+        Math.log(3), ce.lossAndGradient(row(-1000, -1000, -1000), new int[] {1}, null, g), 1e-12);
     assertArrayEquals(new double[] {1.0 / 3, -2.0 / 3, 1.0 / 3}, g.data, 1e-12);
   }
 
@@ -67,16 +70,19 @@ class LossTest {
     new SoftmaxCrossEntropy(0).toPrediction(z);
     assertArrayEquals(new double[] {1, 0, 0}, Arrays.copyOf(z.data, 3), 1e-300);
     double e = Math.exp(1) + Math.exp(2) + Math.exp(3);
-    assertArrayEquals(new double[] {Math.exp(1) / e, Math.exp(2) / e, Math.exp(3) / e},
-        Arrays.copyOfRange(z.data, 3, 6), 1e-15);
+    assertArrayEquals(
+        new double[] {Math.exp(1) / e, Math.exp(2) / e, Math.exp(3) / e},
+        Arrays.copyOfRange(z.data, 3, 6),
+        1e-15);
   }
 
   @Test
   void lossSumsOverRows() {
     SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy(0.1);
     DMatrixRMaj both = new DMatrixRMaj(2, 3, true, 0.1, 0.2, 0.3, -1, 2, 0.5);
-    double sum = ce.lossAndGradient(row(0.1, 0.2, 0.3), new int[] {2}, null, null)
-        + ce.lossAndGradient(row(-1, 2, 0.5), new int[] {0}, null, null);
+    double sum =
+        ce.lossAndGradient(row(0.1, 0.2, 0.3), new int[] {2}, null, null)
+            + ce.lossAndGradient(row(-1, 2, 0.5), new int[] {0}, null, null);
     assertEquals(sum, ce.lossAndGradient(both, new int[] {2, 0}, null, null), 1e-12);
   }
 
