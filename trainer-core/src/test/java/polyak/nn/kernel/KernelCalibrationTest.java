@@ -1,6 +1,7 @@
 package polyak.nn.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -63,8 +64,17 @@ class KernelCalibrationTest {
             .matches(
                 java.name()
                     + " \\(native blas:SlowNative \\d+\\.\\d GFLOP/s, ejml \\d+\\.\\d: "
-                    + "not 2× faster, passed over\\)"),
+                    + "not 2× faster or below 8 GFLOP/s, passed over\\)"),
         r.describe());
+  }
+
+  @Test
+  void aNativeBlasMustBeTwiceEjmlAndAboveTheFloor() {
+    assertTrue(KernelCalibration.worthUsing(43.6, 5.0)); // OpenBLAS beside a warmed-up EJML
+    assertTrue(
+        KernelCalibration.worthUsing(43.6, 0.2)); // ... beside an EJML the JIT has not reached
+    assertFalse(KernelCalibration.worthUsing(3.0, 0.2)); // the reference library beside a cold EJML
+    assertFalse(KernelCalibration.worthUsing(9.0, 5.0)); // not twice EJML
   }
 
   @Test
