@@ -24,6 +24,7 @@ import polyak.spark.checkpoint.CheckpointStore;
 import polyak.spark.config.ConfigLoader;
 import polyak.spark.config.PolyakConfig;
 import polyak.spark.io.AtomicWrite;
+import polyak.spark.metrics.EvalLine;
 import polyak.spark.run.PreparedData;
 import polyak.spark.run.TrainJob;
 import polyak.train.TrainingConfig;
@@ -339,6 +340,10 @@ public final class SweepRunner {
       throws IOException {
     TrialMetrics m = TrialMetrics.read(dir, hadoop);
     int batchSize = batch > 0 ? batch : parseBatch(t);
+    double target =
+        config == null ? 0 : polyak.spark.config.ProgressConfig.of(config).targetAccuracy();
+    EvalLine reached = target > 0 ? m.firstReaching(target) : null;
+    long targetStep = reached == null ? 0 : reached.step();
     TrialResult r =
         new TrialResult(
             t.id(),
@@ -358,7 +363,11 @@ public final class SweepRunner {
             m.examplesPerSecond(),
             resumedFrom,
             null,
-            error);
+            error,
+            target > 0 ? target : Double.NaN,
+            targetStep,
+            reached == null ? 0 : m.examplesUpTo(targetStep),
+            m.noiseScaleAt(targetStep));
     writeStatus(dir, r);
     appendResult(r);
     return r;
