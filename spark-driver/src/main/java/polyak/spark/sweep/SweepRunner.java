@@ -255,6 +255,15 @@ public final class SweepRunner {
     if (checkpointEpochs > 0) {
       o.add("checkpoint.every=" + perEpoch * checkpointEpochs);
     }
+    String every = t.overrides().get(SweepSpec.EVALUATE_EPOCHS);
+    if (every != null) {
+      double epochs = epochs(SweepSpec.EVALUATE_EPOCHS, every);
+      if (!(epochs > 0)) {
+        throw new polyak.spark.config.ConfigError(
+            SweepSpec.EVALUATE_EPOCHS + " must be > 0, got " + every);
+      }
+      o.add("evaluation.every=" + Math.max(1, Math.round(epochs * perEpoch)));
+    }
     String w = t.overrides().get(SweepSpec.WARMUP_EPOCHS);
     if (w != null) {
       double epochs;
@@ -280,6 +289,14 @@ public final class SweepRunner {
       o.add("learning_rate.warmup_iterations=" + iterations);
     }
     return o;
+  }
+
+  private static double epochs(String key, String value) {
+    try {
+      return Double.parseDouble(value.replace("\"", ""));
+    } catch (NumberFormatException e) {
+      throw new polyak.spark.config.ConfigError(key + ": not a number: " + value);
+    }
   }
 
   /**

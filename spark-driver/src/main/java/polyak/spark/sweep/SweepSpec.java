@@ -53,6 +53,13 @@ public record SweepSpec(
   /** The sweep-only config key: warmup length in epochs, converted per trial to iterations. */
   public static final String WARMUP_EPOCHS = "learning_rate.warmup_epochs";
 
+  /**
+   * The sweep-only config key: validation every this many epochs (a fraction, e.g. 0.1), converted
+   * per trial to {@code evaluation.every} iterations (at least 1), so every batch size is checked
+   * against its target at the same fraction of an epoch.
+   */
+  public static final String EVALUATE_EPOCHS = "evaluation.every_epochs";
+
   private static final Set<String> SWEEP_KEYS =
       Set.of(
           "axes",
@@ -368,7 +375,7 @@ public record SweepSpec(
     }
 
     void check(String origin, String where, String key) {
-      if (key.equals(WARMUP_EPOCHS)) {
+      if (key.equals(WARMUP_EPOCHS) || key.equals(EVALUATE_EPOCHS)) {
         return;
       }
       if (!defaults.hasPathOrNull(key)
