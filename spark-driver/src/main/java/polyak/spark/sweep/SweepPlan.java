@@ -81,7 +81,8 @@ public final class SweepPlan {
   private static List<Trial> perPoint(SweepSpec spec, List<Trial> grid, SweepSpec.RandomSpec r) {
     List<Trial> out = new ArrayList<>();
     for (int j = 0; j < grid.size(); j++) {
-      Random rng = new Random(r.seed() * 1_000_003L + j);
+      // derived, not seed + j: java.util.Random's first draws from nearby seeds are alike
+      Random rng = new Random(polyak.util.Seeds.derive(r.seed(), j));
       List<Map<String, String>> draws = new ArrayList<>();
       for (int i = 0; i < r.trials(); i++) {
         Map<String, String> d = new LinkedHashMap<>();

@@ -361,6 +361,27 @@ public final class SweepReport {
     y.setSmallestValue(1);
     plot.setRangeAxis(y);
     Charts.style(c, true);
+    List<String> missed = new ArrayList<>();
+    target.forEach(
+        (rule, points) -> {
+          for (StepsToTarget.Point p : points) {
+            if (!p.isReached()) {
+              missed.add(
+                  "batch "
+                      + p.batchSize()
+                      + (target.size() == 1 ? "" : " (" + rule + ")")
+                      + ": none of "
+                      + p.trials()
+                      + " trials");
+            }
+          }
+        });
+    if (!missed.isEmpty()) {
+      c.addSubtitle(
+          new org.jfree.chart.title.TextTitle(
+              "Target not reached: " + String.join("; ", missed),
+              new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 15)));
+    }
     org.jfree.chart.renderer.xy.XYLineAndShapeRenderer r =
         (org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) plot.getRenderer();
     for (int i : dashed) {

@@ -263,6 +263,10 @@ class SweepRunnerTest {
     // per_point: each batch size has its own learning-rate draws
     assertEquals(
         4, rows.stream().map(r -> r.overrides().get("learning_rate.initial")).distinct().count());
+    // and their first draws are not alike (nearby java.util.Random seeds would give ~ equal ones)
+    double a = Double.parseDouble(rows.get(0).overrides().get("learning_rate.initial"));
+    double b = Double.parseDouble(rows.get(2).overrides().get("learning_rate.initial"));
+    assertTrue(Math.abs(Math.log(a / b)) > 0.05, a + " vs " + b);
     int reached = 0;
     for (TrialResult r : rows) {
       assertEquals(0.45, r.targetAccuracy());
