@@ -327,8 +327,9 @@ public final class SweepReport {
       if (!examples && Double.isFinite(bn) && bn > 0) {
         XYSeries predicted =
             new XYSeries(String.format(Locale.ROOT, "S_min(1 + B_noise/B), B_noise = %.0f", bn));
-        double from = lo;
-        double to = Math.max(hi, Math.min(4 * hi, 2 * bn));
+        // wide enough that the axis shows B_noise too (within 4x of the batches)
+        double from = Math.min(lo, Math.max(lo / 4, bn / 1.5));
+        double to = Math.max(hi, Math.min(4 * hi, 1.5 * bn));
         for (int i = 0; i <= 40; i++) {
           double b = from * Math.pow(to / from, i / 40.0);
           predicted.add(b, y0 * (1 + bn / b) / (1 + bn / b0));
@@ -343,7 +344,7 @@ public final class SweepReport {
         ChartFactory.createXYLineChart(
             what + " vs batch size",
             "Batch size (examples, log2 scale)",
-            what + " (log scale)",
+            what + " (log2 scale)",
             data,
             PlotOrientation.VERTICAL,
             true,
@@ -356,7 +357,9 @@ public final class SweepReport {
     x.setNumberFormatOverride(new DecimalFormat("0"));
     x.setSmallestValue(1);
     plot.setDomainAxis(x);
-    LogAxis y = new LogAxis(what + " (log scale)");
+    LogAxis y = new LogAxis(what + " (log2 scale)");
+    y.setBase(2);
+    y.setTickUnit(new NumberTickUnit(1));
     y.setNumberFormatOverride(new DecimalFormat("0"));
     y.setSmallestValue(1);
     plot.setRangeAxis(y);
