@@ -86,6 +86,7 @@ public final class LocalGradientSource implements GradientSource {
       permutationEpoch = epoch;
     }
     BatchResult total = BatchResult.EMPTY;
+    ShareNorms shares = new ShareNorms();
     for (int p = 0; p < partitions.length; p++) {
       int share = sampler.share(p);
       if (share == 0) {
@@ -94,34 +95,35 @@ public final class LocalGradientSource implements GradientSource {
       sampler.rows(p, t, permutations[p], rows);
       java.util.Arrays.fill(partialGradient, 0.0);
       java.util.Arrays.fill(partialStats, 0.0);
-      total =
-          total.plus(
-              distillation != null
-                  ? distillation.gradient(
-                      network,
-                      params,
-                      normState,
-                      partitions[p],
-                      rows,
-                      0,
-                      share,
-                      sampler.passSeed(t),
-                      partialGradient,
-                      partialStats)
-                  : shareGradient.gradient(
-                      params,
-                      normState,
-                      partitions[p],
-                      rows,
-                      0,
-                      share,
-                      sampler.passSeed(t),
-                      partialGradient,
-                      partialStats));
+      BatchResult part =
+          distillation != null
+              ? distillation.gradient(
+                  network,
+                  params,
+                  normState,
+                  partitions[p],
+                  rows,
+                  0,
+                  share,
+                  sampler.passSeed(t),
+                  partialGradient,
+                  partialStats)
+              : shareGradient.gradient(
+                  params,
+                  normState,
+                  partitions[p],
+                  rows,
+                  0,
+                  share,
+                  sampler.passSeed(t),
+                  partialGradient,
+                  partialStats);
+      total = total.plus(part);
+      shares.add(partialGradient, part.count());
       PartitionSums.addInto(gradientSum, partialGradient);
       PartitionSums.addInto(normStatsSum, partialStats);
     }
-    return new GradientResult(total, null);
+    return new GradientResult(total, null, shares);
   }
 
   @Override

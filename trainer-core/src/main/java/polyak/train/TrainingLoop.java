@@ -16,6 +16,19 @@ public final class TrainingLoop {
 
   public static TrainResult run(
       TrainingState state, GradientSource source, TrainingListener listener) {
+    return run(state, source, listener, ProgressSpec.NONE);
+  }
+
+  /**
+   * Also ends the run at the first evaluation whose validation accuracy reaches {@code progress}'s
+   * target, and estimates the gradient noise scale every iteration if asked (it only reads the
+   * gradient sums, so the parameters are the same with it on or off).
+   */
+  public static TrainResult run(
+      TrainingState state,
+      GradientSource source,
+      TrainingListener listener,
+      ProgressSpec progress) {
     TrainingConfig config = state.config();
     if (config.optimizer().kind().fullBatch()) {
       return FullBatchTraining.run(state, source, listener);
@@ -28,6 +41,8 @@ public final class TrainingLoop {
     EarlyStopping early = state.earlyStopping();
     List<EvaluationReport> evaluations = new ArrayList<>();
     String reason = "completed " + total + " iterations";
+    GradientNoiseScale noise =
+        progress.noiseScale() ? new GradientNoiseScale(progress.noiseDecay()) : null;
     while (state.step() < total) {
       long t = state.step();
       Arrays.fill(gradientSum, 0.0);
@@ -36,11 +51,18 @@ public final class TrainingLoop {
       GradientResult g =
           source.gradient(t, state.parameters(), state.normState(), gradientSum, normStats);
       long gradientDone = System.nanoTime();
+      // before the step, which may clip or add penalties to the sums in place
+      double noiseScale =
+          noise == null ? Double.NaN : noise.observe(gradientSum, g.batch().count(), g.shares());
       StepReport report = state.step(gradientSum, normStats, g.batch());
       long stepDone = System.nanoTime();
       listener.onStep(
           state,
-          report.timed((gradientDone - start) / 1e6, (stepDone - gradientDone) / 1e6, g.timing()));
+          report.timed(
+              (gradientDone - start) / 1e6,
+              (stepDone - gradientDone) / 1e6,
+              g.timing(),
+              noiseScale));
       if (state.step() % every == 0 || state.step() == total) {
         double[] evalParams = state.evaluationParameters();
         BatchResult v = source.evaluate(evalParams, state.normState());
@@ -53,6 +75,17 @@ public final class TrainingLoop {
         boolean stop = early != null && early.observe(v.accuracy(), evalParams);
         listener.onEvaluation(state, e);
         state.observeEvaluation(e);
+        if (!stop && progress.hasTarget() && v.accuracy() >= progress.targetAccuracy()) {
+          reason =
+              "target validation accuracy "
+                  + progress.targetAccuracy()
+                  + " reached after "
+                  + state.step()
+                  + " iterations ("
+                  + v.accuracy()
+                  + ")";
+          break;
+        }
         if (stop) {
           reason =
               "early stopping after "

@@ -212,6 +212,7 @@ public final class ConfigLoader {
               + " network.input is "
               + network.inputWidth());
     }
+    ProgressConfig.parse(c); // refuses a bad target or decay naming its key
     EnsembleConfig ensemble =
         new EnsembleConfig(
             nonNegativeInt(c, "ensemble.members"), c.getBoolean("ensemble.bootstrap"));

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
  * A {@code "type":"step"} line of metrics.jsonl: what one training iteration did and where its time
- * went, in milliseconds. NaN (null in the file) where a figure does not apply or was not measured.
+ * went, in milliseconds. NaN (null in the file) where a figure does not apply or was not measured
+ * (e.g. {@code noise_scale} when {@code noise_scale.enabled} is off, or in a line written before it
+ * existed).
  */
 @JsonPropertyOrder({
   "step",
@@ -21,6 +23,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
   "ms_compute",
   "ms_aggregate",
   "ms_driver_step",
+  "noise_scale",
   "version",
   "run_id"
 })
@@ -38,6 +41,7 @@ public record StepLine(
     @JsonProperty("ms_compute") double computeMs,
     @JsonProperty("ms_aggregate") double aggregateMs,
     @JsonProperty("ms_driver_step") double driverStepMs,
+    @JsonProperty("noise_scale") double noiseScale,
     @JsonProperty("version") int version,
     @JsonProperty("run_id") String runId)
     implements MetricsLine {}

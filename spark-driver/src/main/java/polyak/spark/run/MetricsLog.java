@@ -83,6 +83,7 @@ public final class MetricsLog implements AutoCloseable {
                 timing == null ? Double.NaN : timing.computeMs(),
                 timing == null ? Double.NaN : timing.aggregateMs(),
                 r.stepMillis(),
+                r.noiseScale(),
                 MetricsLine.VERSION,
                 runId)
             .toJson());

@@ -321,7 +321,9 @@ public final class TrainJob {
             }
           };
       try {
-        result = TrainingLoop.run(state, source, listener);
+        result =
+            TrainingLoop.run(
+                state, source, listener, polyak.spark.config.ProgressConfig.of(config));
       } catch (StopRequest e) {
         console.println();
         throw new Stopped(state.step(), config.checkpointDir());

@@ -36,7 +36,13 @@ public final class SweepCommand {
     }
     List<String> summary =
         SweepReport.write(output, spark.sparkContext().hadoopConfiguration(), spec.description());
-    console.println("summary (final validation accuracy within 1 point of the smallest batch's):");
+    boolean target =
+        SweepRunner.readResults(output, spark.sparkContext().hadoopConfiguration()).stream()
+            .anyMatch(r -> Double.isFinite(r.targetAccuracy()));
+    console.println(
+        target
+            ? "summary (steps to target: each batch size's best tuned trial):"
+            : "summary (final validation accuracy within 1 point of the smallest batch's):");
     for (String s : summary) {
       console.println("  " + s);
     }

@@ -59,6 +59,9 @@ public final class SweepPlan {
     if (r == null) {
       return grid;
     }
+    if (r.perPoint()) {
+      return perPoint(spec, grid, r);
+    }
     Random rng = new Random(r.seed());
     List<Map<String, String>> draws = new ArrayList<>();
     for (int i = 0; i < r.trials(); i++) {
@@ -69,6 +72,28 @@ public final class SweepPlan {
       draws.add(d);
     }
     return cross(spec, grid, draws, "random");
+  }
+
+  /**
+   * {@code trials} draws for each grid point, from a stream seeded by (seed, the point's index): a
+   * budget per point, and a point's draws do not change when other points are added after it.
+   */
+  private static List<Trial> perPoint(SweepSpec spec, List<Trial> grid, SweepSpec.RandomSpec r) {
+    List<Trial> out = new ArrayList<>();
+    for (int j = 0; j < grid.size(); j++) {
+      // derived, not seed + j: java.util.Random's first draws from nearby seeds are alike
+      Random rng = new Random(polyak.util.Seeds.derive(r.seed(), j));
+      List<Map<String, String>> draws = new ArrayList<>();
+      for (int i = 0; i < r.trials(); i++) {
+        Map<String, String> d = new LinkedHashMap<>();
+        for (SweepSpec.Param p : r.params()) {
+          d.put(p.key(), draw(p, p.min(), p.max(), rng));
+        }
+        draws.add(d);
+      }
+      out.addAll(cross(spec, List.of(grid.get(j)), draws, "random"));
+    }
+    return out;
   }
 
   /** A first-stage trial with the score that ranks it (higher is better). */

@@ -93,7 +93,34 @@ public final class SweepReport {
         new ArrayList<>(
             new java.util.TreeSet<>(
                 rows.stream().map(TrialResult::batchSize).filter(b -> b > 0).toList()));
-    boolean batchAxis = batches.size() > 1;
+    Map<String, List<StepsToTarget.Point>> target = StepsToTarget.perBatch(rows);
+    if (!target.isEmpty()) {
+      images.add(
+          new String[] {
+            png(dir, "steps_to_target_vs_batch", toTarget(target, false)),
+            "Steps to the target validation accuracy against batch size (log-log): per batch the"
+                + " best of its tuned trials (fewest steps). Dashed: perfect scaling (steps halve as"
+                + " the batch doubles) from the smallest batch. Dotted: McCandlish et al.'s"
+                + " S = S_min (1 + B_noise/B), anchored at the smallest batch, with B_noise the"
+                + " measured gradient noise scale B_simple (vertical line; median of the best"
+                + " trials' estimate at their target step)."
+          });
+      images.add(
+          new String[] {
+            png(dir, "examples_to_target_vs_batch", toTarget(target, true)),
+            "Training examples seen until the target, per batch's best trial (log-log). Dashed:"
+                + " perfect scaling (the same examples at every batch size)."
+          });
+      JFreeChart noise = noiseOverTraining(target);
+      if (noise != null) {
+        images.add(
+            new String[] {
+              png(dir, "noise_scale_vs_epoch", noise),
+              "The smoothed gradient noise scale B_simple logged during each batch's best trial."
+            });
+      }
+    }
+    boolean batchAxis = batches.size() > 1 && target.isEmpty();
     for (int b : batches) {
       images.add(
           new String[] {
@@ -139,7 +166,7 @@ public final class SweepReport {
             "Examples processed per second of training iterations."
           });
     }
-    for (String rule : byRule.keySet()) {
+    for (String rule : target.isEmpty() ? byRule.keySet() : java.util.Set.<String>of()) {
       JFreeChart c = learningRates(rule);
       if (c != null) {
         images.add(
@@ -149,7 +176,7 @@ public final class SweepReport {
             });
       }
     }
-    List<String> summary = summary();
+    List<String> summary = target.isEmpty() ? summary() : targetSummary(target);
     AtomicWrite.write(
         dir + "/index.html",
         conf,
@@ -226,6 +253,212 @@ public final class SweepReport {
       s += r.finalAccuracy();
     }
     return rs.isEmpty() ? Double.NaN : s / rs.size();
+  }
+
+  /** Per rule and batch: the best trial's steps and examples to target, and how many reached it. */
+  static List<String> targetSummary(Map<String, List<StepsToTarget.Point>> target) {
+    List<String> lines = new ArrayList<>();
+    target.forEach(
+        (rule, points) -> {
+          StringBuilder sb = new StringBuilder(rule + ":");
+          for (StepsToTarget.Point p : points) {
+            TrialResult b = p.best();
+            sb.append(
+                b == null
+                    ? String.format(
+                        Locale.ROOT,
+                        " batch %d: target not reached by any of %d trials;",
+                        p.batchSize(),
+                        p.trials())
+                    : String.format(
+                        Locale.ROOT,
+                        " batch %d: %d steps, %d examples (%d of %d trials reached; best %s);",
+                        p.batchSize(),
+                        b.targetStep(),
+                        b.targetExamples(),
+                        p.reached(),
+                        p.trials(),
+                        b.id()));
+          }
+          double bn = StepsToTarget.noiseScale(points);
+          if (Double.isFinite(bn)) {
+            sb.append(String.format(Locale.ROOT, " gradient noise scale B_simple ≈ %.0f", bn));
+          }
+          lines.add(sb.toString());
+        });
+    return lines;
+  }
+
+  private JFreeChart toTarget(Map<String, List<StepsToTarget.Point>> target, boolean examples) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    List<Integer> dashed = new ArrayList<>();
+    List<Integer> dotted = new ArrayList<>();
+    List<Double> markers = new ArrayList<>();
+    double lo = Double.MAX_VALUE;
+    double hi = 0;
+    for (Map.Entry<String, List<StepsToTarget.Point>> e : target.entrySet()) {
+      String rule = target.size() == 1 ? "" : " (" + e.getKey() + ")";
+      XYSeries best = new XYSeries("best trial per batch" + rule);
+      StepsToTarget.Point first = null;
+      for (StepsToTarget.Point p : e.getValue()) {
+        lo = Math.min(lo, p.batchSize());
+        hi = Math.max(hi, p.batchSize());
+        if (p.isReached()) {
+          best.add(
+              p.batchSize(), examples ? p.best().targetExamples() : (double) p.best().targetStep());
+          if (first == null) {
+            first = p;
+          }
+        }
+      }
+      data.addSeries(best);
+      if (first == null) {
+        continue;
+      }
+      double b0 = first.batchSize();
+      double y0 = examples ? first.best().targetExamples() : first.best().targetStep();
+      XYSeries perfect = new XYSeries("perfect scaling" + rule);
+      for (StepsToTarget.Point p : e.getValue()) {
+        perfect.add(p.batchSize(), examples ? y0 : y0 * b0 / p.batchSize());
+      }
+      dashed.add(data.getSeriesCount());
+      data.addSeries(perfect);
+      double bn = StepsToTarget.noiseScale(e.getValue());
+      if (!examples && Double.isFinite(bn) && bn > 0) {
+        XYSeries predicted =
+            new XYSeries(String.format(Locale.ROOT, "S_min(1 + B_noise/B), B_noise = %.0f", bn));
+        // wide enough that the axis shows B_noise too (within 4x of the batches)
+        double from = Math.min(lo, Math.max(lo / 4, bn / 1.5));
+        double to = Math.max(hi, Math.min(4 * hi, 1.5 * bn));
+        for (int i = 0; i <= 40; i++) {
+          double b = from * Math.pow(to / from, i / 40.0);
+          predicted.add(b, y0 * (1 + bn / b) / (1 + bn / b0));
+        }
+        dotted.add(data.getSeriesCount());
+        data.addSeries(predicted);
+        markers.add(bn);
+      }
+    }
+    String what = examples ? "Training examples to target" : "Steps (iterations) to target";
+    JFreeChart c =
+        ChartFactory.createXYLineChart(
+            what + " vs batch size",
+            "Batch size (examples, log2 scale)",
+            what + " (log2 scale)",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
+    XYPlot plot = c.getXYPlot();
+    LogAxis x = new LogAxis("Batch size (examples, log2 scale)");
+    x.setBase(2);
+    x.setTickUnit(new NumberTickUnit(1));
+    x.setNumberFormatOverride(new DecimalFormat("0"));
+    x.setSmallestValue(1);
+    plot.setDomainAxis(x);
+    LogAxis y = new LogAxis(what + " (log2 scale)");
+    y.setBase(2);
+    y.setTickUnit(new NumberTickUnit(1));
+    y.setNumberFormatOverride(new DecimalFormat("0"));
+    y.setSmallestValue(1);
+    plot.setRangeAxis(y);
+    Charts.style(c, true);
+    List<String> missed = new ArrayList<>();
+    target.forEach(
+        (rule, points) -> {
+          for (StepsToTarget.Point p : points) {
+            if (!p.isReached()) {
+              missed.add(
+                  "batch "
+                      + p.batchSize()
+                      + (target.size() == 1 ? "" : " (" + rule + ")")
+                      + ": none of "
+                      + p.trials()
+                      + " trials");
+            }
+          }
+        });
+    if (!missed.isEmpty()) {
+      c.addSubtitle(
+          new org.jfree.chart.title.TextTitle(
+              "Target not reached: " + String.join("; ", missed),
+              new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 15)));
+    }
+    org.jfree.chart.renderer.xy.XYLineAndShapeRenderer r =
+        (org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) plot.getRenderer();
+    for (int i : dashed) {
+      r.setSeriesShapesVisible(i, false);
+      r.setSeriesStroke(
+          i,
+          new java.awt.BasicStroke(
+              2f,
+              java.awt.BasicStroke.CAP_BUTT,
+              java.awt.BasicStroke.JOIN_MITER,
+              10f,
+              new float[] {10f, 6f},
+              0f));
+    }
+    for (int i : dotted) {
+      r.setSeriesShapesVisible(i, false);
+      r.setSeriesStroke(
+          i,
+          new java.awt.BasicStroke(
+              2f,
+              java.awt.BasicStroke.CAP_ROUND,
+              java.awt.BasicStroke.JOIN_ROUND,
+              10f,
+              new float[] {2f, 5f},
+              0f));
+    }
+    for (double bn : markers) {
+      org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(bn);
+      m.setPaint(java.awt.Color.DARK_GRAY);
+      m.setStroke(new java.awt.BasicStroke(1.5f));
+      m.setLabel(String.format(Locale.ROOT, " B_simple ≈ %.0f", bn));
+      m.setLabelFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 15));
+      m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+      m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+      plot.addDomainMarker(m);
+    }
+    return c;
+  }
+
+  private JFreeChart noiseOverTraining(Map<String, List<StepsToTarget.Point>> target) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (Map.Entry<String, List<StepsToTarget.Point>> e : target.entrySet()) {
+      for (StepsToTarget.Point p : e.getValue()) {
+        if (!p.isReached()) {
+          continue;
+        }
+        XYSeries s =
+            new XYSeries(
+                "batch " + p.batchSize() + (target.size() == 1 ? "" : " (" + e.getKey() + ")"));
+        for (StepLine st : metrics.get(p.best().id()).steps()) {
+          if (Double.isFinite(st.noiseScale())) {
+            s.add(st.epoch(), st.noiseScale());
+          }
+        }
+        if (s.getItemCount() > 0) {
+          data.addSeries(s);
+        }
+      }
+    }
+    if (data.getSeriesCount() == 0) {
+      return null;
+    }
+    JFreeChart c =
+        ChartFactory.createXYLineChart(
+            "Gradient noise scale during training (best trial per batch)",
+            "Epoch",
+            "B_simple = tr(Σ)/|G|² (examples)",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
+    Charts.style(c, false);
+    return c;
   }
 
   private JFreeChart accuracyVsEpoch(int batch) {
@@ -383,9 +616,15 @@ public final class SweepReport {
     if (!description.isBlank()) {
       h.append("<p>").append(Charts.esc(description)).append("</p>\n");
     }
-    h.append(
-            "<h2>Summary</h2>\n<p>Criterion: final validation accuracy (after the last epoch, mean over seeds) ")
-        .append("within 1 percentage point of the smallest batch's, per rule.</p>\n<ul>\n");
+    if (rows.stream().anyMatch(r -> Double.isFinite(r.targetAccuracy()))) {
+      h.append("<h2>Summary</h2>\n<p>Criterion: steps to the target validation accuracy; a batch")
+          .append(" size's point is the best (fewest steps) of the trials tuned for it; trials")
+          .append(" that never reached the target are counted.</p>\n<ul>\n");
+    } else {
+      h.append(
+              "<h2>Summary</h2>\n<p>Criterion: final validation accuracy (after the last epoch, mean over seeds) ")
+          .append("within 1 percentage point of the smallest batch's, per rule.</p>\n<ul>\n");
+    }
     for (String s : summary) {
       h.append("<li>").append(Charts.esc(s)).append("</li>\n");
     }
@@ -395,7 +634,8 @@ public final class SweepReport {
     }
     h.append("<h2>Trials</h2>\n<table><tr><th>trial</th><th>rule</th><th>batch</th><th>status</th>")
         .append("<th>final val acc</th><th>best val acc</th><th>final val loss</th><th>epochs</th>")
-        .append("<th>s / epoch</th><th>examples/s</th><th>note</th></tr>\n");
+        .append("<th>s / epoch</th><th>examples/s</th><th>steps to target</th>")
+        .append("<th>B_simple</th><th>note</th></tr>\n");
     for (TrialResult r : rows) {
       h.append("<tr")
           .append(r.status() == TrialStatus.DONE ? "" : " class=\"failed\"")
@@ -419,6 +659,13 @@ public final class SweepReport {
           .append(f(r.epochs() > 0 ? r.trainSeconds() / r.epochs() : Double.NaN, "%.1f"))
           .append("</td><td class=n>")
           .append(f(r.examplesPerSecond(), "%.0f"))
+          .append("</td><td class=n>")
+          .append(
+              !Double.isFinite(r.targetAccuracy())
+                  ? "-"
+                  : r.reachedTarget() ? Long.toString(r.targetStep()) : "not reached")
+          .append("</td><td class=n>")
+          .append(f(r.noiseScale(), "%.0f"))
           .append("</td><td>")
           .append(
               Charts.esc(

@@ -24,6 +24,7 @@ import polyak.spark.checkpoint.CheckpointStore;
 import polyak.spark.config.ConfigLoader;
 import polyak.spark.config.PolyakConfig;
 import polyak.spark.io.AtomicWrite;
+import polyak.spark.metrics.EvalLine;
 import polyak.spark.run.PreparedData;
 import polyak.spark.run.TrainJob;
 import polyak.train.TrainingConfig;
@@ -254,6 +255,15 @@ public final class SweepRunner {
     if (checkpointEpochs > 0) {
       o.add("checkpoint.every=" + perEpoch * checkpointEpochs);
     }
+    String every = t.overrides().get(SweepSpec.EVALUATE_EPOCHS);
+    if (every != null) {
+      double epochs = epochs(SweepSpec.EVALUATE_EPOCHS, every);
+      if (!(epochs > 0)) {
+        throw new polyak.spark.config.ConfigError(
+            SweepSpec.EVALUATE_EPOCHS + " must be > 0, got " + every);
+      }
+      o.add("evaluation.every=" + Math.max(1, Math.round(epochs * perEpoch)));
+    }
     String w = t.overrides().get(SweepSpec.WARMUP_EPOCHS);
     if (w != null) {
       double epochs;
@@ -279,6 +289,14 @@ public final class SweepRunner {
       o.add("learning_rate.warmup_iterations=" + iterations);
     }
     return o;
+  }
+
+  private static double epochs(String key, String value) {
+    try {
+      return Double.parseDouble(value.replace("\"", ""));
+    } catch (NumberFormatException e) {
+      throw new polyak.spark.config.ConfigError(key + ": not a number: " + value);
+    }
   }
 
   /**
@@ -339,6 +357,10 @@ public final class SweepRunner {
       throws IOException {
     TrialMetrics m = TrialMetrics.read(dir, hadoop);
     int batchSize = batch > 0 ? batch : parseBatch(t);
+    double target =
+        config == null ? 0 : polyak.spark.config.ProgressConfig.of(config).targetAccuracy();
+    EvalLine reached = target > 0 ? m.firstReaching(target) : null;
+    long targetStep = reached == null ? 0 : reached.step();
     TrialResult r =
         new TrialResult(
             t.id(),
@@ -358,7 +380,11 @@ public final class SweepRunner {
             m.examplesPerSecond(),
             resumedFrom,
             null,
-            error);
+            error,
+            target > 0 ? target : Double.NaN,
+            targetStep,
+            reached == null ? 0 : m.examplesUpTo(targetStep),
+            m.noiseScaleAt(targetStep));
     writeStatus(dir, r);
     appendResult(r);
     return r;

@@ -29,7 +29,8 @@ import polyak.spark.config.ConfigError;
  *   variants { momentum { "optimizer.name" = momentum }, lars { ... } }        # named bundles, one grid axis
  *   random { trials = 8, seed = 1,
  *            params { "learning_rate.initial" { dist = log_uniform, min = 1e-4, max = 1e-1 } }
- *            refine { top = 2, trials = 4, shrink = 0.25 } }
+ *            refine { top = 2, trials = 4, shrink = 0.25 },
+ *            per_point = false }   # true: own draws per grid point (a budget per batch size)
  *   max_minutes_per_trial = 30      # 0: no cap
  *   checkpoint_epochs = 1           # trial checkpoint every N epochs
  *   description = "..."             # shown at the top of the report
@@ -52,6 +53,13 @@ public record SweepSpec(
   /** The sweep-only config key: warmup length in epochs, converted per trial to iterations. */
   public static final String WARMUP_EPOCHS = "learning_rate.warmup_epochs";
 
+  /**
+   * The sweep-only config key: validation every this many epochs (a fraction, e.g. 0.1), converted
+   * per trial to {@code evaluation.every} iterations (at least 1), so every batch size is checked
+   * against its target at the same fraction of an epoch.
+   */
+  public static final String EVALUATE_EPOCHS = "evaluation.every_epochs";
+
   private static final Set<String> SWEEP_KEYS =
       Set.of(
           "axes",
@@ -60,7 +68,8 @@ public record SweepSpec(
           "max_minutes_per_trial",
           "checkpoint_epochs",
           "description");
-  private static final Set<String> RANDOM_KEYS = Set.of("trials", "seed", "params", "refine");
+  private static final Set<String> RANDOM_KEYS =
+      Set.of("trials", "seed", "params", "refine", "per_point");
   private static final Set<String> PARAM_KEYS = Set.of("dist", "min", "max", "values");
   private static final Set<String> REFINE_KEYS = Set.of("top", "trials", "shrink");
 
@@ -73,9 +82,24 @@ public record SweepSpec(
     CHOICE
   }
 
-  /** Random search; {@code refineTop == 0} means no second stage. */
+  /**
+   * Random search; {@code refineTop == 0} means no second stage. {@code perPoint}: every grid point
+   * (e.g. every batch size) gets its own {@code trials} draws, so {@code trials} is the budget per
+   * point; otherwise the same draws are crossed with every point.
+   */
   public record RandomSpec(
-      int trials, long seed, List<Param> params, int refineTop, int refineTrials, double shrink) {}
+      int trials,
+      long seed,
+      List<Param> params,
+      int refineTop,
+      int refineTrials,
+      double shrink,
+      boolean perPoint) {
+    public RandomSpec(
+        int trials, long seed, List<Param> params, int refineTop, int refineTrials, double shrink) {
+      this(trials, seed, params, refineTop, refineTrials, shrink, false);
+    }
+  }
 
   /**
    * Reads a sweep config file. Axes and variants are ordered by name, each axis's values as listed.
@@ -290,7 +314,8 @@ public record SweepSpec(
                 + shrink);
       }
     }
-    return new RandomSpec(trials, seed, List.copyOf(params), top, refineTrials, shrink);
+    boolean perPoint = r.hasPath("per_point") && r.getBoolean("per_point");
+    return new RandomSpec(trials, seed, List.copyOf(params), top, refineTrials, shrink, perPoint);
   }
 
   /**
@@ -350,7 +375,7 @@ public record SweepSpec(
     }
 
     void check(String origin, String where, String key) {
-      if (key.equals(WARMUP_EPOCHS)) {
+      if (key.equals(WARMUP_EPOCHS) || key.equals(EVALUATE_EPOCHS)) {
         return;
       }
       if (!defaults.hasPathOrNull(key)

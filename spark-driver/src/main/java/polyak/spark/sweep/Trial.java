@@ -53,7 +53,8 @@ public record Trial(String id, String variant, String stage, Map<String, String>
   public List<String> configOverrides() {
     List<String> out = new ArrayList<>();
     for (Map.Entry<String, String> e : overrides.entrySet()) {
-      if (!e.getKey().equals(SweepSpec.WARMUP_EPOCHS)) {
+      if (!e.getKey().equals(SweepSpec.WARMUP_EPOCHS)
+          && !e.getKey().equals(SweepSpec.EVALUATE_EPOCHS)) {
         out.add(e.getKey() + "=" + e.getValue());
       }
     }

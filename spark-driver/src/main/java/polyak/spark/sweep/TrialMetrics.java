@@ -62,4 +62,36 @@ public record TrialMetrics(List<StepLine> steps, List<EvalLine> evals) {
     double t = trainSeconds();
     return t > 0 ? n / t : Double.NaN;
   }
+
+  /** The first evaluation with validation accuracy at least {@code target}, or null. */
+  public EvalLine firstReaching(double target) {
+    for (EvalLine e : evals) {
+      if (e.accuracy() >= target) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /** Training examples in the steps up to and including {@code step}. */
+  public long examplesUpTo(long step) {
+    long n = 0;
+    for (StepLine s : steps) {
+      if (s.step() <= step) {
+        n += s.examples();
+      }
+    }
+    return n;
+  }
+
+  /** The noise scale logged at {@code step} (the last step when 0), NaN when none was. */
+  public double noiseScaleAt(long step) {
+    double v = Double.NaN;
+    for (StepLine s : steps) {
+      if (step == 0 || s.step() <= step) {
+        v = s.noiseScale();
+      }
+    }
+    return v;
+  }
 }

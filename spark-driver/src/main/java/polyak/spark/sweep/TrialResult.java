@@ -25,6 +25,11 @@ import polyak.spark.metrics.Json;
  * @param resumedFrom the checkpoint iteration this attempt resumed from (0: fresh)
  * @param sameAs the id of an earlier trial with the identical effective training setup whose run
  *     this row reuses, or null
+ * @param targetAccuracy the validation-accuracy target the trial ran to, NaN without one
+ * @param targetStep the iteration of the first evaluation reaching the target; 0: never reached
+ * @param targetExamples training examples seen up to and including {@code targetStep}; 0: never
+ * @param noiseScale the smoothed gradient noise scale B_simple logged at {@code targetStep} (or at
+ *     the last step when the target was not reached); NaN when not estimated
  */
 public record TrialResult(
     String id,
@@ -44,7 +49,61 @@ public record TrialResult(
     double examplesPerSecond,
     long resumedFrom,
     String sameAs,
-    String error) {
+    String error,
+    double targetAccuracy,
+    long targetStep,
+    long targetExamples,
+    double noiseScale) {
+
+  /** A row without a target. */
+  public TrialResult(
+      String id,
+      String variant,
+      String stage,
+      Map<String, String> overrides,
+      TrialStatus status,
+      int batchSize,
+      double finalAccuracy,
+      double bestAccuracy,
+      double finalLoss,
+      double finalTrainLoss,
+      double epochs,
+      long iterations,
+      double wallSeconds,
+      double trainSeconds,
+      double examplesPerSecond,
+      long resumedFrom,
+      String sameAs,
+      String error) {
+    this(
+        id,
+        variant,
+        stage,
+        overrides,
+        status,
+        batchSize,
+        finalAccuracy,
+        bestAccuracy,
+        finalLoss,
+        finalTrainLoss,
+        epochs,
+        iterations,
+        wallSeconds,
+        trainSeconds,
+        examplesPerSecond,
+        resumedFrom,
+        sameAs,
+        error,
+        Double.NaN,
+        0,
+        0,
+        Double.NaN);
+  }
+
+  /** Whether the trial reached its validation-accuracy target. */
+  public boolean reachedTarget() {
+    return targetStep > 0;
+  }
 
   static final ObjectMapper JSON = Json.MAPPER;
 
@@ -67,7 +126,11 @@ public record TrialResult(
           "examples_per_s",
           "resumed_from",
           "same_as",
-          "error");
+          "error",
+          "target_accuracy",
+          "target_step",
+          "target_examples",
+          "noise_scale");
 
   public boolean finished() {
     return status.isFinal();
@@ -92,7 +155,11 @@ public record TrialResult(
         examplesPerSecond,
         0,
         original,
-        error);
+        error,
+        targetAccuracy,
+        targetStep,
+        targetExamples,
+        noiseScale);
   }
 
   public String toJson() {
@@ -116,6 +183,10 @@ public record TrialResult(
     o.put("resumed_from", resumedFrom);
     o.put("same_as", sameAs);
     o.put("error", error);
+    num(o, "target_accuracy", targetAccuracy);
+    o.put("target_step", targetStep);
+    o.put("target_examples", targetExamples);
+    num(o, "noise_scale", noiseScale);
     try {
       return JSON.writeValueAsString(o);
     } catch (JsonProcessingException e) {
@@ -149,7 +220,11 @@ public record TrialResult(
           num(n, "examples_per_s"),
           n.get("resumed_from").asLong(),
           text(n, "same_as"),
-          text(n, "error"));
+          text(n, "error"),
+          num(n, "target_accuracy"),
+          n.path("target_step").asLong(0),
+          n.path("target_examples").asLong(0),
+          num(n, "noise_scale"));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not a sweep result line: " + line, e);
     }
@@ -175,6 +250,10 @@ public record TrialResult(
     f.add(Long.toString(resumedFrom));
     f.add(sameAs == null ? "" : sameAs);
     f.add(error == null ? "" : error);
+    f.add(fmt(targetAccuracy));
+    f.add(Long.toString(targetStep));
+    f.add(Long.toString(targetExamples));
+    f.add(fmt(noiseScale));
     List<String> quoted = new ArrayList<>();
     for (String s : f) {
       quoted.add(

@@ -21,6 +21,7 @@ import polyak.train.GradientSource;
 import polyak.train.GradientTiming;
 import polyak.train.MinibatchSampler;
 import polyak.train.PartitionSums;
+import polyak.train.ShareNorms;
 import polyak.train.Teacher;
 import scala.Tuple2;
 
@@ -209,7 +210,9 @@ public final class SparkGradientSource implements GradientSource {
     List<PartialGradient> ordered = depth == 1 ? partials.collect() : groupSums(partials);
     BatchResult total = BatchResult.EMPTY;
     long maxCompute = 0;
+    ShareNorms shares = new ShareNorms();
     for (PartialGradient part : ordered) {
+      shares.add(part.gradient(), part.count());
       PartitionSums.addInto(gradientSum, part.gradient());
       PartitionSums.addInto(normStatsSum, part.normStats());
       total = total.plus(part.result());
@@ -220,7 +223,8 @@ public final class SparkGradientSource implements GradientSource {
     return new GradientResult(
         total,
         new GradientTiming(
-            (broadcastDone - start) / 1e6, maxCompute / 1e6, jobMs - maxCompute / 1e6, jobMs));
+            (broadcastDone - start) / 1e6, maxCompute / 1e6, jobMs - maxCompute / 1e6, jobMs),
+        shares);
   }
 
   /**

@@ -35,7 +35,16 @@ class MetricsLogTest {
 
   static final StepReport STEP_1 =
       new StepReport(
-          1, 1.25, 0.5, 3.5, 0.01, 64, 20.0, 5.0, new GradientTiming(1.5, 12.25, 6.25, 18.5));
+          1,
+          1.25,
+          0.5,
+          3.5,
+          0.01,
+          64,
+          20.0,
+          5.0,
+          new GradientTiming(1.5, 12.25, 6.25, 18.5),
+          123.5);
 
   /** A regression step (no accuracy) from a source without a time split. */
   static final StepReport STEP_2 = new StepReport(2, 0.75, Double.NaN, 2.0, 0.02, 64, 30.0, 10.0);
@@ -57,6 +66,7 @@ class MetricsLogTest {
         t == null ? Double.NaN : t.computeMs(),
         t == null ? Double.NaN : t.aggregateMs(),
         r.stepMillis(),
+        r.noiseScale(),
         MetricsLine.VERSION,
         runId);
   }
@@ -147,7 +157,22 @@ class MetricsLogTest {
     assertEquals(
         List.of(
             new StepLine(
-                1, 0.5, 1.25, Double.NaN, 3.5, 0.01, 64, 2560, 25, 1.5, 12.25, 6.25, 5, 0, null)),
+                1,
+                0.5,
+                1.25,
+                Double.NaN,
+                3.5,
+                0.01,
+                64,
+                2560,
+                25,
+                1.5,
+                12.25,
+                6.25,
+                5,
+                Double.NaN,
+                0,
+                null)),
         f.steps());
     assertEquals(List.of(new EvalLine(1, 0.5, 1.0, 0.625, 0, null)), f.evals());
   }

@@ -256,6 +256,21 @@ class SweepPlanTest {
         SweepRunner.derived(t.get(3), draft(spec, t.get(3)), perEpoch, 0));
   }
 
+  @Test
+  void evaluationEpochsBecomeIterationsPerBatch() {
+    SweepSpec spec =
+        SweepSpec.parse(
+            "sweep { axes { training.batch_size = [128, 8192], evaluation.every_epochs = [0.1] } }",
+            "test");
+    List<Trial> t = SweepPlan.firstStage(spec);
+    // 60000 rows: 468 and 7 iterations per epoch
+    assertEquals(
+        List.of("evaluation.every=47"),
+        SweepRunner.derived(t.get(0), draft(spec, t.get(0)), 468, 0));
+    assertEquals(
+        List.of("evaluation.every=1"), SweepRunner.derived(t.get(1), draft(spec, t.get(1)), 7, 0));
+  }
+
   private static PolyakConfig draft(SweepSpec spec, Trial t) {
     return ConfigLoader.parse(spec.baseConfig(), t.configOverrides(), "test");
   }

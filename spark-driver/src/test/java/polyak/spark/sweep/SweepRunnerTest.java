@@ -232,6 +232,76 @@ class SweepRunnerTest {
     assertNull(second.error());
   }
 
+  /**
+   * Steps to target with per-batch tuning: each trial stops at its first evaluation at or above the
+   * target and records that step, the examples seen and the noise scale; each batch's point is its
+   * best trial; the report draws steps to target against batch size.
+   */
+  @Test
+  void trialsStopAtTheTargetAndEachBatchKeepsItsBestTrial() throws IOException {
+    SweepSpec spec =
+        SweepSpec.parse(
+            BASE
+                + """
+        data.partitions = 3
+        training.epochs = 4
+        evaluation { every = 2, target_accuracy = 0.45 }
+        noise_scale { enabled = true, decay = 0.9 }
+        sweep {
+          axes { training.batch_size = [100, 200] }
+          random {
+            trials = 2, seed = 5, per_point = true
+            params { "learning_rate.initial" { dist = log_uniform, min = 0.03, max = 0.3 } }
+          }
+          checkpoint_epochs = 0
+        }
+        """,
+            "test");
+    String out = tmp.resolve("sweep").toString();
+    List<TrialResult> rows = run(spec, out, SweepRunner.Hooks.NONE);
+    assertEquals(4, rows.size());
+    // per_point: each batch size has its own learning-rate draws
+    assertEquals(
+        4, rows.stream().map(r -> r.overrides().get("learning_rate.initial")).distinct().count());
+    // and their first draws are not alike (nearby java.util.Random seeds would give ~ equal ones)
+    double a = Double.parseDouble(rows.get(0).overrides().get("learning_rate.initial"));
+    double b = Double.parseDouble(rows.get(2).overrides().get("learning_rate.initial"));
+    assertTrue(Math.abs(Math.log(a / b)) > 0.05, a + " vs " + b);
+    int reached = 0;
+    for (TrialResult r : rows) {
+      assertEquals(0.45, r.targetAccuracy());
+      TrialMetrics m =
+          TrialMetrics.read(out + "/trials/" + r.id(), spark.sparkContext().hadoopConfiguration());
+      polyak.spark.metrics.EvalLine first = m.firstReaching(0.45);
+      if (first == null) {
+        assertEquals(0, r.targetStep());
+        continue;
+      }
+      reached++;
+      assertEquals(first.step(), r.targetStep(), r::toString);
+      assertEquals(r.targetStep(), r.iterations(), "stopped at the first evaluation above target");
+      assertEquals(r.targetStep() * r.batchSize(), r.targetExamples());
+      assertEquals(m.evals().get(m.evals().size() - 1), first, "no evaluation after it");
+      assertTrue(Double.isFinite(r.noiseScale()), "noise scale logged: " + r);
+    }
+    assertTrue(reached >= 2, "at least two trials reach 45 %: " + rows);
+    for (StepsToTarget.Point p : StepsToTarget.perBatch(rows).get("all trials")) {
+      long fewest =
+          rows.stream()
+              .filter(r -> r.batchSize() == p.batchSize() && r.reachedTarget())
+              .mapToLong(TrialResult::targetStep)
+              .min()
+              .orElse(0);
+      assertEquals(fewest, p.isReached() ? p.best().targetStep() : 0);
+      assertEquals(2, p.trials());
+    }
+    List<String> summary =
+        SweepReport.write(out, spark.sparkContext().hadoopConfiguration(), "target test");
+    assertTrue(summary.get(0).contains("steps"), summary.toString());
+    assertTrue(Files.size(tmp.resolve("sweep/report/steps_to_target_vs_batch.png")) > 5000);
+    assertTrue(Files.size(tmp.resolve("sweep/report/examples_to_target_vs_batch.png")) > 5000);
+  }
+
   private static Map<String, TrialResult> byVariant(List<TrialResult> rs) {
     return rs.stream().collect(Collectors.toMap(TrialResult::variant, Function.identity()));
   }

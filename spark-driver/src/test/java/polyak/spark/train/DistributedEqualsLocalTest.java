@@ -148,6 +148,11 @@ class DistributedEqualsLocalTest {
       if (depth == 1) {
         // Same per-partition sums added in the same order: not just close, the same bits.
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual);
+        // and the per-partition norms the noise scale is estimated from
+        assertEquals(localGradient.shares().shares(), sparkGradient.shares().shares());
+        assertEquals(
+            localGradient.shares().weightedSquaredNorms(),
+            sparkGradient.shares().weightedSquaredNorms());
       }
     }
   }
