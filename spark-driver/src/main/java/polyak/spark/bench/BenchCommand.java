@@ -29,7 +29,8 @@ import polyak.spec.SpecParser;
     subcommands = {
       BenchCommand.Optimizers.class,
       BenchCommand.Distributed.class,
-      BenchCommand.Kernels.class
+      BenchCommand.Kernels.class,
+      BenchCommand.Data.class
     })
 public final class BenchCommand implements Callable<Integer> {
   @Option(
@@ -286,6 +287,82 @@ public final class BenchCommand implements Callable<Integer> {
           loss softmax_ce
           """);
       KernelBenchmark.run(spec, batch, repeats, System.out);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "data",
+      mixinStandardHelpOptions = true,
+      description =
+          "Data larger than storage memory: a synthetic LibSVM set trained with enough memory and with"
+              + " storage memory for about a third of its blocks; in-memory share, median iteration"
+              + " time and source reads of both runs.")
+  static final class Data implements Callable<Integer> {
+    @Option(
+        names = "--rows",
+        paramLabel = "N",
+        defaultValue = "150000",
+        description = "Rows of the synthetic set (default: ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(
+        names = "--features",
+        paramLabel = "N",
+        defaultValue = "100",
+        description = "Features per row (default: ${DEFAULT-VALUE}).")
+    int features;
+
+    @Option(
+        names = "--iterations",
+        paramLabel = "N",
+        defaultValue = "40",
+        description = "Training iterations per run (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(
+        names = "--batch",
+        paramLabel = "N",
+        defaultValue = "1024",
+        description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(
+        names = "--partitions",
+        paramLabel = "N",
+        defaultValue = "4",
+        description = "Partitions (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(
+        names = "--master",
+        defaultValue = "local[2]",
+        paramLabel = "URL",
+        description = "Spark master (default: ${DEFAULT-VALUE}).")
+    String master;
+
+    @Option(
+        names = "--work-dir",
+        defaultValue = "target/bench-data",
+        paramLabel = "DIR",
+        description =
+            "Where the synthetic set is written (and deleted afterwards) (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Option(
+        names = "--markdown",
+        paramLabel = "FILE",
+        description = "Also (re)write this benchmark's section of FILE (e.g. BENCHMARKS.md).")
+    Path markdown;
+
+    @Override
+    public Integer call() throws Exception {
+      DataScaleBenchmark.run(
+          new DataScaleBenchmark.Options(rows, features, iterations, batch, partitions, 1.0 / 3),
+          workDir,
+          master,
+          markdown,
+          System.out);
       return 0;
     }
   }

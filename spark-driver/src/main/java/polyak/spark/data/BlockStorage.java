@@ -6,16 +6,18 @@ import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * How polyak caches data blocks, and where a cached RDD's blocks live. Blocks are kept serialized
- * (Kryo with polyak's registrator where configured) in memory and spill to the executors' local
- * disk when storage memory runs out: a block that does not fit is read back from local disk, never
- * recomputed from the source files. MEMORY_ONLY would drop such blocks and re-read and re-parse the
- * source in every iteration.
+ * How polyak caches data blocks, and where a cached RDD's blocks live. Blocks that fit in storage
+ * memory stay there as objects; the rest are written serialized (Kryo with polyak's registrator
+ * where configured) to the executors' local disk and read back from there, never recomputed from
+ * the source files. MEMORY_ONLY would drop such blocks and re-read and re-parse the source in every
+ * iteration. Not MEMORY_AND_DISK_SER: a block is one large primitive array, which serialization
+ * does not shrink, while every iteration's job walks the whole block and would deserialize it each
+ * time.
  */
 public record BlockStorage(int partitions, int cached, long memoryBytes, long diskBytes) {
 
   /** The storage level of every cached block RDD (and of the pieces while loading). */
-  public static final StorageLevel LEVEL = StorageLevel.MEMORY_AND_DISK_SER();
+  public static final StorageLevel LEVEL = StorageLevel.MEMORY_AND_DISK();
 
   /** Where {@code rdd}'s cached blocks are now, from Spark's storage status. */
   public static BlockStorage of(JavaRDD<?> rdd) {
@@ -44,7 +46,7 @@ public record BlockStorage(int partitions, int cached, long memoryBytes, long di
   public String toString() {
     return String.format(
         java.util.Locale.ROOT,
-        "%.0f %% in memory (%s in memory, %s on local disk; %d of %d partitions cached, serialized)",
+        "%.0f %% in memory (%s in memory, %s on local disk; %d of %d partitions cached)",
         100 * memoryFraction(),
         mib(memoryBytes),
         mib(diskBytes),
