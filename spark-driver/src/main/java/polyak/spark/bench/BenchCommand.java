@@ -30,7 +30,8 @@ import polyak.spec.SpecParser;
       BenchCommand.Optimizers.class,
       BenchCommand.Distributed.class,
       BenchCommand.Kernels.class,
-      BenchCommand.Data.class
+      BenchCommand.Data.class,
+      BenchCommand.Sparse.class
     })
 public final class BenchCommand implements Callable<Integer> {
   @Option(
@@ -363,6 +364,61 @@ public final class BenchCommand implements Callable<Integer> {
           master,
           markdown,
           System.out);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "sparse",
+      mixinStandardHelpOptions = true,
+      description =
+          "The first dense layer on sparse rows (forward + weight gradient, one thread): the sparse"
+              + " product against the dense kernel on the same rows densified, time and memory.")
+  static final class Sparse implements Callable<Integer> {
+    @Option(
+        names = "--rows",
+        paramLabel = "N",
+        defaultValue = "256",
+        description = "Rows (default: ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(
+        names = "--dimension",
+        paramLabel = "N",
+        defaultValue = "100000",
+        description = "Features per row (default: ${DEFAULT-VALUE}).")
+    int dimension;
+
+    @Option(
+        names = "--density",
+        paramLabel = "D",
+        defaultValue = "0.01",
+        description = "Share of non-zero features (default: ${DEFAULT-VALUE}).")
+    double density;
+
+    @Option(
+        names = "--out",
+        paramLabel = "N",
+        defaultValue = "64",
+        description = "Units of the layer (default: ${DEFAULT-VALUE}).")
+    int out;
+
+    @Option(
+        names = "--repeats",
+        paramLabel = "N",
+        defaultValue = "5",
+        description = "Timed repeats; the median is printed (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(
+        names = "--markdown",
+        paramLabel = "FILE",
+        description = "Also (re)write this benchmark's section of FILE (e.g. BENCHMARKS.md).")
+    Path markdown;
+
+    @Override
+    public Integer call() throws Exception {
+      SparseKernelBenchmark.run(rows, dimension, density, out, repeats, markdown, System.out);
       return 0;
     }
   }
