@@ -343,6 +343,14 @@ public final class BenchCommand implements Callable<Integer> {
     String master;
 
     @Option(
+        names = "--pairs",
+        paramLabel = "N",
+        defaultValue = "2",
+        description =
+            "Both runs repeated N times, alternately, on a shared machine (default: ${DEFAULT-VALUE}).")
+    int pairs;
+
+    @Option(
         names = "--work-dir",
         defaultValue = "target/bench-data",
         paramLabel = "DIR",
@@ -359,7 +367,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       DataScaleBenchmark.run(
-          new DataScaleBenchmark.Options(rows, features, iterations, batch, partitions, 1.0 / 3),
+          new DataScaleBenchmark.Options(
+              rows, features, iterations, batch, partitions, 1.0 / 3, pairs),
           workDir,
           master,
           markdown,

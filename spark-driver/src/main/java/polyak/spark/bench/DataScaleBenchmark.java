@@ -42,8 +42,17 @@ public final class DataScaleBenchmark {
   /** Spark's reserved system memory (300 MiB) is not part of the unified memory. */
   private static final long RESERVED = 300L << 20;
 
+  /**
+   * {@code pairs}: how often the two runs are repeated, alternately (the machine may be shared).
+   */
   public record Options(
-      long rows, int features, int iterations, int batch, int partitions, double storageShare) {}
+      long rows,
+      int features,
+      int iterations,
+      int batch,
+      int partitions,
+      double storageShare,
+      int pairs) {}
 
   /** One training run's figures. */
   public record Run(
@@ -85,15 +94,17 @@ public final class DataScaleBenchmark {
       double fraction =
           o.storageShare() * blockBytes / (Runtime.getRuntime().maxMemory() - RESERVED);
       List<Run> runs = new ArrayList<>();
-      runs.add(train("enough memory", null, source, o, master, out));
-      runs.add(
-          train(
-              String.format(Locale.ROOT, "spark.memory.fraction = %.4f", fraction),
-              String.format(Locale.ROOT, "%.6f", fraction),
-              source,
-              o,
-              master,
-              out));
+      for (int pair = 0; pair < o.pairs(); pair++) {
+        runs.add(train("enough memory", null, source, o, master, out));
+        runs.add(
+            train(
+                String.format(Locale.ROOT, "spark.memory.fraction = %.4f", fraction),
+                String.format(Locale.ROOT, "%.6f", fraction),
+                source,
+                o,
+                master,
+                out));
+      }
       String md = markdown(env, o, master, fileBytes, runs);
       out.println();
       out.print(md);
@@ -228,13 +239,21 @@ public final class DataScaleBenchmark {
               r.loadSourceBytes() / 1048576.0,
               r.trainSourceBytes() / 1048576.0));
     }
-    if (runs.size() == 2) {
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "%nSpilled / in-memory median iteration: %.2f×.%n",
-              runs.get(1).medianIterationMs() / runs.get(0).medianIterationMs()));
+    StringBuilder ratios = new StringBuilder();
+    for (int i = 0; i + 1 < runs.size(); i += 2) {
+      ratios
+          .append(ratios.length() == 0 ? "" : ", ")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "%.2f×",
+                  runs.get(i + 1).medianIterationMs() / runs.get(i).medianIterationMs()));
     }
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "%nSpilled / in-memory median iteration, per pair of runs (alternating): %s.%n",
+            ratios));
     return s.toString();
   }
 }
