@@ -29,7 +29,9 @@ import polyak.spec.SpecParser;
     subcommands = {
       BenchCommand.Optimizers.class,
       BenchCommand.Distributed.class,
-      BenchCommand.Kernels.class
+      BenchCommand.Kernels.class,
+      BenchCommand.Data.class,
+      BenchCommand.Sparse.class
     })
 public final class BenchCommand implements Callable<Integer> {
   @Option(
@@ -286,6 +288,146 @@ public final class BenchCommand implements Callable<Integer> {
           loss softmax_ce
           """);
       KernelBenchmark.run(spec, batch, repeats, System.out);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "data",
+      mixinStandardHelpOptions = true,
+      description =
+          "Data larger than storage memory: a synthetic LibSVM set trained with enough memory and with"
+              + " storage memory for about a third of its blocks; in-memory share, median iteration"
+              + " time and source reads of both runs.")
+  static final class Data implements Callable<Integer> {
+    @Option(
+        names = "--rows",
+        paramLabel = "N",
+        defaultValue = "150000",
+        description = "Rows of the synthetic set (default: ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(
+        names = "--features",
+        paramLabel = "N",
+        defaultValue = "100",
+        description = "Features per row (default: ${DEFAULT-VALUE}).")
+    int features;
+
+    @Option(
+        names = "--iterations",
+        paramLabel = "N",
+        defaultValue = "40",
+        description = "Training iterations per run (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(
+        names = "--batch",
+        paramLabel = "N",
+        defaultValue = "1024",
+        description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(
+        names = "--partitions",
+        paramLabel = "N",
+        defaultValue = "4",
+        description = "Partitions (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(
+        names = "--master",
+        defaultValue = "local[2]",
+        paramLabel = "URL",
+        description = "Spark master (default: ${DEFAULT-VALUE}).")
+    String master;
+
+    @Option(
+        names = "--pairs",
+        paramLabel = "N",
+        defaultValue = "2",
+        description =
+            "Both runs repeated N times, alternately, on a shared machine (default: ${DEFAULT-VALUE}).")
+    int pairs;
+
+    @Option(
+        names = "--work-dir",
+        defaultValue = "target/bench-data",
+        paramLabel = "DIR",
+        description =
+            "Where the synthetic set is written (and deleted afterwards) (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Option(
+        names = "--markdown",
+        paramLabel = "FILE",
+        description = "Also (re)write this benchmark's section of FILE (e.g. BENCHMARKS.md).")
+    Path markdown;
+
+    @Override
+    public Integer call() throws Exception {
+      DataScaleBenchmark.run(
+          new DataScaleBenchmark.Options(
+              rows, features, iterations, batch, partitions, 1.0 / 3, pairs),
+          workDir,
+          master,
+          markdown,
+          System.out);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "sparse",
+      mixinStandardHelpOptions = true,
+      description =
+          "The first dense layer on sparse rows (forward + weight gradient, one thread): the sparse"
+              + " product against the dense kernel on the same rows densified, time and memory.")
+  static final class Sparse implements Callable<Integer> {
+    @Option(
+        names = "--rows",
+        paramLabel = "N",
+        defaultValue = "256",
+        description = "Rows (default: ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(
+        names = "--dimension",
+        paramLabel = "N",
+        defaultValue = "100000",
+        description = "Features per row (default: ${DEFAULT-VALUE}).")
+    int dimension;
+
+    @Option(
+        names = "--density",
+        paramLabel = "D",
+        defaultValue = "0.01",
+        description = "Share of non-zero features (default: ${DEFAULT-VALUE}).")
+    double density;
+
+    @Option(
+        names = "--out",
+        paramLabel = "N",
+        defaultValue = "64",
+        description = "Units of the layer (default: ${DEFAULT-VALUE}).")
+    int out;
+
+    @Option(
+        names = "--repeats",
+        paramLabel = "N",
+        defaultValue = "5",
+        description = "Timed repeats; the median is printed (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(
+        names = "--markdown",
+        paramLabel = "FILE",
+        description = "Also (re)write this benchmark's section of FILE (e.g. BENCHMARKS.md).")
+    Path markdown;
+
+    @Override
+    public Integer call() throws Exception {
+      SparseKernelBenchmark.run(rows, dimension, density, out, repeats, markdown, System.out);
       return 0;
     }
   }

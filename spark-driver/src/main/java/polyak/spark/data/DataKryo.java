@@ -10,6 +10,7 @@ public final class DataKryo {
     kryo.register(BlockPiece.class);
     kryo.register(PieceSummary.class);
     kryo.register(IdxSlice.class);
+    kryo.register(IdxPart.class);
     kryo.register(Moments.class);
   }
 }

@@ -3,7 +3,6 @@ package polyak.spark.data;
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function;
-import org.apache.spark.storage.StorageLevel;
 import polyak.data.DataException;
 import polyak.data.Dataset;
 import polyak.data.Preprocessor;
@@ -139,7 +138,7 @@ public final class LoadedData {
    * unpersisted (so the old cache is never needed again). {@code step} must keep rows and baseId.
    */
   LoadedData transformed(String what, Function<Dataset, Dataset> step) {
-    JavaRDD<Dataset> next = blocks.map(step).persist(StorageLevel.MEMORY_ONLY());
+    JavaRDD<Dataset> next = blocks.map(step).persist(BlockStorage.LEVEL);
     next.setName(description + ", " + what);
     SparkFailures.unwrapping(next::count);
     blocks.unpersist(false);
@@ -153,7 +152,7 @@ public final class LoadedData {
    */
   public LoadedData bootstrapSample(long seed, int member) {
     JavaRDD<Dataset> sample =
-        blocks.map(b -> Bootstrap.sample(b, seed, member)).persist(StorageLevel.MEMORY_ONLY());
+        blocks.map(b -> Bootstrap.sample(b, seed, member)).persist(BlockStorage.LEVEL);
     String what = description + ", bootstrap sample of member " + member;
     sample.setName(what);
     int[] rows =
@@ -161,6 +160,11 @@ public final class LoadedData {
             .mapToInt(Integer::intValue)
             .toArray();
     return new LoadedData(sample, rows, width, classes, firstRow, what);
+  }
+
+  /** Where the cached blocks are now: how much of the data is in memory, how much on disk. */
+  public BlockStorage storage() {
+    return BlockStorage.of(blocks);
   }
 
   /** Drops the cached blocks. */

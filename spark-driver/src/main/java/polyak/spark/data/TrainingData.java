@@ -6,7 +6,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +65,7 @@ public final class TrainingData {
           }
         };
     LOG.info("loaded {} in {} ms", data.description(), (System.nanoTime() - started) / 1_000_000);
+    LOG.info("cached {}: {}", name, data.storage());
     return data;
   }
 
@@ -82,7 +82,7 @@ public final class TrainingData {
     JavaRDD<IdxPart> parts =
         IdxBlocks.blocks(
             sc, broadcast(sc, hadoop), shape, rows, partitions, source.classes(), name);
-    parts.persist(StorageLevel.MEMORY_ONLY());
+    parts.persist(BlockStorage.LEVEL);
     try {
       List<String> faults =
           SparkFailures.unwrapping(() -> parts.map(p -> p.fault == null ? "" : p.fault).collect());
@@ -125,7 +125,7 @@ public final class TrainingData {
       int classes,
       int partitions,
       String name) {
-    pieces.persist(StorageLevel.MEMORY_ONLY());
+    pieces.persist(BlockStorage.LEVEL);
     try {
       List<PieceSummary> summaries =
           SparkFailures.unwrapping(() -> pieces.map(BlockPiece::summary).collect());
@@ -154,7 +154,7 @@ public final class TrainingData {
       String firstRow,
       String name,
       int partitions) {
-    blocks.persist(StorageLevel.MEMORY_ONLY()).setName(name);
+    blocks.persist(BlockStorage.LEVEL).setName(name);
     List<Integer> counts = SparkFailures.unwrapping(() -> blocks.map(Dataset::rows).collect());
     int[] partitionRows = counts.stream().mapToInt(Integer::intValue).toArray();
     long rows = counts.stream().mapToLong(Integer::longValue).sum();

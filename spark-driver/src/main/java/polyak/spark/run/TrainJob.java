@@ -218,6 +218,7 @@ public final class TrainJob {
               + Arrays.toString(data.train().partitionRows()));
     }
     console.println("training data: " + data.train().description());
+    console.println("training data cache: " + data.train().storage());
     if (data.test() != null) {
       console.println("test data:     " + data.test().description());
     }
@@ -398,6 +399,7 @@ public final class TrainJob {
     p.put("iterations", Long.toString(result.state().step()));
     p.put("stop_reason", result.stopReason());
     p.put("training_data", data.train().description());
+    p.put("training_data_cache", data.train().storage().toString());
     p.put("partitions", Arrays.toString(data.train().partitionRows()));
     EvaluationReport last = result.lastEvaluation();
     if (last != null) {
