@@ -229,7 +229,8 @@ public final class TrainJob {
             config.training(),
             config.aggregationDepth(),
             TeacherLoader.load(
-                config.distillation(), config.network(), data.preprocessor(), hadoop));
+                config.distillation(), config.network(), data.preprocessor(), hadoop),
+            config.threadsPerTask());
     SparkGradientSource source =
         trainer.source(
             data.train().blocks(),
@@ -249,7 +250,10 @@ public final class TrainJob {
         total,
         perEpoch);
     console.printf(
-        "compute: float64, one task per partition, one thread per task; dense kernel %s%n",
+        "compute: float64, one task per partition (%d), %d thread%s per task; dense kernel %s%n",
+        data.train().partitions(),
+        config.threadsPerTask(),
+        config.threadsPerTask() == 1 ? "" : "s",
         polyak.nn.kernel.DenseKernels.describe());
 
     CheckpointStore checkpoints =
