@@ -141,32 +141,25 @@ public final class LocalGradientSource implements GradientSource {
     for (Dataset partition : partitions) {
       java.util.Arrays.fill(partialGradient, 0.0);
       java.util.Arrays.fill(partialStats, 0.0);
+      long passSeed = sampler.passSeed(0);
       for (int from = 0; from < partition.rows(); from += Inference.CHUNK) {
         int n = Math.min(Inference.CHUNK, partition.rows() - from);
+        int chunk = from;
         total =
             total.plus(
-                distillation != null
-                    ? distillation.gradient(
-                        network,
-                        params,
-                        normState,
-                        partition,
-                        null,
-                        from,
-                        n,
-                        sampler.passSeed(0),
-                        partialGradient,
-                        partialStats)
-                    : shareGradient.gradient(
-                        params,
-                        normState,
-                        partition,
-                        null,
-                        from,
-                        n,
-                        sampler.passSeed(0),
-                        partialGradient,
-                        partialStats));
+                slices.gradient(
+                    n,
+                    (k, f, count, grad, stats) ->
+                        distillation != null
+                            ? distillation.gradient(
+                                network, params, normState, partition, null, chunk + f, count,
+                                passSeed, grad, stats)
+                            : shareGradient.gradient(
+                                params, normState, partition, null, chunk + f, count, passSeed,
+                                grad, stats),
+                    null,
+                    partialGradient,
+                    partialStats));
       }
       PartitionSums.addInto(gradientSum, partialGradient);
       PartitionSums.addInto(normStatsSum, partialStats);

@@ -13,7 +13,8 @@ import polyak.nn.BatchResult;
  * slice; dropout masks and FGSM choices stay keyed by example id, so they do not depend on T), and
  * the slices' sums are added in slice order. Computing the slices one after another in one thread
  * ({@link LocalGradientSource}) or side by side (the threads of one Spark task) therefore gives the
- * same bits. With T = 1 this is exactly the unsplit share.
+ * same bits. With T = 1 this is exactly the unsplit share. The full-batch gradient splits each of
+ * its chunks the same way.
  */
 public final class ThreadSlices {
   /**
@@ -51,10 +52,11 @@ public final class ThreadSlices {
   }
 
   /**
-   * Computes slice 0 straight into {@code grad}/{@code batchStats} (which arrive zeroed) and slices
-   * 1..T−1 into buffers of their own, then adds those in slice order. {@code executor} runs slices
-   * 1..T−1 while the calling thread runs slice 0; null runs every slice in the calling thread, one
-   * after another. Empty slices (a share smaller than T) are skipped.
+   * Adds the gradient of rows [0, share) into {@code grad}/{@code batchStats}: slice 0 straight
+   * into them, slices 1..T−1 into zeroed buffers of their own, which are then added in slice order.
+   * {@code executor} runs slices 1..T−1 while the calling thread runs slice 0; null runs every
+   * slice in the calling thread, one after another. Empty slices (a share smaller than T) are
+   * skipped.
    */
   public BatchResult gradient(
       int share, SliceGradient slice, Executor executor, double[] grad, double[] batchStats) {

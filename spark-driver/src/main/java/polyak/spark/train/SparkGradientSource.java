@@ -419,32 +419,21 @@ public final class SparkGradientSource implements GradientSource {
       int share = sampler.share(partition);
       if (allRows && blocks.hasNext()) {
         Dataset block = blocks.next();
+        ThreadSlices slices = new ThreadSlices(threads, gradient.length, stats.length);
+        long passSeed = sampler.passSeed(0);
         for (int from = 0; from < block.rows(); from += Inference.CHUNK) {
           int n = Math.min(Inference.CHUNK, block.rows() - from);
+          int chunk = from;
           result =
               result.plus(
-                  distillation != null
-                      ? distillation.gradient(
-                          network,
-                          m.params(),
-                          m.normState(),
-                          block,
-                          null,
-                          from,
-                          n,
-                          sampler.passSeed(0),
-                          gradient,
-                          stats)
-                      : shareGradient.gradient(
-                          m.params(),
-                          m.normState(),
-                          block,
-                          null,
-                          from,
-                          n,
-                          sampler.passSeed(0),
-                          gradient,
-                          stats));
+                  slices.gradient(
+                      n,
+                      (k, f, count, grad, sliceStats) ->
+                          sliceGradient(
+                              k, block, null, chunk + f, count, passSeed, grad, sliceStats),
+                      threads == 1 ? null : SliceThreads.pool(),
+                      gradient,
+                      stats));
         }
       } else if (blocks.hasNext() && share > 0) {
         Dataset block = blocks.next();

@@ -143,6 +143,19 @@ class ThreadedTasksEqualLocalTest {
         spark(rdd(blocks), blocks, config, 2).state().parameters());
   }
 
+  /** Full-batch L-BFGS: each chunk of a partition is split over the threads the same way. */
+  @Test
+  void fullBatchLbfgsWithThreadsEqualsOracle() {
+    Dataset[] blocks = DistributedEqualsLocalTest.split(DistributedEqualsLocalTest.data(), 2);
+    TrainingConfig config =
+        TrainingConfig.defaults().withOptimizer(OptimizerSpec.defaults("lbfgs")).withEpochs(3);
+    TrainResult local = local(blocks, config, 2);
+    TrainResult distributed = spark(rdd(blocks), blocks, config, 2);
+    assertEquals(local.state().step(), distributed.state().step());
+    assertArrayEquals(local.state().parameters(), distributed.state().parameters());
+    assertArrayEquals(local.state().normState(), distributed.state().normState());
+  }
+
   /** Without batch norm a slice's rows are independent: the split only reorders the sum. */
   @Test
   void withoutBatchNormTheSplitOnlyReordersTheSum() {
