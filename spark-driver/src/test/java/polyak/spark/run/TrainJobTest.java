@@ -307,6 +307,32 @@ class TrainJobTest {
     assertFalse(Arrays.equals(a.result().parameters(), a.result().state().parameters()));
   }
 
+  /** Each task splits its share over two threads (batch norm over each thread's slice). */
+  @Test
+  void resumedRunIsBitIdenticalWithTwoThreadsPerTask() throws Exception {
+    stopAndResumeEqualsUninterrupted(MOMENTUM_EMA_BATCHNORM + "spark.threads_per_task = 2\n");
+  }
+
+  /** local[2] with two threads per task: one partition, and the compute line says so. */
+  @Test
+  void twoThreadsPerTaskLoadOnePartitionOnTwoCoresAndSaySo() throws IOException {
+    PolyakConfig c =
+        load(
+            "threads",
+            ADAM,
+            "data.partitions=0",
+            "spark.threads_per_task=2",
+            "training.max_iterations=3");
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    try (PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+      TrainJob.run(spark, c, null, List.of(), out, false);
+    }
+    String text = console.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("; 1 partitions;"), text);
+    assertTrue(
+        text.contains("compute: float64, one task per partition (1), 2 threads per task;"), text);
+  }
+
   /**
    * Early stopping keeps the best parameters across evaluations: a resumed run must know them too.
    */
