@@ -190,7 +190,7 @@ public final class ConfigLoader {
     if (depth < 1 || depth > 2) {
       throw new ConfigError("spark.aggregation_depth must be 1 or 2, got " + depth);
     }
-    int threadsPerTask = positiveInt(c, "spark.threads_per_task");
+    int threadsPerTask = nonNegativeInt(c, "spark.threads_per_task");
     String rendered =
         c.withoutPath("fashion_mnist")
             .root()

@@ -19,8 +19,8 @@ import polyak.train.TrainingConfig;
  * @param pca PCA after {@code scaling}, fitted on the training data ({@link PcaConfig#NONE}: off)
  * @param ensemble bagging: how many members ({@link EnsembleConfig#NONE}: one model)
  * @param threadsPerTask threads each gradient task splits its partition's share over
- *     (spark.threads_per_task); with {@code partitions} = 0 the data then loads into cores / T
- *     partitions
+ *     (spark.threads_per_task; 0: auto, see {@code polyak.spark.run.ThreadLayout}); with {@code
+ *     partitions} = 0 the data then loads into cores / T partitions
  */
 public record PolyakConfig(
     DataSource train,

@@ -222,6 +222,7 @@ public final class TrainJob {
       console.println("test data:     " + data.test().description());
     }
 
+    int threadsPerTask = ThreadLayout.threadsPerTask(spark.sparkContext(), config);
     SparkTrainer trainer =
         new SparkTrainer(
             sc,
@@ -230,7 +231,7 @@ public final class TrainJob {
             config.aggregationDepth(),
             TeacherLoader.load(
                 config.distillation(), config.network(), data.preprocessor(), hadoop),
-            config.threadsPerTask());
+            threadsPerTask);
     SparkGradientSource source =
         trainer.source(
             data.train().blocks(),
@@ -252,8 +253,8 @@ public final class TrainJob {
     console.printf(
         "compute: float64, one task per partition (%d), %d thread%s per task; dense kernel %s%n",
         data.train().partitions(),
-        config.threadsPerTask(),
-        config.threadsPerTask() == 1 ? "" : "s",
+        threadsPerTask,
+        threadsPerTask == 1 ? "" : "s",
         polyak.nn.kernel.DenseKernels.describe());
 
     CheckpointStore checkpoints =

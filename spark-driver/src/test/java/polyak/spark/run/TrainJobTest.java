@@ -313,24 +313,27 @@ class TrainJobTest {
     stopAndResumeEqualsUninterrupted(MOMENTUM_EMA_BATCHNORM + "spark.threads_per_task = 2\n");
   }
 
-  /** local[2] with two threads per task: one partition, and the compute line says so. */
+  /**
+   * By default (spark.threads_per_task = 0, data.partitions = 0) local[2] runs one task of two
+   * threads; set partitions keep one thread per task. The compute line says which.
+   */
   @Test
-  void twoThreadsPerTaskLoadOnePartitionOnTwoCoresAndSaySo() throws IOException {
-    PolyakConfig c =
-        load(
-            "threads",
-            ADAM,
-            "data.partitions=0",
-            "spark.threads_per_task=2",
-            "training.max_iterations=3");
+  void defaultLayoutOnLocalTwoIsOneTaskOfTwoThreadsAndSaysSo() throws IOException {
+    String auto = console(load("auto", ADAM, "data.partitions=0", "training.max_iterations=3"));
+    assertTrue(auto.contains("; 1 partitions;"), auto);
+    assertTrue(
+        auto.contains("compute: float64, one task per partition (1), 2 threads per task;"), auto);
+    String set = console(load("set", ADAM, "data.partitions=2", "training.max_iterations=3"));
+    assertTrue(
+        set.contains("compute: float64, one task per partition (2), 1 thread per task;"), set);
+  }
+
+  static String console(PolyakConfig c) throws IOException {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8)) {
       TrainJob.run(spark, c, null, List.of(), out, false);
     }
-    String text = console.toString(StandardCharsets.UTF_8);
-    assertTrue(text.contains("; 1 partitions;"), text);
-    assertTrue(
-        text.contains("compute: float64, one task per partition (1), 2 threads per task;"), text);
+    return console.toString(StandardCharsets.UTF_8);
   }
 
   /**
