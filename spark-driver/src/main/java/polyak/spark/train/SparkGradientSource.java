@@ -401,17 +401,6 @@ public final class SparkGradientSource implements GradientSource {
     public Iterator<PartialGradient> call(Integer partition, Iterator<Dataset> blocks) {
       long start = System.nanoTime();
       Network network = ExecutorNetworks.network(specText, kernel);
-      AdversarialGradient shareGradient = new AdversarialGradient(network, adversarial);
-      Distillation distillation =
-          teacher == null
-              ? null
-              : new Distillation(
-                  ExecutorNetworks.network(teacher.specText(), kernel),
-                  teacher.model().value().params(),
-                  teacher.model().value().normState(),
-                  teacher.alpha(),
-                  teacher.temperature());
-      ModelBroadcast m = model.value();
       MinibatchSampler sampler = new MinibatchSampler(seed, partitionRows, batchSize);
       double[] gradient = new double[network.parameterCount()];
       double[] stats = new double[network.stateSize()];
