@@ -27,6 +27,7 @@ import polyak.spec.NetworkSpec;
 import polyak.spec.SpecParser;
 import polyak.train.AdversarialSpec;
 import polyak.train.LocalGradientSource;
+import polyak.train.Teacher;
 import polyak.train.TrainResult;
 import polyak.train.TrainingConfig;
 import polyak.train.TrainingListener;
@@ -96,6 +97,10 @@ class ThreadedTasksEqualLocalTest {
   }
 
   static TrainResult local(Dataset[] blocks, TrainingConfig config, int threads) {
+    return local(blocks, config, threads, null);
+  }
+
+  static TrainResult local(Dataset[] blocks, TrainingConfig config, int threads, Teacher teacher) {
     LocalGradientSource source =
         new LocalGradientSource(
             Network.build(SPEC),
@@ -104,7 +109,7 @@ class ThreadedTasksEqualLocalTest {
             config.seed(),
             config.batchSize(),
             config.adversarial(),
-            null,
+            teacher,
             threads);
     return TrainingLoop.run(
         TrainingState.initial(Network.build(SPEC), config, source.iterationsPerEpoch()),
@@ -141,6 +146,24 @@ class ThreadedTasksEqualLocalTest {
     assertArrayEquals(
         local(blocks, config, 2).state().parameters(),
         spark(rdd(blocks), blocks, config, 2).state().parameters());
+  }
+
+  /** Distillation: each thread computes the teacher's distribution for its own slice. */
+  @Test
+  void distillationWithThreadsEqualsOracle() {
+    Dataset[] blocks = DistributedEqualsLocalTest.split(DistributedEqualsLocalTest.data(), 3);
+    Network teacherNetwork = Network.build(DistillationDistributedEqualsLocalTest.TEACHER);
+    double[] teacherParams = new double[teacherNetwork.parameterCount()];
+    teacherNetwork.initialise(5, teacherParams, new double[0]);
+    Teacher teacher =
+        new Teacher(
+            DistillationDistributedEqualsLocalTest.TEACHER, teacherParams, new double[0], 0.3, 3.0);
+    TrainResult distributed =
+        new SparkTrainer(sc, SPEC, config(), 1, teacher, 2)
+            .train(
+                rdd(blocks), DistributedEqualsLocalTest.sizes(blocks), null, TrainingListener.NONE);
+    assertArrayEquals(
+        local(blocks, config(), 2, teacher).state().parameters(), distributed.state().parameters());
   }
 
   /** Full-batch L-BFGS: each chunk of a partition is split over the threads the same way. */
