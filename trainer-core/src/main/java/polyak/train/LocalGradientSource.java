@@ -20,6 +20,7 @@ public final class LocalGradientSource implements GradientSource {
   private final double[] partialStats;
   private final AdversarialGradient shareGradient;
   private final Distillation distillation;
+  private final ThreadSlices slices;
   private long permutationEpoch = -1;
 
   public LocalGradientSource(
@@ -47,7 +48,24 @@ public final class LocalGradientSource implements GradientSource {
       int batchSize,
       AdversarialSpec adversarial,
       Teacher teacher) {
+    this(network, partitions, validation, seed, batchSize, adversarial, teacher, 1);
+  }
+
+  /**
+   * With each partition's share split into {@code threadsPerTask} slices ({@link ThreadSlices}),
+   * computed one after another here as the threads of a Spark task compute them side by side.
+   */
+  public LocalGradientSource(
+      Network network,
+      Dataset[] partitions,
+      Dataset validation,
+      long seed,
+      int batchSize,
+      AdversarialSpec adversarial,
+      Teacher teacher,
+      int threadsPerTask) {
     this.network = network;
+    this.slices = new ThreadSlices(threadsPerTask, network.parameterCount(), network.stateSize());
     this.shareGradient = new AdversarialGradient(network, adversarial);
     this.distillation = teacher == null ? null : teacher.distillation();
     this.partitions = partitions.clone();
@@ -95,29 +113,21 @@ public final class LocalGradientSource implements GradientSource {
       sampler.rows(p, t, permutations[p], rows);
       java.util.Arrays.fill(partialGradient, 0.0);
       java.util.Arrays.fill(partialStats, 0.0);
+      Dataset data = partitions[p];
+      long passSeed = sampler.passSeed(t);
       BatchResult part =
-          distillation != null
-              ? distillation.gradient(
-                  network,
-                  params,
-                  normState,
-                  partitions[p],
-                  rows,
-                  0,
-                  share,
-                  sampler.passSeed(t),
-                  partialGradient,
-                  partialStats)
-              : shareGradient.gradient(
-                  params,
-                  normState,
-                  partitions[p],
-                  rows,
-                  0,
-                  share,
-                  sampler.passSeed(t),
-                  partialGradient,
-                  partialStats);
+          slices.gradient(
+              share,
+              (k, from, count, grad, stats) ->
+                  distillation != null
+                      ? distillation.gradient(
+                          network, params, normState, data, rows, from, count, passSeed, grad,
+                          stats)
+                      : shareGradient.gradient(
+                          params, normState, data, rows, from, count, passSeed, grad, stats),
+              null,
+              partialGradient,
+              partialStats);
       total = total.plus(part);
       shares.add(partialGradient, part.count());
       PartitionSums.addInto(gradientSum, partialGradient);
@@ -133,32 +143,25 @@ public final class LocalGradientSource implements GradientSource {
     for (Dataset partition : partitions) {
       java.util.Arrays.fill(partialGradient, 0.0);
       java.util.Arrays.fill(partialStats, 0.0);
+      long passSeed = sampler.passSeed(0);
       for (int from = 0; from < partition.rows(); from += Inference.CHUNK) {
         int n = Math.min(Inference.CHUNK, partition.rows() - from);
+        int chunk = from;
         total =
             total.plus(
-                distillation != null
-                    ? distillation.gradient(
-                        network,
-                        params,
-                        normState,
-                        partition,
-                        null,
-                        from,
-                        n,
-                        sampler.passSeed(0),
-                        partialGradient,
-                        partialStats)
-                    : shareGradient.gradient(
-                        params,
-                        normState,
-                        partition,
-                        null,
-                        from,
-                        n,
-                        sampler.passSeed(0),
-                        partialGradient,
-                        partialStats));
+                slices.gradient(
+                    n,
+                    (k, f, count, grad, stats) ->
+                        distillation != null
+                            ? distillation.gradient(
+                                network, params, normState, partition, null, chunk + f, count,
+                                passSeed, grad, stats)
+                            : shareGradient.gradient(
+                                params, normState, partition, null, chunk + f, count, passSeed,
+                                grad, stats),
+                    null,
+                    partialGradient,
+                    partialStats));
       }
       PartitionSums.addInto(gradientSum, partialGradient);
       PartitionSums.addInto(normStatsSum, partialStats);

@@ -190,6 +190,7 @@ public final class ConfigLoader {
     if (depth < 1 || depth > 2) {
       throw new ConfigError("spark.aggregation_depth must be 1 or 2, got " + depth);
     }
+    int threadsPerTask = nonNegativeInt(c, "spark.threads_per_task");
     String rendered =
         c.withoutPath("fashion_mnist")
             .root()
@@ -237,7 +238,8 @@ public final class ConfigLoader {
         rendered,
         new PcaConfig(components, c.getBoolean("data.pca.whiten")),
         distillation,
-        ensemble);
+        ensemble,
+        threadsPerTask);
   }
 
   private static DataSource source(Config c, String key, int classes, boolean required) {

@@ -18,6 +18,9 @@ import polyak.train.TrainingConfig;
  *     off)
  * @param pca PCA after {@code scaling}, fitted on the training data ({@link PcaConfig#NONE}: off)
  * @param ensemble bagging: how many members ({@link EnsembleConfig#NONE}: one model)
+ * @param threadsPerTask threads each gradient task splits its partition's share over
+ *     (spark.threads_per_task; 0: auto, see {@code polyak.spark.run.ThreadLayout}); with {@code
+ *     partitions} = 0 the data then loads into cores / T partitions
  */
 public record PolyakConfig(
     DataSource train,
@@ -34,7 +37,44 @@ public record PolyakConfig(
     String rendered,
     PcaConfig pca,
     DistillationConfig distillation,
-    EnsembleConfig ensemble) {
+    EnsembleConfig ensemble,
+    int threadsPerTask) {
+
+  /** One thread per gradient task. */
+  public PolyakConfig(
+      DataSource train,
+      DataSource test,
+      Scaling scaling,
+      int partitions,
+      NetworkSpec network,
+      TrainingConfig training,
+      long checkpointEvery,
+      String checkpointDir,
+      int checkpointKeep,
+      String outputDir,
+      int aggregationDepth,
+      String rendered,
+      PcaConfig pca,
+      DistillationConfig distillation,
+      EnsembleConfig ensemble) {
+    this(
+        train,
+        test,
+        scaling,
+        partitions,
+        network,
+        training,
+        checkpointEvery,
+        checkpointDir,
+        checkpointKeep,
+        outputDir,
+        aggregationDepth,
+        rendered,
+        pca,
+        distillation,
+        ensemble,
+        1);
+  }
 
   /** A single model (no ensemble). */
   public PolyakConfig(

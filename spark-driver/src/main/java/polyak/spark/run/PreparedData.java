@@ -30,7 +30,10 @@ public record PreparedData(LoadedData train, LoadedData test, Preprocessor prepr
             ? config.partitions()
             : expectedPartitionRows != null
                 ? expectedPartitionRows.length
-                : spark.sparkContext().defaultParallelism();
+                : Math.max(
+                    1,
+                    spark.sparkContext().defaultParallelism()
+                        / ThreadLayout.threadsPerTask(spark.sparkContext(), config));
     LoadedData train = TrainingData.load(spark, config.train(), partitions);
     if (expectedPartitionRows != null
         && !Arrays.equals(expectedPartitionRows, train.partitionRows())) {

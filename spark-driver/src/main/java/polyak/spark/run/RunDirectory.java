@@ -47,7 +47,8 @@ public final class RunDirectory {
         c.rendered(),
         c.pca(),
         c.distillation(),
-        c.ensemble());
+        c.ensemble(),
+        c.threadsPerTask());
   }
 
   /**

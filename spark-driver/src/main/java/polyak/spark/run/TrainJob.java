@@ -223,6 +223,7 @@ public final class TrainJob {
       console.println("test data:     " + data.test().description());
     }
 
+    int threadsPerTask = ThreadLayout.threadsPerTask(spark.sparkContext(), config);
     SparkTrainer trainer =
         new SparkTrainer(
             sc,
@@ -230,7 +231,8 @@ public final class TrainJob {
             config.training(),
             config.aggregationDepth(),
             TeacherLoader.load(
-                config.distillation(), config.network(), data.preprocessor(), hadoop));
+                config.distillation(), config.network(), data.preprocessor(), hadoop),
+            threadsPerTask);
     SparkGradientSource source =
         trainer.source(
             data.train().blocks(),
@@ -250,7 +252,10 @@ public final class TrainJob {
         total,
         perEpoch);
     console.printf(
-        "compute: float64, one task per partition, one thread per task; dense kernel %s%n",
+        "compute: float64, one task per partition (%d), %d thread%s per task; dense kernel %s%n",
+        data.train().partitions(),
+        threadsPerTask,
+        threadsPerTask == 1 ? "" : "s",
         polyak.nn.kernel.DenseKernels.describe());
 
     CheckpointStore checkpoints =

@@ -23,6 +23,7 @@ import polyak.train.MinibatchSampler;
 import polyak.train.PartitionSums;
 import polyak.train.ShareNorms;
 import polyak.train.Teacher;
+import polyak.train.ThreadSlices;
 import scala.Tuple2;
 
 /**
@@ -52,6 +53,7 @@ public final class SparkGradientSource implements GradientSource {
   private final int depth;
   private final AdversarialSpec adversarial;
   private final TeacherTask teacher;
+  private final int threadsPerTask;
   private Broadcast<ModelBroadcast> current;
 
   /**
@@ -121,6 +123,41 @@ public final class SparkGradientSource implements GradientSource {
       int depth,
       AdversarialSpec adversarial,
       Teacher teacher) {
+    this(
+        sc,
+        network,
+        training,
+        partitionRows,
+        validation,
+        seed,
+        batchSize,
+        depth,
+        adversarial,
+        teacher,
+        1);
+  }
+
+  /**
+   * Each task splitting its partition's share over {@code threadsPerTask} threads ({@link
+   * ThreadSlices}) and summing their gradients in thread order before its result travels.
+   */
+  public SparkGradientSource(
+      JavaSparkContext sc,
+      Network network,
+      JavaRDD<Dataset> training,
+      int[] partitionRows,
+      JavaRDD<Dataset> validation,
+      long seed,
+      int batchSize,
+      int depth,
+      AdversarialSpec adversarial,
+      Teacher teacher,
+      int threadsPerTask) {
+    if (threadsPerTask < 1) {
+      throw new IllegalArgumentException(
+          "threads per task must be at least 1, got " + threadsPerTask);
+    }
+    this.threadsPerTask = threadsPerTask;
     if (training.getNumPartitions() != partitionRows.length) {
       throw new IllegalArgumentException(
           "training data has "
@@ -172,7 +209,17 @@ public final class SparkGradientSource implements GradientSource {
     sc.setJobDescription("polyak iteration " + (t + 1) + " / epoch " + (epoch + 1));
     return collect(
         new ShardGradient(
-            b, specText, kernel, seed, partitionRows, batchSize, t, false, adversarial, teacher),
+            b,
+            specText,
+            kernel,
+            seed,
+            partitionRows,
+            batchSize,
+            t,
+            false,
+            adversarial,
+            teacher,
+            threadsPerTask),
         gradientSum,
         normStatsSum,
         start,
@@ -188,7 +235,17 @@ public final class SparkGradientSource implements GradientSource {
     sc.setJobDescription("polyak full-batch gradient");
     return collect(
             new ShardGradient(
-                b, specText, kernel, seed, partitionRows, batchSize, 0, true, adversarial, teacher),
+                b,
+                specText,
+                kernel,
+                seed,
+                partitionRows,
+                batchSize,
+                0,
+                true,
+                adversarial,
+                teacher,
+                threadsPerTask),
             gradientSum,
             normStatsSum,
             start,
@@ -317,6 +374,7 @@ public final class SparkGradientSource implements GradientSource {
     private final boolean allRows;
     private final AdversarialSpec adversarial;
     private final TeacherTask teacher;
+    private final int threads;
 
     ShardGradient(
         Broadcast<ModelBroadcast> model,
@@ -328,7 +386,9 @@ public final class SparkGradientSource implements GradientSource {
         long t,
         boolean allRows,
         AdversarialSpec adversarial,
-        TeacherTask teacher) {
+        TeacherTask teacher,
+        int threads) {
+      this.threads = threads;
       this.model = model;
       this.specText = specText;
       this.kernel = kernel;
@@ -345,17 +405,6 @@ public final class SparkGradientSource implements GradientSource {
     public Iterator<PartialGradient> call(Integer partition, Iterator<Dataset> blocks) {
       long start = System.nanoTime();
       Network network = ExecutorNetworks.network(specText, kernel);
-      AdversarialGradient shareGradient = new AdversarialGradient(network, adversarial);
-      Distillation distillation =
-          teacher == null
-              ? null
-              : new Distillation(
-                  ExecutorNetworks.network(teacher.specText(), kernel),
-                  teacher.model().value().params(),
-                  teacher.model().value().normState(),
-                  teacher.alpha(),
-                  teacher.temperature());
-      ModelBroadcast m = model.value();
       MinibatchSampler sampler = new MinibatchSampler(seed, partitionRows, batchSize);
       double[] gradient = new double[network.parameterCount()];
       double[] stats = new double[network.stateSize()];
@@ -363,32 +412,21 @@ public final class SparkGradientSource implements GradientSource {
       int share = sampler.share(partition);
       if (allRows && blocks.hasNext()) {
         Dataset block = blocks.next();
+        ThreadSlices slices = new ThreadSlices(threads, gradient.length, stats.length);
+        long passSeed = sampler.passSeed(0);
         for (int from = 0; from < block.rows(); from += Inference.CHUNK) {
           int n = Math.min(Inference.CHUNK, block.rows() - from);
+          int chunk = from;
           result =
               result.plus(
-                  distillation != null
-                      ? distillation.gradient(
-                          network,
-                          m.params(),
-                          m.normState(),
-                          block,
-                          null,
-                          from,
-                          n,
-                          sampler.passSeed(0),
-                          gradient,
-                          stats)
-                      : shareGradient.gradient(
-                          m.params(),
-                          m.normState(),
-                          block,
-                          null,
-                          from,
-                          n,
-                          sampler.passSeed(0),
-                          gradient,
-                          stats));
+                  slices.gradient(
+                      n,
+                      (k, f, count, grad, sliceStats) ->
+                          sliceGradient(
+                              k, block, null, chunk + f, count, passSeed, grad, sliceStats),
+                      threads == 1 ? null : SliceThreads.pool(),
+                      gradient,
+                      stats));
         }
       } else if (blocks.hasNext() && share > 0) {
         Dataset block = blocks.next();
@@ -397,27 +435,14 @@ public final class SparkGradientSource implements GradientSource {
                 sampler, seed, partition, partitionRows[partition], sampler.epochOf(t));
         int[] rows = new int[share];
         sampler.rows(partition, t, perm, rows);
+        long passSeed = sampler.passSeed(t);
         result =
-            distillation != null
-                ? distillation.gradient(
-                    network,
-                    m.params(),
-                    m.normState(),
-                    block,
-                    rows,
-                    0,
+            new ThreadSlices(threads, gradient.length, stats.length)
+                .gradient(
                     share,
-                    sampler.passSeed(t),
-                    gradient,
-                    stats)
-                : shareGradient.gradient(
-                    m.params(),
-                    m.normState(),
-                    block,
-                    rows,
-                    0,
-                    share,
-                    sampler.passSeed(t),
+                    (k, from, count, grad, sliceStats) ->
+                        sliceGradient(k, block, rows, from, count, passSeed, grad, sliceStats),
+                    threads == 1 ? null : SliceThreads.pool(),
                     gradient,
                     stats);
       }
@@ -431,6 +456,45 @@ public final class SparkGradientSource implements GradientSource {
                   result.count(),
                   System.nanoTime() - start))
           .iterator();
+    }
+
+    /**
+     * Slice {@code k} of the share in the thread that runs it: that thread's own networks (and
+     * FGSM/distillation buffers), the broadcast θ.
+     */
+    private BatchResult sliceGradient(
+        int k,
+        Dataset block,
+        int[] rows,
+        int from,
+        int count,
+        long passSeed,
+        double[] grad,
+        double[] sliceStats) {
+      Network network = ExecutorNetworks.network(specText, kernel);
+      ModelBroadcast m = model.value();
+      if (teacher != null) {
+        return new Distillation(
+                ExecutorNetworks.network(teacher.specText(), kernel),
+                teacher.model().value().params(),
+                teacher.model().value().normState(),
+                teacher.alpha(),
+                teacher.temperature())
+            .gradient(
+                network,
+                m.params(),
+                m.normState(),
+                block,
+                rows,
+                from,
+                count,
+                passSeed,
+                grad,
+                sliceStats);
+      }
+      return new AdversarialGradient(network, adversarial)
+          .gradient(
+              m.params(), m.normState(), block, rows, from, count, passSeed, grad, sliceStats);
     }
   }
 

@@ -23,6 +23,7 @@ public final class SparkTrainer {
   private final TrainingConfig config;
   private final int aggregationDepth;
   private final Teacher teacher;
+  private final int threadsPerTask;
 
   public SparkTrainer(
       JavaSparkContext sc, NetworkSpec spec, TrainingConfig config, int aggregationDepth) {
@@ -36,6 +37,18 @@ public final class SparkTrainer {
       TrainingConfig config,
       int aggregationDepth,
       Teacher teacher) {
+    this(sc, spec, config, aggregationDepth, teacher, 1);
+  }
+
+  /** With each task splitting its share over {@code threadsPerTask} threads. */
+  public SparkTrainer(
+      JavaSparkContext sc,
+      NetworkSpec spec,
+      TrainingConfig config,
+      int aggregationDepth,
+      Teacher teacher,
+      int threadsPerTask) {
+    this.threadsPerTask = threadsPerTask;
     this.sc = sc;
     this.spec = spec;
     this.config = config;
@@ -56,7 +69,8 @@ public final class SparkTrainer {
         config.batchSize(),
         aggregationDepth,
         config.adversarial(),
-        teacher);
+        teacher,
+        threadsPerTask);
   }
 
   /** A fresh state for {@code source}: parameters initialised from the config's seed. */

@@ -176,6 +176,7 @@ class ConfigLoaderTest {
         "checkpoint.every=-1            | checkpoint.every",
         "checkpoint.keep=0              | checkpoint.keep",
         "spark.aggregation_depth=3      | spark.aggregation_depth",
+        "spark.threads_per_task=-1      | spark.threads_per_task",
         "learning_rate.initial=-0.1     | learning_rate.initial",
         "learning_rate.schedule=linear  | learning_rate.schedule",
         "evaluation.patience=-1         | evaluation.patience",

@@ -307,6 +307,35 @@ class TrainJobTest {
     assertFalse(Arrays.equals(a.result().parameters(), a.result().state().parameters()));
   }
 
+  /** Each task splits its share over two threads (batch norm over each thread's slice). */
+  @Test
+  void resumedRunIsBitIdenticalWithTwoThreadsPerTask() throws Exception {
+    stopAndResumeEqualsUninterrupted(MOMENTUM_EMA_BATCHNORM + "spark.threads_per_task = 2\n");
+  }
+
+  /**
+   * By default (spark.threads_per_task = 0, data.partitions = 0) local[2] runs one task of two
+   * threads; set partitions keep one thread per task. The compute line says which.
+   */
+  @Test
+  void defaultLayoutOnLocalTwoIsOneTaskOfTwoThreadsAndSaysSo() throws IOException {
+    String auto = console(load("auto", ADAM, "data.partitions=0", "training.max_iterations=3"));
+    assertTrue(auto.contains("; 1 partitions;"), auto);
+    assertTrue(
+        auto.contains("compute: float64, one task per partition (1), 2 threads per task;"), auto);
+    String set = console(load("set", ADAM, "data.partitions=2", "training.max_iterations=3"));
+    assertTrue(
+        set.contains("compute: float64, one task per partition (2), 1 thread per task;"), set);
+  }
+
+  static String console(PolyakConfig c) throws IOException {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    try (PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+      TrainJob.run(spark, c, null, List.of(), out, false);
+    }
+    return console.toString(StandardCharsets.UTF_8);
+  }
+
   /**
    * Early stopping keeps the best parameters across evaluations: a resumed run must know them too.
    */
