@@ -82,125 +82,6 @@ public record TrainingConfig(
     }
   }
 
-  /** Without adversarial training, with the default divergence detection. */
-  public TrainingConfig(
-      long seed,
-      int batchSize,
-      int epochs,
-      long maxIterations,
-      OptimizerSpec optimizer,
-      ScheduleSpec learningRate,
-      RateScaling rateScaling,
-      int referenceBatch,
-      double l1,
-      double l2,
-      double maxNorm,
-      double clipNorm,
-      double clipValue,
-      AveragingSpec averaging,
-      long evaluateEvery,
-      int patience) {
-    this(
-        seed,
-        batchSize,
-        epochs,
-        maxIterations,
-        optimizer,
-        learningRate,
-        rateScaling,
-        referenceBatch,
-        l1,
-        l2,
-        maxNorm,
-        clipNorm,
-        clipValue,
-        averaging,
-        evaluateEvery,
-        patience,
-        AdversarialSpec.NONE,
-        DivergenceSpec.DEFAULTS);
-  }
-
-  /** With the default divergence detection. */
-  public TrainingConfig(
-      long seed,
-      int batchSize,
-      int epochs,
-      long maxIterations,
-      OptimizerSpec optimizer,
-      ScheduleSpec learningRate,
-      RateScaling rateScaling,
-      int referenceBatch,
-      double l1,
-      double l2,
-      double maxNorm,
-      double clipNorm,
-      double clipValue,
-      AveragingSpec averaging,
-      long evaluateEvery,
-      int patience,
-      AdversarialSpec adversarial) {
-    this(
-        seed,
-        batchSize,
-        epochs,
-        maxIterations,
-        optimizer,
-        learningRate,
-        rateScaling,
-        referenceBatch,
-        l1,
-        l2,
-        maxNorm,
-        clipNorm,
-        clipValue,
-        averaging,
-        evaluateEvery,
-        patience,
-        adversarial,
-        DivergenceSpec.DEFAULTS);
-  }
-
-  /** Without adversarial training. */
-  public TrainingConfig(
-      long seed,
-      int batchSize,
-      int epochs,
-      long maxIterations,
-      OptimizerSpec optimizer,
-      ScheduleSpec learningRate,
-      RateScaling rateScaling,
-      int referenceBatch,
-      double l1,
-      double l2,
-      double maxNorm,
-      double clipNorm,
-      double clipValue,
-      AveragingSpec averaging,
-      long evaluateEvery,
-      int patience,
-      DivergenceSpec divergence) {
-    this(
-        seed,
-        batchSize,
-        epochs,
-        maxIterations,
-        optimizer,
-        learningRate,
-        rateScaling,
-        referenceBatch,
-        l1,
-        l2,
-        maxNorm,
-        clipNorm,
-        clipValue,
-        averaging,
-        evaluateEvery,
-        patience,
-        AdversarialSpec.NONE,
-        divergence);
-  }
-
   /**
    * Adam at 1e-3, batch 128, 10 epochs, no regularisation, clipping, averaging or early stopping.
    */
@@ -221,7 +102,9 @@ public record TrainingConfig(
         0,
         AveragingSpec.NONE,
         0,
-        0);
+        0,
+        AdversarialSpec.NONE,
+        DivergenceSpec.DEFAULTS);
   }
 
   /**

@@ -346,29 +346,28 @@ public final class ConfigLoader {
             : new AveragingSpec(
                 avgKind, wholeLong(c, "averaging.start"), c.getDouble("averaging.decay"));
     return new TrainingConfig(
-            wholeLong(c, "training.seed"),
-            positiveInt(c, "training.batch_size"),
-            positiveInt(c, "training.epochs"),
-            maxIterations,
-            opt,
-            schedule,
-            scaling,
-            positiveInt(c, "training.reference_batch"),
-            c.getDouble("regularization.l1"),
-            c.getDouble("regularization.l2"),
-            c.getDouble("regularization.max_norm"),
-            c.getDouble("clipping.norm"),
-            c.getDouble("clipping.value"),
-            averaging,
-            nonNegativeLong(c, "evaluation.every"),
-            nonNegativeInt(c, "evaluation.patience"),
-            divergence(c))
-        .withAdversarial(
-            new AdversarialSpec(
-                c.getDouble("adversarial.fgsm_epsilon"),
-                c.getDouble("adversarial.fgsm_fraction"),
-                c.getDouble("adversarial.gradient_penalty"),
-                c.getDouble("adversarial.penalty_step")));
+        wholeLong(c, "training.seed"),
+        positiveInt(c, "training.batch_size"),
+        positiveInt(c, "training.epochs"),
+        maxIterations,
+        opt,
+        schedule,
+        scaling,
+        positiveInt(c, "training.reference_batch"),
+        c.getDouble("regularization.l1"),
+        c.getDouble("regularization.l2"),
+        c.getDouble("regularization.max_norm"),
+        c.getDouble("clipping.norm"),
+        c.getDouble("clipping.value"),
+        averaging,
+        nonNegativeLong(c, "evaluation.every"),
+        nonNegativeInt(c, "evaluation.patience"),
+        new AdversarialSpec(
+            c.getDouble("adversarial.fgsm_epsilon"),
+            c.getDouble("adversarial.fgsm_fraction"),
+            c.getDouble("adversarial.gradient_penalty"),
+            c.getDouble("adversarial.penalty_step")),
+        divergence(c));
   }
 
   private static DivergenceSpec divergence(Config c) {
