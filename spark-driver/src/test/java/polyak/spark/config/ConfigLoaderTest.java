@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import polyak.optim.OptimizerKind;
 import polyak.spark.data.DataFormat;
+import polyak.train.AveragingSpec;
 
 /**
  * Config errors name the key (and where it came from); every accepted key is one of the defaults.
@@ -39,6 +40,18 @@ class ConfigLoaderTest {
           e.getMessage().contains(p),
           () -> "message should mention '" + p + "': " + e.getMessage());
     }
+  }
+
+  @Test
+  void bestRecipeLoadsAsShipped() {
+    PolyakConfig c = ConfigLoader.load(new File("../conf/fashion-mnist-best.conf"), List.of());
+    assertEquals(9, c.network().layers().size());
+    assertEquals(1_004_298, c.network().parameterCount());
+    assertEquals(512, c.training().batchSize());
+    assertEquals(30, c.training().epochs());
+    assertEquals(AveragingSpec.Kind.EMA, c.training().averaging().kind());
+    assertEquals(Scaling.STANDARDIZE, c.scaling());
+    assertEquals("runs/fashion-mnist-best", c.outputDir());
   }
 
   @Test
