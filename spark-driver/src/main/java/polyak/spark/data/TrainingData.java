@@ -111,7 +111,8 @@ public final class TrainingData {
         String.join(", ", source.paths()),
         source.classes(),
         partitions,
-        name);
+        name,
+        source.sparse());
   }
 
   /**
@@ -125,6 +126,18 @@ public final class TrainingData {
       int classes,
       int partitions,
       String name) {
+    return rebalanced(pieces, limit, what, classes, partitions, name, SparseMode.AUTO);
+  }
+
+  /** As above; sparse pieces become sparse or dense blocks as {@code sparse} decides. */
+  static LoadedData rebalanced(
+      JavaRDD<BlockPiece> pieces,
+      long limit,
+      String what,
+      int classes,
+      int partitions,
+      String name,
+      SparseMode sparse) {
     pieces.persist(BlockStorage.LEVEL);
     try {
       List<PieceSummary> summaries =
@@ -134,7 +147,7 @@ public final class TrainingData {
           throw new DataException(s.fault);
         }
       }
-      Rebalancer plan = new Rebalancer(summaries, limit, what);
+      Rebalancer plan = new Rebalancer(summaries, limit, what, sparse);
       return cached(
           plan.blocks(pieces, partitions, classes, name),
           plan.width(),
@@ -155,12 +168,38 @@ public final class TrainingData {
       String name,
       int partitions) {
     blocks.persist(BlockStorage.LEVEL).setName(name);
-    List<Integer> counts = SparkFailures.unwrapping(() -> blocks.map(Dataset::rows).collect());
-    int[] partitionRows = counts.stream().mapToInt(Integer::intValue).toArray();
-    long rows = counts.stream().mapToLong(Integer::longValue).sum();
+    List<long[]> counts =
+        SparkFailures.unwrapping(
+            () ->
+                blocks
+                    .map(
+                        b ->
+                            new long[] {
+                              b.rows(), b.isSparse() ? b.sparseFeatures().nonZeros() : -1
+                            })
+                    .collect());
+    int[] partitionRows = counts.stream().mapToInt(c -> (int) c[0]).toArray();
+    long rows = counts.stream().mapToLong(c -> c[0]).sum();
+    long nonZeros =
+        counts.stream().anyMatch(c -> c[1] < 0) ? -1 : counts.stream().mapToLong(c -> c[1]).sum();
     String description =
-        name + ": " + rows + " rows × " + width + " features in " + partitions + " partitions";
-    return new LoadedData(blocks, partitionRows, width, classes, firstRow, description);
+        name
+            + ": "
+            + rows
+            + " rows × "
+            + width
+            + " features"
+            + (nonZeros < 0
+                ? ""
+                : String.format(
+                    java.util.Locale.ROOT,
+                    ", kept sparse: %d non-zeros (%.3g %%)",
+                    nonZeros,
+                    100.0 * nonZeros / ((double) rows * width)))
+            + " in "
+            + partitions
+            + " partitions";
+    return new LoadedData(blocks, partitionRows, width, classes, firstRow, description, nonZeros);
   }
 
   private static Broadcast<SerializableConfiguration> broadcast(
