@@ -4,6 +4,7 @@ import polyak.data.DataException;
 import polyak.spark.config.PolyakConfig;
 import polyak.spark.config.Scaling;
 import polyak.spark.data.LoadedData;
+import polyak.spec.LayerSpec;
 
 /**
  * What sparse blocks ({@code data.sparse}) refuse, before anything runs: every step that would make
@@ -31,6 +32,20 @@ final class SparseInputChecks {
               + ": data.pca.components = "
               + config.pca().components()
               + " projects onto dense components; set data.pca.components = 0"
+              + fix);
+    }
+    if (!(config.network().layers().get(0) instanceof LayerSpec.Dense)) {
+      throw new DataException(
+          data.description()
+              + ": sparse rows need a dense first layer, but network.layers[0] is "
+              + config.network().layers().get(0)
+              + fix);
+    }
+    if (config.ensemble().active() && config.ensemble().bootstrap()) {
+      throw new DataException(
+          data.description()
+              + ": ensemble.bootstrap = true draws bootstrap samples, which need dense rows;"
+              + " set ensemble.bootstrap = false"
               + fix);
     }
     if (config.training().adversarial().active()) {

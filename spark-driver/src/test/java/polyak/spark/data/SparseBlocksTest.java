@@ -131,6 +131,43 @@ class SparseBlocksTest {
     assertTrue(e.getMessage().contains("data.sparse = true"), e.getMessage());
   }
 
+  @Test
+  void sparseRowsRefuseWhatWouldDensifyThemNamingTheKey() throws IOException {
+    SyntheticLibSvm.write(dir.resolve("few"), new SyntheticLibSvm.Shape(30, WIDTH, 0.01, 3, 1, 7));
+    String glob = dir.resolve("few/part-*").toString();
+    LoadedData data = TrainingData.load(spark, DataSource.libsvm(WIDTH, 3, glob), 2);
+    String base =
+        "data { format = libsvm, classes = 3, libsvm.features = "
+            + WIDTH
+            + ", train.paths = [\""
+            + glob
+            + "\"] }\nnetwork { input = "
+            + WIDTH
+            + ", layers = [\"dense 8\", relu, \"dense 3\"] }\n";
+    for (String[] c :
+        new String[][] {
+          {"data.scaling = standardize", "data.scaling = standardize"},
+          {"data.pca.components = 2\nnetwork.input = 2", "data.pca.components = 2"},
+          {"network.layers = [layernorm, \"dense 3\"]", "network.layers[0]"},
+          {"ensemble.members = 3", "ensemble.bootstrap = true"}
+        }) {
+      polyak.spark.config.PolyakConfig config =
+          polyak.spark.config.ConfigLoader.parse(base + c[0] + "\n", List.of(), "test");
+      DataException e =
+          assertThrows(
+              DataException.class, () -> polyak.spark.run.PreparedData.of(config, data, null));
+      assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+      assertTrue(e.getMessage().contains("data.sparse = false"), e.getMessage());
+      assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    }
+    polyak.spark.config.PolyakConfig pixels =
+        polyak.spark.config.ConfigLoader.parse(base + "data.scaling = pixels\n", List.of(), "t");
+    LoadedData scaled = polyak.spark.run.PreparedData.of(pixels, data, null).train();
+    assertTrue(scaled.isSparse(), "x / 255 keeps the rows sparse");
+    assertEquals(data.nonZeros(), blockNonZeros(scaled));
+    scaled.unpersist();
+  }
+
   private static final StructType VECTOR =
       new StructType(
           new StructField[] {
