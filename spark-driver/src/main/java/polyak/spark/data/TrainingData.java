@@ -13,11 +13,12 @@ import polyak.data.DataException;
 import polyak.data.Dataset;
 
 /**
- * Loads a {@link DataSource} into P cached dense blocks, validating every row before training
- * starts. Bad data fails here, on the driver, with a {@link polyak.data.DataException} naming the
- * file, the row (the 1-based line number for text formats) and the problem. Rows keep file order
- * (files in the order of the source's paths, sorted by name within a directory or glob; Parquet in
- * Spark's scan order), so a row's global id is stable across runs with the same files.
+ * Loads a {@link DataSource} into P cached blocks (dense, or sparse as {@link SparseMode} decides),
+ * validating every row before training starts. Bad data fails here, on the driver, with a {@link
+ * polyak.data.DataException} naming the file, the row (the 1-based line number for text formats)
+ * and the problem. Rows keep file order (files in the order of the source's paths, sorted by name
+ * within a directory or glob; Parquet in Spark's scan order), so a row's global id is stable across
+ * runs with the same files.
  */
 public final class TrainingData {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
