@@ -378,6 +378,9 @@ public final class Network {
     int width = data.width();
     int outWidth = spec.outputWidth();
     boolean sparse = data.isSparse();
+    if (sparse && inputShift != null) {
+      throw new IllegalStateException("an input shift needs dense input (data.sparse = false)");
+    }
     if (!sparse) {
       input.reshape(count, width);
     }
@@ -415,9 +418,6 @@ public final class Network {
     DMatrixRMaj a = input;
     int first = 0;
     if (sparse) {
-      if (inputShift != null) {
-        throw new IllegalStateException("an input shift needs dense input (data.sparse = false)");
-      }
       // sparse rows meet only the first dense layer (checkCompatible); the rest is unchanged
       a =
           ((DenseLayer) layers.get(0))
