@@ -1,16 +1,21 @@
 package polyak.data;
 
 /**
- * A dense in-memory block of examples: features row-major ({@code rows × width} in one array) and
- * either class labels in [0, classes) or real-valued targets ({@code rows × targetWidth}). A Spark
- * partition holds one of these, never one object per example. {@code baseId} is the global index of
- * row 0, so each example has a stable key wherever it lives (dropout masks are drawn per key).
+ * An in-memory block of examples: features either dense row-major ({@code rows × width} in one
+ * array) or sparse ({@link SparseRows}, memory proportional to the non-zeros), and either class
+ * labels in [0, classes) or real-valued targets ({@code rows × targetWidth}). A Spark partition
+ * holds one of these, never one object per example. {@code baseId} is the global index of row 0, so
+ * each example has a stable key wherever it lives (dropout masks are drawn per key).
  */
 public final class Dataset {
   private final String source;
   private final int rows;
   private final int width;
   private final double[] features;
+
+  /** The features when kept sparse (then {@link #features} is null), else null. */
+  private final SparseRows sparse;
+
   private final int[] labels;
   private final int classes;
   private final double[] targets;
@@ -22,6 +27,7 @@ public final class Dataset {
       int rows,
       int width,
       double[] features,
+      SparseRows sparse,
       int[] labels,
       int classes,
       double[] targets,
@@ -31,6 +37,7 @@ public final class Dataset {
     this.rows = rows;
     this.width = width;
     this.features = features;
+    this.sparse = sparse;
     this.labels = labels;
     this.classes = classes;
     this.targets = targets;
@@ -57,14 +64,60 @@ public final class Dataset {
               + " rows of width "
               + width);
     }
+    checkLabels(source, labels, classes);
+    checkFinite(source, features, width, "feature");
+    return new Dataset(
+        source, labels.length, width, features, null, labels, classes, null, 0, baseId);
+  }
+
+  /**
+   * A classification data set whose features stay sparse (checked finite by {@link SparseRows}).
+   */
+  public static Dataset classification(
+      String source, SparseRows features, int[] labels, int classes, long baseId) {
+    if (features.rows() != labels.length) {
+      throw new DataException(
+          source + ": " + features.rows() + " sparse rows but " + labels.length + " labels");
+    }
+    checkLabels(source, labels, classes);
+    return new Dataset(
+        source, labels.length, features.width(), null, features, labels, classes, null, 0, baseId);
+  }
+
+  /** A regression data set whose features stay sparse. */
+  public static Dataset regression(
+      String source, SparseRows features, int targetWidth, double[] targets, long baseId) {
+    if (targetWidth <= 0 || targets.length != (long) features.rows() * targetWidth) {
+      throw new DataException(
+          source
+              + ": "
+              + targets.length
+              + " target values do not make "
+              + features.rows()
+              + " rows of width "
+              + targetWidth);
+    }
+    checkFinite(source, targets, targetWidth, "target");
+    return new Dataset(
+        source,
+        features.rows(),
+        features.width(),
+        null,
+        features,
+        null,
+        0,
+        targets,
+        targetWidth,
+        baseId);
+  }
+
+  private static void checkLabels(String source, int[] labels, int classes) {
     for (int r = 0; r < labels.length; r++) {
       if (labels[r] < 0 || labels[r] >= classes) {
         throw new DataException(
             source + ": row " + r + ": label " + labels[r] + " outside [0, " + classes + ")");
       }
     }
-    checkFinite(source, features, width, "feature");
-    return new Dataset(source, labels.length, width, features, labels, classes, null, 0, baseId);
   }
 
   /** A regression data set with {@code targetWidth} real targets per row. */
@@ -89,7 +142,7 @@ public final class Dataset {
     }
     checkFinite(source, features, width, "feature");
     checkFinite(source, targets, targetWidth, "target");
-    return new Dataset(source, rows, width, features, null, 0, targets, targetWidth, baseId);
+    return new Dataset(source, rows, width, features, null, null, 0, targets, targetWidth, baseId);
   }
 
   private static void checkFinite(String source, double[] values, int width, String what) {
@@ -112,12 +165,39 @@ public final class Dataset {
 
   /** The same examples with new features (e.g. standardised); labels and targets are shared. */
   public Dataset withFeatures(double[] newFeatures) {
-    if (newFeatures.length != features.length) {
+    if (newFeatures.length != features().length) {
       throw new IllegalArgumentException(
           "feature array length " + newFeatures.length + " != " + features.length);
     }
     return new Dataset(
-        source, rows, width, newFeatures, labels, classes, targets, targetWidth, baseId);
+        source, rows, width, newFeatures, null, labels, classes, targets, targetWidth, baseId);
+  }
+
+  /** The same examples with new sparse features of the same shape; labels and targets shared. */
+  public Dataset withSparseFeatures(SparseRows newFeatures) {
+    if (newFeatures.rows() != rows || newFeatures.width() != width) {
+      throw new IllegalArgumentException(
+          newFeatures.rows() + " × " + newFeatures.width() + " for " + rows + " × " + width);
+    }
+    return new Dataset(
+        source, rows, width, null, newFeatures, labels, classes, targets, targetWidth, baseId);
+  }
+
+  /** These examples with dense features (a copy); a dense set is returned as it is. */
+  public Dataset densified() {
+    return sparse == null
+        ? this
+        : new Dataset(
+            source,
+            rows,
+            width,
+            sparse.toDense(),
+            null,
+            labels,
+            classes,
+            targets,
+            targetWidth,
+            baseId);
   }
 
   /**
@@ -130,19 +210,23 @@ public final class Dataset {
           newFeatures.length + " values do not make " + rows + " rows of width " + newWidth);
     }
     return new Dataset(
-        source, rows, newWidth, newFeatures, labels, classes, targets, targetWidth, baseId);
+        source, rows, newWidth, newFeatures, null, labels, classes, targets, targetWidth, baseId);
   }
 
   /** Rows [from, from + count) as a data set of their own (copies), keeping their global ids. */
   public Dataset slice(int from, int count) {
-    double[] f = java.util.Arrays.copyOfRange(features, from * width, (from + count) * width);
+    SparseRows s = sparse == null ? null : sparse.slice(from, count);
+    double[] f =
+        sparse != null
+            ? null
+            : java.util.Arrays.copyOfRange(features, from * width, (from + count) * width);
     int[] l = labels == null ? null : java.util.Arrays.copyOfRange(labels, from, from + count);
     double[] t =
         targets == null
             ? null
             : java.util.Arrays.copyOfRange(
                 targets, from * targetWidth, (from + count) * targetWidth);
-    return new Dataset(source, count, width, f, l, classes, t, targetWidth, baseId + from);
+    return new Dataset(source, count, width, f, s, l, classes, t, targetWidth, baseId + from);
   }
 
   public String source() {
@@ -157,9 +241,34 @@ public final class Dataset {
     return width;
   }
 
-  /** Row-major features; shared, not copied: do not modify. */
+  /**
+   * Row-major features; shared, not copied: do not modify.
+   *
+   * @throws IllegalStateException for sparse features (see {@link #isSparse()})
+   */
   public double[] features() {
+    if (sparse != null) {
+      throw new IllegalStateException(
+          source
+              + ": the features are kept sparse ("
+              + sparse.nonZeros()
+              + " non-zeros in "
+              + rows
+              + " × "
+              + width
+              + "); this step needs dense rows (data.sparse = false)");
+    }
     return features;
+  }
+
+  /** Whether the features are kept sparse ({@link #sparseFeatures()}) rather than dense. */
+  public boolean isSparse() {
+    return sparse != null;
+  }
+
+  /** The sparse features, or null when they are dense; shared, not copied. */
+  public SparseRows sparseFeatures() {
+    return sparse;
   }
 
   public boolean isClassification() {

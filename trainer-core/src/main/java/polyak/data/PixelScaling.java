@@ -22,6 +22,19 @@ public final class PixelScaling implements Preprocessor {
     }
   }
 
+  /** Sparse features stay sparse: x / 255 keeps every zero a zero. */
+  @Override
+  public Dataset apply(Dataset data) {
+    if (!data.isSparse()) {
+      return Preprocessor.super.apply(data);
+    }
+    double[] values = data.sparseFeatures().values().clone();
+    for (int i = 0; i < values.length; i++) {
+      values[i] /= 255.0;
+    }
+    return data.withSparseFeatures(data.sparseFeatures().withValues(values));
+  }
+
   @Override
   public void write(DataOutput out) throws IOException {
     out.writeByte(TAG_PIXEL_SCALING);

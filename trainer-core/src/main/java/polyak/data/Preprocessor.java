@@ -48,6 +48,14 @@ public sealed interface Preprocessor
               + " features, but the data has "
               + data.width());
     }
+    if (data.isSparse()) {
+      throw new DataException(
+          data.source()
+              + ": "
+              + this
+              + " would make the sparse features dense; use data.scaling = none or pixels and no"
+              + " data.pca, or load dense with data.sparse = false");
+    }
     double[] features = data.features().clone();
     applyInPlace(features, data.width());
     return data.withFeatures(features);

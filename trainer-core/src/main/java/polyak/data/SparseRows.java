@@ -65,6 +65,15 @@ public final class SparseRows {
     this.values = values;
   }
 
+  /** Arrays already known valid (cut from a validated block): no checks. */
+  private SparseRows(int width, int[] rowStart, int[] columns, double[] values) {
+    this.rows = rowStart.length - 1;
+    this.width = width;
+    this.rowStart = rowStart;
+    this.columns = columns;
+    this.values = values;
+  }
+
   /** The non-zeros of a dense row-major block ({@code rows × width}). */
   public static SparseRows of(String source, double[] dense, int rows, int width) {
     int nnz = 0;
@@ -136,6 +145,37 @@ public final class SparseRows {
         start,
         Arrays.copyOfRange(columns, lo, hi),
         Arrays.copyOfRange(values, lo, hi));
+  }
+
+  /**
+   * The rows {@code order[from … from + count)} (or rows from … from + count when {@code order} is
+   * null), in that order, as a new block: a minibatch gathered from a cached partition.
+   */
+  public SparseRows gather(int[] order, int from, int count) {
+    int[] start = new int[count + 1];
+    int nnz = 0;
+    for (int i = 0; i < count; i++) {
+      int r = order == null ? from + i : order[from + i];
+      nnz += rowStart[r + 1] - rowStart[r];
+      start[i + 1] = nnz;
+    }
+    int[] cols = new int[nnz];
+    double[] vals = new double[nnz];
+    for (int i = 0; i < count; i++) {
+      int r = order == null ? from + i : order[from + i];
+      int n = rowStart[r + 1] - rowStart[r];
+      System.arraycopy(columns, rowStart[r], cols, start[i], n);
+      System.arraycopy(values, rowStart[r], vals, start[i], n);
+    }
+    return new SparseRows(width, start, cols, vals);
+  }
+
+  /** The same layout with new values (e.g. scaled); {@code newValues} has one per non-zero. */
+  public SparseRows withValues(double[] newValues) {
+    if (newValues.length != nonZeros()) {
+      throw new IllegalArgumentException(newValues.length + " values for " + nonZeros());
+    }
+    return new SparseRows(width, rowStart, columns, newValues);
   }
 
   /** The dense row-major block (for tests and the densified path). */

@@ -327,6 +327,13 @@ public final class Network {
    * Checks that {@code data} fits this network's input and output; the message names the source.
    */
   public void checkCompatible(Dataset data) {
+    if (data.isSparse() && !(layers.get(0) instanceof DenseLayer)) {
+      throw new DataException(
+          data.source()
+              + ": sparse input needs a dense first layer, but network.layers[0] is "
+              + spec.layers().get(0)
+              + " (or load dense with data.sparse = false)");
+    }
     if (data.width() != spec.inputWidth()) {
       throw new DataException(
           data.source()
@@ -370,7 +377,13 @@ public final class Network {
       double[] inputShift) {
     int width = data.width();
     int outWidth = spec.outputWidth();
-    input.reshape(count, width);
+    boolean sparse = data.isSparse();
+    if (sparse && inputShift != null) {
+      throw new IllegalStateException("an input shift needs dense input (data.sparse = false)");
+    }
+    if (!sparse) {
+      input.reshape(count, width);
+    }
     long[] keys = pass.keys(count);
     if (labelBuf.length < count) {
       labelBuf = new int[count];
@@ -380,10 +393,12 @@ public final class Network {
     if ((oneHot || !data.isClassification()) && targetBuf.length < count * outWidth) {
       targetBuf = new double[count * outWidth];
     }
-    double[] x = data.features();
+    double[] x = sparse ? null : data.features();
     for (int i = 0; i < count; i++) {
       int src = rows == null ? from + i : rows[from + i];
-      System.arraycopy(x, src * width, input.data, i * width, width);
+      if (!sparse) {
+        System.arraycopy(x, src * width, input.data, i * width, width);
+      }
       keys[i] = data.baseId() + src;
       if (data.isClassification()) {
         labelBuf[i] = data.labels()[src];
@@ -401,8 +416,16 @@ public final class Network {
       }
     }
     DMatrixRMaj a = input;
-    for (Layer layer : layers) {
-      a = layer.forward(params, state, a, pass);
+    int first = 0;
+    if (sparse) {
+      // sparse rows meet only the first dense layer (checkCompatible); the rest is unchanged
+      a =
+          ((DenseLayer) layers.get(0))
+              .forwardSparse(params, data.sparseFeatures().gather(rows, from, count));
+      first = 1;
+    }
+    for (int i = first; i < layers.size(); i++) {
+      a = layers.get(i).forward(params, state, a, pass);
     }
     return a;
   }

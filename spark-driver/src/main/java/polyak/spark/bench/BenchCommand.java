@@ -425,9 +425,56 @@ public final class BenchCommand implements Callable<Integer> {
         description = "Also (re)write this benchmark's section of FILE (e.g. BENCHMARKS.md).")
     Path markdown;
 
+    @Option(
+        names = "--train-rows",
+        paramLabel = "N",
+        defaultValue = "6000",
+        description =
+            "Rows of the generated LibSVM set trained end to end, sparse and densified (0: skip;"
+                + " default: ${DEFAULT-VALUE}).")
+    long trainRows;
+
+    @Option(
+        names = "--iterations",
+        paramLabel = "N",
+        defaultValue = "12",
+        description = "Training iterations per run (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(
+        names = "--master",
+        defaultValue = "local[2]",
+        paramLabel = "URL",
+        description = "Spark master of the training runs (default: ${DEFAULT-VALUE}).")
+    String master;
+
+    @Option(
+        names = "--work-dir",
+        defaultValue = "target/bench-sparse",
+        paramLabel = "DIR",
+        description =
+            "Where the generated set is written (and deleted afterwards) (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
     @Override
     public Integer call() throws Exception {
-      SparseKernelBenchmark.run(rows, dimension, density, out, repeats, markdown, System.out);
+      SparseKernelBenchmark.Result kernel =
+          SparseKernelBenchmark.run(rows, dimension, density, out, repeats, null, System.out);
+      String md = SparseKernelBenchmark.markdown(Environment.probe(), kernel, repeats);
+      if (trainRows > 0) {
+        String training =
+            SparseTrainingBenchmark.run(
+                new SparseTrainingBenchmark.Options(
+                    trainRows, dimension, density, 6, 16, 256, iterations, 2),
+                workDir,
+                master,
+                System.out);
+        System.out.print(training);
+        md += training;
+      }
+      if (markdown != null) {
+        BenchMarkdown.splice(markdown, SparseKernelBenchmark.TAG, md);
+      }
       return 0;
     }
   }

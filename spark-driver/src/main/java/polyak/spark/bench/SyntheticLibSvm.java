@@ -21,6 +21,19 @@ import java.util.SplittableRandom;
 public final class SyntheticLibSvm {
   private SyntheticLibSvm() {}
 
+  /**
+   * The next present feature after {@code j}: each is present with probability {@code density},
+   * drawn as a geometric gap (one draw per non-zero, not one per feature, so a 100k-wide sparse set
+   * is written in time proportional to its non-zeros).
+   */
+  private static int next(SplittableRandom rng, int j, double density) {
+    if (density >= 1) {
+      return j + 1;
+    }
+    double gap = Math.floor(Math.log1p(-rng.nextDouble()) / Math.log1p(-density));
+    return gap >= Integer.MAX_VALUE - 1 - j ? Integer.MAX_VALUE : j + 1 + (int) gap;
+  }
+
   /** The shape of a generated set. */
   public record Shape(long rows, int features, double density, int classes, int files, long seed) {
     public Shape {
@@ -59,10 +72,9 @@ public final class SyntheticLibSvm {
           SplittableRandom rng = new SplittableRandom(shape.seed() * 1_000_003L + r);
           java.util.Arrays.fill(score, 0);
           line.setLength(0);
-          for (int j = 0; j < shape.features(); j++) {
-            if (shape.density() < 1 && rng.nextDouble() >= shape.density()) {
-              continue;
-            }
+          for (int j = next(rng, -1, shape.density());
+              j < shape.features();
+              j = next(rng, j, shape.density())) {
             double v = Math.round(rng.nextGaussian() * 1000) / 1000.0;
             if (v == 0) {
               continue;

@@ -21,6 +21,7 @@ import polyak.optim.OptimizerSpec;
 import polyak.optim.ScheduleKind;
 import polyak.optim.ScheduleSpec;
 import polyak.spark.data.DataSource;
+import polyak.spark.data.SparseMode;
 import polyak.spec.LayerSpec;
 import polyak.spec.LossSpec;
 import polyak.spec.NetworkSpec;
@@ -299,6 +300,13 @@ public final class ConfigLoader {
                   + format
                   + "' (expected idx, csv, libsvm or parquet)");
     }
+    SparseMode sparse;
+    try {
+      sparse = SparseMode.parse("data.sparse", c.getString("data.sparse"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError(e.getMessage());
+    }
+    s = s.withSparse(sparse);
     return limit > 0 ? s.withLimit(limit) : s;
   }
 

@@ -12,5 +12,6 @@ public final class DataKryo {
     kryo.register(IdxSlice.class);
     kryo.register(IdxPart.class);
     kryo.register(Moments.class);
+    kryo.register(polyak.data.SparseRows.class); // a field of sparse Dataset blocks
   }
 }

@@ -12,6 +12,8 @@ import java.util.List;
  *
  * @param paths for IDX: [images, labels]; otherwise the files, directories or globs to read
  * @param limit the row limit, or {@link Long#MAX_VALUE} for none
+ * @param sparse whether LibSVM rows and Parquet vectors load into sparse blocks ({@code
+ *     data.sparse})
  */
 public record DataSource(
     DataFormat format,
@@ -23,7 +25,8 @@ public record DataSource(
     int libsvmFeatures,
     String parquetFeaturesColumn,
     String parquetLabelColumn,
-    long limit)
+    long limit,
+    SparseMode sparse)
     implements Serializable {
   private static final long serialVersionUID = 2L;
 
@@ -44,6 +47,9 @@ public record DataSource(
       }
     }
     paths = List.copyOf(paths);
+    if (sparse == null) {
+      throw new IllegalArgumentException("sparse mode must be set (SparseMode.AUTO by default)");
+    }
     if (classes < 0) {
       throw new IllegalArgumentException(
           "number of classes must be positive (or "
@@ -65,7 +71,8 @@ public record DataSource(
         0,
         null,
         null,
-        Long.MAX_VALUE);
+        Long.MAX_VALUE,
+        SparseMode.AUTO);
   }
 
   /**
@@ -83,7 +90,8 @@ public record DataSource(
         0,
         null,
         null,
-        Long.MAX_VALUE);
+        Long.MAX_VALUE,
+        SparseMode.AUTO);
   }
 
   /** LibSVM files with {@code features} features (indices 1..features). */
@@ -101,7 +109,8 @@ public record DataSource(
         features,
         null,
         null,
-        Long.MAX_VALUE);
+        Long.MAX_VALUE,
+        SparseMode.AUTO);
   }
 
   /**
@@ -127,7 +136,8 @@ public record DataSource(
         0,
         featuresColumn,
         labelColumn,
-        Long.MAX_VALUE);
+        Long.MAX_VALUE,
+        SparseMode.AUTO);
   }
 
   /** CSV only: the 0-based index of the label column. */
@@ -146,7 +156,8 @@ public record DataSource(
         libsvmFeatures,
         parquetFeaturesColumn,
         parquetLabelColumn,
-        limit);
+        limit,
+        sparse);
   }
 
   /** CSV only: whether every file starts with a header line (skipped). */
@@ -162,7 +173,8 @@ public record DataSource(
         libsvmFeatures,
         parquetFeaturesColumn,
         parquetLabelColumn,
-        limit);
+        limit,
+        sparse);
   }
 
   /** CSV only: the field delimiter. */
@@ -181,7 +193,8 @@ public record DataSource(
         libsvmFeatures,
         parquetFeaturesColumn,
         parquetLabelColumn,
-        limit);
+        limit,
+        sparse);
   }
 
   /** Keep only the first {@code rows} rows (in file order) — for subsets and quick runs. */
@@ -199,7 +212,24 @@ public record DataSource(
         libsvmFeatures,
         parquetFeaturesColumn,
         parquetLabelColumn,
-        rows);
+        rows,
+        sparse);
+  }
+
+  /** Whether LibSVM rows and Parquet vectors load sparse: {@code data.sparse}. */
+  public DataSource withSparse(SparseMode mode) {
+    return new DataSource(
+        format,
+        paths,
+        classes,
+        csvLabelColumn,
+        csvHeader,
+        csvDelimiter,
+        libsvmFeatures,
+        parquetFeaturesColumn,
+        parquetLabelColumn,
+        limit,
+        mode);
   }
 
   private void require(DataFormat needed, String what) {
@@ -241,6 +271,9 @@ public record DataSource(
     s.append(", ").append(classes == REAL_TARGETS ? "real-valued targets" : classes + " classes");
     if (limit != Long.MAX_VALUE) {
       s.append(", first ").append(limit).append(" rows");
+    }
+    if (sparse != SparseMode.AUTO) {
+      s.append(", sparse = ").append(sparse.text());
     }
     return s.toString();
   }

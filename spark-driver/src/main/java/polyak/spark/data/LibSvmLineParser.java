@@ -4,7 +4,8 @@ import polyak.data.DataException;
 
 /**
  * A LibSVM line {@code label index:value ...}: 1-based, strictly ascending indices; absent features
- * are 0.
+ * are 0. Rows are built sparse (only the non-zeros are kept); whether they stay sparse in the
+ * training blocks is decided later, from the density of all rows ({@link SparseMode}).
  */
 final class LibSvmLineParser implements LineParser {
   private static final long serialVersionUID = 1L;
@@ -18,6 +19,11 @@ final class LibSvmLineParser implements LineParser {
   }
 
   @Override
+  public boolean sparse() {
+    return true;
+  }
+
+  @Override
   public void parse(String line, String where, BlockBuilder out) {
     int hash = line.indexOf('#');
     String[] tokens = (hash < 0 ? line : line.substring(0, hash)).strip().split("\\s+");
@@ -25,8 +31,7 @@ final class LibSvmLineParser implements LineParser {
       throw new DataException(where + ": no label");
     }
     double label = Labels.target(tokens[0], classes, where);
-    double[] row = out.reserve(features, where);
-    int at = out.rowOffset();
+    out.startSparseRow(features, where);
     int previous = 0;
     for (int t = 1; t < tokens.length; t++) {
       String token = tokens[t];
@@ -65,7 +70,7 @@ final class LibSvmLineParser implements LineParser {
         throw new DataException(
             column + ": value " + token.substring(colon + 1) + " is not finite");
       }
-      row[at + index - 1] = value;
+      out.put(index - 1, value);
       previous = index;
     }
     out.commit(label);

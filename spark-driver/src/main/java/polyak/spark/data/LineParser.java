@@ -8,4 +8,9 @@ import java.io.Serializable;
  */
 interface LineParser extends Serializable {
   void parse(String line, String where, BlockBuilder out);
+
+  /** Whether this parser fills a sparse {@link BlockBuilder} (non-zeros only). */
+  default boolean sparse() {
+    return false;
+  }
 }

@@ -23,6 +23,9 @@ public final class LoadedData {
   private final String firstRow;
   private final String description;
 
+  /** Non-zeros of sparse blocks, or -1 when the blocks are dense. */
+  private final long nonZeros;
+
   LoadedData(
       JavaRDD<Dataset> blocks,
       int[] partitionRows,
@@ -30,6 +33,17 @@ public final class LoadedData {
       int classes,
       String firstRow,
       String description) {
+    this(blocks, partitionRows, width, classes, firstRow, description, -1);
+  }
+
+  LoadedData(
+      JavaRDD<Dataset> blocks,
+      int[] partitionRows,
+      int width,
+      int classes,
+      String firstRow,
+      String description,
+      long nonZeros) {
     this.blocks = blocks;
     this.partitionRows = partitionRows.clone();
     this.rows = Arrays.stream(partitionRows).asLongStream().sum();
@@ -37,6 +51,17 @@ public final class LoadedData {
     this.classes = classes;
     this.firstRow = firstRow;
     this.description = description;
+    this.nonZeros = nonZeros;
+  }
+
+  /** Whether the blocks keep their rows sparse ({@code data.sparse}). */
+  public boolean isSparse() {
+    return nonZeros >= 0;
+  }
+
+  /** The stored non-zeros of sparse blocks, or -1 when the blocks are dense. */
+  public long nonZeros() {
+    return nonZeros;
   }
 
   /** The cached blocks, one per partition. */
@@ -130,7 +155,8 @@ public final class LoadedData {
     int out = preprocessor.outputWidth(width);
     return out == width
         ? t
-        : new LoadedData(t.blocks, partitionRows, out, classes, firstRow, t.description);
+        : new LoadedData(
+            t.blocks, partitionRows, out, classes, firstRow, t.description, t.nonZeros);
   }
 
   /**
@@ -142,7 +168,8 @@ public final class LoadedData {
     next.setName(description + ", " + what);
     SparkFailures.unwrapping(next::count);
     blocks.unpersist(false);
-    return new LoadedData(next, partitionRows, width, classes, firstRow, description + ", " + what);
+    return new LoadedData(
+        next, partitionRows, width, classes, firstRow, description + ", " + what, nonZeros);
   }
 
   /**
@@ -151,6 +178,10 @@ public final class LoadedData {
    * too).
    */
   public LoadedData bootstrapSample(long seed, int member) {
+    if (isSparse()) {
+      throw new DataException(
+          description + ": ensemble bootstrap samples need dense rows; set data.sparse = false");
+    }
     JavaRDD<Dataset> sample =
         blocks.map(b -> Bootstrap.sample(b, seed, member)).persist(BlockStorage.LEVEL);
     String what = description + ", bootstrap sample of member " + member;

@@ -58,6 +58,7 @@ final class ParquetBlocks {
               new StructField(features.name(), featureType, true, features.metadata()), label
             });
     int classes = source.classes();
+    boolean vector = isVector(featureType); // built sparse: see SparseMode for what stays sparse
     return spark
         .read()
         .schema(readSchema)
@@ -69,7 +70,7 @@ final class ParquetBlocks {
             col("_metadata.row_index"))
         .javaRDD()
         .mapPartitionsWithIndex(
-            (index, rows) -> List.of(piece(index, rows, classes)).iterator(), true);
+            (index, rows) -> List.of(piece(index, rows, classes, vector)).iterator(), true);
   }
 
   private static StructField field(StructType schema, String name, DataSource source) {
@@ -101,17 +102,17 @@ final class ParquetBlocks {
     return t instanceof ArrayType a && a.elementType() instanceof NumericType;
   }
 
-  private static BlockPiece piece(long index, Iterator<Row> rows, int classes) {
+  private static BlockPiece piece(long index, Iterator<Row> rows, int classes, boolean sparse) {
     try {
-      return parse(index, rows, classes);
+      return parse(index, rows, classes, sparse);
     } catch (DataException e) {
       return BlockPiece.failed(
           index, e.getMessage()); // a value, not a failed task: see BlockPiece.fault
     }
   }
 
-  private static BlockPiece parse(long index, Iterator<Row> rows, int classes) {
-    BlockBuilder out = new BlockBuilder();
+  private static BlockPiece parse(long index, Iterator<Row> rows, int classes, boolean sparse) {
+    BlockBuilder out = new BlockBuilder(sparse);
     while (rows.hasNext()) {
       Row row = rows.next();
       String where = row.getString(2) + ": row " + (row.getLong(3) + 1);
@@ -137,15 +138,20 @@ final class ParquetBlocks {
     List<Object> values = v.getList(3);
     boolean sparse = v.getByte(0) == SPARSE;
     int size = sparse ? v.getInt(1) : values.size();
-    double[] f = out.reserve(size, where);
-    int at = out.rowOffset();
+    out.startSparseRow(size, where);
     List<Object> indices = sparse ? v.getList(2) : null;
+    int previous = -1;
     for (int i = 0; i < values.size(); i++) {
       int column = sparse ? (Integer) indices.get(i) : i;
       if (column < 0 || column >= size) {
         throw new DataException(where + ": vector index " + column + " outside [0, " + size + ")");
       }
-      f[at + column] = finite(((Number) values.get(i)).doubleValue(), where, column);
+      if (column <= previous) {
+        throw new DataException(
+            where + ": vector index " + column + " does not follow " + previous + " (must ascend)");
+      }
+      out.put(column, finite(((Number) values.get(i)).doubleValue(), where, column));
+      previous = column;
     }
   }
 

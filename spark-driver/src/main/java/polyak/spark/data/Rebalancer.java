@@ -7,11 +7,14 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import polyak.data.DataException;
 import polyak.data.Dataset;
+import polyak.data.SparseRows;
 import scala.Tuple2;
 
 /**
  * Cuts source pieces of any size (one per file or scan partition, in reading order) into P
- * contiguous, balanced blocks with global base ids: one shuffle of dense slices, not of rows.
+ * contiguous, balanced blocks with global base ids: one shuffle of slices, not of rows. Sparse
+ * pieces (LibSVM, Parquet vectors) make sparse blocks or, as {@link SparseMode} decides from the
+ * density of all rows read, dense ones.
  */
 final class Rebalancer {
   private final List<PieceSummary> sources;
@@ -19,15 +22,28 @@ final class Rebalancer {
   private final long rows;
   private final int width;
   private final String firstRow;
+  private final boolean sparse;
+
+  /** Non-zeros of the sparse pieces, or -1 when they are dense. */
+  private final long sourceNonZeros;
+
+  private final long sourceRows;
+
+  /** {@link #Rebalancer(List, long, String, SparseMode)} with dense pieces kept dense. */
+  Rebalancer(List<PieceSummary> sources, long limit, String what) {
+    this(sources, limit, what, SparseMode.AUTO);
+  }
 
   /**
    * Plans from the collected source sizes; keeps at most {@code limit} rows. Fails if the sources
-   * disagree on the width or hold no rows at all.
+   * disagree on the width or hold no rows at all, or if {@code mode} asks dense rows to be sparse.
    */
-  Rebalancer(List<PieceSummary> sources, long limit, String what) {
+  Rebalancer(List<PieceSummary> sources, long limit, String what, SparseMode mode) {
     this.sources = sources;
     this.sourceStarts = new long[sources.size()];
     long total = 0;
+    long nonZeros = 0;
+    boolean sparsePieces = true;
     int w = -1;
     String first = null;
     for (int i = 0; i < sources.size(); i++) {
@@ -37,6 +53,8 @@ final class Rebalancer {
       if (s.rows == 0) {
         continue;
       }
+      sparsePieces &= s.nonZeros >= 0;
+      nonZeros += Math.max(0, s.nonZeros);
       if (w < 0) {
         w = s.width;
         first = s.firstRow;
@@ -51,6 +69,25 @@ final class Rebalancer {
     this.rows = Math.min(total, limit);
     this.width = w;
     this.firstRow = first;
+    this.sourceRows = total;
+    this.sourceNonZeros = sparsePieces ? nonZeros : -1;
+    if (!sparsePieces && mode == SparseMode.ON) {
+      throw new DataException(
+          what
+              + ": data.sparse = true, but these rows are dense; only libsvm files and Parquet"
+              + " vector columns load sparse");
+    }
+    this.sparse = sparsePieces && mode.sparseAt(density());
+  }
+
+  /** Non-zeros / (rows × width) of all rows read (before a limit), or 1 for dense pieces. */
+  double density() {
+    return sourceNonZeros < 0 ? 1.0 : sourceNonZeros / ((double) sourceRows * width);
+  }
+
+  /** Whether the blocks keep their rows sparse. */
+  boolean sparse() {
+    return sparse;
   }
 
   long rows() {
@@ -69,6 +106,7 @@ final class Rebalancer {
     long[] starts = sourceStarts;
     long total = rows;
     int w = width;
+    boolean keepSparse = sparse;
     JavaPairRDD<Integer, BlockPiece> slices =
         pieces
             .mapPartitionsWithIndex(
@@ -84,7 +122,9 @@ final class Rebalancer {
     return slices
         .partitionBy(new TargetPartitioner(partitions))
         .mapPartitionsWithIndex(
-            (p, it) -> List.of(join(p, it, total, partitions, w, classes, name)).iterator(), true);
+            (p, it) ->
+                List.of(join(p, it, total, partitions, w, classes, keepSparse, name)).iterator(),
+            true);
   }
 
   private static void cut(
@@ -120,13 +160,21 @@ final class Rebalancer {
       int partitions,
       int width,
       int classes,
+      boolean sparse,
       String name) {
     List<BlockPiece> parts = new ArrayList<>();
     it.forEachRemaining(t -> parts.add(t._2()));
     parts.sort(Comparator.comparingLong(b -> b.start));
     long base = Partitioning.start(p, total, partitions);
     int n = (int) (Partitioning.start(p + 1, total, partitions) - base);
-    double[] features = new double[Math.multiplyExact(n, width)];
+    long nonZeros = 0;
+    for (BlockPiece b : parts) {
+      nonZeros += Math.max(0, b.nonZeros());
+    }
+    double[] features =
+        new double[sparse ? Math.toIntExact(nonZeros) : Math.multiplyExact(n, width)];
+    int[] rowStart = sparse ? new int[n + 1] : null;
+    int[] columns = sparse ? new int[features.length] : null;
     double[] labels = new double[n];
     int row = 0;
     for (BlockPiece b : parts) {
@@ -134,7 +182,22 @@ final class Rebalancer {
         throw new IllegalStateException(
             "partition " + p + ": slice at row " + b.start + ", expected " + (base + row));
       }
-      System.arraycopy(b.features, 0, features, row * width, b.rows * width);
+      if (sparse) {
+        int at = rowStart[row];
+        for (int r = 0; r < b.rows; r++) {
+          rowStart[row + r + 1] = at + b.rowStart[r + 1];
+        }
+        System.arraycopy(b.columns, 0, columns, at, b.rowStart[b.rows]);
+        System.arraycopy(b.features, 0, features, at, b.rowStart[b.rows]);
+      } else if (b.isSparse()) {
+        for (int r = 0; r < b.rows; r++) {
+          for (int i = b.rowStart[r]; i < b.rowStart[r + 1]; i++) {
+            features[(row + r) * width + b.columns[i]] = b.features[i];
+          }
+        }
+      } else {
+        System.arraycopy(b.features, 0, features, row * width, b.rows * width);
+      }
       System.arraycopy(b.labels, 0, labels, row, b.rows);
       row += b.rows;
     }
@@ -143,13 +206,18 @@ final class Rebalancer {
           "partition " + p + ": " + row + " rows arrived, expected " + n);
     }
     String source = name + " partition " + p;
+    SparseRows x = sparse ? new SparseRows(source, width, rowStart, columns, features) : null;
     if (classes == DataSource.REAL_TARGETS) {
-      return Dataset.regression(source, width, features, 1, labels, base);
+      return sparse
+          ? Dataset.regression(source, x, 1, labels, base)
+          : Dataset.regression(source, width, features, 1, labels, base);
     }
     int[] classLabels = new int[n];
     for (int i = 0; i < n; i++) {
       classLabels[i] = (int) labels[i];
     }
-    return Dataset.classification(source, width, features, classLabels, classes, base);
+    return sparse
+        ? Dataset.classification(source, x, classLabels, classes, base)
+        : Dataset.classification(source, width, features, classLabels, classes, base);
   }
 }

@@ -46,7 +46,7 @@ final class TextBlocks {
   private static BlockPiece read(
       Configuration conf, String file, long index, boolean header, LineParser parser) {
     Path path = new Path(file);
-    BlockBuilder out = new BlockBuilder();
+    BlockBuilder out = new BlockBuilder(parser.sparse());
     try {
       FileSystem fs = path.getFileSystem(conf);
       InputStream in = fs.open(path);

@@ -13,11 +13,12 @@ import polyak.data.DataException;
 import polyak.data.Dataset;
 
 /**
- * Loads a {@link DataSource} into P cached dense blocks, validating every row before training
- * starts. Bad data fails here, on the driver, with a {@link polyak.data.DataException} naming the
- * file, the row (the 1-based line number for text formats) and the problem. Rows keep file order
- * (files in the order of the source's paths, sorted by name within a directory or glob; Parquet in
- * Spark's scan order), so a row's global id is stable across runs with the same files.
+ * Loads a {@link DataSource} into P cached blocks (dense, or sparse as {@link SparseMode} decides),
+ * validating every row before training starts. Bad data fails here, on the driver, with a {@link
+ * polyak.data.DataException} naming the file, the row (the 1-based line number for text formats)
+ * and the problem. Rows keep file order (files in the order of the source's paths, sorted by name
+ * within a directory or glob; Parquet in Spark's scan order), so a row's global id is stable across
+ * runs with the same files.
  */
 public final class TrainingData {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
@@ -111,7 +112,8 @@ public final class TrainingData {
         String.join(", ", source.paths()),
         source.classes(),
         partitions,
-        name);
+        name,
+        source.sparse());
   }
 
   /**
@@ -125,6 +127,18 @@ public final class TrainingData {
       int classes,
       int partitions,
       String name) {
+    return rebalanced(pieces, limit, what, classes, partitions, name, SparseMode.AUTO);
+  }
+
+  /** As above; sparse pieces become sparse or dense blocks as {@code sparse} decides. */
+  static LoadedData rebalanced(
+      JavaRDD<BlockPiece> pieces,
+      long limit,
+      String what,
+      int classes,
+      int partitions,
+      String name,
+      SparseMode sparse) {
     pieces.persist(BlockStorage.LEVEL);
     try {
       List<PieceSummary> summaries =
@@ -134,7 +148,7 @@ public final class TrainingData {
           throw new DataException(s.fault);
         }
       }
-      Rebalancer plan = new Rebalancer(summaries, limit, what);
+      Rebalancer plan = new Rebalancer(summaries, limit, what, sparse);
       return cached(
           plan.blocks(pieces, partitions, classes, name),
           plan.width(),
@@ -155,12 +169,38 @@ public final class TrainingData {
       String name,
       int partitions) {
     blocks.persist(BlockStorage.LEVEL).setName(name);
-    List<Integer> counts = SparkFailures.unwrapping(() -> blocks.map(Dataset::rows).collect());
-    int[] partitionRows = counts.stream().mapToInt(Integer::intValue).toArray();
-    long rows = counts.stream().mapToLong(Integer::longValue).sum();
+    List<long[]> counts =
+        SparkFailures.unwrapping(
+            () ->
+                blocks
+                    .map(
+                        b ->
+                            new long[] {
+                              b.rows(), b.isSparse() ? b.sparseFeatures().nonZeros() : -1
+                            })
+                    .collect());
+    int[] partitionRows = counts.stream().mapToInt(c -> (int) c[0]).toArray();
+    long rows = counts.stream().mapToLong(c -> c[0]).sum();
+    long nonZeros =
+        counts.stream().anyMatch(c -> c[1] < 0) ? -1 : counts.stream().mapToLong(c -> c[1]).sum();
     String description =
-        name + ": " + rows + " rows × " + width + " features in " + partitions + " partitions";
-    return new LoadedData(blocks, partitionRows, width, classes, firstRow, description);
+        name
+            + ": "
+            + rows
+            + " rows × "
+            + width
+            + " features"
+            + (nonZeros < 0
+                ? ""
+                : String.format(
+                    java.util.Locale.ROOT,
+                    ", kept sparse: %d non-zeros (%.3g %%)",
+                    nonZeros,
+                    100.0 * nonZeros / ((double) rows * width)))
+            + " in "
+            + partitions
+            + " partitions";
+    return new LoadedData(blocks, partitionRows, width, classes, firstRow, description, nonZeros);
   }
 
   private static Broadcast<SerializableConfiguration> broadcast(

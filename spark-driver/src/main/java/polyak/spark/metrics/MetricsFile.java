@@ -10,8 +10,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** A run's metrics.jsonl read back: its step lines and its eval lines, in file order. */
-public record MetricsFile(List<StepLine> steps, List<EvalLine> evals) {
+/** A run's metrics.jsonl read back: its step, eval and data lines, in file order. */
+public record MetricsFile(List<StepLine> steps, List<EvalLine> evals, List<DataLine> data) {
   public static final String NAME = "metrics.jsonl";
 
   /** The metrics.jsonl in {@code dir} (any Hadoop file system); empty when there is none. */
@@ -20,6 +20,7 @@ public record MetricsFile(List<StepLine> steps, List<EvalLine> evals) {
     FileSystem fs = path.getFileSystem(conf);
     List<StepLine> steps = new ArrayList<>();
     List<EvalLine> evals = new ArrayList<>();
+    List<DataLine> data = new ArrayList<>();
     if (fs.exists(path)) {
       try (BufferedReader r =
           new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
@@ -29,10 +30,12 @@ public record MetricsFile(List<StepLine> steps, List<EvalLine> evals) {
             steps.add(s);
           } else if (line instanceof EvalLine e) {
             evals.add(e);
+          } else if (line instanceof DataLine d) {
+            data.add(d);
           }
         }
       }
     }
-    return new MetricsFile(List.copyOf(steps), List.copyOf(evals));
+    return new MetricsFile(List.copyOf(steps), List.copyOf(evals), List.copyOf(data));
   }
 }

@@ -5,9 +5,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 /**
- * One line of a run's {@code metrics.jsonl}: a training step ({@code "type":"step"}) or a
- * validation ({@code "type":"eval"}). The fields are listed in the README ("metrics.jsonl"). A line
- * of another type reads as null, so readers skip what they do not know.
+ * One line of a run's {@code metrics.jsonl}: a training step ({@code "type":"step"}), a validation
+ * ({@code "type":"eval"}) or the cached training data at the start ({@code "type":"data"}). The
+ * fields are listed in the README ("metrics.jsonl"). A line of another type reads as null, so
+ * readers skip what they do not know.
  */
 @JsonTypeInfo(
     use = JsonTypeInfo.Id.NAME,
@@ -16,14 +17,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
     defaultImpl = Void.class)
 @JsonSubTypes({
   @JsonSubTypes.Type(value = StepLine.class, name = "step"),
-  @JsonSubTypes.Type(value = EvalLine.class, name = "eval")
+  @JsonSubTypes.Type(value = EvalLine.class, name = "eval"),
+  @JsonSubTypes.Type(value = DataLine.class, name = "data")
 })
-public sealed interface MetricsLine permits StepLine, EvalLine {
+public sealed interface MetricsLine permits StepLine, EvalLine, DataLine {
   /**
    * The schema version written; lines without one are the hand-written ones before it (same
-   * fields).
+   * fields). 2 added the {@code data} line; step and eval lines are unchanged since 1. Raise it
+   * when a line type or field is added, never reuse a field name with a new meaning.
    */
-  int VERSION = 1;
+  int VERSION = 2;
 
   /** The 1-based iteration the line belongs to. */
   long step();

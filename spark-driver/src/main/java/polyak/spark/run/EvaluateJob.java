@@ -77,6 +77,12 @@ public final class EvaluateJob {
       test = test.preprocessed(model.preprocessor().get());
     }
     test.checkCompatible(model.spec());
+    if (fgsmEpsilon > 0 && test.isSparse()) {
+      throw new DataException(
+          test.description()
+              + ": --fgsm needs the input gradient, which sparse rows do not have; load the rows"
+              + " dense with data.sparse = false");
+    }
     Broadcast<ModelBroadcast> b = sc.broadcast(new ModelBroadcast(model.params(), model.state()));
     int classes = model.spec().outputWidth();
     sc.setJobDescription("polyak evaluate " + modelFile);

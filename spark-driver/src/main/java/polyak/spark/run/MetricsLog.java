@@ -13,6 +13,9 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import polyak.spark.data.BlockStorage;
+import polyak.spark.data.LoadedData;
+import polyak.spark.metrics.DataLine;
 import polyak.spark.metrics.EvalLine;
 import polyak.spark.metrics.MetricsFile;
 import polyak.spark.metrics.MetricsLine;
@@ -84,6 +87,32 @@ public final class MetricsLog implements AutoCloseable {
                 timing == null ? Double.NaN : timing.aggregateMs(),
                 r.stepMillis(),
                 r.noiseScale(),
+                MetricsLine.VERSION,
+                runId)
+            .toJson());
+  }
+
+  /**
+   * The {@code data} line: the cached training data at {@code step} (0 for a fresh run), and the
+   * share of it Spark holds in memory.
+   */
+  public void data(long step, LoadedData train) {
+    data(step, train.rows(), train.width(), train.nonZeros(), train.storage());
+  }
+
+  /** The {@code data} line from its figures; {@code nonZeros} < 0 for dense blocks. */
+  void data(long step, long rows, int width, long nonZeros, BlockStorage s) {
+    write(
+        new DataLine(
+                step,
+                rows,
+                width,
+                nonZeros < 0 ? null : nonZeros,
+                s.partitions(),
+                s.cached(),
+                s.memoryBytes(),
+                s.diskBytes(),
+                s.memoryFraction(),
                 MetricsLine.VERSION,
                 runId)
             .toJson());

@@ -57,6 +57,8 @@ public record PreparedData(LoadedData train, LoadedData test, Preprocessor prepr
    * @param test validation data, or null
    */
   public static PreparedData of(PolyakConfig config, LoadedData train, LoadedData test) {
+    SparseInputChecks.check(config, train);
+    SparseInputChecks.check(config, test);
     Preprocessor pre = fit(config, train);
     if (pre != null) {
       train = train.preprocessed(pre);

@@ -276,6 +276,7 @@ public final class TrainJob {
         new ConsoleProgress(console, terminal, total, perEpoch, state.step());
     TrainResult result;
     try (MetricsLog metrics = new MetricsLog(config.outputDir(), hadoop, state.step(), runId)) {
+      metrics.data(state.step(), data.train());
       long every = config.checkpointEvery();
       long evaluateEvery =
           config.training().evaluateEvery() > 0 ? config.training().evaluateEvery() : perEpoch;

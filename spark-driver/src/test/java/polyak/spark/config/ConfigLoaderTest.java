@@ -43,6 +43,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void dataSparseIsAutoTrueOrFalse() throws IOException {
+    File f =
+        file(
+            "data { format = libsvm, libsvm.features = 100000, train.paths = [a.svm] }\n"
+                + "network.input = 100000\n");
+    assertEquals(
+        polyak.spark.data.SparseMode.AUTO, ConfigLoader.load(f, List.of()).train().sparse());
+    assertEquals(
+        polyak.spark.data.SparseMode.ON,
+        ConfigLoader.load(f, List.of("data.sparse=true")).train().sparse());
+    assertEquals(
+        polyak.spark.data.SparseMode.OFF,
+        ConfigLoader.load(f, List.of("data.sparse=false")).train().sparse());
+    assertMentions(error(f, "data.sparse=sometimes"), "data.sparse", "sometimes");
+  }
+
+  @Test
   void bestRecipeLoadsAsShipped() {
     PolyakConfig c = ConfigLoader.load(new File("../conf/fashion-mnist-best.conf"), List.of());
     assertEquals(9, c.network().layers().size());

@@ -13,6 +13,8 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import polyak.spark.data.BlockStorage;
+import polyak.spark.metrics.DataLine;
 import polyak.spark.metrics.EvalLine;
 import polyak.spark.metrics.Json;
 import polyak.spark.metrics.MetricsFile;
@@ -109,6 +111,28 @@ class MetricsLogTest {
         regression.get("ms_compute").isNull(), "no time split is written as null: " + lines.get(2));
     assertEquals(MetricsLine.VERSION, regression.get("version").asInt());
     assertEquals("run-7", regression.get("run_id").asText());
+  }
+
+  @Test
+  void theDataLineSaysHowMuchOfTheCachedTrainingDataIsInMemory() throws IOException {
+    try (MetricsLog log = new MetricsLog(dir.toString(), CONF, 0, "run-9")) {
+      log.data(0, 1000, 784, -1, new BlockStorage(4, 4, 3L << 20, 1L << 20));
+      log.step(STEP_1, 0.5);
+    }
+    MetricsFile f = MetricsFile.read(dir.toString(), CONF);
+    assertEquals(
+        List.of(
+            new DataLine(
+                0, 1000, 784, null, 4, 4, 3L << 20, 1L << 20, 0.75, MetricsLine.VERSION, "run-9")),
+        f.data());
+    assertEquals(List.of(expected(STEP_1, 0.5, "run-9")), f.steps(), "step lines read as before");
+    String first = Files.readAllLines(dir.resolve("metrics.jsonl")).get(0);
+    assertTrue(first.startsWith("{\"type\":\"data\",\"step\":0,"), first);
+    JsonNode node = Json.MAPPER.readTree(first);
+    assertEquals(0.75, node.get("in_memory").asDouble());
+    assertTrue(node.get("non_zeros").isNull(), "dense blocks: " + first);
+    // the sweep's reader skips the line type it does not use
+    assertEquals(1, TrialMetrics.read(dir.toString(), CONF).iterations());
   }
 
   @Test

@@ -41,6 +41,7 @@ import polyak.spark.checkpoint.Checkpoint;
 import polyak.spark.checkpoint.CheckpointStore;
 import polyak.spark.config.ConfigLoader;
 import polyak.spark.config.PolyakConfig;
+import polyak.spark.metrics.DataLine;
 import polyak.spark.metrics.MetricsFile;
 import polyak.spark.metrics.StepLine;
 import polyak.train.MinibatchSampler;
@@ -292,6 +293,18 @@ class TrainJobTest {
         Stream.iterate(1L, i -> i + 1).limit(20).collect(Collectors.toList()),
         new ArrayList<>(steps.keySet()));
     assertEquals(stepLosses(Path.of(a.modelPath()).resolveSibling("metrics.jsonl")), steps);
+  }
+
+  @Test
+  void aRunsMetricsStartWithItsCachedTrainingDataAllInMemory() throws IOException {
+    TrainJob.Outcome a = uninterrupted(ADAM);
+    MetricsFile m = MetricsFile.read(Path.of(a.modelPath()).getParent().toString(), hadoop);
+    assertEquals(1, m.data().size(), "one data line: " + m.data());
+    DataLine d = m.data().get(0);
+    assertEquals(0, d.step());
+    assertEquals(d.partitions(), d.cachedPartitions());
+    assertTrue(d.memoryBytes() > 0 && d.diskBytes() == 0, d.toString());
+    assertEquals(1.0, d.inMemory());
   }
 
   @Test
