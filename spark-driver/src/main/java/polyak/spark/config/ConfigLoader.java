@@ -21,6 +21,7 @@ import polyak.optim.OptimizerSpec;
 import polyak.optim.ScheduleKind;
 import polyak.optim.ScheduleSpec;
 import polyak.spark.data.DataSource;
+import polyak.spark.train.Aggregation;
 import polyak.spec.LayerSpec;
 import polyak.spec.LossSpec;
 import polyak.spec.NetworkSpec;
@@ -191,6 +192,17 @@ public final class ConfigLoader {
       throw new ConfigError("spark.aggregation_depth must be 1 or 2, got " + depth);
     }
     int threadsPerTask = nonNegativeInt(c, "spark.threads_per_task");
+    String aggregationName = c.getString("spark.aggregation");
+    Aggregation.Mode aggregationMode = Aggregation.mode(aggregationName);
+    if (aggregationMode == null) {
+      throw new ConfigError(
+          "spark.aggregation must be direct, tree, sharded or auto, got '" + aggregationName + "'");
+    }
+    if (aggregationMode == Aggregation.Mode.AUTO && depth == 2) {
+      aggregationMode = Aggregation.Mode.TREE;
+    }
+    Aggregation aggregation =
+        new Aggregation(aggregationMode, nonNegativeInt(c, "spark.aggregation_slices"));
     String rendered =
         c.withoutPath("fashion_mnist")
             .root()
@@ -239,7 +251,8 @@ public final class ConfigLoader {
         new PcaConfig(components, c.getBoolean("data.pca.whiten")),
         distillation,
         ensemble,
-        threadsPerTask);
+        threadsPerTask,
+        aggregation);
   }
 
   private static DataSource source(Config c, String key, int classes, boolean required) {

@@ -21,6 +21,8 @@ import polyak.train.TrainingConfig;
  * @param threadsPerTask threads each gradient task splits its partition's share over
  *     (spark.threads_per_task; 0: auto, see {@code polyak.spark.run.ThreadLayout}); with {@code
  *     partitions} = 0 the data then loads into cores / T partitions
+ * @param aggregation how partition sums reach the driver (spark.aggregation; with {@code auto}, an
+ *     {@code aggregationDepth} of 2 keeps the older configs' tree)
  */
 public record PolyakConfig(
     DataSource train,
@@ -38,7 +40,8 @@ public record PolyakConfig(
     PcaConfig pca,
     DistillationConfig distillation,
     EnsembleConfig ensemble,
-    int threadsPerTask) {
+    int threadsPerTask,
+    polyak.spark.train.Aggregation aggregation) {
 
   /** The training data. */
   public DataSource train() {

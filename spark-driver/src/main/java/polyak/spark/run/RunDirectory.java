@@ -48,7 +48,8 @@ public final class RunDirectory {
         c.pca(),
         c.distillation(),
         c.ensemble(),
-        c.threadsPerTask());
+        c.threadsPerTask(),
+        c.aggregation());
   }
 
   /**

@@ -229,7 +229,7 @@ public final class TrainJob {
             sc,
             config.network(),
             config.training(),
-            config.aggregationDepth(),
+            config.aggregation(),
             TeacherLoader.load(
                 config.distillation(), config.network(), data.preprocessor(), hadoop),
             threadsPerTask);
@@ -252,11 +252,13 @@ public final class TrainJob {
         total,
         perEpoch);
     console.printf(
-        "compute: float64, one task per partition (%d), %d thread%s per task; dense kernel %s%n",
+        "compute: float64, one task per partition (%d), %d thread%s per task; dense kernel %s;"
+            + " aggregation %s%n",
         data.train().partitions(),
         threadsPerTask,
         threadsPerTask == 1 ? "" : "s",
-        polyak.nn.kernel.DenseKernels.describe());
+        polyak.nn.kernel.DenseKernels.describe(),
+        source.aggregation().describe());
 
     CheckpointStore checkpoints =
         new CheckpointStore(config.checkpointDir(), hadoop, config.checkpointKeep(), runId)

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import polyak.optim.OptimizerKind;
 import polyak.spark.data.DataFormat;
+import polyak.spark.train.Aggregation;
 import polyak.train.AveragingSpec;
 
 /**
@@ -172,6 +173,28 @@ class ConfigLoaderTest {
         7, ConfigLoader.parse(stored, List.of("training.epochs=7"), "ckpt").training().epochs());
   }
 
+  @Test
+  void aggregationIsAutoUnlessSetAndTheOlderDepthTwoStillMeansTheTree() {
+    assertEquals(
+        new Aggregation(Aggregation.Mode.AUTO, 0),
+        ConfigLoader.load(EXAMPLE, List.of()).aggregation());
+    assertEquals(
+        new Aggregation(Aggregation.Mode.TREE, 0),
+        ConfigLoader.load(EXAMPLE, List.of("spark.aggregation_depth=2")).aggregation());
+    assertEquals(
+        new Aggregation(Aggregation.Mode.SHARDED, 3),
+        ConfigLoader.load(
+                EXAMPLE,
+                List.of(
+                    "spark.aggregation=sharded",
+                    "spark.aggregation_slices=3",
+                    "spark.aggregation_depth=2"))
+            .aggregation());
+    assertEquals(
+        new Aggregation(Aggregation.Mode.DIRECT, 0),
+        ConfigLoader.load(EXAMPLE, List.of("spark.aggregation=direct")).aggregation());
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -190,6 +213,8 @@ class ConfigLoaderTest {
         "checkpoint.keep=0              | checkpoint.keep",
         "spark.aggregation_depth=3      | spark.aggregation_depth",
         "spark.threads_per_task=-1      | spark.threads_per_task",
+        "spark.aggregation=ring         | spark.aggregation",
+        "spark.aggregation_slices=-1    | spark.aggregation_slices",
         "learning_rate.initial=-0.1     | learning_rate.initial",
         "learning_rate.schedule=linear  | learning_rate.schedule",
         "evaluation.patience=-1         | evaluation.patience",
