@@ -446,6 +446,7 @@ public final class SparkGradientSource implements GradientSource {
 
     @Override
     public Iterator<PartialGradient> call(Integer partition, Iterator<Dataset> blocks) {
+      StragglerDrill.stallFirstAttempt(partition);
       long start = System.nanoTime();
       Network network = ExecutorNetworks.network(specText, kernel);
       MinibatchSampler sampler = new MinibatchSampler(seed, partitionRows, batchSize);
