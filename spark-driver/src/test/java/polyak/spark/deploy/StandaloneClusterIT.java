@@ -170,6 +170,11 @@ class StandaloneClusterIT {
                 "spark.speculation.quantile=0.5",
                 "--conf",
                 "spark.speculation.multiplier=2",
+                // a copy of partition 0's task prefers the executor caching partition 0, which is
+                // busy with the original: without a short locality wait it waits 3 s (the default)
+                // per locality level before it may run elsewhere, and the original finishes first
+                "--conf",
+                "spark.locality.wait=500ms",
                 "--conf",
                 "spark.executor.extraJavaOptions=-Dpolyak.drill.stallFirstAttemptMs=3000"),
             List.of());
