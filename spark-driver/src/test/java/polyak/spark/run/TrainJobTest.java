@@ -326,6 +326,17 @@ class TrainJobTest {
     String set = console(load("set", ADAM, "data.partitions=2", "training.max_iterations=3"));
     assertTrue(
         set.contains("compute: float64, one task per partition (2), 1 thread per task;"), set);
+    // spark.aggregation = auto: direct on a local master, and the line says so
+    assertTrue(set.contains("; aggregation direct"), set);
+    String sharded =
+        console(
+            load(
+                "sharded",
+                ADAM,
+                "data.partitions=2",
+                "training.max_iterations=3",
+                "spark.aggregation=sharded"));
+    assertTrue(sharded.contains("; aggregation sharded (2 slices)"), sharded);
   }
 
   static String console(PolyakConfig c) throws IOException {
