@@ -246,7 +246,8 @@ public final class ConfigLoader {
         checkpointDir,
         keep,
         outputDir,
-        depth,
+        // the depth provenance records: 2 when partitions are summed in the tree (other bits)
+        aggregationMode == Aggregation.Mode.TREE ? 2 : 1,
         rendered,
         new PcaConfig(components, c.getBoolean("data.pca.whiten")),
         distillation,

@@ -193,6 +193,14 @@ class ConfigLoaderTest {
     assertEquals(
         new Aggregation(Aggregation.Mode.DIRECT, 0),
         ConfigLoader.load(EXAMPLE, List.of("spark.aggregation=direct")).aggregation());
+    // provenance's aggregation_depth says whether the tree's other order of additions was used
+    assertEquals(
+        2, ConfigLoader.load(EXAMPLE, List.of("spark.aggregation=tree")).aggregationDepth());
+    assertEquals(
+        1,
+        ConfigLoader.load(
+                EXAMPLE, List.of("spark.aggregation=sharded", "spark.aggregation_depth=2"))
+            .aggregationDepth());
   }
 
   @ParameterizedTest
