@@ -258,6 +258,27 @@ public final class SparkGradientSource implements GradientSource {
         broadcastDone);
   }
 
+  /**
+   * One iteration's job with another executor function over the broadcast θ ({@link
+   * LocalStepsGradientSource}), aggregated and timed as {@link #gradient} is.
+   */
+  GradientResult gradient(
+      long t,
+      java.util.function.Function<
+              Broadcast<ModelBroadcast>,
+              Function2<Integer, Iterator<Dataset>, Iterator<PartialGradient>>>
+          task,
+      double[] params,
+      double[] normState,
+      double[] gradientSum,
+      double[] normStatsSum) {
+    long start = System.nanoTime();
+    Broadcast<ModelBroadcast> b = broadcast(params, normState);
+    long broadcastDone = System.nanoTime();
+    sc.setJobDescription("polyak iteration " + (t + 1));
+    return collect(task.apply(b), gradientSum, normStatsSum, start, broadcastDone);
+  }
+
   @Override
   public BatchResult fullGradient(
       double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
@@ -290,7 +311,7 @@ public final class SparkGradientSource implements GradientSource {
    * timed.
    */
   private GradientResult collect(
-      ShardGradient task,
+      Function2<Integer, Iterator<Dataset>, Iterator<PartialGradient>> task,
       double[] gradientSum,
       double[] normStatsSum,
       long start,
