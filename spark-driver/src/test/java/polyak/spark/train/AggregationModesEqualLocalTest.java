@@ -79,11 +79,13 @@ class AggregationModesEqualLocalTest {
     return sc.parallelize(new ArrayList<>(List.of(blocks)), blocks.length).cache();
   }
 
-  static SparkGradientSource source(Dataset[] blocks, Aggregation aggregation) {
+  /** Over {@code data}, the cached blocks of {@code blocks}: one RDD for every mode. */
+  static SparkGradientSource source(
+      JavaRDD<Dataset> data, Dataset[] blocks, Aggregation aggregation) {
     return new SparkGradientSource(
         sc,
         Network.build(SPEC),
-        rdd(blocks),
+        data,
         DistributedEqualsLocalTest.sizes(blocks),
         null,
         42,
@@ -108,9 +110,10 @@ class AggregationModesEqualLocalTest {
     double[] expectedStats = new double[state.length];
     GradientResult oracle = local.gradient(5, params, state, expected, expectedStats);
     assertTrue(expectedStats.length > 0, "the network has batch-norm sums");
+    JavaRDD<Dataset> data = rdd(blocks);
 
     for (Aggregation aggregation : BIT_IDENTICAL) {
-      SparkGradientSource source = source(blocks, aggregation);
+      SparkGradientSource source = source(data, blocks, aggregation);
       double[] actual = new double[params.length];
       double[] actualStats = new double[state.length];
       GradientResult r = source.gradient(5, params, state, actual, actualStats);
@@ -124,7 +127,7 @@ class AggregationModesEqualLocalTest {
       assertTrue(r.timing().jobMs() >= r.timing().computeMs(), mode + ": " + r.timing());
     }
 
-    SparkGradientSource tree = source(blocks, new Aggregation(Aggregation.Mode.TREE, 0));
+    SparkGradientSource tree = source(data, blocks, new Aggregation(Aggregation.Mode.TREE, 0));
     double[] actual = new double[params.length];
     double[] actualStats = new double[state.length];
     BatchResult treeResult = tree.gradient(5, params, state, actual, actualStats).batch();
@@ -160,12 +163,13 @@ class AggregationModesEqualLocalTest {
   @Test
   void autoIsDirectOnALocalMasterAndShardedSlicesDefaultToItsCores() {
     Dataset[] blocks = DistributedEqualsLocalTest.split(DistributedEqualsLocalTest.data(), 3);
+    JavaRDD<Dataset> data = rdd(blocks);
     assertEquals(
         new Aggregation(Aggregation.Mode.DIRECT, 0),
-        source(blocks, new Aggregation(Aggregation.Mode.AUTO, 0)).aggregation());
+        source(data, blocks, new Aggregation(Aggregation.Mode.AUTO, 0)).aggregation());
     assertEquals(
         new Aggregation(Aggregation.Mode.SHARDED, 2),
-        source(blocks, new Aggregation(Aggregation.Mode.SHARDED, 0)).aggregation());
+        source(data, blocks, new Aggregation(Aggregation.Mode.SHARDED, 0)).aggregation());
     assertEquals("sharded (2 slices)", new Aggregation(Aggregation.Mode.SHARDED, 2).describe());
   }
 }
