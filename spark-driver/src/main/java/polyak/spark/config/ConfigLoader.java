@@ -192,6 +192,11 @@ public final class ConfigLoader {
       throw new ConfigError("spark.aggregation_depth must be 1 or 2, got " + depth);
     }
     int threadsPerTask = nonNegativeInt(c, "spark.threads_per_task");
+    int localSteps = positiveInt(c, "spark.local_steps");
+    double localRate = c.getDouble("spark.local_rate");
+    if (!(localRate >= 0) || Double.isInfinite(localRate)) {
+      throw new ConfigError("spark.local_rate must be a finite number >= 0, got " + localRate);
+    }
     String aggregationName = c.getString("spark.aggregation");
     Aggregation.Mode aggregationMode = Aggregation.mode(aggregationName);
     if (aggregationMode == null) {
@@ -215,6 +220,12 @@ public final class ConfigLoader {
     if (distillation.active() && training.adversarial().active()) {
       throw new ConfigError(
           "distillation.teacher: distillation cannot be combined with adversarial training");
+    }
+    if (localSteps > 1
+        && (distillation.active() || training.adversarial().active() || threadsPerTask > 1)) {
+      throw new ConfigError(
+          "spark.local_steps: local steps cannot be combined with distillation, adversarial"
+              + " training or spark.threads_per_task > 1");
     }
     int components = nonNegativeInt(c, "data.pca.components");
     if (components > 0 && components != network.inputWidth()) {
@@ -253,7 +264,9 @@ public final class ConfigLoader {
         distillation,
         ensemble,
         threadsPerTask,
-        aggregation);
+        aggregation,
+        localSteps,
+        localRate == 0 ? training.learningRate().initial() : localRate);
   }
 
   private static DataSource source(Config c, String key, int classes, boolean required) {

@@ -23,6 +23,9 @@ import polyak.train.TrainingConfig;
  *     partitions} = 0 the data then loads into cores / T partitions
  * @param aggregation how partition sums reach the driver (spark.aggregation; with {@code auto}, an
  *     {@code aggregationDepth} of 2 keeps the older configs' tree)
+ * @param localSteps SGD steps each executor takes between synchronisations (1: synchronous; see
+ *     {@code polyak.spark.train.LocalStepsGradientSource})
+ * @param localRate the executors' SGD rate
  */
 public record PolyakConfig(
     DataSource train,
@@ -41,7 +44,9 @@ public record PolyakConfig(
     DistillationConfig distillation,
     EnsembleConfig ensemble,
     int threadsPerTask,
-    polyak.spark.train.Aggregation aggregation) {
+    polyak.spark.train.Aggregation aggregation,
+    int localSteps,
+    double localRate) {
 
   /** The training data. */
   public DataSource train() {

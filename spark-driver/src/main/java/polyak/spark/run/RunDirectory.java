@@ -49,7 +49,9 @@ public final class RunDirectory {
         c.distillation(),
         c.ensemble(),
         c.threadsPerTask(),
-        c.aggregation());
+        c.aggregation(),
+        c.localSteps(),
+        c.localRate());
   }
 
   /**
