@@ -227,6 +227,9 @@ public final class ConfigLoader {
           "spark.local_steps: local steps cannot be combined with distillation, adversarial"
               + " training or spark.threads_per_task > 1");
     }
+    if (localSteps > 1 && threadsPerTask == 0) {
+      threadsPerTask = 1; // local steps run one thread per task: one task per core
+    }
     int components = nonNegativeInt(c, "data.pca.components");
     if (components > 0 && components != network.inputWidth()) {
       throw new ConfigError(
