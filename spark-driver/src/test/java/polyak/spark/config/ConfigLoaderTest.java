@@ -193,6 +193,14 @@ class ConfigLoaderTest {
     assertEquals(
         new Aggregation(Aggregation.Mode.DIRECT, 0),
         ConfigLoader.load(EXAMPLE, List.of("spark.aggregation=direct")).aggregation());
+    // local steps: off by default; on, one thread per task unless set, η defaults to the initial
+    // rate
+    PolyakConfig plain = ConfigLoader.load(EXAMPLE, List.of());
+    assertEquals(1, plain.localSteps());
+    PolyakConfig local = ConfigLoader.load(EXAMPLE, List.of("spark.local_steps=4"));
+    assertEquals(4, local.localSteps());
+    assertEquals(1, local.threadsPerTask());
+    assertEquals(plain.training().learningRate().initial(), local.localRate());
     // provenance's aggregation_depth says whether the tree's other order of additions was used
     assertEquals(
         2, ConfigLoader.load(EXAMPLE, List.of("spark.aggregation=tree")).aggregationDepth());
