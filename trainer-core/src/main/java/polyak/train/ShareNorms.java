@@ -19,7 +19,18 @@ public final class ShareNorms {
     for (double v : shareGradientSum) {
       sq += v * v;
     }
-    weightedSquaredNorms += sq / examples;
+    addSquaredNorm(sq, examples);
+  }
+
+  /**
+   * Adds one share by its squared gradient norm, summed over the vector in index order as {@link
+   * #add} does (none: ignored): for sources that compute it where the share's gradient is.
+   */
+  public void addSquaredNorm(double squaredNorm, long examples) {
+    if (examples <= 0) {
+      return;
+    }
+    weightedSquaredNorms += squaredNorm / examples;
     shares++;
   }
 

@@ -31,7 +31,8 @@ import polyak.spec.SpecParser;
       BenchCommand.Distributed.class,
       BenchCommand.Kernels.class,
       BenchCommand.Data.class,
-      BenchCommand.Sparse.class
+      BenchCommand.Sparse.class,
+      BenchCommand.Scale.class
     })
 public final class BenchCommand implements Callable<Integer> {
   @Option(
@@ -248,6 +249,57 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       DistributedTrainingBenchmark.run(epochs, output, master, overrides, markdown, System.out);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "scale",
+      mixinStandardHelpOptions = true,
+      description =
+          "Per aggregation mode (direct, tree, sharded): the bytes the driver receives per iteration"
+              + " (Spark's task metrics), the shuffle bytes and the gradient job's median time, on"
+              + " each master, one task per core.")
+  static final class Scale implements Callable<Integer> {
+    @Option(
+        names = "--masters",
+        split = ",",
+        paramLabel = "URL",
+        description = "Spark masters, one after another (default: local[2],local[4]).")
+    List<String> masters = new ArrayList<>(List.of("local[2]", "local[4]"));
+
+    @Option(
+        names = "--hidden",
+        paramLabel = "N",
+        defaultValue = "256",
+        description =
+            "Width of the first hidden layer of 784-N-N/2-10 (default: ${DEFAULT-VALUE}: 235,146"
+                + " parameters).")
+    int hidden;
+
+    @Option(
+        names = "--iterations",
+        paramLabel = "N",
+        defaultValue = "12",
+        description = "Measured iterations per mode (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(
+        names = "--batch",
+        paramLabel = "N",
+        defaultValue = "256",
+        description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(
+        names = "--markdown",
+        paramLabel = "FILE",
+        description = "Also (re)write this section of FILE (e.g. BENCHMARKS.md); default: print.")
+    Path markdown;
+
+    @Override
+    public Integer call() throws Exception {
+      AggregationBenchmark.run(masters, hidden, 4 * batch, batch, iterations, markdown, System.out);
       return 0;
     }
   }

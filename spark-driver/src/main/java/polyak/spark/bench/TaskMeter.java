@@ -26,6 +26,15 @@ final class TaskMeter extends SparkListener {
     long gradientTasks;
     long gradientRunMs;
     long jobs;
+
+    /**
+     * Of the gradient jobs: serialized results of their result tasks (what the driver receives),
+     * and the shuffle bytes their tasks wrote and read (executor to executor).
+     */
+    long resultBytes;
+
+    long shuffleWriteBytes;
+    long shuffleReadBytes;
   }
 
   private volatile String label = "(none)";
@@ -88,6 +97,11 @@ final class TaskMeter extends SparkListener {
     synchronized (t) {
       t.gradientTasks++;
       t.gradientRunMs += m.executorRunTime();
+      if ("ResultTask".equals(e.taskType())) {
+        t.resultBytes += m.resultSize();
+      }
+      t.shuffleWriteBytes += m.shuffleWriteMetrics().bytesWritten();
+      t.shuffleReadBytes += m.shuffleReadMetrics().totalBytesRead();
     }
   }
 }

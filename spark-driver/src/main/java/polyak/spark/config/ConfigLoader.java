@@ -22,6 +22,7 @@ import polyak.optim.ScheduleKind;
 import polyak.optim.ScheduleSpec;
 import polyak.spark.data.DataSource;
 import polyak.spark.data.SparseMode;
+import polyak.spark.train.Aggregation;
 import polyak.spec.LayerSpec;
 import polyak.spec.LossSpec;
 import polyak.spec.NetworkSpec;
@@ -192,6 +193,22 @@ public final class ConfigLoader {
       throw new ConfigError("spark.aggregation_depth must be 1 or 2, got " + depth);
     }
     int threadsPerTask = nonNegativeInt(c, "spark.threads_per_task");
+    int localSteps = positiveInt(c, "spark.local_steps");
+    double localRate = c.getDouble("spark.local_rate");
+    if (!(localRate >= 0) || Double.isInfinite(localRate)) {
+      throw new ConfigError("spark.local_rate must be a finite number >= 0, got " + localRate);
+    }
+    String aggregationName = c.getString("spark.aggregation");
+    Aggregation.Mode aggregationMode = Aggregation.mode(aggregationName);
+    if (aggregationMode == null) {
+      throw new ConfigError(
+          "spark.aggregation must be direct, tree, sharded or auto, got '" + aggregationName + "'");
+    }
+    if (aggregationMode == Aggregation.Mode.AUTO && depth == 2) {
+      aggregationMode = Aggregation.Mode.TREE;
+    }
+    Aggregation aggregation =
+        new Aggregation(aggregationMode, nonNegativeInt(c, "spark.aggregation_slices"));
     String rendered =
         c.withoutPath("fashion_mnist")
             .root()
@@ -204,6 +221,15 @@ public final class ConfigLoader {
     if (distillation.active() && training.adversarial().active()) {
       throw new ConfigError(
           "distillation.teacher: distillation cannot be combined with adversarial training");
+    }
+    if (localSteps > 1
+        && (distillation.active() || training.adversarial().active() || threadsPerTask > 1)) {
+      throw new ConfigError(
+          "spark.local_steps: local steps cannot be combined with distillation, adversarial"
+              + " training or spark.threads_per_task > 1");
+    }
+    if (localSteps > 1 && threadsPerTask == 0) {
+      threadsPerTask = 1; // local steps run one thread per task: one task per core
     }
     int components = nonNegativeInt(c, "data.pca.components");
     if (components > 0 && components != network.inputWidth()) {
@@ -235,12 +261,16 @@ public final class ConfigLoader {
         checkpointDir,
         keep,
         outputDir,
-        depth,
+        // the depth provenance records: 2 when partitions are summed in the tree (other bits)
+        aggregationMode == Aggregation.Mode.TREE ? 2 : 1,
         rendered,
         new PcaConfig(components, c.getBoolean("data.pca.whiten")),
         distillation,
         ensemble,
-        threadsPerTask);
+        threadsPerTask,
+        aggregation,
+        localSteps,
+        localRate == 0 ? training.learningRate().initial() : localRate);
   }
 
   private static DataSource source(Config c, String key, int classes, boolean required) {

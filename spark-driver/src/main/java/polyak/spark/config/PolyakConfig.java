@@ -21,6 +21,11 @@ import polyak.train.TrainingConfig;
  * @param threadsPerTask threads each gradient task splits its partition's share over
  *     (spark.threads_per_task; 0: auto, see {@code polyak.spark.run.ThreadLayout}); with {@code
  *     partitions} = 0 the data then loads into cores / T partitions
+ * @param aggregation how partition sums reach the driver (spark.aggregation; with {@code auto}, an
+ *     {@code aggregationDepth} of 2 keeps the older configs' tree)
+ * @param localSteps SGD steps each executor takes between synchronisations (1: synchronous; see
+ *     {@code polyak.spark.train.LocalStepsGradientSource})
+ * @param localRate the executors' SGD rate
  */
 public record PolyakConfig(
     DataSource train,
@@ -38,7 +43,10 @@ public record PolyakConfig(
     PcaConfig pca,
     DistillationConfig distillation,
     EnsembleConfig ensemble,
-    int threadsPerTask) {
+    int threadsPerTask,
+    polyak.spark.train.Aggregation aggregation,
+    int localSteps,
+    double localRate) {
 
   /** The training data. */
   public DataSource train() {

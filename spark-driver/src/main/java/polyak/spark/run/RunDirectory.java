@@ -48,7 +48,10 @@ public final class RunDirectory {
         c.pca(),
         c.distillation(),
         c.ensemble(),
-        c.threadsPerTask());
+        c.threadsPerTask(),
+        c.aggregation(),
+        c.localSteps(),
+        c.localRate());
   }
 
   /**

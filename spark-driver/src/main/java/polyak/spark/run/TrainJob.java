@@ -229,7 +229,7 @@ public final class TrainJob {
             sc,
             config.network(),
             config.training(),
-            config.aggregationDepth(),
+            config.aggregation(),
             TeacherLoader.load(
                 config.distillation(), config.network(), data.preprocessor(), hadoop),
             threadsPerTask);
@@ -238,11 +238,26 @@ public final class TrainJob {
             data.train().blocks(),
             data.train().partitionRows(),
             data.test() == null ? null : data.test().blocks());
-    TrainingState state = trainer.initialState(source);
+    polyak.train.GradientSource loopSource =
+        config.localSteps() == 1
+            ? source
+            : new polyak.spark.train.LocalStepsGradientSource(
+                source,
+                polyak.nn.Network.build(config.network()),
+                config.training().seed(),
+                data.train().partitionRows(),
+                config.training().batchSize(),
+                config.localSteps(),
+                config.localRate());
+    TrainingState state =
+        TrainingState.initial(
+            polyak.nn.Network.build(config.network()),
+            config.training(),
+            loopSource.iterationsPerEpoch());
     if (resume != null) {
       state.read(new DataInputStream(new ByteArrayInputStream(resume.state())));
     }
-    long perEpoch = source.iterationsPerEpoch();
+    long perEpoch = loopSource.iterationsPerEpoch();
     long total = config.training().totalIterations(perEpoch);
     console.printf(
         "network: %d parameters; %d partitions; batch %d; %d iterations (%d per epoch)%n",
@@ -252,11 +267,18 @@ public final class TrainJob {
         total,
         perEpoch);
     console.printf(
-        "compute: float64, one task per partition (%d), %d thread%s per task; dense kernel %s%n",
+        "compute: float64, one task per partition (%d), %d thread%s per task; dense kernel %s;"
+            + " aggregation %s%n",
         data.train().partitions(),
         threadsPerTask,
         threadsPerTask == 1 ? "" : "s",
-        polyak.nn.kernel.DenseKernels.describe());
+        polyak.nn.kernel.DenseKernels.describe(),
+        source.aggregation().describe());
+    if (config.localSteps() > 1) {
+      console.printf(
+          "local steps: %d SGD steps of rate %s per executor between synchronisations%n",
+          config.localSteps(), config.localRate());
+    }
 
     CheckpointStore checkpoints =
         new CheckpointStore(config.checkpointDir(), hadoop, config.checkpointKeep(), runId)
@@ -330,7 +352,7 @@ public final class TrainJob {
       try {
         result =
             TrainingLoop.run(
-                state, source, listener, polyak.spark.config.ProgressConfig.of(config));
+                state, loopSource, listener, polyak.spark.config.ProgressConfig.of(config));
       } catch (StopRequest e) {
         console.println();
         throw new Stopped(state.step(), config.checkpointDir());

@@ -50,7 +50,7 @@ public final class SparkGradientSource implements GradientSource {
   private final MinibatchSampler sampler;
   private final int[] partitionRows;
   private final int batchSize;
-  private final int depth;
+  private final Aggregation aggregation;
   private final AdversarialSpec adversarial;
   private final TeacherTask teacher;
   private final int threadsPerTask;
@@ -153,6 +153,36 @@ public final class SparkGradientSource implements GradientSource {
       AdversarialSpec adversarial,
       Teacher teacher,
       int threadsPerTask) {
+    this(
+        sc,
+        network,
+        training,
+        partitionRows,
+        validation,
+        seed,
+        batchSize,
+        Aggregation.ofDepth(depth),
+        adversarial,
+        teacher,
+        threadsPerTask);
+  }
+
+  /**
+   * With the partition sums reaching the driver as {@code aggregation} says ({@link
+   * Aggregation#resolve}d here: AUTO picks by partitions × parameters).
+   */
+  public SparkGradientSource(
+      JavaSparkContext sc,
+      Network network,
+      JavaRDD<Dataset> training,
+      int[] partitionRows,
+      JavaRDD<Dataset> validation,
+      long seed,
+      int batchSize,
+      Aggregation aggregation,
+      AdversarialSpec adversarial,
+      Teacher teacher,
+      int threadsPerTask) {
     if (threadsPerTask < 1) {
       throw new IllegalArgumentException(
           "threads per task must be at least 1, got " + threadsPerTask);
@@ -166,9 +196,6 @@ public final class SparkGradientSource implements GradientSource {
               + partitionRows.length
               + " partition sizes were given");
     }
-    if (depth < 1 || depth > 2) {
-      throw new IllegalArgumentException("aggregation depth must be 1 or 2, got " + depth);
-    }
     this.sc = sc;
     this.training = training;
     this.validation = validation;
@@ -177,7 +204,7 @@ public final class SparkGradientSource implements GradientSource {
     this.seed = seed;
     this.partitionRows = partitionRows.clone();
     this.batchSize = batchSize;
-    this.depth = depth;
+    this.aggregation = aggregation.resolve(sc, partitionRows.length, network.parameterCount());
     this.adversarial = adversarial;
     this.teacher =
         teacher == null
@@ -188,6 +215,11 @@ public final class SparkGradientSource implements GradientSource {
                 teacher.alpha(),
                 teacher.temperature());
     this.sampler = new MinibatchSampler(seed, partitionRows, batchSize);
+  }
+
+  /** The aggregation this source uses (AUTO resolved). */
+  public Aggregation aggregation() {
+    return aggregation;
   }
 
   public MinibatchSampler sampler() {
@@ -226,6 +258,27 @@ public final class SparkGradientSource implements GradientSource {
         broadcastDone);
   }
 
+  /**
+   * One iteration's job with another executor function over the broadcast θ ({@link
+   * LocalStepsGradientSource}), aggregated and timed as {@link #gradient} is.
+   */
+  GradientResult gradient(
+      long t,
+      java.util.function.Function<
+              Broadcast<ModelBroadcast>,
+              Function2<Integer, Iterator<Dataset>, Iterator<PartialGradient>>>
+          task,
+      double[] params,
+      double[] normState,
+      double[] gradientSum,
+      double[] normStatsSum) {
+    long start = System.nanoTime();
+    Broadcast<ModelBroadcast> b = broadcast(params, normState);
+    long broadcastDone = System.nanoTime();
+    sc.setJobDescription("polyak iteration " + (t + 1));
+    return collect(task.apply(b), gradientSum, normStatsSum, start, broadcastDone);
+  }
+
   @Override
   public BatchResult fullGradient(
       double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
@@ -258,13 +311,19 @@ public final class SparkGradientSource implements GradientSource {
    * timed.
    */
   private GradientResult collect(
-      ShardGradient task,
+      Function2<Integer, Iterator<Dataset>, Iterator<PartialGradient>> task,
       double[] gradientSum,
       double[] normStatsSum,
       long start,
       long broadcastDone) {
     JavaRDD<PartialGradient> partials = training.mapPartitionsWithIndex(task, true);
-    List<PartialGradient> ordered = depth == 1 ? partials.collect() : groupSums(partials);
+    if (aggregation.mode() == Aggregation.Mode.SHARDED) {
+      ShardedAggregation.Totals t =
+          ShardedAggregation.sum(partials, aggregation.slices(), gradientSum, normStatsSum);
+      return result(t.batch(), t.maxComputeNanos(), t.shares(), start, broadcastDone);
+    }
+    List<PartialGradient> ordered =
+        aggregation.mode() == Aggregation.Mode.DIRECT ? partials.collect() : groupSums(partials);
     BatchResult total = BatchResult.EMPTY;
     long maxCompute = 0;
     ShareNorms shares = new ShareNorms();
@@ -275,6 +334,11 @@ public final class SparkGradientSource implements GradientSource {
       total = total.plus(part.result());
       maxCompute = Math.max(maxCompute, part.computeNanos());
     }
+    return result(total, maxCompute, shares, start, broadcastDone);
+  }
+
+  private static GradientResult result(
+      BatchResult total, long maxCompute, ShareNorms shares, long start, long broadcastDone) {
     long end = System.nanoTime();
     double jobMs = (end - broadcastDone) / 1e6;
     return new GradientResult(
@@ -403,6 +467,7 @@ public final class SparkGradientSource implements GradientSource {
 
     @Override
     public Iterator<PartialGradient> call(Integer partition, Iterator<Dataset> blocks) {
+      StragglerDrill.stallFirstAttempt(partition);
       long start = System.nanoTime();
       Network network = ExecutorNetworks.network(specText, kernel);
       MinibatchSampler sampler = new MinibatchSampler(seed, partitionRows, batchSize);

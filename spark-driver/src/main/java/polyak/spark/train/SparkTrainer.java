@@ -21,7 +21,7 @@ public final class SparkTrainer {
   private final JavaSparkContext sc;
   private final NetworkSpec spec;
   private final TrainingConfig config;
-  private final int aggregationDepth;
+  private final Aggregation aggregation;
   private final Teacher teacher;
   private final int threadsPerTask;
 
@@ -48,11 +48,22 @@ public final class SparkTrainer {
       int aggregationDepth,
       Teacher teacher,
       int threadsPerTask) {
+    this(sc, spec, config, Aggregation.ofDepth(aggregationDepth), teacher, threadsPerTask);
+  }
+
+  /** With the partition sums reaching the driver as {@code aggregation} says. */
+  public SparkTrainer(
+      JavaSparkContext sc,
+      NetworkSpec spec,
+      TrainingConfig config,
+      Aggregation aggregation,
+      Teacher teacher,
+      int threadsPerTask) {
     this.threadsPerTask = threadsPerTask;
     this.sc = sc;
     this.spec = spec;
     this.config = config;
-    this.aggregationDepth = aggregationDepth;
+    this.aggregation = aggregation;
     this.teacher = teacher;
   }
 
@@ -67,7 +78,7 @@ public final class SparkTrainer {
         validation,
         config.seed(),
         config.batchSize(),
-        aggregationDepth,
+        aggregation,
         config.adversarial(),
         teacher,
         threadsPerTask);

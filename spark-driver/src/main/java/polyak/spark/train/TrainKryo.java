@@ -16,6 +16,7 @@ public final class TrainKryo {
   public static void register(Kryo kryo) {
     kryo.register(ModelBroadcast.class, new ModelBroadcastSerializer());
     kryo.register(PartialGradient.class, new PartialGradientSerializer());
+    kryo.register(GradientSlice.class, new GradientSliceSerializer());
   }
 
   static void writeVector(Output out, double[] v) {
@@ -70,6 +71,37 @@ public final class TrainKryo {
           in.readLong(),
           in.readLong(),
           in.readLong());
+    }
+  }
+
+  private static final class GradientSliceSerializer extends Serializer<GradientSlice> {
+    GradientSliceSerializer() {
+      setImmutable(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output out, GradientSlice g) {
+      out.writeInt(g.partition());
+      writeVector(out, g.gradient());
+      writeVector(out, g.normStats());
+      out.writeDouble(g.lossSum());
+      out.writeLong(g.correct());
+      out.writeLong(g.count());
+      out.writeLong(g.computeNanos());
+      out.writeDouble(g.squaredNorm());
+    }
+
+    @Override
+    public GradientSlice read(Kryo kryo, Input in, Class<GradientSlice> type) {
+      return new GradientSlice(
+          in.readInt(),
+          readVector(in),
+          readVector(in),
+          in.readDouble(),
+          in.readLong(),
+          in.readLong(),
+          in.readLong(),
+          in.readDouble());
     }
   }
 }

@@ -27,7 +27,7 @@ class BenchCommandTest {
     assertEquals(0, PolyakCli.execute(p, p, "bench", "--help"));
     String help = out.toString(StandardCharsets.UTF_8);
     assertTrue(help.contains("--quick"), help);
-    for (String sub : List.of("optimizers", "distributed", "kernels", "data", "sparse")) {
+    for (String sub : List.of("optimizers", "distributed", "kernels", "data", "sparse", "scale")) {
       assertTrue(
           Pattern.compile("(?m)^\\s+" + sub + "\\s").matcher(help).find(),
           sub + " missing from\n" + help);

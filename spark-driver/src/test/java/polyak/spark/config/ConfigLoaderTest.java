@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import polyak.optim.OptimizerKind;
 import polyak.spark.data.DataFormat;
+import polyak.spark.train.Aggregation;
 import polyak.train.AveragingSpec;
 
 /**
@@ -189,6 +190,44 @@ class ConfigLoaderTest {
         7, ConfigLoader.parse(stored, List.of("training.epochs=7"), "ckpt").training().epochs());
   }
 
+  @Test
+  void aggregationIsAutoUnlessSetAndTheOlderDepthTwoStillMeansTheTree() {
+    assertEquals(
+        new Aggregation(Aggregation.Mode.AUTO, 0),
+        ConfigLoader.load(EXAMPLE, List.of()).aggregation());
+    assertEquals(
+        new Aggregation(Aggregation.Mode.TREE, 0),
+        ConfigLoader.load(EXAMPLE, List.of("spark.aggregation_depth=2")).aggregation());
+    assertEquals(
+        new Aggregation(Aggregation.Mode.SHARDED, 3),
+        ConfigLoader.load(
+                EXAMPLE,
+                List.of(
+                    "spark.aggregation=sharded",
+                    "spark.aggregation_slices=3",
+                    "spark.aggregation_depth=2"))
+            .aggregation());
+    assertEquals(
+        new Aggregation(Aggregation.Mode.DIRECT, 0),
+        ConfigLoader.load(EXAMPLE, List.of("spark.aggregation=direct")).aggregation());
+    // local steps: off by default; on, one thread per task unless set, η defaults to the initial
+    // rate
+    PolyakConfig plain = ConfigLoader.load(EXAMPLE, List.of());
+    assertEquals(1, plain.localSteps());
+    PolyakConfig local = ConfigLoader.load(EXAMPLE, List.of("spark.local_steps=4"));
+    assertEquals(4, local.localSteps());
+    assertEquals(1, local.threadsPerTask());
+    assertEquals(plain.training().learningRate().initial(), local.localRate());
+    // provenance's aggregation_depth says whether the tree's other order of additions was used
+    assertEquals(
+        2, ConfigLoader.load(EXAMPLE, List.of("spark.aggregation=tree")).aggregationDepth());
+    assertEquals(
+        1,
+        ConfigLoader.load(
+                EXAMPLE, List.of("spark.aggregation=sharded", "spark.aggregation_depth=2"))
+            .aggregationDepth());
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -207,6 +246,11 @@ class ConfigLoaderTest {
         "checkpoint.keep=0              | checkpoint.keep",
         "spark.aggregation_depth=3      | spark.aggregation_depth",
         "spark.threads_per_task=-1      | spark.threads_per_task",
+        "spark.aggregation=ring         | spark.aggregation",
+        "spark.aggregation_slices=-1    | spark.aggregation_slices",
+        "spark.local_steps=0            | spark.local_steps",
+        "spark.local_rate=-1            | spark.local_rate",
+        "spark.local_steps=4 adversarial.fgsm_epsilon=0.1 | spark.local_steps",
         "learning_rate.initial=-0.1     | learning_rate.initial",
         "learning_rate.schedule=linear  | learning_rate.schedule",
         "evaluation.patience=-1         | evaluation.patience",

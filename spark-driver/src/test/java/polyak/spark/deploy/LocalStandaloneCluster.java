@@ -32,13 +32,17 @@ final class LocalStandaloneCluster implements AutoCloseable {
 
   static LocalStandaloneCluster start(Path state, int workers)
       throws IOException, InterruptedException {
-    Files.createDirectories(state.getParent());
-    Path log = state.resolveSibling(state.getFileName() + "-script.log");
-    Path urlFile = state.resolveSibling(state.getFileName() + "-url.txt");
-    ProcessBuilder pb =
-        Deploy.script(
-            log,
-            Map.of("POLYAK_STANDALONE_DIR", state.toString()),
+    return start(state, workers, false);
+  }
+
+  /**
+   * With {@code distinctHosts}, worker i on 127.0.0.i: one host per worker for Spark, which runs a
+   * speculative copy only on another host than the original.
+   */
+  static LocalStandaloneCluster start(Path state, int workers, boolean distinctHosts)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
             List.of(
                 "deploy/standalone-cluster",
                 "start",
@@ -48,6 +52,14 @@ final class LocalStandaloneCluster implements AutoCloseable {
                 "1",
                 "--memory",
                 "1g"));
+    if (distinctHosts) {
+      command.add("--distinct-hosts");
+    }
+    Files.createDirectories(state.getParent());
+    Path log = state.resolveSibling(state.getFileName() + "-script.log");
+    Path urlFile = state.resolveSibling(state.getFileName() + "-url.txt");
+    ProcessBuilder pb =
+        Deploy.script(log, Map.of("POLYAK_STANDALONE_DIR", state.toString()), command);
     pb.redirectOutput(urlFile.toFile())
         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.redirectErrorStream(false);

@@ -48,6 +48,10 @@ class StandaloneClusterIT {
           "training.seed=7");
 
   static final int ITERATIONS = 24;
+
+  /** 784-64-10: the values of one gradient. */
+  static final int PARAMETERS = 784 * 64 + 64 + 64 * 10 + 10;
+
   static final int KILL_AT = 6;
 
   static LocalStandaloneCluster cluster;
@@ -63,7 +67,8 @@ class StandaloneClusterIT {
     deleteRecursively(WORK);
     Files.createDirectories(WORK);
     long t0 = System.nanoTime();
-    cluster = LocalStandaloneCluster.start(WORK.resolve("cluster"), 2);
+    // one host per worker (127.0.0.1, 127.0.0.2), for the speculation case
+    cluster = LocalStandaloneCluster.start(WORK.resolve("cluster"), 2, true);
     System.out.printf(
         "cluster %s up in %.1f s%n", cluster.masterUrl, (System.nanoTime() - t0) / 1e9);
 
@@ -103,6 +108,110 @@ class StandaloneClusterIT {
         2, executors.size(), "iteration tasks should run on both executors, ran on " + executors);
     assertEquals(ITERATIONS, Deploy.steps(out));
     assertBitIdentical(localParams, Deploy.params(out.resolve("model.polyak")));
+    System.out.printf(
+        "direct aggregation: the driver received %.0f B per iteration (%.2f x 8P)%n",
+        driverBytesPerIteration(log), driverBytesPerIteration(log) / (8.0 * PARAMETERS));
+  }
+
+  /**
+   * Reduce-scatter through the shuffle between the two executor JVMs: the same bits as local mode,
+   * and the driver receives one gradient's worth of bytes per iteration, not one per partition.
+   */
+  @Test
+  @Order(3)
+  void shardedAggregationEqualsLocalModeAndTheDriverReceivesOneGradient() throws Exception {
+    Path out = WORK.resolve("sharded-run");
+    Path events = Files.createDirectories(WORK.resolve("events-sharded"));
+    Path driverLog = WORK.resolve("sharded-run.log");
+    Process driver =
+        submit(out, events, driverLog, List.of(), List.of("spark.aggregation=sharded"));
+    assertEquals(
+        0,
+        Deploy.await(driver, Duration.ofMinutes(4), driverLog),
+        "submit failed:\n" + Deploy.tail(driverLog, 40));
+    assertTrue(
+        Files.readString(driverLog).contains("aggregation sharded (2 slices)"),
+        "the startup line names the mode:\n" + Deploy.tail(driverLog, 40));
+    List<JsonNode> log = Deploy.events(events);
+    assertEquals(2, iterationExecutors(log).size());
+    assertEquals(ITERATIONS, Deploy.steps(out));
+    assertBitIdentical(localParams, Deploy.params(out.resolve("model.polyak")));
+    double perIteration = driverBytesPerIteration(log);
+    System.out.printf(
+        "sharded aggregation: the driver received %.0f B per iteration (%.2f x 8P)%n",
+        perIteration, perIteration / (8.0 * PARAMETERS));
+    assertTrue(
+        perIteration <= 1.2 * 8 * PARAMETERS,
+        perIteration + " B per iteration > 1.2 x 8 x " + PARAMETERS);
+  }
+
+  /**
+   * Stragglers: the first attempt of partition 0's gradient task sleeps 3 s every iteration
+   * (StragglerDrill), speculation launches copies on the other worker's host, and the copies' bits
+   * are the originals' bits: the parameters equal local mode's.
+   */
+  @Test
+  @Order(4)
+  void speculativeCopiesOfAStragglerGiveTheSameParameters() throws Exception {
+    Path out = WORK.resolve("speculation-run");
+    Path events = Files.createDirectories(WORK.resolve("events-speculation"));
+    Path driverLog = WORK.resolve("speculation-run.log");
+    Process driver =
+        submit(
+            out,
+            events,
+            driverLog,
+            List.of(
+                "--conf",
+                "spark.speculation=true",
+                "--conf",
+                "spark.speculation.interval=100ms",
+                "--conf",
+                "spark.speculation.quantile=0.5",
+                "--conf",
+                "spark.speculation.multiplier=2",
+                // a copy of partition 0's task prefers the executor caching partition 0, which is
+                // busy with the original: without a short locality wait it waits 3 s (the default)
+                // per locality level before it may run elsewhere, and the original finishes first
+                "--conf",
+                "spark.locality.wait=500ms",
+                "--conf",
+                "spark.executor.extraJavaOptions=-Dpolyak.drill.stallFirstAttemptMs=3000"),
+            List.of());
+    assertEquals(
+        0,
+        Deploy.await(driver, Duration.ofMinutes(4), driverLog),
+        "submit failed:\n" + Deploy.tail(driverLog, 40));
+    List<JsonNode> log = Deploy.events(events);
+    long speculativeWins = 0;
+    for (JsonNode e : log) {
+      if ("SparkListenerTaskEnd".equals(e.path("Event").asText())
+          && e.path("Task Info").path("Speculative").asBoolean()
+          && "Success".equals(e.path("Task End Reason").path("Reason").asText())) {
+        speculativeWins++;
+      }
+    }
+    System.out.println("speculative task copies that succeeded: " + speculativeWins);
+    assertTrue(speculativeWins >= ITERATIONS / 2, "speculative copies won " + speculativeWins);
+    assertEquals(ITERATIONS, Deploy.steps(out));
+    assertBitIdentical(localParams, Deploy.params(out.resolve("model.polyak")));
+  }
+
+  /**
+   * Serialized results of the iteration jobs' result tasks (what reaches the driver) / iteration.
+   */
+  static double driverBytesPerIteration(List<JsonNode> events) {
+    Set<Integer> stages = iterationStages(events);
+    long bytes = 0;
+    for (JsonNode e : events) {
+      if ("SparkListenerTaskEnd".equals(e.path("Event").asText())
+          && stages.contains(e.path("Stage ID").asInt())
+          && "ResultTask".equals(e.path("Task Type").asText())
+          && "Success".equals(e.path("Task End Reason").path("Reason").asText())) {
+        bytes += e.path("Task Metrics").path("Result Size").asLong();
+      }
+    }
+    return (double) bytes / ITERATIONS;
   }
 
   @Test
@@ -172,6 +281,13 @@ class StandaloneClusterIT {
 
   /** deploy/submit of the app jar to the cluster, with an uncompressed event log. */
   static Process submit(Path out, Path events, Path log) throws IOException {
+    return submit(out, events, log, List.of(), List.of());
+  }
+
+  /** With more spark-submit options and more training overrides. */
+  static Process submit(
+      Path out, Path events, Path log, List<String> submitOptions, List<String> overrides)
+      throws IOException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -195,16 +311,32 @@ class StandaloneClusterIT {
                 "--conf",
                 "spark.eventLog.rolling.enabled=false",
                 "--conf",
-                "spark.eventLog.dir=file:" + events,
-                "--",
-                "train"));
+                "spark.eventLog.dir=file:" + events));
+    cmd.addAll(submitOptions);
+    cmd.add("--");
+    cmd.add("train");
     cmd.addAll(TRAINING);
+    cmd.addAll(overrides);
     cmd.add("output.dir=" + out);
     return Deploy.script(log, Map.of(), cmd).start();
   }
 
   /** Executors that ran a successful task of a "polyak iteration" job. */
   static Set<String> iterationExecutors(List<JsonNode> events) {
+    Set<Integer> stages = iterationStages(events);
+    Set<String> executors = new TreeSet<>();
+    for (JsonNode e : events) {
+      if ("SparkListenerTaskEnd".equals(e.path("Event").asText())
+          && stages.contains(e.path("Stage ID").asInt())
+          && "Success".equals(e.path("Task End Reason").path("Reason").asText())) {
+        executors.add(e.path("Task Info").path("Executor ID").asText());
+      }
+    }
+    return executors;
+  }
+
+  /** Stages of the "polyak iteration" jobs. */
+  static Set<Integer> iterationStages(List<JsonNode> events) {
     Set<Integer> stages = new HashSet<>();
     for (JsonNode e : events) {
       if ("SparkListenerJobStart".equals(e.path("Event").asText())
@@ -215,15 +347,7 @@ class StandaloneClusterIT {
         e.path("Stage IDs").forEach(s -> stages.add(s.asInt()));
       }
     }
-    Set<String> executors = new TreeSet<>();
-    for (JsonNode e : events) {
-      if ("SparkListenerTaskEnd".equals(e.path("Event").asText())
-          && stages.contains(e.path("Stage ID").asInt())
-          && "Success".equals(e.path("Task End Reason").path("Reason").asText())) {
-        executors.add(e.path("Task Info").path("Executor ID").asText());
-      }
-    }
-    return executors;
+    return stages;
   }
 
   static void assertBitIdentical(double[] expected, double[] actual) {

@@ -339,6 +339,38 @@ class TrainJobTest {
     String set = console(load("set", ADAM, "data.partitions=2", "training.max_iterations=3"));
     assertTrue(
         set.contains("compute: float64, one task per partition (2), 1 thread per task;"), set);
+    // spark.aggregation = auto: direct on a local master, and the line says so
+    assertTrue(set.contains("; aggregation direct"), set);
+    String sharded =
+        console(
+            load(
+                "sharded",
+                ADAM,
+                "data.partitions=2",
+                "training.max_iterations=3",
+                "spark.aggregation=sharded"));
+    assertTrue(sharded.contains("; aggregation sharded (2 slices)"), sharded);
+  }
+
+  /** spark.local_steps = 4: a quarter of the iterations per epoch, and the startup says so. */
+  @Test
+  void fourLocalStepsTrainWithAQuarterOfTheIterationsPerEpochAndSaySo() throws IOException {
+    String sync = console(load("sync", ADAM, "data.partitions=2", "training.max_iterations=3"));
+    String local =
+        console(
+            load(
+                "local-steps",
+                ADAM,
+                "data.partitions=2",
+                "training.max_iterations=3",
+                "spark.local_steps=4",
+                "spark.local_rate=0.05"));
+    assertTrue(local.contains("local steps: 4 SGD steps of rate 0.05 per executor between"), local);
+    java.util.regex.Pattern perEpoch = java.util.regex.Pattern.compile("\\((\\d+) per epoch\\)");
+    java.util.regex.Matcher s = perEpoch.matcher(sync);
+    java.util.regex.Matcher l = perEpoch.matcher(local);
+    assertTrue(s.find() && l.find(), sync + local);
+    assertEquals(Long.parseLong(s.group(1)) / 4, Long.parseLong(l.group(1)));
   }
 
   static String console(PolyakConfig c) throws IOException {

@@ -1,0 +1,27 @@
+package polyak.spark.train;
+
+import polyak.nn.BatchResult;
+
+/**
+ * What travels in sharded aggregation ({@link ShardedAggregation}): one slice of one partition's
+ * gradient and batch-norm sums, with that partition's loss sum, counts, compute time and squared
+ * gradient norm (for the noise scale); or, with {@code partition} = {@link #SUM}, one slice summed
+ * over every partition.
+ */
+public record GradientSlice(
+    int partition,
+    double[] gradient,
+    double[] normStats,
+    double lossSum,
+    long correct,
+    long count,
+    long computeNanos,
+    double squaredNorm) {
+
+  /** The partition of a slice summed over all partitions. */
+  public static final int SUM = -1;
+
+  public BatchResult result() {
+    return new BatchResult(lossSum, correct, count);
+  }
+}

@@ -1,0 +1,190 @@
+package polyak.spark.train;
+
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+import polyak.data.Dataset;
+import polyak.nn.BatchResult;
+import polyak.nn.Network;
+import polyak.nn.kernel.DenseKernels;
+import polyak.train.AdversarialGradient;
+import polyak.train.AdversarialSpec;
+import polyak.train.GradientResult;
+import polyak.train.GradientSource;
+import polyak.train.MinibatchSampler;
+
+/**
+ * Low-communication training (local SGD; the outer step as in DiLoCo): each outer iteration t,
+ * every executor starts from the broadcast θ and takes {@code k} plain SGD steps of rate η on its
+ * shares of the minibatches t·k … t·k+k−1 (θ_p ← θ_p − η·g_pj/n_p), and returns the sum of the
+ * gradients along its own trajectory, G_p = Σ_j g_pj. The driver adds the G_p in partition order
+ * and its configured optimizer steps on their mean over the k·N examples — the "pseudo-gradient":
+ * with outer SGD of rate k·η that step is the example-weighted average of the executors' parameter
+ * changes (local SGD with plain averaging); momentum or Adam make it an outer optimizer on the
+ * averaged change. One synchronisation per k minibatches.
+ *
+ * <p>k = 1 is synchronous training exactly: G_p is then the partition's gradient sum bit for bit,
+ * and everything after is the synchronous loop. Batch-norm sums and losses are summed over the k
+ * steps (the driver's running statistics see all k·N examples). An outer epoch is ⌊(minibatches per
+ * epoch)/k⌋ outer iterations. Inner steps have no FGSM, penalty, distillation or threads;
+ * regularisation, clipping and the schedule apply to the outer step.
+ */
+public final class LocalStepsGradientSource implements GradientSource {
+  private final SparkGradientSource synchronous;
+  private final String specText;
+  private final String kernel;
+  private final long seed;
+  private final int[] partitionRows;
+  private final int batchSize;
+  private final int k;
+  private final double rate;
+
+  /**
+   * @param synchronous the Spark source over the same data, seed and batch (its broadcast,
+   *     aggregation and validation are used)
+   * @param k local steps per synchronisation (≥ 1)
+   * @param rate η, the executors' SGD rate
+   */
+  public LocalStepsGradientSource(
+      SparkGradientSource synchronous,
+      Network network,
+      long seed,
+      int[] partitionRows,
+      int batchSize,
+      int k,
+      double rate) {
+    if (k < 1) {
+      throw new IllegalArgumentException("local steps must be at least 1, got " + k);
+    }
+    this.synchronous = synchronous;
+    this.specText = network.spec().text();
+    this.kernel = DenseKernels.name();
+    this.seed = seed;
+    this.partitionRows = partitionRows.clone();
+    this.batchSize = batchSize;
+    this.k = k;
+    this.rate = rate;
+  }
+
+  @Override
+  public long iterationsPerEpoch() {
+    return Math.max(1, synchronous.iterationsPerEpoch() / k);
+  }
+
+  @Override
+  public GradientResult gradient(
+      long t, double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
+    return synchronous.gradient(
+        t,
+        b -> new LocalSteps(b, specText, kernel, seed, partitionRows, batchSize, t, k, rate),
+        params,
+        normState,
+        gradientSum,
+        normStatsSum);
+  }
+
+  @Override
+  public BatchResult fullGradient(
+      double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
+    return synchronous.fullGradient(params, normState, gradientSum, normStatsSum);
+  }
+
+  @Override
+  public BatchResult evaluate(double[] params, double[] normState) {
+    return synchronous.evaluate(params, normState);
+  }
+
+  /** The executor side: k SGD steps from the broadcast θ on this partition's shares. */
+  static final class LocalSteps
+      implements Function2<Integer, Iterator<Dataset>, Iterator<PartialGradient>> {
+    private final Broadcast<ModelBroadcast> model;
+    private final String specText;
+    private final String kernel;
+    private final long seed;
+    private final int[] partitionRows;
+    private final int batchSize;
+    private final long t;
+    private final int k;
+    private final double rate;
+
+    LocalSteps(
+        Broadcast<ModelBroadcast> model,
+        String specText,
+        String kernel,
+        long seed,
+        int[] partitionRows,
+        int batchSize,
+        long t,
+        int k,
+        double rate) {
+      this.model = model;
+      this.specText = specText;
+      this.kernel = kernel;
+      this.seed = seed;
+      this.partitionRows = partitionRows;
+      this.batchSize = batchSize;
+      this.t = t;
+      this.k = k;
+      this.rate = rate;
+    }
+
+    @Override
+    public Iterator<PartialGradient> call(Integer partition, Iterator<Dataset> blocks) {
+      long start = System.nanoTime();
+      Network network = ExecutorNetworks.network(specText, kernel);
+      MinibatchSampler sampler = new MinibatchSampler(seed, partitionRows, batchSize);
+      ModelBroadcast m = model.value();
+      double[] sum = new double[network.parameterCount()];
+      double[] stats = new double[network.stateSize()];
+      BatchResult result = BatchResult.EMPTY;
+      int share = sampler.share(partition);
+      if (blocks.hasNext() && share > 0) {
+        Dataset block = blocks.next();
+        AdversarialGradient gradient = new AdversarialGradient(network, AdversarialSpec.NONE);
+        double[] theta = m.params().clone();
+        double[] g = new double[sum.length];
+        int[] rows = new int[share];
+        double step = rate / share;
+        for (int j = 0; j < k; j++) {
+          long inner = t * k + j;
+          int[] perm =
+              ExecutorNetworks.permutation(
+                  sampler, seed, partition, partitionRows[partition], sampler.epochOf(inner));
+          sampler.rows(partition, inner, perm, rows);
+          java.util.Arrays.fill(g, 0.0);
+          result =
+              result.plus(
+                  gradient.gradient(
+                      theta,
+                      m.normState(),
+                      block,
+                      rows,
+                      0,
+                      share,
+                      sampler.passSeed(inner),
+                      g,
+                      stats));
+          for (int i = 0; i < sum.length; i++) {
+            sum[i] += g[i];
+          }
+          if (j < k - 1) {
+            for (int i = 0; i < theta.length; i++) {
+              theta[i] -= step * g[i];
+            }
+          }
+        }
+      }
+      return List.of(
+              new PartialGradient(
+                  partition,
+                  sum,
+                  stats,
+                  result.lossSum(),
+                  result.correct(),
+                  result.count(),
+                  System.nanoTime() - start))
+          .iterator();
+    }
+  }
+}
