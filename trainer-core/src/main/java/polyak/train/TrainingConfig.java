@@ -28,6 +28,9 @@ import polyak.optim.ScheduleSpec;
  * @param adversarial FGSM examples and the input-gradient-norm penalty ({@link
  *     AdversarialSpec#NONE}: off)
  * @param divergence when a run with finite values counts as exploded or collapsed
+ * @param gradientDelay 0: synchronous SGD; 1: the step of iteration t applies the gradient of
+ *     minibatch t computed at θ_{t−1} (θ_0 for t = 0), so the next gradient job runs while the
+ *     driver steps ({@link TrainingLoop}); minibatch optimizers only
  */
 public record TrainingConfig(
     long seed,
@@ -47,7 +50,8 @@ public record TrainingConfig(
     long evaluateEvery,
     int patience,
     AdversarialSpec adversarial,
-    DivergenceSpec divergence) {
+    DivergenceSpec divergence,
+    int gradientDelay) {
 
   /** The linear (ε·B/B_ref) or square-root (ε·√(B/B_ref)) scaling rule, or none. */
   public enum RateScaling {
@@ -68,6 +72,10 @@ public record TrainingConfig(
     nonNegative("clipping.value", clipValue);
     nonNegative("evaluation.every", evaluateEvery);
     nonNegative("evaluation.patience", patience);
+    if (gradientDelay < 0 || gradientDelay > 1) {
+      throw new OptimizerConfigException(
+          "training.gradient_delay must be 0 or 1, got " + gradientDelay);
+    }
     if (divergence == null) {
       divergence = DivergenceSpec.DEFAULTS;
     }
@@ -79,6 +87,11 @@ public record TrainingConfig(
       throw new OptimizerConfigException(
           "training: optimizer, learning rate, scaling, averaging and adversarial"
               + " are required");
+    }
+    if (gradientDelay > 0 && optimizer.kind().fullBatch()) {
+      throw new OptimizerConfigException(
+          "training.gradient_delay must be 0 with the full-batch optimizer "
+              + optimizer.kind().configName());
     }
   }
 
@@ -104,7 +117,8 @@ public record TrainingConfig(
         0,
         0,
         AdversarialSpec.NONE,
-        DivergenceSpec.DEFAULTS);
+        DivergenceSpec.DEFAULTS,
+        0);
   }
 
   /**
@@ -143,7 +157,8 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay);
   }
 
   public TrainingConfig withBatchSize(int v) {
@@ -165,7 +180,8 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay);
   }
 
   public TrainingConfig withEpochs(int v) {
@@ -187,7 +203,8 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay);
   }
 
   public TrainingConfig withMaxIterations(long v) {
@@ -209,7 +226,8 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay);
   }
 
   public TrainingConfig withOptimizer(OptimizerSpec v) {
@@ -231,7 +249,8 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay);
   }
 
   public TrainingConfig withLearningRate(ScheduleSpec v) {
@@ -253,7 +272,8 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay);
   }
 
   public TrainingConfig withRateScaling(RateScaling v, int reference) {
@@ -275,7 +295,8 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay);
   }
 
   public TrainingConfig withPenalties(double newL1, double newL2, double newMaxNorm) {
@@ -297,7 +318,8 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay);
   }
 
   public TrainingConfig withClipping(double norm, double value) {
@@ -319,7 +341,8 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay);
   }
 
   public TrainingConfig withAveraging(AveragingSpec v) {
@@ -341,7 +364,8 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay);
   }
 
   public TrainingConfig withEvaluation(long every, int newPatience) {
@@ -363,7 +387,8 @@ public record TrainingConfig(
         every,
         newPatience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay);
   }
 
   public TrainingConfig withAdversarial(AdversarialSpec v) {
@@ -385,7 +410,8 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         v,
-        divergence);
+        divergence,
+        gradientDelay);
   }
 
   public TrainingConfig withDivergence(DivergenceSpec v) {
@@ -407,6 +433,30 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
+        v,
+        gradientDelay);
+  }
+
+  public TrainingConfig withGradientDelay(int v) {
+    return new TrainingConfig(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        adversarial,
+        divergence,
         v);
   }
 

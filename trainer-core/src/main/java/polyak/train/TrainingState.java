@@ -35,8 +35,11 @@ import polyak.spec.LossSpec;
  * ε_t); max-norm re-projection; running statistics; average.
  */
 public final class TrainingState {
-  /** 2: with the early-stopping state (format 1, without it, is still read). */
-  private static final int FORMAT = 2;
+  /**
+   * 3: with θ_{t−1} for the delayed-gradient mode; 2: with the early-stopping state; 1: without it
+   * (both still read).
+   */
+  private static final int FORMAT = 3;
 
   private final Network network;
   private final TrainingConfig config;
@@ -52,6 +55,8 @@ public final class TrainingState {
   private final DivergenceGuard guard;
   private final DivergenceMonitor monitor;
   private final EarlyStopping early;
+  private final double[] laggedParams;
+  private final double[] laggedNormState;
   private long step;
 
   private TrainingState(Network network, TrainingConfig config, long iterationsPerEpoch) {
@@ -95,6 +100,8 @@ public final class TrainingState {
         config.patience() > 0
             ? new EarlyStopping(n, MetricGoal.MAXIMIZE, config.patience(), 0.0)
             : null;
+    this.laggedParams = config.gradientDelay() > 0 ? new double[n] : null;
+    this.laggedNormState = config.gradientDelay() > 0 ? new double[normState.length] : null;
   }
 
   /** Fresh state: parameters initialised from the config's seed. */
@@ -102,6 +109,7 @@ public final class TrainingState {
       Network network, TrainingConfig config, long iterationsPerEpoch) {
     TrainingState s = new TrainingState(network, config, iterationsPerEpoch);
     network.initialise(config.seed(), s.params, s.normState);
+    s.copyToLagged();
     return s;
   }
 
@@ -134,6 +142,7 @@ public final class TrainingState {
     }
     monitor.observeStep(t, loss, norm);
     double rate = schedule.valueAt(step) * rateScale;
+    copyToLagged();
     optimizer.step(params, gradient, t, rate);
     if (maxNorm != null) {
       maxNorm.apply(params);
@@ -152,6 +161,27 @@ public final class TrainingState {
     }
     step = t;
     return new StepReport(t, loss, batch.accuracy(), norm, rate, batch.count(), 0, 0);
+  }
+
+  private void copyToLagged() {
+    if (laggedParams != null) {
+      System.arraycopy(params, 0, laggedParams, 0, params.length);
+      System.arraycopy(normState, 0, laggedNormState, 0, normState.length);
+    }
+  }
+
+  /**
+   * In the delayed-gradient mode ({@code training.gradient_delay = 1}), θ before the last step
+   * (θ_{t−1} at step t; θ_0 before the first): where minibatch {@link #step()}'s gradient is
+   * computed. Null in the synchronous mode.
+   */
+  public double[] laggedParameters() {
+    return laggedParams;
+  }
+
+  /** The batch-norm running statistics that went with {@link #laggedParameters()}. */
+  public double[] laggedNormState() {
+    return laggedNormState;
   }
 
   /**
@@ -211,7 +241,7 @@ public final class TrainingState {
 
   /**
    * Writes everything needed to continue bit-identically: step, θ, running stats, optimizer,
-   * average, early stopping.
+   * average, early stopping, and in the delayed mode θ_{t−1} and its running stats.
    */
   public void write(DataOutput out) throws IOException {
     out.writeInt(FORMAT);
@@ -230,6 +260,11 @@ public final class TrainingState {
     if (early != null) {
       early.writeState(out);
     }
+    out.writeBoolean(laggedParams != null);
+    if (laggedParams != null) {
+      writeVector(out, laggedParams);
+      writeVector(out, laggedNormState);
+    }
   }
 
   /**
@@ -239,7 +274,7 @@ public final class TrainingState {
    */
   public void read(DataInput in) throws IOException {
     int format = in.readInt();
-    if (format != FORMAT && format != 1) {
+    if (format < 1 || format > FORMAT) {
       throw new StateMismatchException(
           "training state: unsupported format " + format + " (expected " + FORMAT + ")");
     }
@@ -270,11 +305,23 @@ public final class TrainingState {
           early != null ? early : new EarlyStopping(params.length, MetricGoal.MAXIMIZE, 1, 0.0);
       earlyRestore = saved.prepareRestore(in);
     }
+    // a state saved in the synchronous mode resumes the delayed one from θ_{t−1} := θ_t; a delayed
+    // one resumed synchronously drops θ_{t−1}
+    double[] lagged = p;
+    double[] laggedStats = s;
+    if (format >= 3 && in.readBoolean()) {
+      lagged = readVector(in, "delayed-gradient parameters", params.length);
+      laggedStats = readVector(in, "delayed-gradient normalisation state", normState.length);
+    }
     optimizerRestore.run();
     averageRestore.run();
     earlyRestore.run();
     System.arraycopy(p, 0, params, 0, p.length);
     System.arraycopy(s, 0, normState, 0, s.length);
+    if (laggedParams != null) {
+      System.arraycopy(lagged, 0, laggedParams, 0, lagged.length);
+      System.arraycopy(laggedStats, 0, laggedNormState, 0, laggedStats.length);
+    }
     step = savedStep;
   }
 

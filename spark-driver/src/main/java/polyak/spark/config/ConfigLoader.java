@@ -367,7 +367,8 @@ public final class ConfigLoader {
             c.getDouble("adversarial.fgsm_fraction"),
             c.getDouble("adversarial.gradient_penalty"),
             c.getDouble("adversarial.penalty_step")),
-        divergence(c));
+        divergence(c),
+        nonNegativeInt(c, "training.gradient_delay"));
   }
 
   private static DivergenceSpec divergence(Config c) {

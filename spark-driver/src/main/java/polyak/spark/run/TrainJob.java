@@ -329,7 +329,10 @@ public final class TrainJob {
       try {
         result =
             TrainingLoop.run(
-                state, source, listener, polyak.spark.config.ProgressConfig.of(config));
+                state,
+                SparkTrainer.loopSource(source, config.training()),
+                listener,
+                polyak.spark.config.ProgressConfig.of(config));
       } catch (StopRequest e) {
         console.println();
         throw new Stopped(state.step(), config.checkpointDir());

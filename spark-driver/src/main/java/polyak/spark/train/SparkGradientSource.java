@@ -331,10 +331,17 @@ public final class SparkGradientSource implements GradientSource {
     if (validation == null) {
       return BatchResult.EMPTY;
     }
-    Broadcast<ModelBroadcast> b = broadcast(params, normState);
+    // its own broadcast, destroyed here: in the delayed-gradient mode a gradient job (and its
+    // broadcast) is in flight on another driver thread
+    Broadcast<ModelBroadcast> b =
+        sc.broadcast(new ModelBroadcast(params.clone(), normState.clone()));
     sc.setJobDescription("polyak validation");
-    List<BatchResult> results =
-        validation.mapPartitions(new ShardEvaluation(b, specText, kernel), true).collect();
+    List<BatchResult> results;
+    try {
+      results = validation.mapPartitions(new ShardEvaluation(b, specText, kernel), true).collect();
+    } finally {
+      b.destroy();
+    }
     BatchResult total = BatchResult.EMPTY;
     for (BatchResult r : results) {
       total = total.plus(r);
