@@ -252,11 +252,14 @@ public final class TrainJob {
         total,
         perEpoch);
     console.printf(
-        "compute: float64, one task per partition (%d), %d thread%s per task; dense kernel %s%n",
+        "compute: float64, one task per partition (%d), %d thread%s per task; dense kernel %s%s%n",
         data.train().partitions(),
         threadsPerTask,
         threadsPerTask == 1 ? "" : "s",
-        polyak.nn.kernel.DenseKernels.describe());
+        polyak.nn.kernel.DenseKernels.describe(),
+        config.training().gradientDelay() > 0
+            ? "; gradients one step delayed (training.gradient_delay = 1)"
+            : "");
 
     CheckpointStore checkpoints =
         new CheckpointStore(config.checkpointDir(), hadoop, config.checkpointKeep(), runId)
