@@ -8,18 +8,23 @@ import java.util.concurrent.TimeUnit;
 import polyak.nn.BatchResult;
 
 /**
- * A {@link GradientSource} whose {@link #submit} runs the wrapped source's gradient on one thread
- * of its own, so the caller can step and evaluate while it runs (the Spark source's job then
- * overlaps the driver's work). Gradients run one at a time, in submission order, on copies of θ
- * taken when they are submitted: the sums are those the wrapped source computes in the calling
- * thread.
+ * A {@link GradientSource} whose {@link #submit} runs the wrapped source's gradient on a driver
+ * thread of its own, so the caller can step and evaluate while it runs, and up to {@link #THREADS}
+ * gradients run at once (Spark jobs then overlap each other's scheduling and result transfer with
+ * compute). Each runs on copies of θ taken when it is submitted, so its sums are those the wrapped
+ * source computes in the calling thread; the wrapped source must allow concurrent {@link #gradient}
+ * calls (the Spark source does: one broadcast per job).
  */
 public final class BackgroundGradientSource implements GradientSource, AutoCloseable {
   private final GradientSource source;
+
+  /** Gradients in flight at most: the delayed loop keeps two. */
+  public static final int THREADS = 2;
+
   private final ThreadPoolExecutor thread =
       new ThreadPoolExecutor(
-          1,
-          1,
+          THREADS,
+          THREADS,
           1,
           TimeUnit.SECONDS,
           new LinkedBlockingQueue<>(),
@@ -29,7 +34,7 @@ public final class BackgroundGradientSource implements GradientSource, AutoClose
             return t;
           });
 
-  /** The thread ends after a second without work, so an unclosed source leaves nothing behind. */
+  /** Threads end after a second without work, so an unclosed source leaves nothing behind. */
   public BackgroundGradientSource(GradientSource source) {
     this.source = source;
     thread.allowCoreThreadTimeOut(true);
@@ -102,7 +107,7 @@ public final class BackgroundGradientSource implements GradientSource, AutoClose
     return source.iterationsPerEpoch();
   }
 
-  /** Stops the thread (after any gradient still running); the wrapped source stays open. */
+  /** Stops the threads (after any gradient still running); the wrapped source stays open. */
   @Override
   public void close() {
     thread.shutdown();
