@@ -3,6 +3,7 @@ package polyak.spark.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -119,6 +120,26 @@ class DelayedGradientEqualsLocalTest {
     assertFalse(
         Arrays.equals(
             local(blocks, config(0, 9), threads).state().parameters(), local.state().parameters()));
+  }
+
+  /** Early stopping ends the run with the next minibatch's job in flight: it is dropped. */
+  @Test
+  void earlyStoppingWithAJobInFlightEqualsTheOracle() {
+    Dataset[] blocks = DistributedEqualsLocalTest.split(DistributedEqualsLocalTest.data(), 2);
+    TrainingConfig config = config(1, 40).withEvaluation(1, 1);
+    TrainResult local = local(blocks, config, 1);
+    TrainResult distributed =
+        trainer(config, 1)
+            .train(
+                rdd(blocks),
+                DistributedEqualsLocalTest.sizes(blocks),
+                validation(),
+                TrainingListener.NONE);
+    assertTrue(local.stopReason().startsWith("early stopping"), local.stopReason());
+    assertTrue(local.state().step() < 40);
+    assertEquals(local.stopReason(), distributed.stopReason());
+    assertArrayEquals(local.state().parameters(), distributed.state().parameters());
+    assertArrayEquals(local.parameters(), distributed.parameters());
   }
 
   @Test
