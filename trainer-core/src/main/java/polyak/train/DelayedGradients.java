@@ -13,6 +13,10 @@ import java.util.ArrayDeque;
  * in-JVM source (which computes each gradient when it is submitted) is the oracle of the Spark
  * loop.
  *
+ * <p>With {@code training.gradient_prediction} minibatch t+1's gradient is computed at θ_t + (θ_t −
+ * θ_{t−1}) instead ({@link TrainingState#nextGradientPoint}): θ_{t+1} predicted from the last step,
+ * which with Adam's correlated steps is much closer to θ_{t+1} than θ_t is.
+ *
  * <p>Step t's batch-norm running statistics are minibatch t's, at θ_{t−1}; evaluations, early
  * stopping and the noise scale see the parameters after each step as in the synchronous mode. A
  * checkpoint holds θ_{t−1}, so a resumed run resubmits minibatch t at it and continues as the
@@ -41,7 +45,7 @@ final class DelayedGradients implements AutoCloseable {
       inFlight.add(source.submit(t, state.laggedParameters(), state.laggedNormState()));
     }
     if (t + 1 < total) {
-      inFlight.add(source.submit(t + 1, state.parameters(), state.normState()));
+      inFlight.add(source.submit(t + 1, state.nextGradientPoint(), state.normState()));
     }
     return inFlight.poll().await(gradientSum, normStatsSum);
   }

@@ -31,6 +31,8 @@ import polyak.optim.ScheduleSpec;
  * @param gradientDelay 0: synchronous SGD; 1: the step of iteration t applies the gradient of
  *     minibatch t computed at θ_{t−1} (θ_0 for t = 0), so the next gradient job runs while the
  *     driver steps ({@link TrainingLoop}); minibatch optimizers only
+ * @param gradientPrediction with delay 1: minibatch t+1's gradient at the extrapolated θ_t + (θ_t −
+ *     θ_{t−1}) instead of θ_t (θ_{t+1} predicted from the last step)
  */
 public record TrainingConfig(
     long seed,
@@ -51,7 +53,8 @@ public record TrainingConfig(
     int patience,
     AdversarialSpec adversarial,
     DivergenceSpec divergence,
-    int gradientDelay) {
+    int gradientDelay,
+    boolean gradientPrediction) {
 
   /** The linear (ε·B/B_ref) or square-root (ε·√(B/B_ref)) scaling rule, or none. */
   public enum RateScaling {
@@ -75,6 +78,10 @@ public record TrainingConfig(
     if (gradientDelay < 0 || gradientDelay > 1) {
       throw new OptimizerConfigException(
           "training.gradient_delay must be 0 or 1, got " + gradientDelay);
+    }
+    if (gradientPrediction && gradientDelay == 0) {
+      throw new OptimizerConfigException(
+          "training.gradient_prediction needs training.gradient_delay = 1");
     }
     if (divergence == null) {
       divergence = DivergenceSpec.DEFAULTS;
@@ -118,7 +125,8 @@ public record TrainingConfig(
         0,
         AdversarialSpec.NONE,
         DivergenceSpec.DEFAULTS,
-        0);
+        0,
+        false);
   }
 
   /**
@@ -158,7 +166,8 @@ public record TrainingConfig(
         patience,
         adversarial,
         divergence,
-        gradientDelay);
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withBatchSize(int v) {
@@ -181,7 +190,8 @@ public record TrainingConfig(
         patience,
         adversarial,
         divergence,
-        gradientDelay);
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withEpochs(int v) {
@@ -204,7 +214,8 @@ public record TrainingConfig(
         patience,
         adversarial,
         divergence,
-        gradientDelay);
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withMaxIterations(long v) {
@@ -227,7 +238,8 @@ public record TrainingConfig(
         patience,
         adversarial,
         divergence,
-        gradientDelay);
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withOptimizer(OptimizerSpec v) {
@@ -250,7 +262,8 @@ public record TrainingConfig(
         patience,
         adversarial,
         divergence,
-        gradientDelay);
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withLearningRate(ScheduleSpec v) {
@@ -273,7 +286,8 @@ public record TrainingConfig(
         patience,
         adversarial,
         divergence,
-        gradientDelay);
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withRateScaling(RateScaling v, int reference) {
@@ -296,7 +310,8 @@ public record TrainingConfig(
         patience,
         adversarial,
         divergence,
-        gradientDelay);
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withPenalties(double newL1, double newL2, double newMaxNorm) {
@@ -319,7 +334,8 @@ public record TrainingConfig(
         patience,
         adversarial,
         divergence,
-        gradientDelay);
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withClipping(double norm, double value) {
@@ -342,7 +358,8 @@ public record TrainingConfig(
         patience,
         adversarial,
         divergence,
-        gradientDelay);
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withAveraging(AveragingSpec v) {
@@ -365,7 +382,8 @@ public record TrainingConfig(
         patience,
         adversarial,
         divergence,
-        gradientDelay);
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withEvaluation(long every, int newPatience) {
@@ -388,7 +406,8 @@ public record TrainingConfig(
         newPatience,
         adversarial,
         divergence,
-        gradientDelay);
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withAdversarial(AdversarialSpec v) {
@@ -411,7 +430,8 @@ public record TrainingConfig(
         patience,
         v,
         divergence,
-        gradientDelay);
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withDivergence(DivergenceSpec v) {
@@ -434,7 +454,8 @@ public record TrainingConfig(
         patience,
         adversarial,
         v,
-        gradientDelay);
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withGradientDelay(int v) {
@@ -457,6 +478,31 @@ public record TrainingConfig(
         patience,
         adversarial,
         divergence,
+        v,
+        gradientPrediction);
+  }
+
+  public TrainingConfig withGradientPrediction(boolean v) {
+    return new TrainingConfig(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        adversarial,
+        divergence,
+        gradientDelay,
         v);
   }
 

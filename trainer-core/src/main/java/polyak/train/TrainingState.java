@@ -57,6 +57,11 @@ public final class TrainingState {
   private final EarlyStopping early;
   private final double[] laggedParams;
   private final double[] laggedNormState;
+
+  /** Where minibatch {@link #step}'s gradient is computed: laggedParams, or the prediction. */
+  private final double[] gradientPoint;
+
+  private final double[] predicted;
   private long step;
 
   private TrainingState(Network network, TrainingConfig config, long iterationsPerEpoch) {
@@ -102,6 +107,8 @@ public final class TrainingState {
             : null;
     this.laggedParams = config.gradientDelay() > 0 ? new double[n] : null;
     this.laggedNormState = config.gradientDelay() > 0 ? new double[normState.length] : null;
+    this.gradientPoint = config.gradientPrediction() ? new double[n] : laggedParams;
+    this.predicted = config.gradientPrediction() ? new double[n] : null;
   }
 
   /** Fresh state: parameters initialised from the config's seed. */
@@ -110,6 +117,10 @@ public final class TrainingState {
     TrainingState s = new TrainingState(network, config, iterationsPerEpoch);
     network.initialise(config.seed(), s.params, s.normState);
     s.copyToLagged();
+    if (s.predicted != null) {
+      // minibatch 0 at θ_0, as without the prediction
+      System.arraycopy(s.params, 0, s.gradientPoint, 0, s.params.length);
+    }
     return s;
   }
 
@@ -164,6 +175,9 @@ public final class TrainingState {
   }
 
   private void copyToLagged() {
+    if (predicted != null) {
+      System.arraycopy(nextGradientPoint(), 0, gradientPoint, 0, params.length);
+    }
     if (laggedParams != null) {
       System.arraycopy(params, 0, laggedParams, 0, params.length);
       System.arraycopy(normState, 0, laggedNormState, 0, normState.length);
@@ -171,12 +185,27 @@ public final class TrainingState {
   }
 
   /**
-   * In the delayed-gradient mode ({@code training.gradient_delay = 1}), θ before the last step
-   * (θ_{t−1} at step t; θ_0 before the first): where minibatch {@link #step()}'s gradient is
-   * computed. Null in the synchronous mode.
+   * In the delayed-gradient mode ({@code training.gradient_delay = 1}), where minibatch {@link
+   * #step()}'s gradient is computed: θ before the last step (θ_{t−1} at step t; θ_0 before the
+   * first), or with {@code training.gradient_prediction} the prediction {@link #nextGradientPoint}
+   * made before the last step. Null in the synchronous mode.
    */
   public double[] laggedParameters() {
-    return laggedParams;
+    return gradientPoint;
+  }
+
+  /**
+   * Where minibatch {@link #step()} + 1's gradient is computed in the delayed mode: θ_t, or with
+   * {@code training.gradient_prediction} θ_t + (θ_t − θ_{t−1}) (θ_0 before the first step).
+   */
+  public double[] nextGradientPoint() {
+    if (predicted == null) {
+      return params;
+    }
+    for (int i = 0; i < params.length; i++) {
+      predicted[i] = params[i] + (params[i] - laggedParams[i]);
+    }
+    return predicted;
   }
 
   /** The batch-norm running statistics that went with {@link #laggedParameters()}. */
@@ -264,6 +293,10 @@ public final class TrainingState {
     if (laggedParams != null) {
       writeVector(out, laggedParams);
       writeVector(out, laggedNormState);
+      out.writeBoolean(predicted != null);
+      if (predicted != null) {
+        writeVector(out, gradientPoint);
+      }
     }
   }
 
@@ -309,9 +342,13 @@ public final class TrainingState {
     // one resumed synchronously drops θ_{t−1}
     double[] lagged = p;
     double[] laggedStats = s;
+    double[] point = null;
     if (format >= 3 && in.readBoolean()) {
       lagged = readVector(in, "delayed-gradient parameters", params.length);
       laggedStats = readVector(in, "delayed-gradient normalisation state", normState.length);
+      if (in.readBoolean()) {
+        point = readVector(in, "predicted gradient point", params.length);
+      }
     }
     optimizerRestore.run();
     averageRestore.run();
@@ -321,6 +358,10 @@ public final class TrainingState {
     if (laggedParams != null) {
       System.arraycopy(lagged, 0, laggedParams, 0, lagged.length);
       System.arraycopy(laggedStats, 0, laggedNormState, 0, laggedStats.length);
+    }
+    if (predicted != null) {
+      // saved without a prediction: minibatch `step` resumes at θ_{t−1}
+      System.arraycopy(point != null ? point : lagged, 0, gradientPoint, 0, params.length);
     }
     step = savedStep;
   }

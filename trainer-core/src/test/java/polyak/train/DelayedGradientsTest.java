@@ -109,6 +109,42 @@ class DelayedGradientsTest {
   }
 
   @Test
+  void withPredictionMinibatchTwoIsAtTheExtrapolatedParameters() {
+    TrainingConfig predicted = DELAYED.withGradientPrediction(true);
+    TrainingState byHand = fresh(predicted.withMaxIterations(3));
+    LocalGradientSource source = source(Network.build(SPEC));
+    double[] theta0 = byHand.parameters().clone();
+    double[] stats0 = byHand.normState().clone();
+    step(byHand, source, 0, theta0, stats0);
+    double[] theta1 = byHand.parameters().clone();
+    double[] stats1 = byHand.normState().clone();
+    double[] at2 = new double[theta1.length];
+    for (int i = 0; i < at2.length; i++) {
+      at2[i] = theta1[i] + (theta1[i] - theta0[i]);
+    }
+    // minibatch 1 at θ_0 + (θ_0 − θ_0) = θ_0
+    step(byHand, source, 1, theta0, stats0);
+    step(byHand, source, 2, at2, stats1);
+    TrainResult run = run(predicted, 3);
+    assertArrayEquals(byHand.parameters(), run.state().parameters());
+    assertFalse(Arrays.equals(run(DELAYED, 3).state().parameters(), run.state().parameters()));
+  }
+
+  @Test
+  void aResumedRunWithPredictionEqualsTheUninterruptedOne() throws IOException {
+    TrainingConfig predicted = DELAYED.withGradientPrediction(true);
+    TrainResult whole = run(predicted, 11);
+    byte[] checkpoint = bytes(run(predicted, 5).state());
+    TrainingConfig rest = predicted.withMaxIterations(11).withEvaluation(3, 0);
+    TrainingState restored = fresh(rest);
+    read(restored, checkpoint);
+    TrainResult resumed =
+        new LocalTrainer(SPEC, rest).resume(restored, PARTS, VALIDATION, TrainingListener.NONE);
+    assertArrayEquals(whole.state().parameters(), resumed.state().parameters());
+    assertArrayEquals(whole.parameters(), resumed.parameters());
+  }
+
+  @Test
   void aResumedRunEqualsTheUninterruptedOne() throws IOException {
     TrainResult whole = run(DELAYED, 11);
     TrainingState half = run(DELAYED, 5).state();
@@ -145,5 +181,6 @@ class DelayedGradientsTest {
             () -> DELAYED.withOptimizer(OptimizerSpec.defaults("lbfgs")));
     assertTrue(e.getMessage().contains("training.gradient_delay"), e.getMessage());
     assertEquals(0, TrainingConfig.defaults().gradientDelay());
+    assertThrows(OptimizerConfigException.class, () -> SYNC.withGradientPrediction(true));
   }
 }

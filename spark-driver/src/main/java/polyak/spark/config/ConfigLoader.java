@@ -368,7 +368,8 @@ public final class ConfigLoader {
             c.getDouble("adversarial.gradient_penalty"),
             c.getDouble("adversarial.penalty_step")),
         divergence(c),
-        nonNegativeInt(c, "training.gradient_delay"));
+        nonNegativeInt(c, "training.gradient_delay"),
+        c.getBoolean("training.gradient_prediction"));
   }
 
   private static DivergenceSpec divergence(Config c) {

@@ -96,12 +96,12 @@ class DelayedGradientEqualsLocalTest {
     return rdd(new Dataset[] {VALIDATION});
   }
 
-  @ParameterizedTest(name = "{0} partitions x {1} threads")
-  @CsvSource({"1, 2", "2, 1"})
-  void delayedSparkLoopEqualsItsOracle(int partitions, int threads) {
+  @ParameterizedTest(name = "{0} partitions x {1} threads, prediction {2}")
+  @CsvSource({"1, 2, false", "2, 1, false", "2, 1, true"})
+  void delayedSparkLoopEqualsItsOracle(int partitions, int threads, boolean prediction) {
     Dataset[] blocks =
         DistributedEqualsLocalTest.split(DistributedEqualsLocalTest.data(), partitions);
-    TrainingConfig config = config(1, 9);
+    TrainingConfig config = config(1, 9).withGradientPrediction(prediction);
     TrainResult local = local(blocks, config, threads);
     TrainResult distributed =
         trainer(config, threads)
