@@ -258,7 +258,8 @@ public final class TrainJob {
         threadsPerTask == 1 ? "" : "s",
         polyak.nn.kernel.DenseKernels.describe(),
         config.training().gradientDelay() > 0
-            ? "; gradients one step delayed (training.gradient_delay = 1)"
+            ? "; gradients one step delayed (training.gradient_delay = 1"
+                + (config.training().gradientPrediction() ? ", at predicted parameters)" : ")")
             : "");
 
     CheckpointStore checkpoints =
