@@ -18,6 +18,19 @@ public interface GradientSource {
       long t, double[] params, double[] normState, double[] gradientSum, double[] normStatsSum);
 
   /**
+   * Starts the gradient of minibatch {@code t} at θ = {@code params} (as {@link #gradient} computes
+   * it), for the delayed-gradient loop. The caller may change {@code params} and {@code normState}
+   * as soon as this returns. This default computes it now, in the calling thread ({@link
+   * BackgroundGradientSource} runs it on a thread of its own).
+   */
+  default PendingGradient submit(long t, double[] params, double[] normState) {
+    double[] gradientSum = new double[params.length];
+    double[] normStatsSum = new double[normState.length];
+    GradientResult result = gradient(t, params, normState, gradientSum, normStatsSum);
+    return PendingGradient.done(result, gradientSum, normStatsSum);
+  }
+
+  /**
    * Adds into {@code gradientSum} the gradient of the loss SUM over every training example at θ (in
    * training mode, with the dropout masks of iteration 0), for full-batch methods.
    */

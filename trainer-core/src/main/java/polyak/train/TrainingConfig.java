@@ -28,6 +28,11 @@ import polyak.optim.ScheduleSpec;
  * @param adversarial FGSM examples and the input-gradient-norm penalty ({@link
  *     AdversarialSpec#NONE}: off)
  * @param divergence when a run with finite values counts as exploded or collapsed
+ * @param gradientDelay 0: synchronous SGD; 1: the step of iteration t applies the gradient of
+ *     minibatch t computed at θ_{t−1} (θ_0 for t = 0), so the next gradient job runs while the
+ *     driver steps ({@link TrainingLoop}); minibatch optimizers only
+ * @param gradientPrediction with delay 1: minibatch t+1's gradient at the extrapolated θ_t + (θ_t −
+ *     θ_{t−1}) instead of θ_t (θ_{t+1} predicted from the last step)
  */
 public record TrainingConfig(
     long seed,
@@ -47,7 +52,9 @@ public record TrainingConfig(
     long evaluateEvery,
     int patience,
     AdversarialSpec adversarial,
-    DivergenceSpec divergence) {
+    DivergenceSpec divergence,
+    int gradientDelay,
+    boolean gradientPrediction) {
 
   /** The linear (ε·B/B_ref) or square-root (ε·√(B/B_ref)) scaling rule, or none. */
   public enum RateScaling {
@@ -68,6 +75,14 @@ public record TrainingConfig(
     nonNegative("clipping.value", clipValue);
     nonNegative("evaluation.every", evaluateEvery);
     nonNegative("evaluation.patience", patience);
+    if (gradientDelay < 0 || gradientDelay > 1) {
+      throw new OptimizerConfigException(
+          "training.gradient_delay must be 0 or 1, got " + gradientDelay);
+    }
+    if (gradientPrediction && gradientDelay == 0) {
+      throw new OptimizerConfigException(
+          "training.gradient_prediction needs training.gradient_delay = 1");
+    }
     if (divergence == null) {
       divergence = DivergenceSpec.DEFAULTS;
     }
@@ -79,6 +94,11 @@ public record TrainingConfig(
       throw new OptimizerConfigException(
           "training: optimizer, learning rate, scaling, averaging and adversarial"
               + " are required");
+    }
+    if (gradientDelay > 0 && optimizer.kind().fullBatch()) {
+      throw new OptimizerConfigException(
+          "training.gradient_delay must be 0 with the full-batch optimizer "
+              + optimizer.kind().configName());
     }
   }
 
@@ -104,7 +124,9 @@ public record TrainingConfig(
         0,
         0,
         AdversarialSpec.NONE,
-        DivergenceSpec.DEFAULTS);
+        DivergenceSpec.DEFAULTS,
+        0,
+        false);
   }
 
   /**
@@ -143,7 +165,9 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withBatchSize(int v) {
@@ -165,7 +189,9 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withEpochs(int v) {
@@ -187,7 +213,9 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withMaxIterations(long v) {
@@ -209,7 +237,9 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withOptimizer(OptimizerSpec v) {
@@ -231,7 +261,9 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withLearningRate(ScheduleSpec v) {
@@ -253,7 +285,9 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withRateScaling(RateScaling v, int reference) {
@@ -275,7 +309,9 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withPenalties(double newL1, double newL2, double newMaxNorm) {
@@ -297,7 +333,9 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withClipping(double norm, double value) {
@@ -319,7 +357,9 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withAveraging(AveragingSpec v) {
@@ -341,7 +381,9 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withEvaluation(long every, int newPatience) {
@@ -363,7 +405,9 @@ public record TrainingConfig(
         every,
         newPatience,
         adversarial,
-        divergence);
+        divergence,
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withAdversarial(AdversarialSpec v) {
@@ -385,7 +429,9 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         v,
-        divergence);
+        divergence,
+        gradientDelay,
+        gradientPrediction);
   }
 
   public TrainingConfig withDivergence(DivergenceSpec v) {
@@ -407,6 +453,56 @@ public record TrainingConfig(
         evaluateEvery,
         patience,
         adversarial,
+        v,
+        gradientDelay,
+        gradientPrediction);
+  }
+
+  public TrainingConfig withGradientDelay(int v) {
+    return new TrainingConfig(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        adversarial,
+        divergence,
+        v,
+        gradientPrediction);
+  }
+
+  public TrainingConfig withGradientPrediction(boolean v) {
+    return new TrainingConfig(
+        seed,
+        batchSize,
+        epochs,
+        maxIterations,
+        optimizer,
+        learningRate,
+        rateScaling,
+        referenceBatch,
+        l1,
+        l2,
+        maxNorm,
+        clipNorm,
+        clipValue,
+        averaging,
+        evaluateEvery,
+        patience,
+        adversarial,
+        divergence,
+        gradientDelay,
         v);
   }
 

@@ -10,6 +10,8 @@ import polyak.optim.EarlyStopping;
  * The training loop, the same for one JVM and for Spark: for each iteration, gradient sums from the
  * {@link GradientSource}, one central {@link TrainingState#step}, and validation on the configured
  * cadence with early stopping on validation accuracy. Resumes from whatever step the state is at.
+ * With {@code training.gradient_delay = 1} the gradients come one step late ({@link
+ * DelayedGradients}).
  */
 public final class TrainingLoop {
   private TrainingLoop() {}
@@ -33,6 +35,20 @@ public final class TrainingLoop {
     if (config.optimizer().kind().fullBatch()) {
       return FullBatchTraining.run(state, source, listener);
     }
+    try (DelayedGradients delayed =
+        config.gradientDelay() > 0 ? new DelayedGradients(source, state) : null) {
+      return run(state, source, delayed, listener, progress);
+    }
+  }
+
+  /** The minibatch loop; {@code delayed} null in the synchronous mode. */
+  private static TrainResult run(
+      TrainingState state,
+      GradientSource source,
+      DelayedGradients delayed,
+      TrainingListener listener,
+      ProgressSpec progress) {
+    TrainingConfig config = state.config();
     long perEpoch = source.iterationsPerEpoch();
     long total = config.totalIterations(perEpoch);
     long every = config.evaluateEvery() > 0 ? config.evaluateEvery() : perEpoch;
@@ -49,7 +65,9 @@ public final class TrainingLoop {
       Arrays.fill(normStats, 0.0);
       long start = System.nanoTime();
       GradientResult g =
-          source.gradient(t, state.parameters(), state.normState(), gradientSum, normStats);
+          delayed != null
+              ? delayed.next(total, gradientSum, normStats)
+              : source.gradient(t, state.parameters(), state.normState(), gradientSum, normStats);
       long gradientDone = System.nanoTime();
       // before the step, which may clip or add penalties to the sums in place
       double noiseScale =

@@ -35,8 +35,11 @@ import polyak.spec.LossSpec;
  * ε_t); max-norm re-projection; running statistics; average.
  */
 public final class TrainingState {
-  /** 2: with the early-stopping state (format 1, without it, is still read). */
-  private static final int FORMAT = 2;
+  /**
+   * 3: with θ_{t−1} for the delayed-gradient mode; 2: with the early-stopping state; 1: without it
+   * (both still read).
+   */
+  private static final int FORMAT = 3;
 
   private final Network network;
   private final TrainingConfig config;
@@ -52,6 +55,13 @@ public final class TrainingState {
   private final DivergenceGuard guard;
   private final DivergenceMonitor monitor;
   private final EarlyStopping early;
+  private final double[] laggedParams;
+  private final double[] laggedNormState;
+
+  /** Where minibatch {@link #step}'s gradient is computed: laggedParams, or the prediction. */
+  private final double[] gradientPoint;
+
+  private final double[] predicted;
   private long step;
 
   private TrainingState(Network network, TrainingConfig config, long iterationsPerEpoch) {
@@ -95,6 +105,10 @@ public final class TrainingState {
         config.patience() > 0
             ? new EarlyStopping(n, MetricGoal.MAXIMIZE, config.patience(), 0.0)
             : null;
+    this.laggedParams = config.gradientDelay() > 0 ? new double[n] : null;
+    this.laggedNormState = config.gradientDelay() > 0 ? new double[normState.length] : null;
+    this.gradientPoint = config.gradientPrediction() ? new double[n] : laggedParams;
+    this.predicted = config.gradientPrediction() ? new double[n] : null;
   }
 
   /** Fresh state: parameters initialised from the config's seed. */
@@ -102,6 +116,11 @@ public final class TrainingState {
       Network network, TrainingConfig config, long iterationsPerEpoch) {
     TrainingState s = new TrainingState(network, config, iterationsPerEpoch);
     network.initialise(config.seed(), s.params, s.normState);
+    s.copyToLagged();
+    if (s.predicted != null) {
+      // minibatch 0 at θ_0, as without the prediction
+      System.arraycopy(s.params, 0, s.gradientPoint, 0, s.params.length);
+    }
     return s;
   }
 
@@ -134,6 +153,7 @@ public final class TrainingState {
     }
     monitor.observeStep(t, loss, norm);
     double rate = schedule.valueAt(step) * rateScale;
+    copyToLagged();
     optimizer.step(params, gradient, t, rate);
     if (maxNorm != null) {
       maxNorm.apply(params);
@@ -152,6 +172,45 @@ public final class TrainingState {
     }
     step = t;
     return new StepReport(t, loss, batch.accuracy(), norm, rate, batch.count(), 0, 0);
+  }
+
+  private void copyToLagged() {
+    if (predicted != null) {
+      System.arraycopy(nextGradientPoint(), 0, gradientPoint, 0, params.length);
+    }
+    if (laggedParams != null) {
+      System.arraycopy(params, 0, laggedParams, 0, params.length);
+      System.arraycopy(normState, 0, laggedNormState, 0, normState.length);
+    }
+  }
+
+  /**
+   * In the delayed-gradient mode ({@code training.gradient_delay = 1}), where minibatch {@link
+   * #step()}'s gradient is computed: θ before the last step (θ_{t−1} at step t; θ_0 before the
+   * first), or with {@code training.gradient_prediction} the prediction {@link #nextGradientPoint}
+   * made before the last step. Null in the synchronous mode.
+   */
+  public double[] laggedParameters() {
+    return gradientPoint;
+  }
+
+  /**
+   * Where minibatch {@link #step()} + 1's gradient is computed in the delayed mode: θ_t, or with
+   * {@code training.gradient_prediction} θ_t + (θ_t − θ_{t−1}) (θ_0 before the first step).
+   */
+  public double[] nextGradientPoint() {
+    if (predicted == null) {
+      return params;
+    }
+    for (int i = 0; i < params.length; i++) {
+      predicted[i] = params[i] + (params[i] - laggedParams[i]);
+    }
+    return predicted;
+  }
+
+  /** The batch-norm running statistics that went with {@link #laggedParameters()}. */
+  public double[] laggedNormState() {
+    return laggedNormState;
   }
 
   /**
@@ -211,7 +270,7 @@ public final class TrainingState {
 
   /**
    * Writes everything needed to continue bit-identically: step, θ, running stats, optimizer,
-   * average, early stopping.
+   * average, early stopping, and in the delayed mode θ_{t−1} and its running stats.
    */
   public void write(DataOutput out) throws IOException {
     out.writeInt(FORMAT);
@@ -230,6 +289,15 @@ public final class TrainingState {
     if (early != null) {
       early.writeState(out);
     }
+    out.writeBoolean(laggedParams != null);
+    if (laggedParams != null) {
+      writeVector(out, laggedParams);
+      writeVector(out, laggedNormState);
+      out.writeBoolean(predicted != null);
+      if (predicted != null) {
+        writeVector(out, gradientPoint);
+      }
+    }
   }
 
   /**
@@ -239,7 +307,7 @@ public final class TrainingState {
    */
   public void read(DataInput in) throws IOException {
     int format = in.readInt();
-    if (format != FORMAT && format != 1) {
+    if (format < 1 || format > FORMAT) {
       throw new StateMismatchException(
           "training state: unsupported format " + format + " (expected " + FORMAT + ")");
     }
@@ -270,11 +338,31 @@ public final class TrainingState {
           early != null ? early : new EarlyStopping(params.length, MetricGoal.MAXIMIZE, 1, 0.0);
       earlyRestore = saved.prepareRestore(in);
     }
+    // a state saved in the synchronous mode resumes the delayed one from θ_{t−1} := θ_t; a delayed
+    // one resumed synchronously drops θ_{t−1}
+    double[] lagged = p;
+    double[] laggedStats = s;
+    double[] point = null;
+    if (format >= 3 && in.readBoolean()) {
+      lagged = readVector(in, "delayed-gradient parameters", params.length);
+      laggedStats = readVector(in, "delayed-gradient normalisation state", normState.length);
+      if (in.readBoolean()) {
+        point = readVector(in, "predicted gradient point", params.length);
+      }
+    }
     optimizerRestore.run();
     averageRestore.run();
     earlyRestore.run();
     System.arraycopy(p, 0, params, 0, p.length);
     System.arraycopy(s, 0, normState, 0, s.length);
+    if (laggedParams != null) {
+      System.arraycopy(lagged, 0, laggedParams, 0, lagged.length);
+      System.arraycopy(laggedStats, 0, laggedNormState, 0, laggedStats.length);
+    }
+    if (predicted != null) {
+      // saved without a prediction: minibatch `step` resumes at θ_{t−1}
+      System.arraycopy(point != null ? point : lagged, 0, gradientPoint, 0, params.length);
+    }
     step = savedStep;
   }
 

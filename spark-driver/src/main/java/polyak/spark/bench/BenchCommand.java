@@ -209,9 +209,16 @@ public final class BenchCommand implements Callable<Integer> {
       name = "distributed",
       mixinStandardHelpOptions = true,
       description =
-          "polyak train on full Fashion-MNIST (batch 1024, Adam + cosine) with its per-phase split, "
-              + "and the local trainer's examples/s on the same configuration in the same JVM.")
+          "polyak train on full Fashion-MNIST (batch 1024, Adam + cosine), synchronous and with"
+              + " one-step-delayed gradients, beside the empty-job floor measured in the same"
+              + " session: per-phase split, thread layout, examples/s against one LocalTrainer"
+              + " thread, and issue 12's targets as measured / target.")
   static final class Distributed implements Callable<Integer> {
+    @Option(
+        names = "--quick",
+        description = "One epoch per mode, 40 empty jobs, 15 local iterations (a few minutes).")
+    boolean quick;
+
     @Option(
         names = "--epochs",
         paramLabel = "N",
@@ -248,7 +255,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      DistributedTrainingBenchmark.run(epochs, output, master, overrides, markdown, System.out);
+      DistributedTrainingBenchmark.run(
+          epochs, quick, output, master, overrides, markdown, System.out);
       return 0;
     }
   }

@@ -228,6 +228,10 @@ public final class ConfigLoader {
           "spark.local_steps: local steps cannot be combined with distillation, adversarial"
               + " training or spark.threads_per_task > 1");
     }
+    if (localSteps > 1 && training.gradientDelay() > 0) {
+      throw new ConfigError(
+          "spark.local_steps: local steps cannot be combined with training.gradient_delay = 1");
+    }
     if (localSteps > 1 && threadsPerTask == 0) {
       threadsPerTask = 1; // local steps run one thread per task: one task per core
     }
@@ -405,7 +409,9 @@ public final class ConfigLoader {
             c.getDouble("adversarial.fgsm_fraction"),
             c.getDouble("adversarial.gradient_penalty"),
             c.getDouble("adversarial.penalty_step")),
-        divergence(c));
+        divergence(c),
+        nonNegativeInt(c, "training.gradient_delay"),
+        c.getBoolean("training.gradient_prediction"));
   }
 
   private static DivergenceSpec divergence(Config c) {

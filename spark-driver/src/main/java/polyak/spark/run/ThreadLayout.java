@@ -8,10 +8,10 @@ import polyak.spark.config.PolyakConfig;
  * task per executor with all its cores when {@code data.partitions} is left to Spark (0), else one
  * thread per task (the partitions then name the layout).
  */
-final class ThreadLayout {
+public final class ThreadLayout {
   private ThreadLayout() {}
 
-  static int threadsPerTask(SparkContext sc, PolyakConfig config) {
+  public static int threadsPerTask(SparkContext sc, PolyakConfig config) {
     if (config.threadsPerTask() > 0) {
       return config.threadsPerTask();
     }

@@ -240,7 +240,7 @@ public final class TrainJob {
             data.test() == null ? null : data.test().blocks());
     polyak.train.GradientSource loopSource =
         config.localSteps() == 1
-            ? source
+            ? SparkTrainer.loopSource(source, config.training())
             : new polyak.spark.train.LocalStepsGradientSource(
                 source,
                 polyak.nn.Network.build(config.network()),
@@ -268,12 +268,16 @@ public final class TrainJob {
         perEpoch);
     console.printf(
         "compute: float64, one task per partition (%d), %d thread%s per task; dense kernel %s;"
-            + " aggregation %s%n",
+            + " aggregation %s%s%n",
         data.train().partitions(),
         threadsPerTask,
         threadsPerTask == 1 ? "" : "s",
         polyak.nn.kernel.DenseKernels.describe(),
-        source.aggregation().describe());
+        source.aggregation().describe(),
+        config.training().gradientDelay() > 0
+            ? "; gradients one step delayed (training.gradient_delay = 1"
+                + (config.training().gradientPrediction() ? ", at predicted parameters)" : ")")
+            : "");
     if (config.localSteps() > 1) {
       console.printf(
           "local steps: %d SGD steps of rate %s per executor between synchronisations%n",

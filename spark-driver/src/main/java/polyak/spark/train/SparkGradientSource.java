@@ -235,27 +235,34 @@ public final class SparkGradientSource implements GradientSource {
   public GradientResult gradient(
       long t, double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
     long start = System.nanoTime();
-    Broadcast<ModelBroadcast> b = broadcast(params, normState);
+    // one broadcast per job, destroyed when its results are in: in the delayed-gradient mode two
+    // gradient jobs (and a validation job) run at once, from different driver threads
+    Broadcast<ModelBroadcast> b =
+        sc.broadcast(new ModelBroadcast(params.clone(), normState.clone()));
     long broadcastDone = System.nanoTime();
     long epoch = sampler.epochOf(t);
     sc.setJobDescription("polyak iteration " + (t + 1) + " / epoch " + (epoch + 1));
-    return collect(
-        new ShardGradient(
-            b,
-            specText,
-            kernel,
-            seed,
-            partitionRows,
-            batchSize,
-            t,
-            false,
-            adversarial,
-            teacher,
-            threadsPerTask),
-        gradientSum,
-        normStatsSum,
-        start,
-        broadcastDone);
+    try {
+      return collect(
+          new ShardGradient(
+              b,
+              specText,
+              kernel,
+              seed,
+              partitionRows,
+              batchSize,
+              t,
+              false,
+              adversarial,
+              teacher,
+              threadsPerTask),
+          gradientSum,
+          normStatsSum,
+          start,
+          broadcastDone);
+    } finally {
+      b.destroy();
+    }
   }
 
   /**
@@ -395,10 +402,16 @@ public final class SparkGradientSource implements GradientSource {
     if (validation == null) {
       return BatchResult.EMPTY;
     }
-    Broadcast<ModelBroadcast> b = broadcast(params, normState);
+    // its own broadcast, as each gradient job has
+    Broadcast<ModelBroadcast> b =
+        sc.broadcast(new ModelBroadcast(params.clone(), normState.clone()));
     sc.setJobDescription("polyak validation");
-    List<BatchResult> results =
-        validation.mapPartitions(new ShardEvaluation(b, specText, kernel), true).collect();
+    List<BatchResult> results;
+    try {
+      results = validation.mapPartitions(new ShardEvaluation(b, specText, kernel), true).collect();
+    } finally {
+      b.destroy();
+    }
     BatchResult total = BatchResult.EMPTY;
     for (BatchResult r : results) {
       total = total.plus(r);

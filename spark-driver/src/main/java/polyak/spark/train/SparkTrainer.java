@@ -5,6 +5,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import polyak.data.Dataset;
 import polyak.nn.Network;
 import polyak.spec.NetworkSpec;
+import polyak.train.BackgroundGradientSource;
+import polyak.train.GradientSource;
 import polyak.train.Teacher;
 import polyak.train.TrainResult;
 import polyak.train.TrainingConfig;
@@ -84,6 +86,14 @@ public final class SparkTrainer {
         threadsPerTask);
   }
 
+  /**
+   * What the training loop reads gradients from: in the delayed-gradient mode each Spark job runs
+   * behind a driver thread, so it overlaps the driver's step, evaluation and checkpoints.
+   */
+  public static GradientSource loopSource(SparkGradientSource source, TrainingConfig config) {
+    return config.gradientDelay() > 0 ? new BackgroundGradientSource(source) : source;
+  }
+
   /** A fresh state for {@code source}: parameters initialised from the config's seed. */
   public TrainingState initialState(SparkGradientSource source) {
     return TrainingState.initial(Network.build(spec), config, source.iterationsPerEpoch());
@@ -96,7 +106,7 @@ public final class SparkTrainer {
       TrainingListener listener) {
     SparkGradientSource source = source(training, partitionRows, validation);
     try {
-      return TrainingLoop.run(initialState(source), source, listener);
+      return TrainingLoop.run(initialState(source), loopSource(source, config), listener);
     } finally {
       source.close();
     }
@@ -106,7 +116,7 @@ public final class SparkTrainer {
   public TrainResult resume(
       TrainingState state, SparkGradientSource source, TrainingListener listener) {
     try {
-      return TrainingLoop.run(state, source, listener);
+      return TrainingLoop.run(state, loopSource(source, state.config()), listener);
     } finally {
       source.close();
     }

@@ -251,6 +251,7 @@ class ConfigLoaderTest {
         "spark.local_steps=0            | spark.local_steps",
         "spark.local_rate=-1            | spark.local_rate",
         "spark.local_steps=4 adversarial.fgsm_epsilon=0.1 | spark.local_steps",
+        "spark.local_steps=4 training.gradient_delay=1 | spark.local_steps",
         "learning_rate.initial=-0.1     | learning_rate.initial",
         "learning_rate.schedule=linear  | learning_rate.schedule",
         "evaluation.patience=-1         | evaluation.patience",
