@@ -323,7 +323,7 @@ public final class SparkGradientSource implements GradientSource {
       double[] normStatsSum,
       long start,
       long broadcastDone) {
-    JavaRDD<PartialGradient> partials = training.mapPartitionsWithIndex(task, true);
+    JavaRDD<PartialGradient> partials = PartitionTask.map(training, task, true);
     if (aggregation.mode() == Aggregation.Mode.SHARDED) {
       ShardedAggregation.Totals t =
           ShardedAggregation.sum(partials, aggregation.slices(), gradientSum, normStatsSum);
@@ -408,7 +408,8 @@ public final class SparkGradientSource implements GradientSource {
     sc.setJobDescription("polyak validation");
     List<BatchResult> results;
     try {
-      results = validation.mapPartitions(new ShardEvaluation(b, specText, kernel), true).collect();
+      ShardEvaluation evaluation = new ShardEvaluation(b, specText, kernel);
+      results = PartitionTask.map(validation, (i, rows) -> evaluation.call(rows), true).collect();
     } finally {
       b.destroy();
     }
