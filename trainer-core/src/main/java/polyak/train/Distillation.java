@@ -1,7 +1,9 @@
 package polyak.train;
 
+import java.util.Arrays;
 import polyak.data.Dataset;
 import polyak.nn.BatchResult;
+import polyak.nn.Inference;
 import polyak.nn.Network;
 import polyak.nn.loss.SoftTargets;
 
@@ -9,17 +11,20 @@ import polyak.nn.loss.SoftTargets;
  * Knowledge distillation for one share of a minibatch: the teacher (its own spec, parameters and
  * state) gives its distribution at temperature T for exactly the student's rows, in inference mode,
  * and the student takes the gradient of α·CE + (1 − α)·T²·KL(teacher_T ‖ student_T). Everything is
- * a function of the rows and the parameters, so it can run wherever the rows are (an executor).
- * Holds work buffers and two networks: one per thread.
+ * a function of the rows and the parameters, so it can run wherever the rows are (an executor). The
+ * teacher may be an ensemble (its members' parameter and state vectors one after another, as in an
+ * ensemble's model file): its distribution at T is then the mean of the members' distributions at
+ * T, summed in member order. Holds work buffers and two networks: one per thread.
  */
 public final class Distillation {
   private final Network teacher;
-  private final double[] teacherParams;
-  private final double[] teacherState;
+  private final double[][] teacherParams;
+  private final double[][] teacherStates;
   private final double alpha;
   private final double temperature;
   private double[] logits = new double[0];
   private double[] soft = new double[0];
+  private double[] memberSoft = new double[0];
 
   public Distillation(
       Network teacher,
@@ -35,8 +40,9 @@ public final class Distillation {
           "distillation temperature must be positive, got " + temperature);
     }
     this.teacher = teacher;
-    this.teacherParams = teacherParams;
-    this.teacherState = teacherState;
+    int members = Inference.members(teacher, teacherParams, teacherState);
+    this.teacherParams = Inference.split(teacherParams, members);
+    this.teacherStates = Inference.split(teacherState, members);
     this.alpha = alpha;
     this.temperature = temperature;
   }
@@ -60,9 +66,29 @@ public final class Distillation {
     if (logits.length < count * k) {
       logits = new double[count * k];
       soft = new double[count * k];
+      memberSoft = new double[count * k];
     }
-    teacher.logits(teacherParams, teacherState, data, rows, from, count, logits);
-    SoftTargets.soften(logits, count, k, temperature, soft);
+    int n = count * k;
+    int members = teacherParams.length;
+    for (int m = 0; m < members; m++) {
+      teacher.logits(teacherParams[m], teacherStates[m], data, rows, from, count, logits);
+      if (members == 1) {
+        SoftTargets.soften(logits, count, k, temperature, soft);
+      } else {
+        if (m == 0) {
+          Arrays.fill(soft, 0, n, 0.0);
+        }
+        SoftTargets.soften(logits, count, k, temperature, memberSoft);
+        for (int i = 0; i < n; i++) {
+          soft[i] += memberSoft[i];
+        }
+      }
+    }
+    if (members > 1) {
+      for (int i = 0; i < n; i++) {
+        soft[i] /= members;
+      }
+    }
     return student.distillationGradient(
         params,
         state,

@@ -108,4 +108,36 @@ class DistillationTest {
       assertEquals(0.0, g, 1e-12);
     }
   }
+
+  /**
+   * An ensemble teacher (two members' vectors one after another) gives the mean of the members'
+   * distributions at T: the soft term's gradient, linear in the teacher's distribution, is then the
+   * mean of the gradients against each member alone.
+   */
+  @Test
+  void anEnsembleTeacherTeachesTheMeanOfItsMembersDistributions() {
+    Dataset d = data();
+    int[] rows = {8, 2, 5, 0, 7, 3};
+    double[] p = params(STUDENT, 1);
+    double[] a = params(TEACHER, 2);
+    double[] b = params(TEACHER, 3);
+    double[] both = new double[a.length + b.length];
+    System.arraycopy(a, 0, both, 0, a.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    double[] fromA = new double[p.length];
+    double[] fromB = new double[p.length];
+    double[] fromBoth = new double[p.length];
+    new Distillation(TEACHER, a, new double[0], 0.0, 2.5)
+        .gradient(STUDENT, p, new double[0], d, rows, 0, rows.length, 9, fromA, null);
+    new Distillation(TEACHER, b, new double[0], 0.0, 2.5)
+        .gradient(STUDENT, p, new double[0], d, rows, 0, rows.length, 9, fromB, null);
+    new Distillation(TEACHER, both, new double[0], 0.0, 2.5)
+        .gradient(STUDENT, p, new double[0], d, rows, 0, rows.length, 9, fromBoth, null);
+    double differ = 0;
+    for (int i = 0; i < p.length; i++) {
+      assertEquals((fromA[i] + fromB[i]) / 2, fromBoth[i], 1e-12);
+      differ = Math.max(differ, Math.abs(fromA[i] - fromB[i]));
+    }
+    assertTrue(differ > 1e-3, "the two members teach alike: " + differ);
+  }
 }

@@ -47,6 +47,7 @@ final class EnsembleJob {
       PrintStream console,
       boolean terminal,
       PreparedData prepared,
+      TrainJob.StepControl control,
       boolean overwrite)
       throws IOException {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -114,11 +115,20 @@ final class EnsembleJob {
                 console,
                 terminal,
                 new PreparedData(train, data.test(), data.preprocessor()),
-                null,
+                control,
                 overwrite);
         params[m] = o.result().parameters();
         states[m] = o.result().state().normState();
         iterations += o.result().state().step();
+      } catch (TrainJob.Stopped e) {
+        // an ensemble run is not resumable: say so rather than point at the member's checkpoint
+        throw new IOException(
+            "ensemble member "
+                + m
+                + " "
+                + e.getMessage()
+                + "; an ensemble run cannot be resumed, start it again",
+            e);
       } finally {
         if (train != data.train()) {
           train.unpersist();

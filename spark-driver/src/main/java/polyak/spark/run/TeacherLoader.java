@@ -30,12 +30,8 @@ public final class TeacherLoader {
       return null;
     }
     SavedModel model = ModelLoader.load(config.teacher(), hadoop);
-    if (model.provenance().containsKey(polyak.train.Ensemble.MEMBERS_KEY)) {
-      throw new ConfigError(
-          "distillation.teacher: "
-              + config.teacher()
-              + " is an ensemble; distil from a single model");
-    }
+    // an ensemble's file holds its members' vectors one after another: Distillation teaches the
+    // mean of their distributions (ModelLoader has checked the sizes)
     Preprocessor theirs = model.preprocessor().orElse(null);
     if (!Arrays.equals(bytes(theirs), bytes(preprocessing))) {
       throw new ConfigError(

@@ -148,11 +148,7 @@ public final class TrainJob {
       boolean overwrite)
       throws IOException {
     if (resumeDir == null && config.ensemble().active()) {
-      if (control != null) {
-        throw new IllegalArgumentException(
-            "ensemble.members: an ensemble is trained by polyak train, not in a sweep");
-      }
-      return EnsembleJob.run(spark, config, console, terminal, prepared, overwrite);
+      return EnsembleJob.run(spark, config, console, terminal, prepared, control, overwrite);
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = sc.hadoopConfiguration();

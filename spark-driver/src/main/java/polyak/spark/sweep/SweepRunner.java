@@ -173,6 +173,10 @@ public final class SweepRunner {
       long perEpoch = Math.max(1, data.train().rows() / draft.training().batchSize());
       o.addAll(derived(t, draft, perEpoch, spec.checkpointEpochs()));
       config = ConfigLoader.parse(spec.baseConfig(), o, spec.origin() + " [trial " + t.id() + "]");
+      if (config.ensemble().active()) {
+        throw new IllegalArgumentException(
+            "ensemble.members: an ensemble is trained by polyak train, not in a sweep");
+      }
     } catch (RuntimeException e) {
       return finish(t, dir, TrialStatus.FAILED, null, started, 0, message(e), 0);
     }

@@ -73,6 +73,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void ensembleConfigLoadsAsShipped() {
+    PolyakConfig c = ConfigLoader.load(new File("../conf/fashion-mnist-ensemble.conf"), List.of());
+    assertEquals(4, c.ensemble().members());
+    assertTrue(!c.ensemble().bootstrap());
+    assertEquals(7, c.network().layers().size());
+    assertEquals(537_354, c.network().parameterCount());
+    assertEquals(15, c.training().epochs());
+    assertEquals(AveragingSpec.Kind.EMA, c.training().averaging().kind());
+    assertEquals("runs/fashion-mnist-ensemble", c.outputDir());
+  }
+
+  @Test
   void exampleConfigLoadsWithOverrides() {
     PolyakConfig c =
         ConfigLoader.load(

@@ -240,6 +240,31 @@ class EnsembleJobTest {
         info.toString(StandardCharsets.UTF_8).contains("ensemble:     2 members"), info::toString);
   }
 
+  /**
+   * polyak train hands the training loop its stop-signal control: an ensemble run with a control
+   * (one that never stops) trains its members as without one (it was refused as "a sweep").
+   */
+  @Test
+  void ensembleTrainsUnderAStepControl() throws IOException {
+    PolyakConfig config = config("controlled", "training.max_iterations=3");
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    java.util.concurrent.atomic.AtomicLong asked = new java.util.concurrent.atomic.AtomicLong();
+    try (PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+      TrainJob.run(
+          spark,
+          config,
+          null,
+          List.of(),
+          out,
+          false,
+          null,
+          step -> asked.incrementAndGet() < 0,
+          false);
+    }
+    assertTrue(Files.exists(Path.of(config.outputDir(), "model.polyak")), console.toString());
+    assertTrue(asked.get() >= 2, "the control was asked " + asked.get() + " times");
+  }
+
   @Test
   void configNamesTheKeyOfABadEnsemble() throws IOException {
     assertTrue(

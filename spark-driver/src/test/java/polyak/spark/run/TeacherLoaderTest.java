@@ -73,4 +73,26 @@ class TeacherLoaderTest {
                     hadoop));
     assertTrue(classes.getMessage().contains("3 outputs"), classes.getMessage());
   }
+
+  /** An ensemble's model file loads as a teacher holding every member's parameters. */
+  @Test
+  void loadsAnEnsembleTeacher() throws Exception {
+    Network t = Network.build(TEACHER);
+    double[][] members = new double[2][t.parameterCount()];
+    t.initialise(1, members[0], new double[0]);
+    t.initialise(2, members[1], new double[0]);
+    Path file = dir.resolve("ensemble.polyak");
+    ModelFile.save(
+        new polyak.train.Ensemble(TEACHER, members, new double[2][0])
+            .toSavedModel(PixelScaling.INSTANCE, Map.of()),
+        file);
+    Teacher teacher =
+        TeacherLoader.load(
+            new DistillationConfig(file.toString(), 0.25, 2),
+            STUDENT,
+            PixelScaling.INSTANCE,
+            new Configuration());
+    assertEquals(2 * t.parameterCount(), teacher.params().length);
+    assertEquals(members[1][0], teacher.params()[t.parameterCount()]);
+  }
 }

@@ -104,6 +104,7 @@ class SweepRunnerTest {
               network.layers = ["dense 32 init=zeros", relu, "dense 10 init=zeros"]
               training.epochs = 3, evaluation.every = 1, divergence.chance_margin = 0.05
             }
+            f_ensemble { ensemble.members = 2 }
           }
           description = "unit test sweep"
         }
@@ -129,14 +130,17 @@ class SweepRunnerTest {
     TrialResult collapsed = r.get("e_collapses");
     assertEquals(TrialStatus.COLLAPSED, collapsed.status(), collapsed::toString);
     assertTrue(collapsed.error().contains("chance level"), collapsed.error());
+    TrialResult ensemble = r.get("f_ensemble");
+    assertEquals(TrialStatus.FAILED, ensemble.status());
+    assertTrue(ensemble.error().contains("not in a sweep"), ensemble.error());
 
     List<String> csv = Files.readAllLines(tmp.resolve("sweep/results.csv"));
-    assertEquals(6, csv.size());
+    assertEquals(7, csv.size());
     assertTrue(csv.stream().anyMatch(l -> l.contains(",collapsed,")), csv::toString);
     assertTrue(
         csv.get(0)
             .startsWith("trial,variant,stage,overrides,status,batch_size,final_val_accuracy"));
-    assertEquals(5, Files.readAllLines(tmp.resolve("sweep/results.jsonl")).size());
+    assertEquals(6, Files.readAllLines(tmp.resolve("sweep/results.jsonl")).size());
 
     List<String> summary =
         SweepReport.write(out, spark.sparkContext().hadoopConfiguration(), spec.description());

@@ -89,4 +89,50 @@ class DistillationDistributedEqualsLocalTest {
         java.util.Arrays.compare(plain.state().parameters(), local.state().parameters()) != 0,
         "the teacher changed nothing");
   }
+
+  /** A two-member ensemble as the teacher (its members' vectors one after another). */
+  @org.junit.jupiter.api.Test
+  void anEnsembleTeacherEndsAtLocalTrainersParameters() {
+    Dataset[] blocks = DistributedEqualsLocalTest.split(DistributedEqualsLocalTest.data(), 3);
+    TrainingConfig config =
+        TrainingConfig.defaults()
+            .withBatchSize(64)
+            .withEpochs(100)
+            .withMaxIterations(10)
+            .withOptimizer(OptimizerSpec.defaults("adam"))
+            .withLearningRate(ScheduleSpec.constant(0.01));
+    double[] a =
+        new LocalTrainer(TEACHER, config.withMaxIterations(30))
+            .train(blocks, null, TrainingListener.NONE)
+            .parameters();
+    double[] b =
+        new LocalTrainer(TEACHER, config.withMaxIterations(30).withSeed(5))
+            .train(blocks, null, TrainingListener.NONE)
+            .parameters();
+    double[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    Teacher ensemble = new Teacher(TEACHER, both, new double[0], 0.3, 3.0);
+
+    TrainResult local =
+        new LocalTrainer(DistributedEqualsLocalTest.SPEC, config, ensemble)
+            .train(blocks, null, TrainingListener.NONE);
+    TrainResult distributed =
+        new SparkTrainer(sc, DistributedEqualsLocalTest.SPEC, config, 1, ensemble)
+            .train(
+                sc.parallelize(new ArrayList<>(List.of(blocks)), 3).cache(),
+                DistributedEqualsLocalTest.sizes(blocks),
+                null,
+                TrainingListener.NONE);
+    assertArrayEquals(local.state().parameters(), distributed.state().parameters());
+
+    TrainResult fromA =
+        new LocalTrainer(
+                DistributedEqualsLocalTest.SPEC,
+                config,
+                new Teacher(TEACHER, a, new double[0], 0.3, 3.0))
+            .train(blocks, null, TrainingListener.NONE);
+    assertTrue(
+        java.util.Arrays.compare(fromA.state().parameters(), local.state().parameters()) != 0,
+        "the second member changed nothing");
+  }
 }
