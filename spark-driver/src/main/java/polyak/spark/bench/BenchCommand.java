@@ -230,7 +230,9 @@ public final class BenchCommand implements Callable<Integer> {
         names = {"-o", "--output"},
         defaultValue = "runs/bench-training",
         paramLabel = "DIR",
-        description = "The training run's output directory (default: ${DEFAULT-VALUE}).")
+        description =
+            "Where the training runs go: each bench run makes a new <run-id>/ beneath it"
+                + " (default: ${DEFAULT-VALUE}).")
     Path output;
 
     @Option(

@@ -267,8 +267,11 @@ public final class DistributedTrainingBenchmark {
       // the run then weighs on the floor as on the runs
       int half = quick ? 20 : 50;
       double[] before = emptyJobs(data.train().blocks(), half);
-      ModeRun sync = train(spark, data, overrides, "synchronous", 0, outputDir, out);
-      ModeRun delayed = train(spark, data, overrides, "delayed", 1, outputDir, out);
+      // a fresh directory per bench run: an earlier run's files are never replaced
+      Path runDir = outputDir.resolve(polyak.spark.run.RunProvenance.newRunId());
+      out.printf("training runs under %s%n", runDir);
+      ModeRun sync = train(spark, data, overrides, "synchronous", 0, runDir, out);
+      ModeRun delayed = train(spark, data, overrides, "delayed", 1, runDir, out);
       Floor floor = floor(before, emptyJobs(data.train().blocks(), half));
       out.printf(
           Locale.ROOT,
