@@ -38,9 +38,10 @@ import polyak.train.GradientResult;
  * (deploy/standalone-cluster, one after another, each stopped afterwards), N single-core workers,
  * one partition per worker. Per aggregation mode (direct, sharded) the median iteration split with
  * real compute (784-256-128-10) and with compute switched off ({@link CommunicationOnly}: the same
- * job returning zero gradients of the full size; 784-256-128-10 and 784-1024-512-10), and the bytes
- * the driver receives per iteration. Then {@link CommunicationModel} refitted on the
- * communication-only points and projected to 8/64/512 executors × 8 cores.
+ * job returning fixed incompressible gradients of the full size; 784-256-128-10 and
+ * 784-1024-512-10), and the bytes the driver receives per iteration. Then {@link
+ * CommunicationModel} refitted on the communication-only points and projected to 8/64/512 executors
+ * × 8 cores.
  */
 final class ClusterScaleBenchmark {
   static final String TAG = "scale-cluster";
@@ -390,7 +391,8 @@ final class ClusterScaleBenchmark {
                 + " iterations per line after %d warm-up iterations (plus %d per cluster). **This"
                 + " machine has 2 cores: from 4 workers on, the executors share them**, so the"
                 + " real-compute lines are oversubscribed; the communication-only lines (each task"
-                + " fetches θ and returns a zero gradient of the full size, no network run) are the"
+                + " fetches θ and returns a gradient of the full size, fixed incompressible values, no"
+                + " network run) are the"
                 + " useful ones, and even they include the CPU the 4 or 8 executor JVMs take from"
                 + " each other. *Iteration*: broadcast + gradient job (the driver's optimizer step is"
                 + " not included); *driver in*: serialized results of the iteration's result tasks"
@@ -507,7 +509,7 @@ final class ClusterScaleBenchmark {
                 + "| σ, per-task scheduling cost | %.2f ms | slope of the communication-only time"
                 + " in tasks (1–8 workers; from 4 on the executors share 2 cores, so this is an"
                 + " upper bound) |\n"
-                + "| β_d, driver's inbound cost per byte | %.3f ms/MB (≈ %.2f Gbit/s effective) |"
+                + "| β_d, driver's inbound cost per byte | %.3f ms/MB (≈ %s Gbit/s effective) |"
                 + " direct communication-only points: driver in grows as N × 8P |\n"
                 + "| β_x, shuffle read per byte per reducer | %.3f ms/MB | sharded"
                 + " communication-only points |\n"
@@ -521,7 +523,9 @@ final class ClusterScaleBenchmark {
                 + " projection.\n\n",
             f.sigma(),
             f.betaDriver() * 1e6,
-            8 * f.driverBytesPerMs() * 1e3 / 1e9,
+            f.betaDriver() > 0
+                ? String.format(Locale.ROOT, "%.2f", 8 * f.driverBytesPerMs() * 1e3 / 1e9)
+                : "n/a",
             f.betaShuffle() * 1e6,
             f.betaTheta() * 1e6,
             f.alpha(),

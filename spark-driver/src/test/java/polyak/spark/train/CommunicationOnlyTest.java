@@ -2,6 +2,7 @@ package polyak.spark.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,8 +24,9 @@ import polyak.train.AdversarialSpec;
 import polyak.train.GradientResult;
 
 /**
- * The bench's communication-only iteration: each task returns a zero gradient (and zero batch-norm
- * sums) of θ's full size without running the network, through the source's own aggregation.
+ * The bench's communication-only iteration: each task returns a gradient of θ's full size (fixed
+ * values, not zeros, so the shuffle cannot compress them away) without running the network, through
+ * the source's own aggregation.
  */
 class CommunicationOnlyTest {
   static SparkSession spark;
@@ -42,15 +44,18 @@ class CommunicationOnlyTest {
   }
 
   @Test
-  void taskReturnsAZeroGradientOfTheFullSize() throws Exception {
+  void taskReturnsAGradientOfTheFullSizeWithoutExamples() throws Exception {
     double[] params = new double[1234];
     Arrays.fill(params, 0.5);
     Broadcast<ModelBroadcast> b = sc.broadcast(new ModelBroadcast(params, new double[7]));
     Iterator<PartialGradient> out =
-        new CommunicationOnly.ZeroGradient(b).call(3, Collections.emptyIterator());
+        new CommunicationOnly.NoComputeGradient(b).call(3, Collections.emptyIterator());
     PartialGradient g = out.next();
     assertEquals(3, g.partition());
-    assertArrayEquals(new double[1234], g.gradient());
+    assertEquals(1234, g.gradient().length);
+    assertArrayEquals(CommunicationOnly.payload(1234), g.gradient());
+    long distinct = Arrays.stream(g.gradient()).distinct().count();
+    assertTrue(distinct > 1200, "not compressible: " + distinct + " distinct values");
     assertArrayEquals(new double[7], g.normStats());
     assertEquals(0, g.count());
     assertEquals(false, out.hasNext());
@@ -58,7 +63,7 @@ class CommunicationOnlyTest {
   }
 
   @Test
-  void directAndShardedJobsAddZeroGradientsOverTheWholeVector() {
+  void directAndShardedJobsAddEveryPartitionsGradientOverTheWholeVector() {
     Network network =
         Network.build(
             SpecParser.network(
@@ -84,7 +89,12 @@ class CommunicationOnlyTest {
       double[] g = new double[params.length];
       double[] s = new double[state.length];
       GradientResult r = CommunicationOnly.gradient(source, 0, params, state, g, s);
-      assertArrayEquals(new double[params.length], g, a.describe());
+      double[] twice = CommunicationOnly.payload(params.length).clone();
+      for (int i = 0; i < twice.length; i++) {
+        twice[i] += twice[i];
+      }
+      // two partitions: 0 + v + v, element by element over the whole vector
+      assertArrayEquals(twice, g, a.describe());
       assertArrayEquals(new double[s.length], s, a.describe());
       assertEquals(0, r.batch().count(), a.describe());
       source.close();
