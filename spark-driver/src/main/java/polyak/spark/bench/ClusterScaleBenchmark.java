@@ -47,7 +47,7 @@ final class ClusterScaleBenchmark {
   static final String TAG = "scale-cluster";
   static final int ROWS_PER_PARTITION = 256;
   static final int BATCH_PER_TASK = 128;
-  static final int WARMUP_JOBS = 15;
+  static final int WARMUP_JOBS = 30;
   static final int WARMUP_PER_POINT = 3;
 
   private ClusterScaleBenchmark() {}
