@@ -7,13 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.VoidFunction;
 import org.apache.spark.sql.SparkSession;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
@@ -89,18 +93,28 @@ final class ClusterScaleBenchmark {
     String large = spec(1024);
     Path stateRoot = Files.createTempDirectory("polyak-bench-scale");
     List<Point> points = new ArrayList<>();
+    Map<Integer, Double> emptyJobMs = new TreeMap<>();
     for (int n : workerCounts) {
       out.printf(Locale.ROOT, "starting %d worker(s) ...%n", n);
       try (BenchCluster cluster =
           BenchCluster.start(script, stateRoot.resolve("cluster-" + n), n, "1g")) {
-        points.addAll(measure(cluster.masterUrl, n, appJar, small, large, iterations, out));
+        points.addAll(
+            measure(cluster.masterUrl, n, appJar, small, large, iterations, emptyJobMs, out));
       }
     }
     double minutes = (System.nanoTime() - started) / 6e10;
     double ce = computePerExampleParameter(points);
     CommunicationModel.Fit fit = CommunicationModel.fit(communicationPoints(points), ce);
     String section =
-        markdown(env, loadBefore, Environment.loadAverage(), minutes, iterations, points, fit);
+        markdown(
+            env,
+            loadBefore,
+            Environment.loadAverage(),
+            minutes,
+            iterations,
+            points,
+            emptyJobMs,
+            fit);
     out.print(section);
     if (markdown != null) {
       Path dir = markdown.toAbsolutePath().getParent().resolve("docs/bench");
@@ -140,6 +154,7 @@ final class ClusterScaleBenchmark {
       String small,
       String large,
       int iterations,
+      Map<Integer, Double> emptyJobMs,
       PrintStream out)
       throws Exception {
     String[][] props = {
@@ -217,6 +232,15 @@ final class ClusterScaleBenchmark {
           source.close();
         }
       }
+      // the scheduling floor: one no-op task per worker over the same cached partitions
+      double[] empty = new double[iterations];
+      for (int i = 0; i < iterations; i++) {
+        long t0 = System.nanoTime();
+        data.foreachPartition(new NoOp());
+        empty[i] = (System.nanoTime() - t0) / 1e6;
+      }
+      emptyJobMs.put(n, PolyakRuns.median(empty));
+      out.printf(Locale.ROOT, "%d worker(s) empty job %.1f ms%n", n, emptyJobMs.get(n));
     } finally {
       for (String[] p : props) {
         System.clearProperty(p[0]);
@@ -377,6 +401,7 @@ final class ClusterScaleBenchmark {
       double minutes,
       int iterations,
       List<Point> points,
+      Map<Integer, Double> emptyJobMs,
       CommunicationModel.Fit fit) {
     StringBuilder b = new StringBuilder();
     b.append("## Measured curves on real standalone clusters (issue 13, `polyak bench scale");
@@ -433,6 +458,15 @@ final class ClusterScaleBenchmark {
               p.shuffleReadBytes()));
     }
     b.append('\n');
+    if (!emptyJobMs.isEmpty()) {
+      b.append("Empty job (one no-op task per worker over the same cached partitions), median:");
+      emptyJobMs.forEach(
+          (n, ms) ->
+              b.append(
+                  String.format(Locale.ROOT, " %d worker%s %.1f ms;", n, n == 1 ? "" : "s", ms)));
+      b.setLength(b.length() - 1);
+      b.append(".\n\n");
+    }
     b.append(targets(points));
     b.append(model(fit));
     return b.toString();
@@ -570,6 +604,12 @@ final class ClusterScaleBenchmark {
       }
     }
     return b.append('\n').toString();
+  }
+
+  /** An empty task: what a job costs with nothing to do. */
+  static final class NoOp implements VoidFunction<Iterator<Dataset>> {
+    @Override
+    public void call(Iterator<Dataset> rows) {}
   }
 
   /** Executor side: partition p's synthetic rows, generated where they are cached. */

@@ -113,6 +113,7 @@ class CommunicationModelTest {
             3.5,
             8,
             points,
+            new java.util.TreeMap<>(java.util.Map.of(1, 20.5, 8, 40.25)),
             fit);
     assertTrue(
         md.contains(
@@ -122,6 +123,7 @@ class CommunicationModelTest {
     assertTrue(md.contains("2 workers 1.010; 4 workers 1.010; 8 workers 1.010 target ≤ 1.2"), md);
     assertTrue(md.contains("| 64 × 8 | 5,000,000 |"), md);
     assertTrue(md.contains("commit abc1234"), md);
+    assertTrue(md.contains("median: 1 worker 20.5 ms; 8 workers 40.3 ms."), md);
     Path png = dir.resolve("scale.png");
     ClusterScaleBenchmark.chart(points, png);
     byte[] head = Files.readAllBytes(png);
