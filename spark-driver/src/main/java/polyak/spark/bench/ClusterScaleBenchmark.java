@@ -22,7 +22,7 @@ import org.apache.spark.sql.SparkSession;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -69,7 +69,8 @@ final class ClusterScaleBenchmark {
       double iterationMs,
       double driverBytes,
       double shuffleWriteBytes,
-      double shuffleReadBytes) {}
+      double shuffleReadBytes,
+      double driverCpuMs) {}
 
   static List<Point> run(
       List<Integer> workerCounts,
@@ -93,7 +94,7 @@ final class ClusterScaleBenchmark {
     String large = spec(1024);
     Path stateRoot = Files.createTempDirectory("polyak-bench-scale");
     List<Point> points = new ArrayList<>();
-    Map<Integer, Double> emptyJobMs = new TreeMap<>();
+    Map<Integer, double[]> emptyJobMs = new TreeMap<>();
     for (int n : workerCounts) {
       out.printf(Locale.ROOT, "starting %d worker(s) ...%n", n);
       try (BenchCluster cluster =
@@ -154,7 +155,7 @@ final class ClusterScaleBenchmark {
       String small,
       String large,
       int iterations,
-      Map<Integer, Double> emptyJobMs,
+      Map<Integer, double[]> emptyJobMs,
       PrintStream out)
       throws Exception {
     String[][] props = {
@@ -225,7 +226,8 @@ final class ClusterScaleBenchmark {
                     PolyakRuns.median(ms[3]),
                     (double) t.resultBytes / iterations,
                     (double) t.shuffleWriteBytes / iterations,
-                    (double) t.shuffleReadBytes / iterations);
+                    (double) t.shuffleReadBytes / iterations,
+                    PolyakRuns.median(ms[4]));
             points.add(p);
             out.println(format(p));
           }
@@ -234,13 +236,21 @@ final class ClusterScaleBenchmark {
       }
       // the scheduling floor: one no-op task per worker over the same cached partitions
       double[] empty = new double[iterations];
+      double[] emptyCpu = new double[iterations];
       for (int i = 0; i < iterations; i++) {
         long t0 = System.nanoTime();
+        long c0 = driverCpuNanos();
         data.foreachPartition(new NoOp());
         empty[i] = (System.nanoTime() - t0) / 1e6;
+        emptyCpu[i] = (driverCpuNanos() - c0) / 1e6;
       }
-      emptyJobMs.put(n, PolyakRuns.median(empty));
-      out.printf(Locale.ROOT, "%d worker(s) empty job %.1f ms%n", n, emptyJobMs.get(n));
+      emptyJobMs.put(n, new double[] {PolyakRuns.median(empty), PolyakRuns.median(emptyCpu)});
+      out.printf(
+          Locale.ROOT,
+          "%d worker(s) empty job %.1f ms (driver CPU %.1f ms)%n",
+          n,
+          emptyJobMs.get(n)[0],
+          emptyJobMs.get(n)[1]);
     } finally {
       for (String[] p : props) {
         System.clearProperty(p[0]);
@@ -259,8 +269,9 @@ final class ClusterScaleBenchmark {
       long firstT) {
     double[] g = new double[params.length];
     double[] s = new double[state.length];
-    double[][] ms = new double[4][count];
+    double[][] ms = new double[5][count];
     for (int i = 0; i < count; i++) {
+      long c0 = driverCpuNanos();
       Arrays.fill(g, 0);
       Arrays.fill(s, 0);
       GradientResult r =
@@ -271,8 +282,16 @@ final class ClusterScaleBenchmark {
       ms[1][i] = r.timing().computeMs();
       ms[2][i] = r.timing().jobMs();
       ms[3][i] = r.timing().broadcastMs() + r.timing().jobMs();
+      ms[4][i] = (driverCpuNanos() - c0) / 1e6;
     }
     return ms;
+  }
+
+  /** CPU time of this (the driver's) JVM, all threads: its serial work per task and per byte. */
+  static long driverCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static void awaitExecutors(JavaSparkContext sc, int n) throws InterruptedException {
@@ -336,12 +355,12 @@ final class ClusterScaleBenchmark {
     StringBuilder b =
         new StringBuilder(
             "workers,mode,compute,parameters,iteration_ms,broadcast_ms,compute_ms,job_ms,"
-                + "driver_bytes,shuffle_write_bytes,shuffle_read_bytes\n");
+                + "driver_bytes,shuffle_write_bytes,shuffle_read_bytes,driver_cpu_ms\n");
     for (Point p : points) {
       b.append(
           String.format(
               Locale.ROOT,
-              "%d,%s,%b,%d,%.3f,%.3f,%.3f,%.3f,%.0f,%.0f,%.0f\n",
+              "%d,%s,%b,%d,%.3f,%.3f,%.3f,%.3f,%.0f,%.0f,%.0f,%.3f\n",
               p.workers(),
               p.sharded() ? "sharded" : "direct",
               p.compute(),
@@ -352,7 +371,8 @@ final class ClusterScaleBenchmark {
               p.jobMs(),
               p.driverBytes(),
               p.shuffleWriteBytes(),
-              p.shuffleReadBytes()));
+              p.shuffleReadBytes(),
+              p.driverCpuMs()));
     }
     return b.toString();
   }
@@ -379,17 +399,14 @@ final class ClusterScaleBenchmark {
         ChartFactory.createXYLineChart(
             "Median iteration time vs single-core workers (one 2-core machine)",
             "workers (1 core each; beyond 2 they share 2 cores)",
-            "median iteration, ms (log)",
+            "median iteration, ms",
             data,
             PlotOrientation.VERTICAL,
             true,
             false,
             false);
     Charts.style(c, true);
-    LogAxis y = new LogAxis("median iteration, ms (log)");
-    y.setLabelFont(c.getXYPlot().getRangeAxis().getLabelFont());
-    y.setTickLabelFont(c.getXYPlot().getRangeAxis().getTickLabelFont());
-    c.getXYPlot().setRangeAxis(y);
+    c.getXYPlot().getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     File f = png.toFile();
     ChartUtils.saveChartAsPNG(f, c, 1200, 680);
   }
@@ -401,7 +418,7 @@ final class ClusterScaleBenchmark {
       double minutes,
       int iterations,
       List<Point> points,
-      Map<Integer, Double> emptyJobMs,
+      Map<Integer, double[]> emptyJobMs,
       CommunicationModel.Fit fit) {
     StringBuilder b = new StringBuilder();
     b.append("## Measured curves on real standalone clusters (issue 13, `polyak bench scale");
@@ -437,13 +454,14 @@ final class ClusterScaleBenchmark {
     b.append("![iteration time vs workers](docs/bench/scale.png)\n\n");
     b.append(
         "| workers | mode | P | what runs | iteration (ms) | broadcast | task compute | job |"
-            + " driver in (B/iter) | × 8P | shuffle write (B/iter) | shuffle read (B/iter) |\n");
-    b.append("|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " driver in (B/iter) | × 8P | shuffle write (B/iter) | shuffle read (B/iter) |"
+            + " driver CPU (ms) |\n");
+    b.append("|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Point p : points) {
       b.append(
           String.format(
               Locale.ROOT,
-              "| %d | %s | %,d | %s | %.1f | %.1f | %.1f | %.1f | %,.0f | %.3f | %,.0f | %,.0f |\n",
+              "| %d | %s | %,d | %s | %.1f | %.1f | %.1f | %.1f | %,.0f | %.3f | %,.0f | %,.0f | %.1f |\n",
               p.workers(),
               p.mode(),
               p.parameters(),
@@ -455,20 +473,30 @@ final class ClusterScaleBenchmark {
               p.driverBytes(),
               p.driverBytes() / (8.0 * p.parameters()),
               p.shuffleWriteBytes(),
-              p.shuffleReadBytes()));
+              p.shuffleReadBytes(),
+              p.driverCpuMs()));
     }
     b.append('\n');
     if (!emptyJobMs.isEmpty()) {
-      b.append("Empty job (one no-op task per worker over the same cached partitions), median:");
+      b.append(
+          "Empty job (one no-op task per worker over the same cached partitions), median wall"
+              + " time (driver JVM CPU time):");
       emptyJobMs.forEach(
           (n, ms) ->
               b.append(
-                  String.format(Locale.ROOT, " %d worker%s %.1f ms;", n, n == 1 ? "" : "s", ms)));
+                  String.format(
+                      Locale.ROOT,
+                      " %d worker%s %.1f ms (%.1f);",
+                      n,
+                      n == 1 ? "" : "s",
+                      ms[0],
+                      ms[1])));
       b.setLength(b.length() - 1);
       b.append(".\n\n");
     }
     b.append(targets(points));
     b.append(model(fit));
+    b.append(driverBound(points, emptyJobMs, fit.ce()));
     return b.toString();
   }
 
@@ -527,6 +555,77 @@ final class ClusterScaleBenchmark {
       }
     }
     return null;
+  }
+
+  static CommunicationModel.DriverFit driverFit(
+      List<Point> points, Map<Integer, double[]> emptyJobMs, double ce) {
+    List<double[]> rows = new ArrayList<>();
+    for (Point p : points) {
+      if (!p.compute()) {
+        rows.add(
+            new double[] {
+              p.sharded() ? 2 * p.workers() : p.workers(), p.driverBytes(), p.driverCpuMs()
+            });
+      }
+    }
+    double[] one = emptyJobMs.get(1);
+    return CommunicationModel.fitDriver(rows, one == null ? 0 : one[0], ce);
+  }
+
+  static String driverBound(List<Point> points, Map<Integer, double[]> emptyJobMs, double ce) {
+    CommunicationModel.DriverFit d = driverFit(points, emptyJobMs, ce);
+    StringBuilder b = new StringBuilder();
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "**Second projection: the driver's serial work and the link only.** The wall-time fit"
+                + " above charges every task and byte with the contention of up to 8 executor JVMs"
+                + " on 2 cores. The driver JVM's CPU time per communication-only iteration"
+                + " (`OperatingSystemMXBean.getProcessCpuTime`, all its threads) fitted as a +"
+                + " σ_cpu·tasks + β_cpu·(driver in) gives σ_cpu = %.2f ms per task and β_cpu = %.3f"
+                + " ms/MB (≈ %s Gbit/s), R² = %.3f: what the driver itself spends per task and per"
+                + " inbound byte. Assumes: per-task scheduling %.2f ms (σ_cpu), driver inbound at"
+                + " max(β_cpu, %.0f Gbit/s), θ's broadcast and the sharded shuffle at %.0f Gbit/s"
+                + " per executor link (executors have their own cores), fixed cost %.1f ms (the"
+                + " 1-worker empty job), c_e as above. A lower bound on the cost, not a"
+                + " measurement of a cluster.\n\n",
+            d.sigmaCpu(),
+            d.betaCpu() * 1e6,
+            d.betaCpu() > 0 ? String.format(Locale.ROOT, "%.2f", 8 / d.betaCpu() / 1e6) : "n/a",
+            d.r2(),
+            Math.max(d.sigmaCpu(), 0),
+            CommunicationModel.LINK_BYTES_PER_MS * 8 * 1e3 / 1e9,
+            CommunicationModel.LINK_BYTES_PER_MS * 8 * 1e3 / 1e9,
+            d.fixedMs()));
+    b.append(
+        "| mode | executors × cores | P | compute (ms) | scheduling (ms) | bytes (ms) | fixed (ms)"
+            + " | iteration (ms) | efficiency |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (long p : List.of(235_146L, 5_000_000L)) {
+      for (boolean sharded : List.of(false, true)) {
+        for (int e : List.of(8, 64, 512)) {
+          b.append(
+              row(CommunicationModel.projectDriverBound(d, sharded, e, 8, p, 1024), e, p, sharded));
+        }
+      }
+    }
+    return b.append('\n').toString();
+  }
+
+  private static String row(CommunicationModel.Projection q, int e, long p, boolean sharded) {
+    return String.format(
+        Locale.ROOT,
+        "| %s | %d × 8 | %,d | %.0f | %.0f | %.0f | %.0f | %.0f | %s%.1f %%%s |\n",
+        sharded ? "sharded" : "direct",
+        e,
+        p,
+        q.computeMs(),
+        q.schedulingMs(),
+        q.bytesMs(),
+        q.fixedMs(),
+        q.totalMs(),
+        e == 64 && p == 5_000_000L ? "**" : "",
+        100 * q.efficiency(),
+        e == 64 && p == 5_000_000L ? "**" : "");
   }
 
   static String model(CommunicationModel.Fit f) {

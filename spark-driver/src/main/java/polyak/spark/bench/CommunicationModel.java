@@ -127,6 +127,59 @@ final class CommunicationModel {
         sharded, executors, cores, parameters, examplesPerCore, compute, scheduling, bytes, fixed);
   }
 
+  /**
+   * The driver's serial share, from the driver JVM's CPU time per iteration (communication-only
+   * points): cpu = a + σ_cpu·tasks + β_cpu·driverBytes. Unlike the wall-time fit it is not inflated
+   * by executors sharing this machine's cores: what the driver itself does per task and per byte.
+   *
+   * @param fixedMs the fixed cost assumed per iteration (the 1-worker empty job)
+   */
+  record DriverFit(double sigmaCpu, double betaCpu, double r2, double fixedMs, double ce) {}
+
+  /** Rows: tasks, driver inbound bytes, driver CPU ms. */
+  static DriverFit fitDriver(List<double[]> rows, double fixedMs, double ce) {
+    double[][] x = new double[rows.size()][];
+    double[] y = new double[rows.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = new double[] {1, rows.get(i)[0], rows.get(i)[1]};
+      y[i] = rows.get(i)[2];
+    }
+    double[] g = LeastSquares.solve(x, y);
+    return new DriverFit(g[1], g[2], LeastSquares.r2(x, y, g), fixedMs, ce);
+  }
+
+  /**
+   * The same configuration bounded by the driver's serial work and the assumed link only: σ_cpu per
+   * task, max(β_cpu, link) per byte into the driver, θ's broadcast and the sharded shuffle at the
+   * link's speed (executors have cores of their own on a real cluster), the fixed cost of an empty
+   * job.
+   */
+  static Projection projectDriverBound(
+      DriverFit d,
+      boolean sharded,
+      int executors,
+      int cores,
+      long parameters,
+      int examplesPerCore) {
+    double wire = 1 / LINK_BYTES_PER_MS;
+    double theta = 8.0 * parameters;
+    int tasks = executors * cores;
+    double rounds = Math.max(1, Math.ceil(Math.log(executors) / Math.log(2)) / 3);
+    double perByte = Math.max(pos(d.betaCpu()), wire);
+    double bytes = wire * theta * rounds;
+    bytes += sharded ? perByte * theta + wire * cores * theta : perByte * tasks * theta;
+    return new Projection(
+        sharded,
+        executors,
+        cores,
+        parameters,
+        examplesPerCore,
+        d.ce() * examplesPerCore * parameters,
+        pos(d.sigmaCpu()) * (sharded ? 2 * tasks : tasks),
+        bytes,
+        pos(d.fixedMs()));
+  }
+
   private static double pos(double v) {
     return Math.max(v, 0);
   }
