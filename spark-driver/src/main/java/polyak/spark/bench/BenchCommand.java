@@ -307,8 +307,36 @@ public final class BenchCommand implements Callable<Integer> {
         description = "Also (re)write this section of FILE (e.g. BENCHMARKS.md); default: print.")
     Path markdown;
 
+    @Option(
+        names = "--cluster-workers",
+        split = ",",
+        paramLabel = "N",
+        description =
+            "Instead: start real standalone clusters of N single-core workers on this machine, one"
+                + " after another (e.g. 1,2,4,8), and measure per mode the iteration with compute and"
+                + " communication only, refit the scaling model (ClusterScaleBenchmark).")
+    List<Integer> clusterWorkers;
+
+    @Option(
+        names = "--app-jar",
+        paramLabel = "JAR",
+        description =
+            "With --cluster-workers: the app jar the executors load (default:"
+                + " spark-driver/target/polyak-app-*.jar).")
+    Path appJar;
+
     @Override
     public Integer call() throws Exception {
+      if (clusterWorkers != null && !clusterWorkers.isEmpty()) {
+        ClusterScaleBenchmark.run(
+            clusterWorkers,
+            iterations,
+            Path.of("deploy/standalone-cluster"),
+            appJar != null ? appJar : ClusterScaleBenchmark.defaultAppJar(),
+            markdown,
+            System.out);
+        return 0;
+      }
       AggregationBenchmark.run(masters, hidden, 4 * batch, batch, iterations, markdown, System.out);
       return 0;
     }
