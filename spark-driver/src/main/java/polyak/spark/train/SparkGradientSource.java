@@ -103,73 +103,19 @@ public final class SparkGradientSource implements GradientSource {
         validation,
         seed,
         batchSize,
-        depth,
+        Aggregation.ofDepth(depth),
         adversarial,
-        null);
-  }
-
-  /**
-   * Distilling from {@code teacher} (null: none): its parameters are broadcast once, and each
-   * executor computes the teacher's distribution for its own rows.
-   */
-  public SparkGradientSource(
-      JavaSparkContext sc,
-      Network network,
-      JavaRDD<Dataset> training,
-      int[] partitionRows,
-      JavaRDD<Dataset> validation,
-      long seed,
-      int batchSize,
-      int depth,
-      AdversarialSpec adversarial,
-      Teacher teacher) {
-    this(
-        sc,
-        network,
-        training,
-        partitionRows,
-        validation,
-        seed,
-        batchSize,
-        depth,
-        adversarial,
-        teacher,
+        null,
         1);
   }
 
   /**
-   * Each task splitting its partition's share over {@code threadsPerTask} threads ({@link
-   * ThreadSlices}) and summing their gradients in thread order before its result travels.
-   */
-  public SparkGradientSource(
-      JavaSparkContext sc,
-      Network network,
-      JavaRDD<Dataset> training,
-      int[] partitionRows,
-      JavaRDD<Dataset> validation,
-      long seed,
-      int batchSize,
-      int depth,
-      AdversarialSpec adversarial,
-      Teacher teacher,
-      int threadsPerTask) {
-    this(
-        sc,
-        network,
-        training,
-        partitionRows,
-        validation,
-        seed,
-        batchSize,
-        Aggregation.ofDepth(depth),
-        adversarial,
-        teacher,
-        threadsPerTask);
-  }
-
-  /**
    * With the partition sums reaching the driver as {@code aggregation} says ({@link
-   * Aggregation#resolve}d here: AUTO picks by partitions × parameters).
+   * Aggregation#resolve}d here: AUTO picks by partitions × parameters); distilling from {@code
+   * teacher} (null: none), whose parameters are broadcast once so each executor computes the
+   * teacher's distribution for its own rows; each task splitting its partition's share over {@code
+   * threadsPerTask} threads ({@link ThreadSlices}) and summing their gradients in thread order
+   * before its result travels.
    */
   public SparkGradientSource(
       JavaSparkContext sc,
