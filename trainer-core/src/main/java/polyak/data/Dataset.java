@@ -16,6 +16,9 @@ public final class Dataset {
   /** The features when kept sparse (then {@link #features} is null), else null. */
   private final SparseRows sparse;
 
+  /** The dense features when kept in float32 (then {@link #features} is null), else null. */
+  private final float[] floatFeatures;
+
   private final int[] labels;
   private final int classes;
   private final double[] targets;
@@ -33,11 +36,28 @@ public final class Dataset {
       double[] targets,
       int targetWidth,
       long baseId) {
+    this(
+        source, rows, width, features, sparse, null, labels, classes, targets, targetWidth, baseId);
+  }
+
+  private Dataset(
+      String source,
+      int rows,
+      int width,
+      double[] features,
+      SparseRows sparse,
+      float[] floatFeatures,
+      int[] labels,
+      int classes,
+      double[] targets,
+      int targetWidth,
+      long baseId) {
     this.source = source;
     this.rows = rows;
     this.width = width;
     this.features = features;
     this.sparse = sparse;
+    this.floatFeatures = floatFeatures;
     this.labels = labels;
     this.classes = classes;
     this.targets = targets;
@@ -213,11 +233,54 @@ public final class Dataset {
         source, rows, newWidth, newFeatures, null, labels, classes, targets, targetWidth, baseId);
   }
 
+  /**
+   * These examples with dense features held in float32 (half the memory), for training in {@link
+   * polyak.nn.Precision#FLOAT32}; sparse and float32 sets are returned as they are.
+   *
+   * @throws DataException naming the row and feature when a value is beyond float32's range
+   */
+  public Dataset toFloat32() {
+    if (sparse != null || floatFeatures != null) {
+      return this;
+    }
+    float[] f = new float[features.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) features[i];
+      if (Float.isInfinite(f[i])) {
+        throw new DataException(
+            source
+                + ": row "
+                + (i / width)
+                + ", feature "
+                + (i % width)
+                + ": value "
+                + features[i]
+                + " is beyond float32's range (use compute.precision = float64)");
+      }
+    }
+    return new Dataset(
+        source, rows, width, null, null, f, labels, classes, targets, targetWidth, baseId);
+  }
+
+  /** Whether the dense features are held in float32 ({@link #floatFeatures()}). */
+  public boolean isFloat32() {
+    return floatFeatures != null;
+  }
+
+  /** The float32 features (row-major), or null when not held so; shared, not copied. */
+  public float[] floatFeatures() {
+    return floatFeatures;
+  }
+
   /** Rows [from, from + count) as a data set of their own (copies), keeping their global ids. */
   public Dataset slice(int from, int count) {
     SparseRows s = sparse == null ? null : sparse.slice(from, count);
+    float[] ff =
+        floatFeatures == null
+            ? null
+            : java.util.Arrays.copyOfRange(floatFeatures, from * width, (from + count) * width);
     double[] f =
-        sparse != null
+        sparse != null || floatFeatures != null
             ? null
             : java.util.Arrays.copyOfRange(features, from * width, (from + count) * width);
     int[] l = labels == null ? null : java.util.Arrays.copyOfRange(labels, from, from + count);
@@ -226,7 +289,7 @@ public final class Dataset {
             ? null
             : java.util.Arrays.copyOfRange(
                 targets, from * targetWidth, (from + count) * targetWidth);
-    return new Dataset(source, count, width, f, s, l, classes, t, targetWidth, baseId + from);
+    return new Dataset(source, count, width, f, s, ff, l, classes, t, targetWidth, baseId + from);
   }
 
   public String source() {
@@ -244,9 +307,16 @@ public final class Dataset {
   /**
    * Row-major features; shared, not copied: do not modify.
    *
-   * @throws IllegalStateException for sparse features (see {@link #isSparse()})
+   * @throws IllegalStateException for sparse or float32 features (see {@link #isSparse()}, {@link
+   *     #isFloat32()})
    */
   public double[] features() {
+    if (floatFeatures != null) {
+      throw new IllegalStateException(
+          source
+              + ": the features are held in float32 for training; this step needs them in float64"
+              + " (compute.precision = float64)");
+    }
     if (sparse != null) {
       throw new IllegalStateException(
           source

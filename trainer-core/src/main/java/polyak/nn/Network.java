@@ -28,8 +28,10 @@ public final class Network {
   private final List<int[]> batchNorms;
   private final List<Double> batchNormMomenta;
   private final Loss loss;
+  private final Precision precision;
   private final Pass pass = new Pass();
   private final DMatrixRMaj input = new DMatrixRMaj(1, 1);
+  private float[] inputFloat32 = new float[0];
   private final DMatrixRMaj lossGrad = new DMatrixRMaj(1, 1);
   private int[] labelBuf = new int[0];
   private boolean classificationBatch;
@@ -42,7 +44,9 @@ public final class Network {
       ParameterLayout layout,
       int stateSize,
       List<int[]> batchNorms,
-      List<Double> batchNormMomenta) {
+      List<Double> batchNormMomenta,
+      Precision precision) {
+    this.precision = precision;
     this.spec = spec;
     this.layers = layers;
     this.layout = layout;
@@ -59,6 +63,19 @@ public final class Network {
 
   /** A network whose dense layers use {@code kernels} (e.g. to compare kernels in one JVM). */
   public static Network build(NetworkSpec spec, DenseKernels.Choice kernels) {
+    return build(spec, kernels, Precision.FLOAT64);
+  }
+
+  /** A network whose training passes run in {@code precision} (see {@link Precision}). */
+  public static Network build(NetworkSpec spec, Precision precision) {
+    return build(spec, DenseKernels.chosen(), precision);
+  }
+
+  /**
+   * A network whose dense layers use {@code kernels} and whose training passes run in {@code
+   * precision}.
+   */
+  public static Network build(NetworkSpec spec, DenseKernels.Choice kernels, Precision precision) {
     ParameterLayout.Builder lb = ParameterLayout.builder();
     List<Layer> layers = new ArrayList<>();
     List<int[]> bns = new ArrayList<>();
@@ -73,7 +90,9 @@ public final class Network {
         int w = lb.add("layer" + i + ".weight", i, ParameterKind.WEIGHT, width, d.width());
         int b = lb.add("layer" + i + ".bias", i, ParameterKind.BIAS, 1, d.width());
         Initialiser init = d.init() == Initialiser.AUTO ? autoInitialiser(specs, i) : d.init();
-        layer = new DenseLayer(width, d.width(), w, b, init, d.sigma(), kernels.factory().get());
+        layer =
+            new DenseLayer(
+                width, d.width(), w, b, init, d.sigma(), kernels.factory().get(), precision);
       } else if (ls instanceof LayerSpec.Activation a) {
         layer = new ActivationLayer(width, a.kind(), a.alpha());
       } else if (ls instanceof LayerSpec.Maxout m) {
@@ -101,7 +120,7 @@ public final class Network {
       layers.add(layer);
       width = layer.outputWidth();
     }
-    return new Network(spec, List.copyOf(layers), lb.build(), state, bns, momenta);
+    return new Network(spec, List.copyOf(layers), lb.build(), state, bns, momenta, precision);
   }
 
   /**
@@ -125,6 +144,14 @@ public final class Network {
 
   public NetworkSpec spec() {
     return spec;
+  }
+
+  /**
+   * The precision of this network's training passes; whoever feeds it parameters and collects its
+   * gradients rounds them to it (see {@link Precision}).
+   */
+  public Precision precision() {
+    return precision;
   }
 
   public ParameterLayout layout() {
@@ -381,7 +408,17 @@ public final class Network {
     if (sparse && inputShift != null) {
       throw new IllegalStateException("an input shift needs dense input (data.sparse = false)");
     }
-    if (!sparse) {
+    // a float32 training pass hands float32 rows straight to a dense first layer
+    boolean float32Rows =
+        !sparse
+            && inputShift == null
+            && precision == Precision.FLOAT32
+            && pass.training()
+            && layers.get(0) instanceof DenseLayer;
+    if (float32Rows && inputFloat32.length < count * width) {
+      inputFloat32 = new float[count * width];
+    }
+    if (!sparse && !float32Rows) {
       input.reshape(count, width);
     }
     long[] keys = pass.keys(count);
@@ -393,10 +430,23 @@ public final class Network {
     if ((oneHot || !data.isClassification()) && targetBuf.length < count * outWidth) {
       targetBuf = new double[count * outWidth];
     }
-    double[] x = sparse ? null : data.features();
+    float[] xf = data.floatFeatures();
+    double[] x = sparse || xf != null ? null : data.features();
     for (int i = 0; i < count; i++) {
       int src = rows == null ? from + i : rows[from + i];
-      if (!sparse) {
+      if (float32Rows) {
+        if (xf != null) {
+          System.arraycopy(xf, src * width, inputFloat32, i * width, width);
+        } else {
+          for (int j = 0; j < width; j++) {
+            inputFloat32[i * width + j] = (float) x[src * width + j];
+          }
+        }
+      } else if (xf != null) {
+        for (int j = 0; j < width; j++) {
+          input.data[i * width + j] = xf[src * width + j];
+        }
+      } else if (!sparse) {
         System.arraycopy(x, src * width, input.data, i * width, width);
       }
       keys[i] = data.baseId() + src;
@@ -422,6 +472,9 @@ public final class Network {
       a =
           ((DenseLayer) layers.get(0))
               .forwardSparse(params, data.sparseFeatures().gather(rows, from, count));
+      first = 1;
+    } else if (float32Rows) {
+      a = ((DenseLayer) layers.get(0)).forwardFloat32(params, inputFloat32, count);
       first = 1;
     }
     for (int i = first; i < layers.size(); i++) {

@@ -27,7 +27,8 @@ public final class Bootstrap {
 
   /**
    * The rows of {@code block}, each repeated {@link #count} times, in row order. The sample's rows
-   * get new consecutive ids from the block's base id (they only key dropout masks).
+   * get new consecutive ids from the block's base id (they only key dropout masks). A float32 block
+   * gives a float32 sample.
    */
   public static Dataset sample(Dataset block, long seed, int member) {
     int w = block.width();
@@ -41,10 +42,18 @@ public final class Bootstrap {
     double[] x = new double[total * w];
     int[] labels = block.isClassification() ? new int[total] : null;
     double[] targets = block.isClassification() ? null : new double[total * tw];
+    float[] xf = block.floatFeatures();
+    double[] xd = xf == null ? block.features() : null;
     int at = 0;
     for (int r = 0; r < block.rows(); r++) {
       for (int c = 0; c < counts[r]; c++, at++) {
-        System.arraycopy(block.features(), r * w, x, at * w, w);
+        if (xf != null) {
+          for (int j = 0; j < w; j++) {
+            x[at * w + j] = xf[r * w + j];
+          }
+        } else {
+          System.arraycopy(xd, r * w, x, at * w, w);
+        }
         if (labels != null) {
           labels[at] = block.labels()[r];
         } else {
@@ -52,16 +61,18 @@ public final class Bootstrap {
         }
       }
     }
-    return labels != null
-        ? Dataset.classification(
-            block.source() + " (bootstrap " + member + ")",
-            w,
-            x,
-            labels,
-            block.classes(),
-            block.baseId())
-        : Dataset.regression(
-            block.source() + " (bootstrap " + member + ")", w, x, tw, targets, block.baseId());
+    Dataset sample =
+        labels != null
+            ? Dataset.classification(
+                block.source() + " (bootstrap " + member + ")",
+                w,
+                x,
+                labels,
+                block.classes(),
+                block.baseId())
+            : Dataset.regression(
+                block.source() + " (bootstrap " + member + ")", w, x, tw, targets, block.baseId());
+    return xf == null ? sample : sample.toFloat32();
   }
 
   /** P(K ≤ k) for K ~ Poisson(1), k = 0.. until it rounds to 1. */

@@ -4,10 +4,14 @@ import polyak.data.Dataset;
 import polyak.nn.BatchResult;
 import polyak.nn.Inference;
 import polyak.nn.Network;
+import polyak.nn.Precision;
 
 /**
  * Gradients computed in this JVM over data split into the same partitions the Spark loop would
- * have, visited in partition order: the oracle the distributed loop is tested against.
+ * have, visited in partition order: the oracle the distributed loop is tested against. In a {@link
+ * Precision#FLOAT32} network the gradient is taken at θ rounded to float32 (what the executors
+ * receive) and each partition's sum is rounded to float32 (what they send back) before the sums are
+ * added in float64.
  */
 public final class LocalGradientSource implements GradientSource {
   private final Network network;
@@ -21,6 +25,8 @@ public final class LocalGradientSource implements GradientSource {
   private final AdversarialGradient shareGradient;
   private final Distillation distillation;
   private final ThreadSlices slices;
+  private final Precision precision;
+  private final double[] roundedParams;
   private long permutationEpoch = -1;
 
   public LocalGradientSource(
@@ -65,6 +71,9 @@ public final class LocalGradientSource implements GradientSource {
       Teacher teacher,
       int threadsPerTask) {
     this.network = network;
+    this.precision = network.precision();
+    this.roundedParams =
+        precision == Precision.FLOAT64 ? null : new double[network.parameterCount()];
     this.slices = new ThreadSlices(threadsPerTask, network.parameterCount(), network.stateSize());
     this.shareGradient = new AdversarialGradient(network, adversarial);
     this.distillation = teacher == null ? null : teacher.distillation();
@@ -93,9 +102,23 @@ public final class LocalGradientSource implements GradientSource {
     return sampler;
   }
 
+  /** θ as the executors would receive it: rounded to the network's precision. */
+  private double[] atPrecision(double[] params) {
+    if (roundedParams == null) {
+      return params;
+    }
+    precision.round(params, roundedParams);
+    return roundedParams;
+  }
+
   @Override
   public GradientResult gradient(
-      long t, double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
+      long t,
+      double[] masterParams,
+      double[] normState,
+      double[] gradientSum,
+      double[] normStatsSum) {
+    double[] params = atPrecision(masterParams);
     long epoch = sampler.epochOf(t);
     if (epoch != permutationEpoch) {
       for (int p = 0; p < partitions.length; p++) {
@@ -129,6 +152,7 @@ public final class LocalGradientSource implements GradientSource {
               partialGradient,
               partialStats);
       total = total.plus(part);
+      precision.round(partialGradient);
       shares.add(partialGradient, part.count());
       PartitionSums.addInto(gradientSum, partialGradient);
       PartitionSums.addInto(normStatsSum, partialStats);
@@ -138,7 +162,8 @@ public final class LocalGradientSource implements GradientSource {
 
   @Override
   public BatchResult fullGradient(
-      double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
+      double[] masterParams, double[] normState, double[] gradientSum, double[] normStatsSum) {
+    double[] params = atPrecision(masterParams);
     BatchResult total = BatchResult.EMPTY;
     for (Dataset partition : partitions) {
       java.util.Arrays.fill(partialGradient, 0.0);
@@ -163,6 +188,7 @@ public final class LocalGradientSource implements GradientSource {
                     partialGradient,
                     partialStats));
       }
+      precision.round(partialGradient);
       PartitionSums.addInto(gradientSum, partialGradient);
       PartitionSums.addInto(normStatsSum, partialStats);
     }

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import polyak.nn.Precision;
 import polyak.optim.DivergenceSpec;
 import polyak.optim.OptimizerConfigException;
 import polyak.optim.OptimizerKind;
@@ -274,7 +275,17 @@ public final class ConfigLoader {
         threadsPerTask,
         aggregation,
         localSteps,
-        localRate == 0 ? training.learningRate().initial() : localRate);
+        localRate == 0 ? training.learningRate().initial() : localRate,
+        localSteps > 1 ? Precision.FLOAT64 : precision(c));
+  }
+
+  private static Precision precision(Config c) {
+    String text = c.getString("training.precision");
+    return Precision.parse(text)
+        .orElseThrow(
+            () ->
+                new ConfigError(
+                    "training.precision must be float32 or float64, got '" + text + "'"));
   }
 
   private static DataSource source(Config c, String key, int classes, boolean required) {

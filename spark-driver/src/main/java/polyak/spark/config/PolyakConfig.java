@@ -1,5 +1,6 @@
 package polyak.spark.config;
 
+import polyak.nn.Precision;
 import polyak.spark.data.DataSource;
 import polyak.spec.NetworkSpec;
 import polyak.train.TrainingConfig;
@@ -26,6 +27,8 @@ import polyak.train.TrainingConfig;
  * @param localSteps SGD steps each executor takes between synchronisations (1: synchronous; see
  *     {@code polyak.spark.train.LocalStepsGradientSource})
  * @param localRate the executors' SGD rate
+ * @param precision the number format of the training steps (training.precision; see {@link
+ *     Precision}); float64 with local steps
  */
 public record PolyakConfig(
     DataSource train,
@@ -46,7 +49,8 @@ public record PolyakConfig(
     int threadsPerTask,
     polyak.spark.train.Aggregation aggregation,
     int localSteps,
-    double localRate) {
+    double localRate,
+    Precision precision) {
 
   /** The training data. */
   public DataSource train() {

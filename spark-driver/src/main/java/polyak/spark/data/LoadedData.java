@@ -160,6 +160,15 @@ public final class LoadedData {
   }
 
   /**
+   * These blocks with dense features held in float32 ({@link Dataset#toFloat32}, half the cache)
+   * for training in float32; sparse data is returned as it is. Replaces this data: its blocks are
+   * unpersisted.
+   */
+  public LoadedData inFloat32() {
+    return isSparse() ? this : transformed("float32", Dataset::toFloat32);
+  }
+
+  /**
    * Each block mapped through {@code step}, cached and materialised before this data's blocks are
    * unpersisted (so the old cache is never needed again). {@code step} must keep rows and baseId.
    */

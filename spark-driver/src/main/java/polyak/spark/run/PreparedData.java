@@ -7,6 +7,7 @@ import polyak.data.Pca;
 import polyak.data.PixelScaling;
 import polyak.data.Preprocessor;
 import polyak.data.PreprocessorChain;
+import polyak.nn.Precision;
 import polyak.spark.config.PolyakConfig;
 import polyak.spark.data.LoadedData;
 import polyak.spark.data.PcaFit;
@@ -73,6 +74,9 @@ public record PreparedData(LoadedData train, LoadedData test, Preprocessor prepr
     train.checkCompatible(config.network());
     if (test != null) {
       test.checkCompatible(config.network());
+    }
+    if (config.precision() == Precision.FLOAT32) {
+      train = train.inFloat32(); // validation runs in float64, on the blocks as they were
     }
     return new PreparedData(train, test, pre);
   }

@@ -51,7 +51,8 @@ public final class RunDirectory {
         c.threadsPerTask(),
         c.aggregation(),
         c.localSteps(),
-        c.localRate());
+        c.localRate(),
+        c.precision());
   }
 
   /**

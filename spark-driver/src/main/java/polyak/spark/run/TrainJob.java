@@ -222,13 +222,14 @@ public final class TrainJob {
     int threadsPerTask = ThreadLayout.threadsPerTask(spark.sparkContext(), config);
     SparkTrainer trainer =
         new SparkTrainer(
-            sc,
-            config.network(),
-            config.training(),
-            config.aggregation(),
-            TeacherLoader.load(
-                config.distillation(), config.network(), data.preprocessor(), hadoop),
-            threadsPerTask);
+                sc,
+                config.network(),
+                config.training(),
+                config.aggregation(),
+                TeacherLoader.load(
+                    config.distillation(), config.network(), data.preprocessor(), hadoop),
+                threadsPerTask)
+            .inPrecision(config.precision());
     SparkGradientSource source =
         trainer.source(
             data.train().blocks(),
@@ -263,8 +264,11 @@ public final class TrainJob {
         total,
         perEpoch);
     console.printf(
-        "compute: float64, one task per partition (%d), %d thread%s per task; dense kernel %s;"
+        "compute: %s, one task per partition (%d), %d thread%s per task; dense kernel %s;"
             + " aggregation %s%s%n",
+        config.precision() == polyak.nn.Precision.FLOAT32
+            ? "float32 (float64 master parameters)"
+            : "float64",
         data.train().partitions(),
         threadsPerTask,
         threadsPerTask == 1 ? "" : "s",

@@ -3,6 +3,7 @@ package polyak.spark.train;
 import java.util.HashMap;
 import java.util.Map;
 import polyak.nn.Network;
+import polyak.nn.Precision;
 import polyak.nn.kernel.DenseKernels;
 import polyak.spec.NetworkSpec;
 import polyak.spec.SpecParser;
@@ -24,11 +25,16 @@ final class ExecutorNetworks {
    * The network for {@code specText} whose dense layers use the driver's kernel, {@code kernel}.
    */
   static Network network(String specText, String kernel) {
+    return network(specText, kernel, Precision.FLOAT64);
+  }
+
+  /** {@link #network(String, String)} with training passes in {@code precision}. */
+  static Network network(String specText, String kernel, Precision precision) {
     return NETWORKS
         .get()
         .computeIfAbsent(
-            kernel + "\n" + specText,
-            k -> Network.build(parse(specText), DenseKernels.named(kernel)));
+            precision + "\n" + kernel + "\n" + specText,
+            k -> Network.build(parse(specText), DenseKernels.named(kernel), precision));
   }
 
   static NetworkSpec parse(String specText) {

@@ -90,7 +90,8 @@ final class ShardedAggregation {
                   g.correct(),
                   g.count(),
                   g.computeNanos(),
-                  sq)));
+                  sq,
+                  g.precision())));
     }
     return out.iterator();
   }

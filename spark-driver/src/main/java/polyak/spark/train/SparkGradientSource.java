@@ -12,6 +12,7 @@ import polyak.data.Dataset;
 import polyak.nn.BatchResult;
 import polyak.nn.Inference;
 import polyak.nn.Network;
+import polyak.nn.Precision;
 import polyak.nn.kernel.DenseKernels;
 import polyak.train.AdversarialGradient;
 import polyak.train.AdversarialSpec;
@@ -38,7 +39,9 @@ import scala.Tuple2;
  * {@code depth = 2} partitions are first summed in fixed groups (in partition order, in a shuffle
  * stage) and the group sums in group order — a fixed tree, for many partitions. The executors use
  * the driver's dense kernel ({@link DenseKernels#named}), since BLAS implementations round
- * differently.
+ * differently. In {@link Precision#FLOAT32} θ is broadcast rounded to float32 and each partition's
+ * gradient sum returns rounded to float32 (4 bytes a value both ways), as {@link
+ * polyak.train.LocalGradientSource} does; validation runs in float64 on the unrounded θ.
  */
 public final class SparkGradientSource implements GradientSource {
   private final JavaSparkContext sc;
@@ -54,6 +57,7 @@ public final class SparkGradientSource implements GradientSource {
   private final AdversarialSpec adversarial;
   private final TeacherTask teacher;
   private final int threadsPerTask;
+  private final Precision precision;
   private Broadcast<ModelBroadcast> current;
 
   /**
@@ -146,6 +150,7 @@ public final class SparkGradientSource implements GradientSource {
     this.training = training;
     this.validation = validation;
     this.specText = network.spec().text();
+    this.precision = network.precision();
     this.kernel = DenseKernels.name();
     this.seed = seed;
     this.partitionRows = partitionRows.clone();
@@ -183,8 +188,7 @@ public final class SparkGradientSource implements GradientSource {
     long start = System.nanoTime();
     // one broadcast per job, destroyed when its results are in: in the delayed-gradient mode two
     // gradient jobs (and a validation job) run at once, from different driver threads
-    Broadcast<ModelBroadcast> b =
-        sc.broadcast(new ModelBroadcast(params.clone(), normState.clone()));
+    Broadcast<ModelBroadcast> b = sc.broadcast(gradientModel(params, normState));
     long broadcastDone = System.nanoTime();
     long epoch = sampler.epochOf(t);
     sc.setJobDescription("polyak iteration " + (t + 1) + " / epoch " + (epoch + 1));
@@ -201,7 +205,8 @@ public final class SparkGradientSource implements GradientSource {
               false,
               adversarial,
               teacher,
-              threadsPerTask),
+              threadsPerTask,
+              precision),
           gradientSum,
           normStatsSum,
           start,
@@ -236,7 +241,11 @@ public final class SparkGradientSource implements GradientSource {
   public BatchResult fullGradient(
       double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
     long start = System.nanoTime();
-    Broadcast<ModelBroadcast> b = broadcast(params, normState);
+    if (current != null) {
+      current.destroy();
+    }
+    current = sc.broadcast(gradientModel(params, normState));
+    Broadcast<ModelBroadcast> b = current;
     long broadcastDone = System.nanoTime();
     sc.setJobDescription("polyak full-batch gradient");
     return collect(
@@ -251,7 +260,8 @@ public final class SparkGradientSource implements GradientSource {
                 true,
                 adversarial,
                 teacher,
-                threadsPerTask),
+                threadsPerTask,
+                precision),
             gradientSum,
             normStatsSum,
             start,
@@ -377,6 +387,13 @@ public final class SparkGradientSource implements GradientSource {
     }
   }
 
+  /** What a gradient job broadcasts: θ rounded to this source's precision (a copy either way). */
+  private ModelBroadcast gradientModel(double[] params, double[] normState) {
+    double[] p = new double[params.length];
+    precision.round(params, p);
+    return new ModelBroadcast(p, normState.clone(), precision);
+  }
+
   private Broadcast<ModelBroadcast> broadcast(double[] params, double[] normState) {
     if (current != null) {
       current.destroy();
@@ -399,6 +416,7 @@ public final class SparkGradientSource implements GradientSource {
     private final AdversarialSpec adversarial;
     private final TeacherTask teacher;
     private final int threads;
+    private final Precision precision;
 
     ShardGradient(
         Broadcast<ModelBroadcast> model,
@@ -411,8 +429,10 @@ public final class SparkGradientSource implements GradientSource {
         boolean allRows,
         AdversarialSpec adversarial,
         TeacherTask teacher,
-        int threads) {
+        int threads,
+        Precision precision) {
       this.threads = threads;
+      this.precision = precision;
       this.model = model;
       this.specText = specText;
       this.kernel = kernel;
@@ -429,7 +449,7 @@ public final class SparkGradientSource implements GradientSource {
     public Iterator<PartialGradient> call(Integer partition, Iterator<Dataset> blocks) {
       StragglerDrill.stallFirstAttempt(partition);
       long start = System.nanoTime();
-      Network network = ExecutorNetworks.network(specText, kernel);
+      Network network = ExecutorNetworks.network(specText, kernel, precision);
       MinibatchSampler sampler = new MinibatchSampler(seed, partitionRows, batchSize);
       double[] gradient = new double[network.parameterCount()];
       double[] stats = new double[network.stateSize()];
@@ -471,6 +491,7 @@ public final class SparkGradientSource implements GradientSource {
                     gradient,
                     stats);
       }
+      precision.round(gradient);
       return List.of(
               new PartialGradient(
                   partition,
@@ -479,7 +500,8 @@ public final class SparkGradientSource implements GradientSource {
                   result.lossSum(),
                   result.correct(),
                   result.count(),
-                  System.nanoTime() - start))
+                  System.nanoTime() - start,
+                  precision))
           .iterator();
     }
 
@@ -496,7 +518,7 @@ public final class SparkGradientSource implements GradientSource {
         long passSeed,
         double[] grad,
         double[] sliceStats) {
-      Network network = ExecutorNetworks.network(specText, kernel);
+      Network network = ExecutorNetworks.network(specText, kernel, precision);
       ModelBroadcast m = model.value();
       if (teacher != null) {
         return new Distillation(

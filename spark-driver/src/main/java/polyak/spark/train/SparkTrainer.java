@@ -4,6 +4,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import polyak.data.Dataset;
 import polyak.nn.Network;
+import polyak.nn.Precision;
 import polyak.spec.NetworkSpec;
 import polyak.train.BackgroundGradientSource;
 import polyak.train.GradientSource;
@@ -26,6 +27,7 @@ public final class SparkTrainer {
   private final Aggregation aggregation;
   private final Teacher teacher;
   private final int threadsPerTask;
+  private final Precision precision;
 
   public SparkTrainer(
       JavaSparkContext sc, NetworkSpec spec, TrainingConfig config, int aggregationDepth) {
@@ -61,6 +63,18 @@ public final class SparkTrainer {
       Aggregation aggregation,
       Teacher teacher,
       int threadsPerTask) {
+    this(sc, spec, config, aggregation, teacher, threadsPerTask, Precision.FLOAT64);
+  }
+
+  private SparkTrainer(
+      JavaSparkContext sc,
+      NetworkSpec spec,
+      TrainingConfig config,
+      Aggregation aggregation,
+      Teacher teacher,
+      int threadsPerTask,
+      Precision precision) {
+    this.precision = precision;
     this.threadsPerTask = threadsPerTask;
     this.sc = sc;
     this.spec = spec;
@@ -69,12 +83,19 @@ public final class SparkTrainer {
     this.teacher = teacher;
   }
 
+  /**
+   * This trainer with its gradient steps in {@code p} (float64 unless set; see {@link Precision}).
+   */
+  public SparkTrainer inPrecision(Precision p) {
+    return new SparkTrainer(sc, spec, config, aggregation, teacher, threadsPerTask, p);
+  }
+
   /** The gradient source over {@code training} (one cached block per partition). */
   public SparkGradientSource source(
       JavaRDD<Dataset> training, int[] partitionRows, JavaRDD<Dataset> validation) {
     return new SparkGradientSource(
         sc,
-        Network.build(spec),
+        Network.build(spec, precision),
         training,
         partitionRows,
         validation,

@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import polyak.nn.Precision;
 
 /**
  * Kryo serializers for what the training loop sends each iteration. Records cannot have their final
@@ -28,6 +29,39 @@ public final class TrainKryo {
     return in.readDoubles(in.readInt(true));
   }
 
+  /**
+   * A vector whose values are exact in {@code precision}: float32 ones are written as 4-byte floats
+   * (half the bytes, no rounding since they are float32 values already).
+   */
+  static void writeVector(Output out, double[] v, Precision precision) {
+    out.writeByte(precision.ordinal());
+    if (precision == Precision.FLOAT32) {
+      float[] f = new float[v.length];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = (float) v[i];
+      }
+      out.writeInt(f.length, true);
+      out.writeFloats(f);
+    } else {
+      writeVector(out, v);
+    }
+  }
+
+  /** Reads what {@link #writeVector(Output, double[], Precision)} wrote. */
+  static double[] readVector(Input in, Precision[] precisionOut) {
+    Precision precision = Precision.values()[in.readByte()];
+    precisionOut[0] = precision;
+    if (precision != Precision.FLOAT32) {
+      return readVector(in);
+    }
+    float[] f = in.readFloats(in.readInt(true));
+    double[] v = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      v[i] = f[i];
+    }
+    return v;
+  }
+
   private static final class ModelBroadcastSerializer extends Serializer<ModelBroadcast> {
     ModelBroadcastSerializer() {
       setImmutable(true);
@@ -35,13 +69,15 @@ public final class TrainKryo {
 
     @Override
     public void write(Kryo kryo, Output out, ModelBroadcast m) {
-      writeVector(out, m.params());
+      writeVector(out, m.params(), m.precision());
       writeVector(out, m.normState());
     }
 
     @Override
     public ModelBroadcast read(Kryo kryo, Input in, Class<ModelBroadcast> type) {
-      return new ModelBroadcast(readVector(in), readVector(in));
+      Precision[] precision = new Precision[1];
+      double[] params = readVector(in, precision);
+      return new ModelBroadcast(params, readVector(in), precision[0]);
     }
   }
 
@@ -53,7 +89,7 @@ public final class TrainKryo {
     @Override
     public void write(Kryo kryo, Output out, PartialGradient g) {
       out.writeInt(g.partition(), true);
-      writeVector(out, g.gradient());
+      writeVector(out, g.gradient(), g.precision());
       writeVector(out, g.normStats());
       out.writeDouble(g.lossSum());
       out.writeLong(g.correct());
@@ -63,14 +99,18 @@ public final class TrainKryo {
 
     @Override
     public PartialGradient read(Kryo kryo, Input in, Class<PartialGradient> type) {
+      int partition = in.readInt(true);
+      Precision[] precision = new Precision[1];
+      double[] gradient = readVector(in, precision);
       return new PartialGradient(
-          in.readInt(true),
-          readVector(in),
+          partition,
+          gradient,
           readVector(in),
           in.readDouble(),
           in.readLong(),
           in.readLong(),
-          in.readLong());
+          in.readLong(),
+          precision[0]);
     }
   }
 
@@ -82,7 +122,7 @@ public final class TrainKryo {
     @Override
     public void write(Kryo kryo, Output out, GradientSlice g) {
       out.writeInt(g.partition());
-      writeVector(out, g.gradient());
+      writeVector(out, g.gradient(), g.precision());
       writeVector(out, g.normStats());
       out.writeDouble(g.lossSum());
       out.writeLong(g.correct());
@@ -93,15 +133,19 @@ public final class TrainKryo {
 
     @Override
     public GradientSlice read(Kryo kryo, Input in, Class<GradientSlice> type) {
+      int partition = in.readInt();
+      Precision[] precision = new Precision[1];
+      double[] gradient = readVector(in, precision);
       return new GradientSlice(
-          in.readInt(),
-          readVector(in),
+          partition,
+          gradient,
           readVector(in),
           in.readDouble(),
           in.readLong(),
           in.readLong(),
           in.readLong(),
-          in.readDouble());
+          in.readDouble(),
+          precision[0]);
     }
   }
 }

@@ -17,9 +17,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import polyak.data.Dataset;
 import polyak.nn.BatchResult;
 import polyak.nn.Network;
+import polyak.nn.Precision;
 import polyak.optim.OptimizerSpec;
 import polyak.optim.ScheduleSpec;
 import polyak.spark.PolyakKryoRegistrator;
@@ -38,7 +40,8 @@ import polyak.train.TrainingState;
  * One task per partition with T threads, each on a fixed slice of the partition's share: the Spark
  * loop must still end at the oracle's parameters bit for bit when the oracle splits the shares the
  * same way, also when a task fails and is run again. The network has batch norm (over each thread
- * slice) and dropout (keyed by example), so the split is visible in the bits.
+ * slice) and dropout (keyed by example), so the split is visible in the bits. In float32 (blocks
+ * cached in float32, θ and partition gradients rounded on the wire) as in float64.
  */
 class ThreadedTasksEqualLocalTest {
   static final NetworkSpec SPEC =
@@ -101,9 +104,14 @@ class ThreadedTasksEqualLocalTest {
   }
 
   static TrainResult local(Dataset[] blocks, TrainingConfig config, int threads, Teacher teacher) {
+    return local(blocks, config, threads, teacher, Precision.FLOAT64);
+  }
+
+  static TrainResult local(
+      Dataset[] blocks, TrainingConfig config, int threads, Teacher teacher, Precision precision) {
     LocalGradientSource source =
         new LocalGradientSource(
-            Network.build(SPEC),
+            Network.build(SPEC, precision),
             blocks,
             null,
             config.seed(),
@@ -119,24 +127,61 @@ class ThreadedTasksEqualLocalTest {
 
   static TrainResult spark(
       JavaRDD<Dataset> training, Dataset[] blocks, TrainingConfig config, int threads) {
+    return spark(training, blocks, config, threads, Precision.FLOAT64);
+  }
+
+  static TrainResult spark(
+      JavaRDD<Dataset> training,
+      Dataset[] blocks,
+      TrainingConfig config,
+      int threads,
+      Precision precision) {
     return new SparkTrainer(sc, SPEC, config, 1, null, threads)
+        .inPrecision(precision)
         .train(training, DistributedEqualsLocalTest.sizes(blocks), null, TrainingListener.NONE);
   }
 
-  @ParameterizedTest(name = "{0} partitions x {1} threads")
-  @CsvSource({"1, 2", "2, 2", "3, 2", "2, 3"})
-  void sparkLoopEqualsOracleWithTheSameSplit(int partitions, int threads) {
+  /** The blocks as a float32 run caches them (features in float32). */
+  static Dataset[] float32(Dataset[] blocks) {
+    Dataset[] out = new Dataset[blocks.length];
+    for (int i = 0; i < blocks.length; i++) {
+      out[i] = blocks[i].toFloat32();
+    }
+    return out;
+  }
+
+  @ParameterizedTest(name = "{0} partitions x {1} threads, {2}")
+  @CsvSource({
+    "1, 2, float64",
+    "2, 2, float64",
+    "3, 2, float64",
+    "2, 3, float64",
+    "1, 2, float32",
+    "2, 2, float32",
+    "3, 2, float32"
+  })
+  void sparkLoopEqualsOracleWithTheSameSplit(int partitions, int threads, String precisionName) {
+    Precision precision = Precision.parse(precisionName).orElseThrow();
     Dataset[] blocks =
         DistributedEqualsLocalTest.split(DistributedEqualsLocalTest.data(), partitions);
-    TrainResult local = local(blocks, config(), threads);
-    TrainResult distributed = spark(rdd(blocks), blocks, config(), threads);
+    TrainResult local = local(blocks, config(), threads, null, precision);
+    // a float32 run caches its blocks in float32; the oracle keeps float64 rows and rounds them
+    Dataset[] cached = precision == Precision.FLOAT32 ? float32(blocks) : blocks;
+    TrainResult distributed = spark(rdd(cached), cached, config(), threads, precision);
     assertEquals(12, distributed.state().step());
     assertArrayEquals(local.state().parameters(), distributed.state().parameters());
     assertArrayEquals(local.state().normState(), distributed.state().normState());
 
     // the split is real: batch norm over thread slices is not batch norm over the whole share
-    TrainResult unsplit = local(blocks, config(), 1);
+    TrainResult unsplit = local(blocks, config(), 1, null, precision);
     assertTrue(Arrays.compare(unsplit.state().parameters(), local.state().parameters()) != 0);
+    if (precision == Precision.FLOAT32) {
+      // and float32 is real: the same run in float64 ends elsewhere (by float32 round-off)
+      double[] f64 = local(blocks, config(), threads, null, Precision.FLOAT64).state().parameters();
+      double[] f32 = local.state().parameters();
+      assertTrue(Arrays.compare(f64, f32) != 0);
+      assertTrue(DistributedEqualsLocalTest.relativeDifference(f64, f32) < 1e-3);
+    }
   }
 
   @Test
@@ -206,11 +251,14 @@ class ThreadedTasksEqualLocalTest {
    * Partition 0's first attempt fails in every iteration (its block is recomputed from an uncached
    * parent and the task retried): the parameters are still the oracle's.
    */
-  @Test
-  void retriedTasksGiveTheSameParameters() {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"float64", "float32"})
+  void retriedTasksGiveTheSameParameters(String precisionName) {
+    Precision precision = Precision.parse(precisionName).orElseThrow();
     Dataset[] blocks = DistributedEqualsLocalTest.split(DistributedEqualsLocalTest.data(), 2);
+    Dataset[] cached = precision == Precision.FLOAT32 ? float32(blocks) : blocks;
     JavaRDD<Dataset> failingFirstAttempt =
-        sc.parallelize(new ArrayList<>(List.of(blocks)), blocks.length)
+        sc.parallelize(new ArrayList<>(List.of(cached)), blocks.length)
             .mapPartitionsWithIndex(
                 (p, it) -> {
                   if (p == 0 && TaskContext.get().attemptNumber() == 0) {
@@ -222,9 +270,10 @@ class ThreadedTasksEqualLocalTest {
                 true);
     TrainingConfig config = config().withMaxIterations(4);
     int before = INJECTED_FAILURES.get();
-    TrainResult distributed = spark(failingFirstAttempt, blocks, config, 2);
+    TrainResult distributed = spark(failingFirstAttempt, blocks, config, 2, precision);
     assertEquals(4, INJECTED_FAILURES.get() - before, "one failed attempt per iteration");
     assertArrayEquals(
-        local(blocks, config, 2).state().parameters(), distributed.state().parameters());
+        local(blocks, config, 2, null, precision).state().parameters(),
+        distributed.state().parameters());
   }
 }

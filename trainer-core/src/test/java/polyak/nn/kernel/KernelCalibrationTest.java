@@ -50,6 +50,24 @@ class KernelCalibrationTest {
       pause();
       inner.inputGradient(dy, rows, out, w, wOff, in, dx);
     }
+
+    @Override
+    public void forward(float[] x, int rows, int in, float[] w, int out, float[] y) {
+      pause();
+      inner.forward(x, rows, in, w, out, y);
+    }
+
+    @Override
+    public void weightGradient(float[] x, float[] dy, int rows, int in, int out, float[] dW) {
+      pause();
+      inner.weightGradient(x, dy, rows, in, out, dW);
+    }
+
+    @Override
+    public void inputGradient(float[] dy, int rows, int out, float[] w, int in, float[] dx) {
+      pause();
+      inner.inputGradient(dy, rows, out, w, in, dx);
+    }
   }
 
   @Test
@@ -95,6 +113,17 @@ class KernelCalibrationTest {
                   @Override
                   public void inputGradient(
                       double[] dy, int rows, int out, double[] w, int wOff, int in, double[] dx) {}
+
+                  @Override
+                  public void forward(float[] x, int rows, int in, float[] w, int out, float[] y) {}
+
+                  @Override
+                  public void weightGradient(
+                      float[] x, float[] dy, int rows, int in, int out, float[] dW) {}
+
+                  @Override
+                  public void inputGradient(
+                      float[] dy, int rows, int out, float[] w, int in, float[] dx) {}
                 });
     KernelCalibration.Result r =
         KernelCalibration.calibrate(fastNative, DenseKernels.choose("ejml"));
