@@ -2,6 +2,7 @@ package polyak.train;
 
 import polyak.data.Dataset;
 import polyak.nn.Network;
+import polyak.nn.Precision;
 import polyak.spec.NetworkSpec;
 
 /**
@@ -13,6 +14,7 @@ public final class LocalTrainer {
   private final NetworkSpec spec;
   private final TrainingConfig config;
   private final Teacher teacher;
+  private final Precision precision;
 
   public LocalTrainer(NetworkSpec spec, TrainingConfig config) {
     this(spec, config, null);
@@ -20,9 +22,23 @@ public final class LocalTrainer {
 
   /** Distilling from {@code teacher} (null: plain training). */
   public LocalTrainer(NetworkSpec spec, TrainingConfig config, Teacher teacher) {
+    this(spec, config, teacher, Precision.FLOAT64);
+  }
+
+  private LocalTrainer(
+      NetworkSpec spec, TrainingConfig config, Teacher teacher, Precision precision) {
+    this.precision = precision;
     this.spec = spec;
     this.config = config;
     this.teacher = teacher;
+  }
+
+  /**
+   * This trainer with its gradient steps in {@code p} (float64 unless set): the oracle of a Spark
+   * run with training.precision = p.
+   */
+  public LocalTrainer inPrecision(Precision p) {
+    return new LocalTrainer(spec, config, teacher, p);
   }
 
   public TrainResult train(Dataset training, Dataset validation, TrainingListener listener) {
@@ -30,7 +46,7 @@ public final class LocalTrainer {
   }
 
   public TrainResult train(Dataset[] partitions, Dataset validation, TrainingListener listener) {
-    Network network = Network.build(spec);
+    Network network = Network.build(spec, precision);
     LocalGradientSource source =
         new LocalGradientSource(
             network,
