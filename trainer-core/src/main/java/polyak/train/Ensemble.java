@@ -52,6 +52,17 @@ public final class Ensemble {
       Dataset[] partitions,
       int members,
       boolean bootstrap) {
+    return train(spec, config, partitions, members, bootstrap, polyak.nn.Precision.FLOAT64);
+  }
+
+  /** {@link #train(NetworkSpec, TrainingConfig, Dataset[], int, boolean)} in {@code precision}. */
+  public static Ensemble train(
+      NetworkSpec spec,
+      TrainingConfig config,
+      Dataset[] partitions,
+      int members,
+      boolean bootstrap,
+      polyak.nn.Precision precision) {
     double[][] params = new double[members][];
     double[][] states = new double[members][];
     for (int m = 0; m < members; m++) {
@@ -61,6 +72,7 @@ public final class Ensemble {
       }
       TrainResult r =
           new LocalTrainer(spec, config.withSeed(memberSeed(config.seed(), m)))
+              .inPrecision(precision)
               .train(sample, null, TrainingListener.NONE);
       params[m] = r.parameters();
       states[m] = r.state().normState();

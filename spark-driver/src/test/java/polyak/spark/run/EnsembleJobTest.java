@@ -130,7 +130,13 @@ class EnsembleJobTest {
     String console = run.console();
 
     Ensemble local =
-        Ensemble.train(config.network(), config.training(), blocks(prepared.train().blocks()), 2);
+        Ensemble.train(
+            config.network(),
+            config.training(),
+            blocks(prepared.train().blocks()),
+            2,
+            true,
+            config.precision());
     String modelPath = config.outputDir() + "/model.polyak";
     SavedModel saved = TrainJobTest.model(modelPath);
     assertEquals("2", saved.provenance().get(Ensemble.MEMBERS_KEY));

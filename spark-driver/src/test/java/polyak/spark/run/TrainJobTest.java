@@ -335,7 +335,10 @@ class TrainJobTest {
     String auto = console(load("auto", ADAM, "data.partitions=0", "training.max_iterations=3"));
     assertTrue(auto.contains("; 1 partitions;"), auto);
     assertTrue(
-        auto.contains("compute: float64, one task per partition (1), 2 threads per task;"), auto);
+        auto.contains(
+            "compute: float32 (float64 master parameters), one task per partition (1), 2 threads"
+                + " per task;"),
+        auto);
     String set = console(load("set", ADAM, "data.partitions=2", "training.max_iterations=3"));
     assertTrue(
         set.contains("compute: float64, one task per partition (2), 1 thread per task;"), set);
