@@ -17,18 +17,25 @@ import polyak.train.MinibatchSampler;
 /**
  * Low-communication training (local SGD; the outer step as in DiLoCo): each outer iteration t,
  * every executor starts from the broadcast θ and takes {@code k} plain SGD steps of rate η on its
- * shares of the minibatches t·k … t·k+k−1 (θ_p ← θ_p − η·g_pj/n_p), and returns the sum of the
- * gradients along its own trajectory, G_p = Σ_j g_pj. The driver adds the G_p in partition order
- * and its configured optimizer steps on their mean over the k·N examples — the "pseudo-gradient":
+ * shares of the next k minibatches of the epoch (θ_p ← θ_p − η·g_pj/n_p), and returns the sum of
+ * the gradients along its own trajectory, G_p = Σ_j g_pj. The driver adds the G_p in partition
+ * order and its configured optimizer steps on their sum divided by k·N — the "pseudo-gradient":
  * with outer SGD of rate k·η that step is the example-weighted average of the executors' parameter
  * changes (local SGD with plain averaging); momentum or Adam make it an outer optimizer on the
  * averaged change. One synchronisation per k minibatches.
  *
+ * <p>An outer epoch is ⌈M/k⌉ outer iterations for M minibatches per epoch: outer iteration s of
+ * epoch e runs minibatches e·M + s·k … of that epoch, and the last one runs the remaining r = M −
+ * s·k ≤ k as a shorter round of r local steps, so every minibatch of the epoch is used exactly
+ * once. A shorter round's G_p are scaled by r/k, so its pseudo-gradient is still the trajectory's
+ * sum over k·N examples and outer SGD of rate k·η is still the average of the r-step changes; its
+ * loss, counts and batch-norm sums are those of its r·N examples.
+ *
  * <p>k = 1 is synchronous training exactly: G_p is then the partition's gradient sum bit for bit,
- * and everything after is the synchronous loop. Batch-norm sums and losses are summed over the k
- * steps (the driver's running statistics see all k·N examples). An outer epoch is ⌊(minibatches per
- * epoch)/k⌋ outer iterations. Inner steps have no FGSM, penalty, distillation or threads;
- * regularisation, clipping and the schedule apply to the outer step.
+ * and everything after is the synchronous loop. Batch-norm sums and losses are summed over the
+ * round's steps (the driver's running statistics see all its examples). Inner steps have no FGSM,
+ * penalty, distillation or threads; regularisation, clipping and the schedule apply to the outer
+ * step.
  */
 public final class LocalStepsGradientSource implements GradientSource {
   private final SparkGradientSource synchronous;
@@ -69,7 +76,24 @@ public final class LocalStepsGradientSource implements GradientSource {
 
   @Override
   public long iterationsPerEpoch() {
-    return Math.max(1, synchronous.iterationsPerEpoch() / k);
+    return outerPerEpoch(synchronous.iterationsPerEpoch(), k);
+  }
+
+  /** Outer iterations per epoch of {@code minibatches}: ⌈minibatches/k⌉, the last maybe shorter. */
+  static long outerPerEpoch(long minibatches, int k) {
+    return (minibatches + k - 1) / k;
+  }
+
+  /** The first minibatch (global 0-based index) outer iteration {@code t} runs. */
+  static long firstMinibatch(long t, long minibatches, int k) {
+    long perEpoch = outerPerEpoch(minibatches, k);
+    return (t / perEpoch) * minibatches + (t % perEpoch) * k;
+  }
+
+  /** How many minibatches (local steps) outer iteration {@code t} runs: k, or fewer at the end. */
+  static int stepsOf(long t, long minibatches, int k) {
+    long s = t % outerPerEpoch(minibatches, k);
+    return (int) Math.min(k, minibatches - s * k);
   }
 
   @Override
@@ -95,7 +119,10 @@ public final class LocalStepsGradientSource implements GradientSource {
     return synchronous.evaluate(params, normState);
   }
 
-  /** The executor side: k SGD steps from the broadcast θ on this partition's shares. */
+  /**
+   * The executor side: k SGD steps (fewer in an epoch's last round) from the broadcast θ on this
+   * partition's shares.
+   */
   static final class LocalSteps
       implements Function2<Integer, Iterator<Dataset>, Iterator<PartialGradient>> {
     private final Broadcast<ModelBroadcast> model;
@@ -146,8 +173,10 @@ public final class LocalStepsGradientSource implements GradientSource {
         double[] g = new double[sum.length];
         int[] rows = new int[share];
         double step = rate / share;
-        for (int j = 0; j < k; j++) {
-          long inner = t * k + j;
+        long first = firstMinibatch(t, sampler.iterationsPerEpoch(), k);
+        int steps = stepsOf(t, sampler.iterationsPerEpoch(), k);
+        for (int j = 0; j < steps; j++) {
+          long inner = first + j;
           int[] perm =
               ExecutorNetworks.permutation(
                   sampler, seed, partition, partitionRows[partition], sampler.epochOf(inner));
@@ -168,10 +197,17 @@ public final class LocalStepsGradientSource implements GradientSource {
           for (int i = 0; i < sum.length; i++) {
             sum[i] += g[i];
           }
-          if (j < k - 1) {
+          if (j < steps - 1) {
             for (int i = 0; i < theta.length; i++) {
               theta[i] -= step * g[i];
             }
+          }
+        }
+        if (steps < k) {
+          // a shorter round: the driver divides by its r·N examples, the pseudo-gradient by k·N
+          double scale = (double) steps / k;
+          for (int i = 0; i < sum.length; i++) {
+            sum[i] *= scale;
           }
         }
       }
