@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import polyak.data.Dataset;
 import polyak.nn.BatchResult;
 import polyak.nn.Network;
+import polyak.nn.Precision;
 import polyak.optim.OptimizerSpec;
 import polyak.optim.ScheduleSpec;
 import polyak.spark.SparkTestSession;
@@ -136,6 +138,58 @@ class AggregationModesEqualLocalTest {
     assertEquals(oracle.batch().correct(), treeResult.correct());
     assertTrue(DistributedEqualsLocalTest.relativeDifference(expected, actual) <= 1e-12);
     assertTrue(DistributedEqualsLocalTest.relativeDifference(expectedStats, actualStats) <= 1e-12);
+  }
+
+  /**
+   * float32: the blocks cached in float32, θ broadcast and each partition's gradient (or its
+   * slices, sharded) sent as 4-byte floats: still the oracle's bits in every bit-identical mode.
+   */
+  @Test
+  void aFloat32GradientInEveryModeEqualsTheFloat32Oracle() {
+    Dataset[] blocks = DistributedEqualsLocalTest.split(DistributedEqualsLocalTest.data(), 3);
+    Network network = Network.build(SPEC, Precision.FLOAT32);
+    double[] params = new double[network.parameterCount()];
+    double[] state = new double[network.stateSize()];
+    network.initialise(3, params, state);
+    double[] expected = new double[params.length];
+    double[] expectedStats = new double[state.length];
+    new LocalGradientSource(network, blocks, null, 42, 200)
+        .gradient(5, params, state, expected, expectedStats);
+    double[] float64 = new double[params.length];
+    new LocalGradientSource(Network.build(SPEC), blocks, null, 42, 200)
+        .gradient(5, params, state, float64, new double[state.length]);
+    assertTrue(Arrays.compare(expected, float64) != 0, "float32 is not float64");
+    assertTrue(DistributedEqualsLocalTest.relativeDifference(float64, expected) < 1e-4);
+
+    Dataset[] cached = ThreadedTasksEqualLocalTest.float32(blocks);
+    JavaRDD<Dataset> data = rdd(cached);
+    for (Aggregation aggregation : BIT_IDENTICAL) {
+      SparkGradientSource source =
+          new SparkGradientSource(
+              sc,
+              network,
+              data,
+              DistributedEqualsLocalTest.sizes(blocks),
+              null,
+              42,
+              200,
+              aggregation,
+              AdversarialSpec.NONE,
+              null,
+              2);
+      double[] actual = new double[params.length];
+      double[] actualStats = new double[state.length];
+      source.gradient(5, params, state, actual, actualStats);
+      source.close();
+      // the oracle above ran one thread per partition; batch norm makes 2 threads differ, so
+      // compare against the same split
+      double[] expectedSplit = new double[params.length];
+      double[] expectedSplitStats = new double[state.length];
+      new LocalGradientSource(network, blocks, null, 42, 200, AdversarialSpec.NONE, null, 2)
+          .gradient(5, params, state, expectedSplit, expectedSplitStats);
+      assertArrayEquals(expectedSplit, actual, aggregation.toString());
+      assertArrayEquals(expectedSplitStats, actualStats, aggregation.toString());
+    }
   }
 
   @ParameterizedTest(name = "{0} partitions")

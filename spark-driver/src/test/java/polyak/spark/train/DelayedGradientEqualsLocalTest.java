@@ -23,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import polyak.data.Dataset;
 import polyak.nn.Network;
+import polyak.nn.Precision;
 import polyak.spark.SparkTestSession;
 import polyak.train.AveragingSpec;
 import polyak.train.LocalGradientSource;
@@ -64,8 +65,13 @@ class DelayedGradientEqualsLocalTest {
   }
 
   static LocalGradientSource localSource(Dataset[] blocks, TrainingConfig config, int threads) {
+    return localSource(blocks, config, threads, Precision.FLOAT64);
+  }
+
+  static LocalGradientSource localSource(
+      Dataset[] blocks, TrainingConfig config, int threads, Precision precision) {
     return new LocalGradientSource(
-        Network.build(ThreadedTasksEqualLocalTest.SPEC),
+        Network.build(ThreadedTasksEqualLocalTest.SPEC, precision),
         blocks,
         VALIDATION,
         config.seed(),
@@ -76,7 +82,12 @@ class DelayedGradientEqualsLocalTest {
   }
 
   static TrainResult local(Dataset[] blocks, TrainingConfig config, int threads) {
-    LocalGradientSource source = localSource(blocks, config, threads);
+    return local(blocks, config, threads, Precision.FLOAT64);
+  }
+
+  static TrainResult local(
+      Dataset[] blocks, TrainingConfig config, int threads, Precision precision) {
+    LocalGradientSource source = localSource(blocks, config, threads, precision);
     return TrainingLoop.run(
         TrainingState.initial(
             Network.build(ThreadedTasksEqualLocalTest.SPEC), config, source.iterationsPerEpoch()),
@@ -96,17 +107,27 @@ class DelayedGradientEqualsLocalTest {
     return rdd(new Dataset[] {VALIDATION});
   }
 
-  @ParameterizedTest(name = "{0} partitions x {1} threads, prediction {2}")
-  @CsvSource({"1, 2, false", "2, 1, false", "2, 1, true"})
-  void delayedSparkLoopEqualsItsOracle(int partitions, int threads, boolean prediction) {
+  @ParameterizedTest(name = "{0} partitions x {1} threads, prediction {2}, {3}")
+  @CsvSource({
+    "1, 2, false, float64",
+    "2, 1, false, float64",
+    "2, 1, true, float64",
+    "2, 2, true, float32"
+  })
+  void delayedSparkLoopEqualsItsOracle(
+      int partitions, int threads, boolean prediction, String precisionName) {
+    Precision precision = Precision.parse(precisionName).orElseThrow();
     Dataset[] blocks =
         DistributedEqualsLocalTest.split(DistributedEqualsLocalTest.data(), partitions);
     TrainingConfig config = config(1, 9).withGradientPrediction(prediction);
-    TrainResult local = local(blocks, config, threads);
+    TrainResult local = local(blocks, config, threads, precision);
+    Dataset[] cached =
+        precision == Precision.FLOAT32 ? ThreadedTasksEqualLocalTest.float32(blocks) : blocks;
     TrainResult distributed =
         trainer(config, threads)
+            .inPrecision(precision)
             .train(
-                rdd(blocks),
+                rdd(cached),
                 DistributedEqualsLocalTest.sizes(blocks),
                 validation(),
                 TrainingListener.NONE);
@@ -119,7 +140,8 @@ class DelayedGradientEqualsLocalTest {
     // not the synchronous trajectory
     assertFalse(
         Arrays.equals(
-            local(blocks, config(0, 9), threads).state().parameters(), local.state().parameters()));
+            local(blocks, config(0, 9), threads, precision).state().parameters(),
+            local.state().parameters()));
   }
 
   /** Early stopping ends the run with the next minibatch's job in flight: it is dropped. */
