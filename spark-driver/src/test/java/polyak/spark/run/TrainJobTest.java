@@ -339,9 +339,17 @@ class TrainJobTest {
             "compute: float32 (float64 master parameters), one task per partition (1), 2 threads"
                 + " per task;"),
         auto);
-    String set = console(load("set", ADAM, "data.partitions=2", "training.max_iterations=3"));
+    String set =
+        console(
+            load(
+                "set",
+                ADAM,
+                "data.partitions=2",
+                "training.max_iterations=3",
+                "training.precision=float64"));
     assertTrue(
         set.contains("compute: float64, one task per partition (2), 1 thread per task;"), set);
+    assertTrue(set.contains("in 2 partitions, standardizer (8 features)\n"), set); // not float32
     // spark.aggregation = auto: direct on a local master, and the line says so
     assertTrue(set.contains("; aggregation direct"), set);
     String sharded =
