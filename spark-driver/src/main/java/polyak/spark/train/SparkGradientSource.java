@@ -231,7 +231,8 @@ public final class SparkGradientSource implements GradientSource {
       double[] gradientSum,
       double[] normStatsSum) {
     long start = System.nanoTime();
-    Broadcast<ModelBroadcast> b = broadcast(params, normState);
+    Broadcast<ModelBroadcast> b =
+        replaceCurrent(new ModelBroadcast(params.clone(), normState.clone()));
     long broadcastDone = System.nanoTime();
     sc.setJobDescription("polyak iteration " + (t + 1));
     return collect(task.apply(b), gradientSum, normStatsSum, start, broadcastDone);
@@ -241,11 +242,7 @@ public final class SparkGradientSource implements GradientSource {
   public BatchResult fullGradient(
       double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
     long start = System.nanoTime();
-    if (current != null) {
-      current.destroy();
-    }
-    current = sc.broadcast(gradientModel(params, normState));
-    Broadcast<ModelBroadcast> b = current;
+    Broadcast<ModelBroadcast> b = replaceCurrent(gradientModel(params, normState));
     long broadcastDone = System.nanoTime();
     sc.setJobDescription("polyak full-batch gradient");
     return collect(
@@ -394,11 +391,12 @@ public final class SparkGradientSource implements GradientSource {
     return new ModelBroadcast(p, normState.clone(), precision);
   }
 
-  private Broadcast<ModelBroadcast> broadcast(double[] params, double[] normState) {
+  /** Broadcasts {@code model} as the source's current broadcast, destroying the previous one. */
+  private Broadcast<ModelBroadcast> replaceCurrent(ModelBroadcast model) {
     if (current != null) {
       current.destroy();
     }
-    current = sc.broadcast(new ModelBroadcast(params.clone(), normState.clone()));
+    current = sc.broadcast(model);
     return current;
   }
 
