@@ -380,13 +380,14 @@ final class ClusterScaleBenchmark {
   }
 
   /**
-   * c_e in {@code precision}: median task compute ÷ (examples per task × P), over its real-compute
-   * points on ≤ 2 workers; NaN when there is none.
+   * c_e in {@code precision}: median task compute ÷ (examples per task × P), over its direct-mode
+   * real-compute points on ≤ 2 workers (the float64 line is direct only: the same points in both
+   * precisions); NaN when there is none.
    */
   static double computePerExampleParameter(List<Point> points, Precision precision) {
     List<Double> v = new ArrayList<>();
     for (Point p : points) {
-      if (p.compute() && p.workers() <= 2 && p.precision() == precision) {
+      if (p.compute() && !p.sharded() && p.workers() <= 2 && p.precision() == precision) {
         v.add(p.computeMs() / ((double) BATCH_PER_TASK * p.parameters()));
       }
     }
@@ -863,7 +864,7 @@ final class ClusterScaleBenchmark {
                 + " 235k and 1.3M |\n"
                 + "| α, fixed cost per iteration; α_s, sharded's extra stage | %.1f ms; %.1f ms |"
                 + " intercepts |\n"
-                + "| c_e, compute per example-parameter | %s | median task compute of the"
+                + "| c_e, compute per example-parameter | %s | median task compute of the direct"
                 + " real-compute points on 1 and 2 workers (not oversubscribed) ÷ (%d examples ×"
                 + " P) |\n\nFit R² = %.3f. Negative fitted constants count as 0 in the"
                 + " projection.\n\n",
