@@ -28,7 +28,9 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import polyak.data.Dataset;
 import polyak.nn.Network;
+import polyak.nn.Precision;
 import polyak.spark.cli.Sessions;
+import polyak.spark.config.ConfigLoader;
 import polyak.spark.report.Charts;
 import polyak.spark.train.Aggregation;
 import polyak.spark.train.CommunicationOnly;
@@ -43,9 +45,12 @@ import polyak.train.GradientResult;
  * one partition per worker. Per aggregation mode (direct, sharded) the median iteration split with
  * real compute (784-256-128-10) and with compute switched off ({@link CommunicationOnly}: the same
  * job returning fixed incompressible gradients of the full size; 784-256-128-10 and
- * 784-1024-512-10), and the bytes the driver receives per iteration. Then {@link
- * CommunicationModel} refitted on the communication-only points and projected to 8/64/512 executors
- * × 8 cores.
+ * 784-1024-512-10), and the bytes the driver receives per iteration, all in the default
+ * training.precision (float32: θ and the gradients travel as 4-byte values, the rows are cached in
+ * float32); on 1 and 2 workers also the real-compute line of a float64 network, for the float64
+ * compute cost. Then {@link CommunicationModel} refitted on the communication-only points and
+ * projected to 8/64/512 executors × 8 cores, for the float64 one-task-per-core layout and for
+ * polyak's default (float32, one task per executor).
  */
 final class ClusterScaleBenchmark {
   static final String TAG = "scale-cluster";
@@ -56,13 +61,14 @@ final class ClusterScaleBenchmark {
 
   private ClusterScaleBenchmark() {}
 
-  /** One measured point. */
+  /** One measured point; {@code bytesPerValue}: its precision's (4 float32, 8 float64). */
   record Point(
       int workers,
       String mode,
       boolean sharded,
       boolean compute,
       long parameters,
+      int bytesPerValue,
       double broadcastMs,
       double computeMs,
       double jobMs,
@@ -70,7 +76,16 @@ final class ClusterScaleBenchmark {
       double driverBytes,
       double shuffleWriteBytes,
       double shuffleReadBytes,
-      double driverCpuMs) {}
+      double driverCpuMs) {
+    Precision precision() {
+      return bytesPerValue == 4 ? Precision.FLOAT32 : Precision.FLOAT64;
+    }
+  }
+
+  /** training.precision of a default config: what polyak trains in unless told otherwise. */
+  static Precision defaultPrecision() {
+    return ConfigLoader.parse("", List.of(), "polyak bench scale").precision();
+  }
 
   static List<Point> run(
       List<Integer> workerCounts,
@@ -104,7 +119,7 @@ final class ClusterScaleBenchmark {
       }
     }
     double minutes = (System.nanoTime() - started) / 6e10;
-    double ce = computePerExampleParameter(points);
+    double ce = computePerExampleParameter(points, defaultPrecision());
     CommunicationModel.Fit fit = CommunicationModel.fit(communicationPoints(points), ce);
     String section =
         markdown(
@@ -170,6 +185,7 @@ final class ClusterScaleBenchmark {
       System.setProperty(p[0], p[1]);
     }
     List<Point> points = new ArrayList<>();
+    Precision precision = defaultPrecision();
     try (SparkSession spark = Sessions.create("polyak bench scale (cluster)", master)) {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       awaitExecutors(sc, n);
@@ -177,62 +193,42 @@ final class ClusterScaleBenchmark {
       sc.sc().addSparkListener(meter);
       int[] sizes = new int[n];
       Arrays.fill(sizes, ROWS_PER_PARTITION);
-      JavaRDD<Dataset> data =
-          sc.parallelize(IntStream.range(0, n).boxed().toList(), n)
-              .map(new SyntheticBlock(ROWS_PER_PARTITION))
-              .cache();
-      data.count();
+      JavaRDD<Dataset> data = syntheticData(sc, n, precision);
       boolean first = true;
       for (String spec : List.of(small, large)) {
         for (Aggregation.Mode mode : List.of(Aggregation.Mode.DIRECT, Aggregation.Mode.SHARDED)) {
-          Network network = Network.build(SpecParser.network("scale", spec));
+          Network network = Network.build(SpecParser.network("scale", spec), precision);
           double[] params = new double[network.parameterCount()];
           double[] state = new double[network.stateSize()];
           network.initialise(1, params, state);
-          SparkGradientSource source =
-              new SparkGradientSource(
-                  sc,
-                  network,
-                  data,
-                  sizes,
-                  null,
-                  1,
-                  BATCH_PER_TASK * n,
-                  new Aggregation(mode, 0),
-                  AdversarialSpec.NONE,
-                  null,
-                  1);
+          SparkGradientSource source = source(sc, network, data, sizes, mode);
           if (first) {
-            runIterations(source, false, params, state, WARMUP_JOBS, 0);
+            runIterations(source, precision, false, params, state, WARMUP_JOBS, 0);
             first = false;
           }
           for (boolean compute : spec.equals(small) ? List.of(true, false) : List.of(false)) {
-            runIterations(source, compute, params, state, WARMUP_PER_POINT, 0);
-            String label = n + " " + mode + " " + params.length + " " + compute;
-            meter.label(label);
-            double[][] ms = runIterations(source, compute, params, state, iterations, 100);
-            meter.label("(none)");
-            TaskMeter.Totals t = meter.totals(sc.sc(), label);
             Point p =
-                new Point(
-                    n,
-                    source.aggregation().describe(),
-                    mode == Aggregation.Mode.SHARDED,
-                    compute,
-                    params.length,
-                    PolyakRuns.median(ms[0]),
-                    PolyakRuns.median(ms[1]),
-                    PolyakRuns.median(ms[2]),
-                    PolyakRuns.median(ms[3]),
-                    (double) t.resultBytes / iterations,
-                    (double) t.shuffleWriteBytes / iterations,
-                    (double) t.shuffleReadBytes / iterations,
-                    PolyakRuns.median(ms[4]));
+                measurePoint(sc, meter, n, source, precision, compute, params, state, iterations);
             points.add(p);
             out.println(format(p));
           }
           source.close();
         }
+      }
+      if (n <= 2 && precision != Precision.FLOAT64) {
+        // the float64 compute cost, for the float64 projection: same line, float64 network and rows
+        JavaRDD<Dataset> wide = syntheticData(sc, n, Precision.FLOAT64);
+        Network network = Network.build(SpecParser.network("scale", small), Precision.FLOAT64);
+        double[] params = new double[network.parameterCount()];
+        double[] state = new double[network.stateSize()];
+        network.initialise(1, params, state);
+        SparkGradientSource source = source(sc, network, wide, sizes, Aggregation.Mode.DIRECT);
+        Point p =
+            measurePoint(sc, meter, n, source, Precision.FLOAT64, true, params, state, iterations);
+        points.add(p);
+        out.println(format(p));
+        source.close();
+        wide.unpersist();
       }
       // the scheduling floor: one no-op task per worker over the same cached partitions
       double[] empty = new double[iterations];
@@ -259,9 +255,88 @@ final class ClusterScaleBenchmark {
     return points;
   }
 
+  /**
+   * n partitions of synthetic rows, cached (in float32 for a float32 network, as training does).
+   */
+  private static JavaRDD<Dataset> syntheticData(JavaSparkContext sc, int n, Precision precision) {
+    JavaRDD<Dataset> data =
+        sc.parallelize(IntStream.range(0, n).boxed().toList(), n)
+            .map(new SyntheticBlock(ROWS_PER_PARTITION, precision == Precision.FLOAT32))
+            .cache();
+    data.count();
+    return data;
+  }
+
+  private static SparkGradientSource source(
+      JavaSparkContext sc,
+      Network network,
+      JavaRDD<Dataset> data,
+      int[] sizes,
+      Aggregation.Mode mode) {
+    return new SparkGradientSource(
+        sc,
+        network,
+        data,
+        sizes,
+        null,
+        1,
+        BATCH_PER_TASK * sizes.length,
+        new Aggregation(mode, 0),
+        AdversarialSpec.NONE,
+        null,
+        1);
+  }
+
+  /**
+   * After {@link #WARMUP_PER_POINT} warm-up iterations, the medians of {@code iterations} measured
+   * ones and the task metrics' bytes per iteration.
+   */
+  private static Point measurePoint(
+      JavaSparkContext sc,
+      TaskMeter meter,
+      int n,
+      SparkGradientSource source,
+      Precision precision,
+      boolean compute,
+      double[] params,
+      double[] state,
+      int iterations) {
+    String label =
+        n
+            + " "
+            + source.aggregation().describe()
+            + " "
+            + params.length
+            + " "
+            + compute
+            + " "
+            + precision;
+    runIterations(source, precision, compute, params, state, WARMUP_PER_POINT, 0);
+    meter.label(label);
+    double[][] ms = runIterations(source, precision, compute, params, state, iterations, 100);
+    meter.label("(none)");
+    TaskMeter.Totals t = meter.totals(sc.sc(), label);
+    return new Point(
+        n,
+        source.aggregation().describe(),
+        source.aggregation().mode() == Aggregation.Mode.SHARDED,
+        compute,
+        params.length,
+        precision.bytes(),
+        PolyakRuns.median(ms[0]),
+        PolyakRuns.median(ms[1]),
+        PolyakRuns.median(ms[2]),
+        PolyakRuns.median(ms[3]),
+        (double) t.resultBytes / iterations,
+        (double) t.shuffleWriteBytes / iterations,
+        (double) t.shuffleReadBytes / iterations,
+        PolyakRuns.median(ms[4]));
+  }
+
   /** Rows: broadcast, compute, job, broadcast + job, in ms, one column per iteration. */
   private static double[][] runIterations(
       SparkGradientSource source,
+      Precision precision,
       boolean compute,
       double[] params,
       double[] state,
@@ -277,7 +352,7 @@ final class ClusterScaleBenchmark {
       GradientResult r =
           compute
               ? source.gradient(firstT + i, params, state, g, s)
-              : CommunicationOnly.gradient(source, firstT + i, params, state, g, s);
+              : CommunicationOnly.gradient(source, precision, firstT + i, params, state, g, s);
       ms[0][i] = r.timing().broadcastMs();
       ms[1][i] = r.timing().computeMs();
       ms[2][i] = r.timing().jobMs();
@@ -304,15 +379,19 @@ final class ClusterScaleBenchmark {
     }
   }
 
-  /** c_e: median task compute ÷ (examples per task × P), over the real-compute points on ≤ 2. */
-  static double computePerExampleParameter(List<Point> points) {
+  /**
+   * c_e in {@code precision}: median task compute ÷ (examples per task × P), over its direct-mode
+   * real-compute points on ≤ 2 workers (the float64 line is direct only: the same points in both
+   * precisions); NaN when there is none.
+   */
+  static double computePerExampleParameter(List<Point> points, Precision precision) {
     List<Double> v = new ArrayList<>();
     for (Point p : points) {
-      if (p.compute() && p.workers() <= 2) {
+      if (p.compute() && !p.sharded() && p.workers() <= 2 && p.precision() == precision) {
         v.add(p.computeMs() / ((double) BATCH_PER_TASK * p.parameters()));
       }
     }
-    return v.isEmpty() ? 0 : PolyakRuns.median(v.stream().mapToDouble(d -> d).toArray());
+    return v.isEmpty() ? Double.NaN : PolyakRuns.median(v.stream().mapToDouble(d -> d).toArray());
   }
 
   static List<CommunicationModel.Point> communicationPoints(List<Point> points) {
@@ -324,6 +403,7 @@ final class ClusterScaleBenchmark {
                 p.sharded(),
                 p.workers(),
                 p.parameters(),
+                CommunicationOnly.BROADCAST_PRECISION.bytes(),
                 p.driverBytes(),
                 p.shuffleReadBytes(),
                 p.iterationMs()));
@@ -335,18 +415,20 @@ final class ClusterScaleBenchmark {
   static String format(Point p) {
     return String.format(
         Locale.ROOT,
-        "%d worker(s) %-20s P=%,d %-13s iteration %.1f ms (broadcast %.1f, compute %.1f, job %.1f)"
-            + "  driver in %,.0f B/iter (%.3f x 8P)  shuffle write %,.0f read %,.0f B/iter",
+        "%d worker(s) %-20s P=%,d %s %-13s iteration %.1f ms (broadcast %.1f, compute %.1f, job"
+            + " %.1f)  driver in %,.0f B/iter (%.3f x %dP)  shuffle write %,.0f read %,.0f B/iter",
         p.workers(),
         p.mode(),
         p.parameters(),
+        p.precision(),
         p.compute() ? "compute" : "communication",
         p.iterationMs(),
         p.broadcastMs(),
         p.computeMs(),
         p.jobMs(),
         p.driverBytes(),
-        p.driverBytes() / (8.0 * p.parameters()),
+        p.driverBytes() / ((double) p.bytesPerValue() * p.parameters()),
+        p.bytesPerValue(),
         p.shuffleWriteBytes(),
         p.shuffleReadBytes());
   }
@@ -355,12 +437,13 @@ final class ClusterScaleBenchmark {
     StringBuilder b =
         new StringBuilder(
             "workers,mode,compute,parameters,iteration_ms,broadcast_ms,compute_ms,job_ms,"
-                + "driver_bytes,shuffle_write_bytes,shuffle_read_bytes,driver_cpu_ms\n");
+                + "driver_bytes,shuffle_write_bytes,shuffle_read_bytes,driver_cpu_ms,"
+                + "bytes_per_value\n");
     for (Point p : points) {
       b.append(
           String.format(
               Locale.ROOT,
-              "%d,%s,%b,%d,%.3f,%.3f,%.3f,%.3f,%.0f,%.0f,%.0f,%.3f\n",
+              "%d,%s,%b,%d,%.3f,%.3f,%.3f,%.3f,%.0f,%.0f,%.0f,%.3f,%d\n",
               p.workers(),
               p.sharded() ? "sharded" : "direct",
               p.compute(),
@@ -372,7 +455,8 @@ final class ClusterScaleBenchmark {
               p.driverBytes(),
               p.shuffleWriteBytes(),
               p.shuffleReadBytes(),
-              p.driverCpuMs()));
+              p.driverCpuMs(),
+              p.bytesPerValue()));
     }
     return b.toString();
   }
@@ -384,6 +468,8 @@ final class ClusterScaleBenchmark {
           (p.sharded() ? "sharded" : "direct")
               + ", P = "
               + String.format(Locale.ROOT, "%,d", p.parameters())
+              + ", "
+              + p.precision()
               + (p.compute() ? ", compute" : ", communication only");
       XYSeries s;
       int i = data.getSeriesIndex(key);
@@ -430,7 +516,9 @@ final class ClusterScaleBenchmark {
                 + " min. Each worker count is its own cluster (`deploy/standalone-cluster`, single-core"
                 + " workers, each running one executor JVM, stopped afterwards), one partition of %d"
                 + " synthetic rows per worker, %d examples per task per iteration, %d measured"
-                + " iterations per line after %d warm-up iterations (plus %d per cluster). **This"
+                + " iterations per line after %d warm-up iterations (plus %d per cluster), in %s (the"
+                + " default training.precision%s; the driver sums in float64, and sharded"
+                + " aggregation's slice sums reach it as float64, 8 bytes a value). **This"
                 + " machine has 2 cores: from 4 workers on, the executors share them**, so the"
                 + " real-compute lines are oversubscribed; the communication-only lines (each task"
                 + " fetches θ and returns a gradient of the full size, fixed incompressible values, no"
@@ -450,28 +538,38 @@ final class ClusterScaleBenchmark {
             BATCH_PER_TASK,
             iterations,
             WARMUP_PER_POINT,
-            WARMUP_JOBS));
+            WARMUP_JOBS,
+            measured(points),
+            measured(points) == Precision.FLOAT32
+                ? ": each gradient and shuffled slice travels as 4-byte floats, the real-compute"
+                    + " lines broadcast θ as 4-byte floats (the communication-only lines as 8-byte"
+                    + " doubles: `SparkGradientSource`'s task path does not round θ), the rows are"
+                    + " cached in float32; on 1 and 2 workers one float64 real-compute line as well,"
+                    + " for the float64 compute cost"
+                : ""));
     b.append("![iteration time vs workers](docs/bench/scale.png)\n\n");
     b.append(
-        "| workers | mode | P | what runs | iteration (ms) | broadcast | task compute | job |"
-            + " driver in (B/iter) | × 8P | shuffle write (B/iter) | shuffle read (B/iter) |"
-            + " driver CPU (ms) |\n");
-    b.append("|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        "| workers | mode | P | precision | what runs | iteration (ms) | broadcast | task compute |"
+            + " job | driver in (B/iter) | ÷ (P × bytes per value) | shuffle write (B/iter) |"
+            + " shuffle read (B/iter) | driver CPU (ms) |\n");
+    b.append("|---:|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Point p : points) {
       b.append(
           String.format(
               Locale.ROOT,
-              "| %d | %s | %,d | %s | %.1f | %.1f | %.1f | %.1f | %,.0f | %.3f | %,.0f | %,.0f | %.1f |\n",
+              "| %d | %s | %,d | %s | %s | %.1f | %.1f | %.1f | %.1f | %,.0f | %.3f | %,.0f | %,.0f |"
+                  + " %.1f |\n",
               p.workers(),
               p.mode(),
               p.parameters(),
+              p.precision(),
               p.compute() ? "compute" : "communication only",
               p.iterationMs(),
               p.broadcastMs(),
               p.computeMs(),
               p.jobMs(),
               p.driverBytes(),
-              p.driverBytes() / (8.0 * p.parameters()),
+              p.driverBytes() / ((double) p.bytesPerValue() * p.parameters()),
               p.shuffleWriteBytes(),
               p.shuffleReadBytes(),
               p.driverCpuMs()));
@@ -495,8 +593,8 @@ final class ClusterScaleBenchmark {
       b.append(".\n\n");
     }
     b.append(targets(points));
-    b.append(model(fit));
-    b.append(driverBound(points, emptyJobMs, fit.ce()));
+    b.append(model(fit, points));
+    b.append(driverBound(points, emptyJobMs));
     return b.toString();
   }
 
@@ -524,21 +622,37 @@ final class ClusterScaleBenchmark {
     }
     for (long p : sizes) {
       StringBuilder per = new StringBuilder();
+      StringBuilder sums = new StringBuilder();
+      int bytes = 8;
       for (Point q : points) {
         if (q.sharded() && !q.compute() && q.parameters() == p && q.workers() >= 2) {
+          bytes = q.bytesPerValue();
           per.append(
               String.format(
-                  Locale.ROOT, " %d workers %.3f;", q.workers(), q.driverBytes() / (8.0 * p)));
+                  Locale.ROOT,
+                  " %d workers %.3f;",
+                  q.workers(),
+                  q.driverBytes() / ((double) bytes * p)));
+          sums.append(
+              String.format(
+                  Locale.ROOT,
+                  " %.3f;",
+                  q.driverBytes() / ((double) CommunicationModel.SUM_BYTES_PER_VALUE * p)));
         }
       }
       if (per.length() > 0) {
         b.append(
             String.format(
                 Locale.ROOT,
-                "- sharded driver inbound bytes ÷ 8P, P = %,d:%s target ≤ 1.2, independent of the"
-                    + " executors\n",
+                "- sharded driver inbound bytes ÷ (P × %d B, the wire's bytes per value), P = %,d:%s"
+                    + " target ≤ 1.2, independent of the executors%s\n",
+                bytes,
                 p,
-                per.substring(0, per.length() - 1)));
+                per.substring(0, per.length() - 1),
+                bytes == CommunicationModel.SUM_BYTES_PER_VALUE
+                    ? ""
+                    : "; the slice sums reach the driver in float64, so ÷ 8P:"
+                        + sums.substring(0, sums.length() - 1)));
       }
     }
     return b.append('\n').toString();
@@ -572,8 +686,8 @@ final class ClusterScaleBenchmark {
     return CommunicationModel.fitDriver(rows, one == null ? 0 : one[0], ce);
   }
 
-  static String driverBound(List<Point> points, Map<Integer, double[]> emptyJobMs, double ce) {
-    CommunicationModel.DriverFit d = driverFit(points, emptyJobMs, ce);
+  static String driverBound(List<Point> points, Map<Integer, double[]> emptyJobMs) {
+    CommunicationModel.DriverFit d = driverFit(points, emptyJobMs, Double.NaN);
     StringBuilder b = new StringBuilder();
     b.append(
         String.format(
@@ -584,57 +698,157 @@ final class ClusterScaleBenchmark {
                 + " (`OperatingSystemMXBean.getProcessCpuTime`, all its threads) fitted as a +"
                 + " σ_cpu·tasks + β_cpu·(driver in) gives σ_cpu = %.2f ms per task and β_cpu = %.3f"
                 + " ms/MB (≈ %s Gbit/s), R² = %.3f: what the driver itself spends per task and per"
-                + " inbound byte. Assumes: per-task scheduling %.2f ms (σ_cpu), driver inbound at"
-                + " max(β_cpu, %.0f Gbit/s), θ's broadcast and the sharded shuffle at %.0f Gbit/s"
-                + " per executor link (executors have their own cores), fixed cost %.1f ms (the"
-                + " 1-worker empty job), c_e as above. A lower bound on the cost, not a"
+                + " inbound byte. Assumes: per-task scheduling cost %.2f ms (σ_cpu, measured),"
+                + " driver inbound at max(β_cpu, an assumed %.0f Gbit/s link), θ's broadcast and the"
+                + " sharded shuffle at the assumed %.0f Gbit/s per executor link (executors have"
+                + " their own cores), fixed cost %.1f ms (the 1-worker empty job); layouts, bytes"
+                + " per value and c_e as in the first projection. A lower bound on the cost, not a"
                 + " measurement of a cluster.\n\n",
             d.sigmaCpu(),
             d.betaCpu() * 1e6,
             d.betaCpu() > 0 ? String.format(Locale.ROOT, "%.2f", 8 / d.betaCpu() / 1e6) : "n/a",
             d.r2(),
             Math.max(d.sigmaCpu(), 0),
-            CommunicationModel.LINK_BYTES_PER_MS * 8 * 1e3 / 1e9,
-            CommunicationModel.LINK_BYTES_PER_MS * 8 * 1e3 / 1e9,
+            linkGbits(),
+            linkGbits(),
             d.fixedMs()));
-    b.append(
-        "| mode | executors × cores | P | compute (ms) | scheduling (ms) | bytes (ms) | fixed (ms)"
-            + " | iteration (ms) | efficiency |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    b.append(PROJECTION_HEADER);
     for (long p : List.of(235_146L, 5_000_000L)) {
-      for (boolean sharded : List.of(false, true)) {
-        for (int e : List.of(8, 64, 512)) {
-          b.append(
-              row(CommunicationModel.projectDriverBound(d, sharded, e, 8, p, 1024), e, p, sharded));
+      for (Projected l : layouts(points)) {
+        for (boolean sharded : List.of(false, true)) {
+          for (int e : List.of(8, 64, 512)) {
+            b.append(
+                row(
+                    CommunicationModel.projectDriverBound(
+                        d.withCe(l.ce().ms()), sharded, e, l.layout(), p, 1024)));
+          }
         }
       }
     }
     return b.append('\n').toString();
   }
 
-  private static String row(CommunicationModel.Projection q, int e, long p, boolean sharded) {
+  private static final String PROJECTION_HEADER =
+      "| mode | layout | executors × cores | tasks | P | compute (ms) | scheduling (ms) | bytes (ms)"
+          + " | fixed (ms) | iteration (ms) | efficiency |\n"
+          + "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+
+  private static String row(CommunicationModel.Projection q) {
+    int tasks = q.layout().tasks(q.executors());
+    boolean key = q.executors() == 64 && q.parameters() == 5_000_000L;
     return String.format(
         Locale.ROOT,
-        "| %s | %d × 8 | %,d | %.0f | %.0f | %.0f | %.0f | %.0f | %s%.1f %%%s |\n",
-        sharded ? "sharded" : "direct",
-        e,
-        p,
+        "| %s | %s | %d × %d | %s | %,d | %.0f | %.0f | %.0f | %.0f | %.0f | %s%.1f %%%s |\n",
+        q.sharded() ? "sharded" : "direct",
+        q.layout().describe(),
+        q.executors(),
+        q.layout().cores(),
+        q.sharded() ? tasks + " + " + tasks : Integer.toString(tasks),
+        q.parameters(),
         q.computeMs(),
         q.schedulingMs(),
         q.bytesMs(),
         q.fixedMs(),
         q.totalMs(),
-        e == 64 && p == 5_000_000L ? "**" : "",
+        key ? "**" : "",
         100 * q.efficiency(),
-        e == 64 && p == 5_000_000L ? "**" : "");
+        key ? "**" : "");
   }
 
-  static String model(CommunicationModel.Fit f) {
+  private static double linkGbits() {
+    return CommunicationModel.LINK_BYTES_PER_MS * 8 * 1e3 / 1e9;
+  }
+
+  /**
+   * The float32 ÷ float64 executor compute time of the default job on local[2] (13.0 vs 20.5 ms per
+   * iteration, README "Precision"): used only to scale a c_e the run did not measure.
+   */
+  static final double FLOAT32_OVER_FLOAT64_COMPUTE = 13.0 / 20.5;
+
+  /** c_e of one precision and where it comes from. */
+  record ComputeCost(Precision precision, double ms, String from) {}
+
+  /**
+   * c_e in {@code precision}: measured when the run has its real-compute points, else the other
+   * precision's scaled by {@link #FLOAT32_OVER_FLOAT64_COMPUTE} (and said so), else NaN.
+   */
+  static ComputeCost computeCost(List<Point> points, Precision precision) {
+    double measured = computePerExampleParameter(points, precision);
+    if (!Double.isNaN(measured)) {
+      return new ComputeCost(precision, measured, "measured");
+    }
+    Precision other = precision == Precision.FLOAT32 ? Precision.FLOAT64 : Precision.FLOAT32;
+    double o = computePerExampleParameter(points, other);
+    double ratio =
+        precision == Precision.FLOAT32
+            ? FLOAT32_OVER_FLOAT64_COMPUTE
+            : 1 / FLOAT32_OVER_FLOAT64_COMPUTE;
+    return new ComputeCost(
+        precision,
+        o * ratio,
+        String.format(
+            Locale.ROOT,
+            "assumed: not measured in this run, the measured %s c_e × %.3f (13.0 vs 20.5 ms executor"
+                + " compute per iteration, float32 vs float64, default job on local[2], README"
+                + " \"Precision\")",
+            other,
+            ratio));
+  }
+
+  /** The precision the communication-only points ran in (the run's default precision). */
+  static Precision measured(List<Point> points) {
+    for (Point p : points) {
+      if (!p.compute()) {
+        return p.precision();
+      }
+    }
+    return points.isEmpty() ? Precision.FLOAT64 : points.get(0).precision();
+  }
+
+  /** A projected layout with the compute cost of its precision. */
+  record Projected(CommunicationModel.Layout layout, ComputeCost ce) {}
+
+  /**
+   * The layouts projected: float64 with one task per core (what the projection assumed before) and
+   * polyak's default, one task per executor whose threads take its 8 cores, in the run's precision.
+   */
+  static List<Projected> layouts(List<Point> points) {
+    Precision d = measured(points);
+    return List.of(
+        new Projected(
+            CommunicationModel.Layout.taskPerCore(8, Precision.FLOAT64.bytes()),
+            computeCost(points, Precision.FLOAT64)),
+        new Projected(
+            CommunicationModel.Layout.taskPerExecutor(8, d.bytes()), computeCost(points, d)));
+  }
+
+  static String model(CommunicationModel.Fit f, List<Point> points) {
     StringBuilder b = new StringBuilder();
+    Precision measured = measured(points);
     b.append(
-        "**Refitted model** (`CommunicationModel`, least squares over the communication-only"
-            + " points above): T = α + α_s·[sharded] + σ·tasks + β_θ·8P + β_d·(driver in) +"
-            + " β_x·(shuffle read per reducer), with tasks = N (direct) or 2N (sharded: N gradient"
-            + " tasks + N slice reducers).\n\n");
+        String.format(
+            Locale.ROOT,
+            "**Refitted model** (`CommunicationModel`, least squares over the communication-only"
+                + " points above, %s): T = α + α_s·[sharded] + σ·tasks + β_θ·bP + β_d·(driver in)"
+                + " + β_x·(shuffle read per reducer), with tasks = N (direct) or 2N (sharded: N"
+                + " gradient tasks + N slice reducers) and b = %d bytes per value of the broadcast"
+                + " θ (the communication-only job broadcasts θ in %s whatever the gradients'"
+                + " precision: `SparkGradientSource`'s task path does not round it).\n\n",
+            measured,
+            CommunicationOnly.BROADCAST_PRECISION.bytes(),
+            CommunicationOnly.BROADCAST_PRECISION));
+    StringBuilder ce = new StringBuilder();
+    for (Precision p : List.of(Precision.FLOAT32, Precision.FLOAT64)) {
+      ComputeCost c = computeCost(points, p);
+      ce.append(
+          String.format(
+              Locale.ROOT,
+              "%s %.3g ms (%s)%s",
+              p,
+              c.ms(),
+              c.from(),
+              p == Precision.FLOAT32 ? "; " : ""));
+    }
     b.append(
         String.format(
             Locale.ROOT,
@@ -643,14 +857,14 @@ final class ClusterScaleBenchmark {
                 + " in tasks (1–8 workers; from 4 on the executors share 2 cores, so this is an"
                 + " upper bound) |\n"
                 + "| β_d, driver's inbound cost per byte | %.3f ms/MB (≈ %s Gbit/s effective) |"
-                + " direct communication-only points: driver in grows as N × 8P |\n"
+                + " direct communication-only points: driver in grows as N × bP |\n"
                 + "| β_x, shuffle read per byte per reducer | %.3f ms/MB | sharded"
                 + " communication-only points |\n"
                 + "| β_θ, per byte of θ (broadcast, driver sums) | %.3f ms/MB | both modes, P ="
                 + " 235k and 1.3M |\n"
                 + "| α, fixed cost per iteration; α_s, sharded's extra stage | %.1f ms; %.1f ms |"
                 + " intercepts |\n"
-                + "| c_e, compute per example-parameter | %.3g ms | median task compute of the"
+                + "| c_e, compute per example-parameter | %s | median task compute of the direct"
                 + " real-compute points on 1 and 2 workers (not oversubscribed) ÷ (%d examples ×"
                 + " P) |\n\nFit R² = %.3f. Negative fitted constants count as 0 in the"
                 + " projection.\n\n",
@@ -663,42 +877,46 @@ final class ClusterScaleBenchmark {
             f.betaTheta() * 1e6,
             f.alpha(),
             f.alphaSharded(),
-            f.ce(),
+            ce,
             BATCH_PER_TASK,
             f.r2()));
     b.append(
         String.format(
             Locale.ROOT,
-            "**Projection** (weak scaling, 1024 examples per core, executors of 8 cores, one task"
-                + " per core). Assumes: per-task scheduling σ = %.2f ms (measured above); every"
-                + " byte costs max(the measured per-byte cost, a %.0f Gbit/s link); sharded uses one"
-                + " slice per core, so each reducer reads 8P bytes and each executor's link carries"
-                + " its 8 reducers' 8 × 8P bytes; θ's broadcast grows with the torrent's ⌈log2 E⌉ rounds past the 3"
-                + " measured. Efficiency = compute ÷ (compute + scheduling + bytes + fixed).\n\n",
+            "**Projection** (weak scaling, 1024 examples per core, executors of 8 cores) in two"
+                + " layouts: *8 tasks per executor, float64* — one single-thread task per core and"
+                + " 8 bytes per value (spark.threads_per_task = 1, training.precision = float64;"
+                + " what this projection assumed before), and *1 task per executor × 8 threads,"
+                + " %s* — polyak's default (spark.threads_per_task = 0: one task per executor"
+                + " whose threads split its share over the cores and whose thread gradients are"
+                + " summed in the task; training.precision = %s, %d bytes per value), so E"
+                + " gradient tasks and one gradient of %dP bytes per executor. Assumes: per-task"
+                + " scheduling cost σ = %.2f ms (measured above, an upper bound); a %.0f Gbit/s"
+                + " link (assumed): every byte costs max(the measured per-byte cost, the link's);"
+                + " θ's broadcast is bP bytes per round and grows with the torrent's ⌈log2 E⌉"
+                + " rounds past the 3 measured; sharded uses one slice per gradient task, so each"
+                + " reducer reads bP bytes, each executor's link carries its reducers' (tasks per"
+                + " executor) × bP bytes and the driver receives the slice sums in float64, 8P"
+                + " bytes; compute = c_e (of the layout's precision, see the table above) × 1024 ×"
+                + " P, i.e. the threads of a task assumed to scale linearly over the cores, the"
+                + " in-task sum of 8 thread gradients not modelled. *tasks*: gradient tasks (+ slice"
+                + " reducers). Efficiency = compute ÷ (compute + scheduling + bytes + fixed).\n\n",
+            measured,
+            measured,
+            measured.bytes(),
+            measured.bytes(),
             Math.max(f.sigma(), 0),
-            CommunicationModel.LINK_BYTES_PER_MS * 8 * 1e3 / 1e9));
-    b.append(
-        "| mode | executors × cores | P | compute (ms) | scheduling (ms) | bytes (ms) | fixed (ms)"
-            + " | iteration (ms) | efficiency |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            linkGbits()));
+    b.append(PROJECTION_HEADER);
     for (long p : List.of(235_146L, 5_000_000L)) {
-      for (boolean sharded : List.of(false, true)) {
-        for (int e : List.of(8, 64, 512)) {
-          CommunicationModel.Projection q = CommunicationModel.project(f, sharded, e, 8, p, 1024);
-          b.append(
-              String.format(
-                  Locale.ROOT,
-                  "| %s | %d × 8 | %,d | %.0f | %.0f | %.0f | %.0f | %.0f | %s%.1f %%%s |\n",
-                  sharded ? "sharded" : "direct",
-                  e,
-                  p,
-                  q.computeMs(),
-                  q.schedulingMs(),
-                  q.bytesMs(),
-                  q.fixedMs(),
-                  q.totalMs(),
-                  e == 64 && p == 5_000_000L ? "**" : "",
-                  100 * q.efficiency(),
-                  e == 64 && p == 5_000_000L ? "**" : ""));
+      for (Projected l : layouts(points)) {
+        for (boolean sharded : List.of(false, true)) {
+          for (int e : List.of(8, 64, 512)) {
+            b.append(
+                row(
+                    CommunicationModel.project(
+                        f.withCe(l.ce().ms()), sharded, e, l.layout(), p, 1024)));
+          }
         }
       }
     }
@@ -711,12 +929,17 @@ final class ClusterScaleBenchmark {
     public void call(Iterator<Dataset> rows) {}
   }
 
-  /** Executor side: partition p's synthetic rows, generated where they are cached. */
+  /**
+   * Executor side: partition p's synthetic rows, generated where they are cached (held in float32
+   * when {@code float32}, as training in float32 caches them).
+   */
   static final class SyntheticBlock implements Function<Integer, Dataset> {
     private final int rows;
+    private final boolean float32;
 
-    SyntheticBlock(int rows) {
+    SyntheticBlock(int rows, boolean float32) {
       this.rows = rows;
+      this.float32 = float32;
     }
 
     @Override
@@ -730,7 +953,8 @@ final class ClusterScaleBenchmark {
       for (int r = 0; r < rows; r++) {
         y[r] = rng.nextInt(10);
       }
-      return Dataset.classification("synthetic", 784, x, y, 10, (long) partition * rows);
+      Dataset d = Dataset.classification("synthetic", 784, x, y, 10, (long) partition * rows);
+      return float32 ? d.toFloat32() : d;
     }
   }
 }

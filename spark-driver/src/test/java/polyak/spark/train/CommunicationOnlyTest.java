@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import polyak.data.Dataset;
 import polyak.nn.Network;
+import polyak.nn.Precision;
 import polyak.spark.SparkTestSession;
 import polyak.spec.SpecParser;
 import polyak.train.AdversarialSpec;
@@ -49,11 +50,13 @@ class CommunicationOnlyTest {
     Arrays.fill(params, 0.5);
     Broadcast<ModelBroadcast> b = sc.broadcast(new ModelBroadcast(params, new double[7]));
     Iterator<PartialGradient> out =
-        new CommunicationOnly.NoComputeGradient(b).call(3, Collections.emptyIterator());
+        new CommunicationOnly.NoComputeGradient(b, Precision.FLOAT64)
+            .call(3, Collections.emptyIterator());
     PartialGradient g = out.next();
     assertEquals(3, g.partition());
     assertEquals(1234, g.gradient().length);
-    assertArrayEquals(CommunicationOnly.payload(1234), g.gradient());
+    assertArrayEquals(CommunicationOnly.payload(1234, Precision.FLOAT64), g.gradient());
+    assertEquals(Precision.FLOAT64, g.precision());
     long distinct = Arrays.stream(g.gradient()).distinct().count();
     assertTrue(distinct > 1200, "not compressible: " + distinct + " distinct values");
     assertArrayEquals(new double[7], g.normStats());
@@ -63,11 +66,38 @@ class CommunicationOnlyTest {
   }
 
   @Test
+  void inFloat32TheTaskReturnsFloat32ValuesMarkedToTravelAsFloats() throws Exception {
+    double[] params = new double[1234];
+    Broadcast<ModelBroadcast> b = sc.broadcast(new ModelBroadcast(params, new double[0]));
+    PartialGradient g =
+        new CommunicationOnly.NoComputeGradient(b, Precision.FLOAT32)
+            .call(0, Collections.emptyIterator())
+            .next();
+    assertEquals(Precision.FLOAT32, g.precision());
+    double[] wide = CommunicationOnly.payload(1234, Precision.FLOAT64);
+    long rounded = 0;
+    for (int i = 0; i < wide.length; i++) {
+      assertEquals((float) wide[i], g.gradient()[i], 0.0, "element " + i);
+      rounded += wide[i] != g.gradient()[i] ? 1 : 0;
+    }
+    assertTrue(rounded > 1200, "the float64 payload was not float32 already: " + rounded);
+    long distinct = Arrays.stream(g.gradient()).distinct().count();
+    assertTrue(distinct > 1200, "not compressible: " + distinct + " distinct values");
+    b.destroy();
+  }
+
+  @Test
   void directAndShardedJobsAddEveryPartitionsGradientOverTheWholeVector() {
-    Network network =
-        Network.build(
-            SpecParser.network(
-                "t", "input 6\ndense 5\nbatchnorm\nrelu\ndense 3\nloss softmax_ce\n"));
+    for (Precision precision : Precision.values()) {
+      directAndShardedAddEveryGradient(
+          Network.build(
+              SpecParser.network(
+                  "t", "input 6\ndense 5\nbatchnorm\nrelu\ndense 3\nloss softmax_ce\n"),
+              precision));
+    }
+  }
+
+  private static void directAndShardedAddEveryGradient(Network network) {
     double[] params = new double[network.parameterCount()];
     double[] state = new double[network.stateSize()];
     network.initialise(1, params, state);
@@ -88,15 +118,31 @@ class CommunicationOnlyTest {
               sc, network, data, new int[] {10, 20}, null, 1, 8, a, AdversarialSpec.NONE, null, 1);
       double[] g = new double[params.length];
       double[] s = new double[state.length];
-      GradientResult r = CommunicationOnly.gradient(source, 0, params, state, g, s);
-      double[] twice = CommunicationOnly.payload(params.length).clone();
+      GradientResult r =
+          CommunicationOnly.gradient(source, network.precision(), 0, params, state, g, s);
+      double[] twice = CommunicationOnly.payload(params.length, network.precision()).clone();
       for (int i = 0; i < twice.length; i++) {
         twice[i] += twice[i];
       }
       // two partitions: 0 + v + v, element by element over the whole vector
-      assertArrayEquals(twice, g, a.describe());
-      assertArrayEquals(new double[s.length], s, a.describe());
-      assertEquals(0, r.batch().count(), a.describe());
+      String what = a.describe() + ", " + network.precision();
+      assertArrayEquals(twice, g, what);
+      assertArrayEquals(new double[s.length], s, what);
+      assertEquals(0, r.batch().count(), what);
+      // the task path broadcasts θ as float64 whatever the network's precision; the bench counts
+      // θ's bytes with BROADCAST_PRECISION, so this must change together with it
+      Precision[] broadcast = new Precision[1];
+      source.gradient(
+          1,
+          m -> {
+            broadcast[0] = m.value().precision();
+            return new CommunicationOnly.NoComputeGradient(m, network.precision());
+          },
+          params,
+          state,
+          new double[params.length],
+          new double[state.length]);
+      assertEquals(CommunicationOnly.BROADCAST_PRECISION, broadcast[0], what);
       source.close();
     }
   }
