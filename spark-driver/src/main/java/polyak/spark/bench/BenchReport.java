@@ -344,7 +344,7 @@ public record BenchReport(
             true,
             ""),
         new Target(
-            "final test accuracy, |float32 − float64| (polyak-best, "
+            "final test accuracy gap, float32 vs float64 (absolute; polyak-best, "
                 + options.epochs()
                 + " epochs)",
             100

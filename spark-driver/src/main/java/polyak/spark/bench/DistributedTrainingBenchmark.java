@@ -222,7 +222,7 @@ public final class DistributedTrainingBenchmark {
               " points"));
       t.add(
           new Target(
-              "test accuracy, |float32 − float64|, synchronous"
+              "test accuracy gap, float32 vs float64 (absolute), synchronous"
                   + (epochs < 10 ? " (short run)" : " (the default job)"),
               100 * Math.abs(f32.synchronous().testAccuracy() - f64.synchronous().testAccuracy()),
               Double.NaN,

@@ -83,7 +83,7 @@ class DistributedTrainingTargetsTest {
     assertEquals(large64, target(r, "training efficiency, synchronous").float64(), 1e-9);
     // accuracy: synchronous − delayed per precision; float32 against float64 once
     assertEquals(0.1, target(r, "test accuracy, synchronous − delayed").float32(), 1e-9);
-    Target precisionGap = target(r, "test accuracy, |float32 − float64|");
+    Target precisionGap = target(r, "test accuracy gap, float32 vs float64");
     assertEquals(0.4, precisionGap.float32(), 1e-9);
     assertEquals("**no**", precisionGap.met(precisionGap.float32()));
     Target cache = target(r, "cached training blocks");
@@ -100,5 +100,19 @@ class DistributedTrainingTargetsTest {
     assertTrue(md.contains("| target (issue 12) | measured float32 | measured float64 |"), md);
     assertTrue(md.contains("| ≤ 0.30 points | **no** |"), md);
     assertTrue(md.contains("median 10.0 ms (p10 5.0, p90 20.0)"), md);
+    // every row of a table has its header's cells (a '|' inside a name would add one)
+    String[] lines = md.split("\n");
+    for (int i = 1; i < lines.length; i++) {
+      if (lines[i].startsWith("|") && lines[i - 1].startsWith("|")) {
+        int header = i;
+        while (header > 0 && lines[header - 1].startsWith("|")) {
+          header--;
+        }
+        assertEquals(
+            lines[header].chars().filter(c -> c == '|').count(),
+            lines[i].chars().filter(c -> c == '|').count(),
+            lines[i]);
+      }
+    }
   }
 }

@@ -98,7 +98,7 @@ class PolyakBenchTest {
     assertTrue(r.computeRatio() > 0);
     assertTrue(r.sparkOverhead() > 0 && r.sparkOverhead() < 1, "overhead " + r.sparkOverhead());
     for (BenchReport.Target t : r.targets()) {
-      if (t.name().contains("|float32 − float64|")) {
+      if (t.name().contains("float32 vs float64")) {
         // a difference of accuracies, in points: may be 0
         assertTrue(t.measured() >= 0 && t.measured() <= 100, t.toString());
       } else {
