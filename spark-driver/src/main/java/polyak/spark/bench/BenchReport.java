@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import polyak.nn.Precision;
 import polyak.spark.metrics.Json;
 
 /**
@@ -53,7 +54,14 @@ public record BenchReport(
       double loadEnd,
       long trainRows,
       long testRows,
-      double seconds) {}
+      double seconds,
+      long cacheBytesFloat64,
+      long cacheBytesFloat32) {
+    /** Spark's in-memory size of the float32 training blocks ÷ the float64 ones. */
+    public double cacheRatio() {
+      return (double) cacheBytesFloat32 / cacheBytesFloat64;
+    }
+  }
 
   /** Time to an accuracy: polyak's, MLlib's (the first fit reaching it) and MLlib's lower bound. */
   public record Reach(
@@ -61,10 +69,17 @@ public record BenchReport(
       double accuracy,
       double polyakSigmoidSeconds,
       double polyakBestSeconds,
+      double polyakBestFloat64Seconds,
       double mllibSeconds,
       double mllibLowerBoundSeconds) {
+    /** MLlib ÷ polyak-best (float32, the default). */
     public double speedup() {
       return mllibSeconds / polyakBestSeconds;
+    }
+
+    /** MLlib ÷ polyak-best in float64. */
+    public double speedupFloat64() {
+      return mllibSeconds / polyakBestFloat64Seconds;
     }
   }
 
@@ -149,6 +164,7 @@ public record BenchReport(
               a,
               curve("polyak-sigmoid").secondsTo(a),
               curve("polyak-best").secondsTo(a),
+              curve(PolyakBench.BEST_FLOAT64).secondsTo(a),
               t,
               lower));
     }
@@ -159,29 +175,72 @@ public record BenchReport(
     return mllib.isEmpty() ? null : mllib.get(mllib.size() - 1);
   }
 
+  /** The best single-thread GEMM GFLOP/s in either precision. */
   public double bestGemmGflops() {
     return kernels.stream().mapToDouble(KernelBenchmark.Row::gemmGflops).max().orElse(Double.NaN);
   }
 
-  String bestGemmKernel() {
+  /** The best single-thread GEMM GFLOP/s in {@code p}: the compute limit of a run in {@code p}. */
+  public double gemmGflops(Precision p) {
     return kernels.stream()
+        .filter(k -> k.precision() == p)
+        .mapToDouble(KernelBenchmark.Row::gemmGflops)
+        .max()
+        .orElse(Double.NaN);
+  }
+
+  String gemmKernel(Precision p) {
+    return kernels.stream()
+        .filter(k -> k.precision() == p)
         .max((a, b) -> Double.compare(a.gemmGflops(), b.gemmGflops()))
         .map(KernelBenchmark.Row::kernel)
         .orElse("?");
   }
 
+  /** polyak-best in {@code p}: float32 is the default run, float64 its twin. */
+  PolyakRuns.Curve best(Precision p) {
+    return curve(p == Precision.FLOAT32 ? "polyak-best" : PolyakBench.BEST_FLOAT64);
+  }
+
   /**
-   * Achieved FLOP/s (6·P per example over the training clock) ÷ (best single-thread GEMM × cores).
+   * Achieved FLOP/s (6·P per example over the training clock) ÷ (best single-thread GEMM × cores)
+   * of polyak-best in the default precision (float32), against the float32 GEMM limit.
    */
   public double trainingEfficiency() {
-    PolyakRuns.Curve c = curve("polyak-best");
-    return 6.0 * c.parameters() * c.examplesPerSecond() / (bestGemmGflops() * 1e9 * setup.cores());
+    return trainingEfficiency(Precision.FLOAT32);
+  }
+
+  /** The same for polyak-best in {@code p}, against the GEMM limit of {@code p}. */
+  public double trainingEfficiency(Precision p) {
+    PolyakRuns.Curve c = best(p);
+    return efficiency(c.parameters(), c.examplesPerSecond(), gemmGflops(p), setup.cores());
+  }
+
+  /** 6·P·examples/s ÷ (GEMM GFLOP/s × cores). */
+  static double efficiency(long parameters, double examplesPerSecond, double gflops, int cores) {
+    return 6.0 * parameters * examplesPerSecond / (gflops * 1e9 * cores);
   }
 
   /** The same over the executors' task time only: what is lost inside the tasks (non-GEMM work). */
-  public double taskEfficiency() {
-    PolyakRuns.Curve c = curve("polyak-best");
-    return 6.0 * c.parameters() * c.examplesPerTaskSecond() / (bestGemmGflops() * 1e9);
+  public double taskEfficiency(Precision p) {
+    PolyakRuns.Curve c = best(p);
+    return efficiency(c.parameters(), c.examplesPerTaskSecond(), gemmGflops(p), 1);
+  }
+
+  /** The polyak kernel's float32 ÷ float64 forward+backward examples/s, one thread. */
+  public double float32Speedup() {
+    return KernelBenchmark.ratio(
+        kernels,
+        setup.polyakKernel(),
+        KernelBenchmark.Row::examplesPerSecond,
+        Precision.FLOAT32,
+        Precision.FLOAT64);
+  }
+
+  /** polyak-best's examples/s in {@code p} ÷ MLlib's (its longest fit). */
+  public double examplesPerSecondRatio(Precision p) {
+    MllibBaseline.Fit f = mllibLongest();
+    return f == null ? Double.NaN : best(p).examplesPerSecond() / f.examplesPerSecond();
   }
 
   /** polyak's examples per task-second ÷ MLlib's, same topology (sigmoid), same meter. */
@@ -220,34 +279,89 @@ public record BenchReport(
     return r == null ? Double.NaN : overhead(r.timed().median());
   }
 
-  PolyakRuns.Phase bestMedianPhase() {
-    List<PolyakRuns.Phase> ph = curve("polyak-best").phases();
+  PolyakRuns.Phase bestMedianPhase(Precision p) {
+    List<PolyakRuns.Phase> ph = best(p).phases();
     return PolyakRuns.median(ph.subList(Math.min(2, ph.size()), ph.size()));
   }
 
+  /** Issue 12's targets this bench measures, both precisions where they differ. */
   public List<Target> targets() {
     Reach best = reaches().get(2);
     return List.of(
         new Target(
-            "speed-up to MLlib's best test accuracy (MLlib time ÷ polyak time)",
-            best.speedup(),
-            10,
+            "float32 ÷ float64 forward+backward examples/s, 1 thread, batch "
+                + kernelBatch
+                + ", "
+                + setup.polyakKernel(),
+            float32Speedup(),
+            1.6,
             true,
             "×"),
         new Target(
-            "per-example compute, polyak ÷ MLlib (examples per task-second, same topology)",
+            "speed-up to MLlib's best test accuracy (MLlib time ÷ polyak-best time), float32",
+            best.speedup(),
+            30,
+            true,
+            "×"),
+        new Target(
+            "speed-up to MLlib's best test accuracy, float64",
+            best.speedupFloat64(),
+            30,
+            true,
+            "×"),
+        new Target(
+            "examples/s, polyak-best ÷ MLlib (longest fit), float32",
+            examplesPerSecondRatio(Precision.FLOAT32),
+            1,
+            true,
+            "×"),
+        new Target(
+            "examples/s, polyak-best ÷ MLlib (longest fit), float64",
+            examplesPerSecondRatio(Precision.FLOAT64),
+            1,
+            true,
+            "×"),
+        new Target(
+            "per-example compute, polyak ÷ MLlib (examples per task-second, same topology), float32",
             computeRatio(),
             1,
             true,
             "×"),
         new Target(
-            "training efficiency (6·P·examples/s ÷ best 1-thread GEMM × cores)",
-            trainingEfficiency(),
+            "training efficiency, synchronous batch "
+                + best(Precision.FLOAT32).batch()
+                + " (6·P·examples/s ÷ float32 GEMM × cores), float32",
+            trainingEfficiency(Precision.FLOAT32),
             0.70,
             true,
             ""),
         new Target(
-            "Spark overhead at batch 1024, local[" + setup.cores() + "]",
+            "training efficiency, synchronous batch "
+                + best(Precision.FLOAT64).batch()
+                + " (÷ float64 GEMM × cores), float64",
+            trainingEfficiency(Precision.FLOAT64),
+            0.70,
+            true,
+            ""),
+        new Target(
+            "final test accuracy gap, float32 vs float64 (absolute; polyak-best, "
+                + options.epochs()
+                + " epochs)",
+            100
+                * Math.abs(
+                    best(Precision.FLOAT32).finalAccuracy()
+                        - best(Precision.FLOAT64).finalAccuracy()),
+            0.3,
+            false,
+            " points"),
+        new Target(
+            "cached training blocks, float32 ÷ float64 (Spark storage, memory)",
+            setup.cacheRatio(),
+            0.51,
+            false,
+            ""),
+        new Target(
+            "Spark overhead at batch 1024, local[" + setup.cores() + "], synchronous, float32",
             sparkOverhead(),
             0.15,
             false,
@@ -382,17 +496,18 @@ public record BenchReport(
     }
     m.append(
         "\nTime to accuracy (s). MLlib: the first of its fits that reaches it (it needs more than the lower "
-            + "bound, the previous fit's time); speed-up = MLlib ÷ polyak-best.\n\n"
-            + "| accuracy | polyak-sigmoid | polyak-best | MLlib | MLlib lower bound | speed-up | speed-up vs lower bound |\n"
-            + "|---|---|---|---|---|---|---|\n");
+            + "bound, the previous fit's time); speed-up = MLlib ÷ polyak-best (float32; float64 in the last column).\n\n"
+            + "| accuracy | polyak-sigmoid | polyak-best | polyak-best-float64 | MLlib | MLlib lower bound | speed-up | speed-up vs lower bound | speed-up, float64 |\n"
+            + "|---|---|---|---|---|---|---|---|---|\n");
     for (Reach r : reaches()) {
       m.append(
           f(
-              "| %s (%.4f) | %s | %s | %s | %s | %s | %s |\n",
+              "| %s (%.4f) | %s | %s | %s | %s | %s | %s | %s | %s |\n",
               r.label(),
               r.accuracy(),
               sec(r.polyakSigmoidSeconds()),
               sec(r.polyakBestSeconds()),
+              sec(r.polyakBestFloat64Seconds()),
               sec(r.mllibSeconds()),
               sec(r.mllibLowerBoundSeconds()),
               num(r.speedup(), "×"),
@@ -400,76 +515,118 @@ public record BenchReport(
                   r.mllibLowerBoundSeconds() > 0
                       ? r.mllibLowerBoundSeconds() / r.polyakBestSeconds()
                       : Double.NaN,
-                  "×")));
+                  "×"),
+              num(r.speedupFloat64(), "×")));
     }
     MllibBaseline.Fit longest = mllibLongest();
     if (longest != null) {
       m.append(
           f(
-              "\nRatios polyak ÷ MLlib (MLlib's longest fit): examples/s %s (sigmoid) and %s (best); examples per "
-                  + "task-second %s (sigmoid); final accuracy %s (sigmoid) and %s (best).\n",
+              "\nRatios polyak ÷ MLlib (MLlib's longest fit): examples/s %s (sigmoid), %s (best) and %s (best, float64); "
+                  + "examples per task-second %s (sigmoid); final accuracy %s (sigmoid), %s (best) and %s (best, float64).\n",
               num(curve("polyak-sigmoid").examplesPerSecond() / longest.examplesPerSecond(), "×"),
-              num(curve("polyak-best").examplesPerSecond() / longest.examplesPerSecond(), "×"),
+              num(examplesPerSecondRatio(Precision.FLOAT32), "×"),
+              num(examplesPerSecondRatio(Precision.FLOAT64), "×"),
               num(computeRatio(), "×"),
               num(curve("polyak-sigmoid").finalAccuracy() / longest.testAccuracy(), "×"),
-              num(curve("polyak-best").finalAccuracy() / longest.testAccuracy(), "×")));
+              num(curve("polyak-best").finalAccuracy() / longest.testAccuracy(), "×"),
+              num(best(Precision.FLOAT64).finalAccuracy() / longest.testAccuracy(), "×")));
     }
 
     m.append(
         f(
-            "\n### Compute limit: GEMM and forward+backward speed, one thread, batch %d (the per-partition share)\n\n"
-                + "| kernel | GEMM GFLOP/s | forward+backward examples/s |\n|---|---|---|\n",
+            "\n### Compute limit: GEMM and forward+backward speed per precision, one thread, batch %d (the per-partition share)\n\n"
+                + "| kernel | GEMM GFLOP/s float64 | float32 | float32 ÷ float64 | forward+backward examples/s float64 | float32 | float32 ÷ float64 |\n"
+                + "|---|---|---|---|---|---|---|\n",
             kernelBatch));
     for (KernelBenchmark.Row k : kernels) {
-      m.append(f("| %s | %.2f | %.0f |\n", k.kernel(), k.gemmGflops(), k.examplesPerSecond()));
+      if (k.precision() != Precision.FLOAT64) {
+        continue;
+      }
+      KernelBenchmark.Row k32 =
+          kernels.stream()
+              .filter(r -> r.kernel().equals(k.kernel()) && r.precision() == Precision.FLOAT32)
+              .findFirst()
+              .orElse(
+                  new KernelBenchmark.Row(k.kernel(), Precision.FLOAT32, Double.NaN, Double.NaN));
+      m.append(
+          f(
+              "| %s | %.2f | %.2f | %.2f× | %.0f | %.0f | %.2f× |\n",
+              k.kernel(),
+              k.gemmGflops(),
+              k32.gemmGflops(),
+              k32.gemmGflops() / k.gemmGflops(),
+              k.examplesPerSecond(),
+              k32.examplesPerSecond(),
+              k32.examplesPerSecond() / k.examplesPerSecond()));
     }
-    PolyakRuns.Curve best = curve("polyak-best");
     m.append(
         f(
-            "\nTraining efficiency of polyak-best: 6·P·examples/s = 6 × %d × %.0f = %.2f GFLOP/s ÷ (%.2f GFLOP/s "
-                + "[%s] × %d cores) = **%.1f %%**. Within the tasks alone (examples per task-second): %.1f %% of one core's "
-                + "GEMM speed.\n",
-            best.parameters(),
-            best.examplesPerSecond(),
-            6.0 * best.parameters() * best.examplesPerSecond() / 1e9,
-            bestGemmGflops(),
-            bestGemmKernel(),
-            setup.cores(),
-            100 * trainingEfficiency(),
-            100 * taskEfficiency()));
-
-    PolyakRuns.Phase ph = bestMedianPhase();
+            "\nCached training blocks (Spark's storage figures, in memory): float64 %.1f MiB, float32 %.1f MiB (%.1f %%).\n",
+            setup.cacheBytesFloat64() / 1048576.0,
+            setup.cacheBytesFloat32() / 1048576.0,
+            100 * setup.cacheRatio()));
+    for (Precision p : List.of(Precision.FLOAT32, Precision.FLOAT64)) {
+      PolyakRuns.Curve c = best(p);
+      m.append(
+          f(
+              "\nTraining efficiency of %s (%s, synchronous): 6·P·examples/s = 6 × %d × %.0f = %.2f GFLOP/s ÷ (%.2f GFLOP/s "
+                  + "[%s %s] × %d cores) = **%.1f %%**. Within the tasks alone (examples per task-second): %.1f %% of one core's "
+                  + "%s GEMM speed.\n",
+              c.name(),
+              p,
+              c.parameters(),
+              c.examplesPerSecond(),
+              6.0 * c.parameters() * c.examplesPerSecond() / 1e9,
+              gemmGflops(p),
+              gemmKernel(p),
+              p,
+              setup.cores(),
+              100 * trainingEfficiency(p),
+              100 * taskEfficiency(p),
+              p));
+    }
+    PolyakRuns.Phase ph32 = bestMedianPhase(Precision.FLOAT32);
+    PolyakRuns.Phase ph64 = bestMedianPhase(Precision.FLOAT64);
     double sched = bestSchedulingMs;
     m.append(
         f(
-            "\n### Per-phase split of an iteration (polyak-best, batch %d, %d partitions; medians over its "
-                + "iterations)\n\n| phase | ms | share |\n|---|---|---|\n",
-            best.batch(), best.partitions()));
-    double total = ph.totalMs();
-    String[][] rows = {
-      {"broadcast θ (driver side)", Double.toString(ph.broadcastMs())},
-      {"executor compute (slowest task)", Double.toString(ph.computeMs())},
-      {
-        "scheduling (empty-job median over the cached blocks)",
-        Double.toString(Math.min(sched, ph.jobRestMs()))
-      },
-      {
-        "aggregation (job rest − scheduling: results to the driver, ordered sum)",
-        Double.toString(Math.max(0, ph.jobRestMs() - sched))
-      },
-      {"driver step (optimizer)", Double.toString(ph.stepMs())}
+            "\n### Per-phase split of an iteration (polyak-best, batch %d, %d partitions × 1 thread per task; medians over its "
+                + "iterations)\n\n| phase | float32 ms | share | float64 ms | share |\n|---|---|---|---|---|\n",
+            best(Precision.FLOAT32).batch(), best(Precision.FLOAT32).partitions()));
+    PolyakRuns.Phase[] both = {ph32, ph64};
+    String[] names = {
+      "broadcast θ (driver side)",
+      "executor compute (slowest task)",
+      "scheduling (empty-job median over the cached blocks)",
+      "aggregation (job rest − scheduling: results to the driver, ordered sum)",
+      "driver step (optimizer)"
     };
-    for (String[] r : rows) {
-      double v = Double.parseDouble(r[1]);
-      m.append(f("| %s | %.1f | %.1f %% |\n", r[0], v, 100 * v / total));
+    for (int i = 0; i < names.length; i++) {
+      m.append("| ").append(names[i]);
+      for (PolyakRuns.Phase ph : both) {
+        double v =
+            switch (i) {
+              case 0 -> ph.broadcastMs();
+              case 1 -> ph.computeMs();
+              case 2 -> Math.min(sched, ph.jobRestMs());
+              case 3 -> Math.max(0, ph.jobRestMs() - sched);
+              default -> ph.stepMs();
+            };
+        m.append(f(" | %.1f | %.1f %%", v, 100 * v / ph.totalMs()));
+      }
+      m.append(" |\n");
     }
     m.append(
         f(
-            "| **iteration** | **%.1f** | Spark overhead (broadcast + scheduling + aggregation) **%.1f %%** |\n",
-            total, 100 * overhead(ph)));
-
+            "| **iteration** | **%.1f** | Spark overhead (broadcast + scheduling + aggregation) **%.1f %%** | **%.1f** | **%.1f %%** |\n",
+            ph32.totalMs(), 100 * overhead(ph32), ph64.totalMs(), 100 * overhead(ph64)));
     m.append(
-        "\n### Sweeps (short runs: median over the measured iterations after warm-up)\n\n"
+        "\nThis bench's runs are synchronous with one task per core (the `SparkTrainer` defaults); the "
+            + "default job's layout (tasks × threads), the delayed mode, the floor and LocalTrainer are in "
+            + "`polyak bench distributed`.\n");
+    m.append(
+        "\n### Sweeps (float32; short runs: median over the measured iterations after warm-up)\n\n"
             + "| sweep | P | batch | partitions | iteration ms | broadcast | compute | job rest | of which scheduling | step "
             + "| Spark overhead |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (SweepRow r : sweep) {
@@ -604,10 +761,12 @@ public record BenchReport(
     }
     BenchMarkdown.raw(dir.resolve(tag + "-sweep.csv"), s);
 
-    StringBuilder k = new StringBuilder("kernel,batch,gemm_gflops,examples_per_second\n");
+    StringBuilder k = new StringBuilder("kernel,precision,batch,gemm_gflops,examples_per_second\n");
     for (KernelBenchmark.Row r : kernels) {
       k.append(
-          f("%s,%d,%.3f,%.1f\n", r.kernel(), kernelBatch, r.gemmGflops(), r.examplesPerSecond()));
+          f(
+              "%s,%s,%d,%.3f,%.1f\n",
+              r.kernel(), r.precision(), kernelBatch, r.gemmGflops(), r.examplesPerSecond()));
     }
     BenchMarkdown.raw(dir.resolve(tag + "-kernels.csv"), k);
 
@@ -708,6 +867,8 @@ public record BenchReport(
           polyak.addObject(),
           "run",
           c.name(),
+          "precision",
+          c.precision().text(),
           "configuration",
           c.description(),
           "parameters",
@@ -737,6 +898,8 @@ public record BenchReport(
           r.polyakSigmoidSeconds(),
           "polyak_best_s",
           r.polyakBestSeconds(),
+          "polyak_best_float64_s",
+          r.polyakBestFloat64Seconds(),
           "mllib_s",
           r.mllibSeconds(),
           "mllib_lower_bound_s",
@@ -746,17 +909,27 @@ public record BenchReport(
     }
     put(
         j.putObject("efficiency"),
-        "best_gemm_gflops",
-        bestGemmGflops(),
-        "best_gemm_kernel",
-        bestGemmKernel(),
-        "training",
-        trainingEfficiency(),
-        "task",
-        taskEfficiency(),
+        "gemm_gflops_float32",
+        gemmGflops(Precision.FLOAT32),
+        "gemm_gflops_float64",
+        gemmGflops(Precision.FLOAT64),
+        "training_float32",
+        trainingEfficiency(Precision.FLOAT32),
+        "training_float64",
+        trainingEfficiency(Precision.FLOAT64),
+        "task_float32",
+        taskEfficiency(Precision.FLOAT32),
+        "task_float64",
+        taskEfficiency(Precision.FLOAT64),
+        "float32_speedup",
+        float32Speedup(),
+        "cache_bytes_float32",
+        setup.cacheBytesFloat32(),
+        "cache_bytes_float64",
+        setup.cacheBytesFloat64(),
         "compute_ratio",
         computeRatio());
-    PolyakRuns.Phase ph = bestMedianPhase();
+    PolyakRuns.Phase ph = bestMedianPhase(Precision.FLOAT32);
     put(
         j.putObject("phases_ms"),
         "broadcast",
@@ -845,6 +1018,9 @@ public record BenchReport(
   private static String num(double v, String unit) {
     if (!Double.isFinite(v)) {
       return "—";
+    }
+    if (unit.equals(" points")) {
+      return f("%.2f points", v);
     }
     return unit.equals("×") ? f("%.2f×", v) : f("%.1f %%", 100 * v);
   }

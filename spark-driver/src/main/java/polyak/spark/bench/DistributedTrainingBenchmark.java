@@ -15,10 +15,12 @@ import org.apache.spark.sql.SparkSession;
 import polyak.data.Dataset;
 import polyak.data.FashionMnist;
 import polyak.data.PixelScaling;
+import polyak.nn.Precision;
 import polyak.nn.kernel.DenseKernels;
 import polyak.spark.cli.Sessions;
 import polyak.spark.config.ConfigLoader;
 import polyak.spark.config.PolyakConfig;
+import polyak.spark.data.BlockStorage;
 import polyak.spark.metrics.MetricsFile;
 import polyak.spark.metrics.StepLine;
 import polyak.spark.run.PreparedData;
@@ -31,11 +33,13 @@ import polyak.train.TrainingState;
 
 /**
  * {@code polyak bench distributed}: full Fashion-MNIST, 784-256-128-10 ReLU, Adam, batch 1024 — in
- * one Spark session and on one copy of the cached training blocks: the empty-job floor (a bare
- * {@code mapPartitions} over the blocks returning one integer), then the training job synchronous
- * and with one-step-delayed gradients (test accuracy, the wall time of an iteration, its per-phase
- * split from metrics.jsonl), and LocalTrainer's one-thread examples/s on the same configuration;
- * then what polyak adds beyond the floor and issue 12's targets as measured / target.
+ * one Spark session, in float32 (the default) and in float64, each on its own cached training
+ * blocks: the empty-job floor (a bare {@code mapPartitions} over the blocks returning one integer),
+ * then the training job synchronous and with one-step-delayed gradients (test accuracy, the wall
+ * time of an iteration, its per-phase split from metrics.jsonl), a short synchronous run at batch
+ * 4096, LocalTrainer's one-thread examples/s and the one-thread GEMM limit in the same precision;
+ * then what polyak adds beyond the floor, the training efficiency and issue 12's targets as
+ * measured / target.
  */
 public final class DistributedTrainingBenchmark {
   private DistributedTrainingBenchmark() {}
@@ -45,6 +49,12 @@ public final class DistributedTrainingBenchmark {
 
   /** Iterations skipped at the start of each run (JIT, first jobs). */
   static final int WARM_UP = 5;
+
+  /** The batch of the synchronous large-batch run (issue 12's efficiency target: ≥ 4096). */
+  static final int LARGE_BATCH = 4096;
+
+  /** Rows per thread of the GEMM limit (the per-thread share of batch 1024 on two cores). */
+  static final int GEMM_BATCH = 512;
 
   /** Medians and spread of the empty job, ms. */
   public record Floor(double medianMs, double p10Ms, double p90Ms, int jobs) {}
@@ -58,6 +68,7 @@ public final class DistributedTrainingBenchmark {
    */
   public record ModeRun(
       String name,
+      int batch,
       long iterations,
       double testAccuracy,
       double wallMs,
@@ -74,36 +85,159 @@ public final class DistributedTrainingBenchmark {
     double overheadShare(double computeMs) {
       return Math.max(0, wallMs - computeMs) / wallMs;
     }
+
+    /** Batch ÷ mean iteration. */
+    double examplesPerSecond() {
+      return batch / (wallMs / 1000);
+    }
   }
 
-  /** Figures of one run of the benchmark. */
-  public record Result(
-      Environment environment,
-      String master,
-      int epochs,
-      int batch,
-      int partitions,
-      int threadsPerTask,
-      String kernel,
-      double load,
-      Floor floor,
+  /**
+   * Everything measured in one precision: Spark's in-memory size of the cached training blocks, the
+   * synchronous, delayed and large-batch runs, one LocalTrainer thread's examples/s, and the
+   * one-thread GEMM GFLOP/s of the same kernel and precision.
+   */
+  public record PrecisionRuns(
+      Precision precision,
+      long cacheBytes,
       ModeRun synchronous,
       ModeRun delayed,
-      double localExamplesPerSecond) {
+      ModeRun largeBatch,
+      double localExamplesPerSecond,
+      double gemmGflops) {
 
-    double examplesPerSecond(ModeRun run) {
-      return batch / (run.wallMs() / 1000);
+    /** {@code run}'s achieved FLOP/s (6·P per example) ÷ (GEMM limit × cores). */
+    double efficiency(ModeRun run, long parameters, int cores) {
+      return PrecisionRuns.efficiency(parameters, run.examplesPerSecond(), gemmGflops, cores);
+    }
+
+    static double efficiency(long parameters, double examplesPerSecond, double gflops, int cores) {
+      return 6.0 * parameters * examplesPerSecond / (gflops * 1e9 * cores);
+    }
+
+    /** Spark over one LocalTrainer thread, examples/s. */
+    double speedup(ModeRun run) {
+      return run.examplesPerSecond() / localExamplesPerSecond;
     }
 
     /**
      * The synchronous iteration (median of wait + step) beyond executor compute and the empty-job
      * floor.
      */
-    double addedBeyondFloorMs() {
+    double addedBeyondFloorMs(Floor floor) {
       return synchronous.waitMs()
           + synchronous.stepMs()
           - synchronous.computeMs()
           - floor.medianMs();
+    }
+
+    /** The delayed mode's wall time beyond the synchronous compute, as a share. */
+    double delayedOverhead() {
+      return delayed.overheadShare(synchronous.computeMs());
+    }
+  }
+
+  /** Figures of one run of the benchmark: float32 first, then float64. */
+  public record Result(
+      Environment environment,
+      String master,
+      int cores,
+      int epochs,
+      int batch,
+      int partitions,
+      int threadsPerTask,
+      String kernel,
+      long parameters,
+      double loadStart,
+      double load,
+      Floor floor,
+      List<PrecisionRuns> runs) {
+
+    PrecisionRuns in(Precision p) {
+      return runs.stream().filter(r -> r.precision() == p).findFirst().orElseThrow();
+    }
+
+    /** Issue 12's targets: name, per-precision measured values (float32, float64), bound. */
+    List<Target> targets() {
+      PrecisionRuns f32 = in(Precision.FLOAT32);
+      PrecisionRuns f64 = in(Precision.FLOAT64);
+      List<Target> t = new ArrayList<>();
+      t.add(
+          new Target(
+              "polyak beyond the empty-job floor, synchronous (median wait + step − compute −"
+                  + " floor)",
+              f32.addedBeyondFloorMs(floor),
+              f64.addedBeyondFloorMs(floor),
+              3,
+              false,
+              " ms"));
+      t.add(
+          new Target(
+              "Spark overhead, delayed ((iteration − synchronous compute) / iteration)",
+              100 * f32.delayedOverhead(),
+              100 * f64.delayedOverhead(),
+              15,
+              false,
+              " %"));
+      t.add(
+          new Target(
+              "Spark / one LocalTrainer thread, ex/s, synchronous",
+              f32.speedup(f32.synchronous()),
+              f64.speedup(f64.synchronous()),
+              1.3,
+              true,
+              "×"));
+      t.add(
+          new Target(
+              "Spark / one LocalTrainer thread, ex/s, delayed",
+              f32.speedup(f32.delayed()),
+              f64.speedup(f64.delayed()),
+              1.7,
+              true,
+              "×"));
+      t.add(
+          new Target(
+              "training efficiency, delayed, batch " + batch + " (6·P·ex/s ÷ GEMM × cores)",
+              100 * f32.efficiency(f32.delayed(), parameters, cores),
+              100 * f64.efficiency(f64.delayed(), parameters, cores),
+              70,
+              true,
+              " %"));
+      t.add(
+          new Target(
+              "training efficiency, synchronous, batch " + f32.largeBatch().batch(),
+              100 * f32.efficiency(f32.largeBatch(), parameters, cores),
+              100 * f64.efficiency(f64.largeBatch(), parameters, cores),
+              70,
+              true,
+              " %"));
+      t.add(
+          new Target(
+              "test accuracy, synchronous − delayed"
+                  + (epochs < 10 ? " (short run: not the default job's)" : ""),
+              100 * (f32.synchronous().testAccuracy() - f32.delayed().testAccuracy()),
+              100 * (f64.synchronous().testAccuracy() - f64.delayed().testAccuracy()),
+              0.3,
+              false,
+              " points"));
+      t.add(
+          new Target(
+              "test accuracy gap, float32 vs float64 (absolute), synchronous"
+                  + (epochs < 10 ? " (short run)" : " (the default job)"),
+              100 * Math.abs(f32.synchronous().testAccuracy() - f64.synchronous().testAccuracy()),
+              Double.NaN,
+              0.3,
+              false,
+              " points"));
+      t.add(
+          new Target(
+              "cached training blocks, float32 ÷ float64 (Spark storage, memory; half: ≤ 0.51)",
+              (double) f32.cacheBytes() / f64.cacheBytes(),
+              Double.NaN,
+              0.51,
+              false,
+              "×"));
+      return t;
     }
 
     public String markdown() {
@@ -113,34 +247,21 @@ public final class DistributedTrainingBenchmark {
               Locale.ROOT,
               """
               ## Distributed training on Spark (`polyak bench distributed`): the empty-job floor, \
-              synchronous and delayed gradients, against one thread
+              synchronous and delayed gradients, against one thread, float32 and float64
 
-              Run %s, commit `%s`, master `%s`, %d epoch%s per mode, batch %d; layout: %d \
-              partition%s × %d thread%s per task; dense kernel %s. Machine: %s; load average %.1f \
-              at the end.
+              Run %s, commit `%s`, master `%s` (%d cores), %d epoch%s per mode and precision, \
+              batch %d; layout: %d task%s × %d thread%s per task; dense kernel %s. Machine: %s; \
+              load average %.1f at the start, %.1f at the end%s.
 
               Empty-job floor (`mapPartitions` over the %d cached training blocks returning one \
               integer, `collect()`, %d jobs, half before and half after the runs): median %.1f ms \
               (p10 %.1f, p90 %.1f).
 
-              | figure | synchronous | delayed (gradient_delay = 1) |
-              |---|---:|---:|
-              | test accuracy | %.2f %% | %.2f %% |
-              | iterations | %d | %d |
-              | iteration (wall, end to end; mean) | %.1f ms | %.1f ms |
-              | driver waiting for the gradient (median) | %.1f ms | %.1f ms |
-              | driver step (median) | %.1f ms | %.1f ms |
-              | gradient job: broadcast (median) | %.1f ms | %.1f ms |
-              | gradient job: executor compute (slowest task; delayed: jobs overlap; median) | %.1f ms | %.1f ms |
-              | gradient job: scheduling + result + sum (median) | %.1f ms | %.1f ms |
-              | Spark overhead (iteration − synchronous compute) / iteration | %.0f %% | %.0f %% |
-              | examples/s (batch / mean iteration) | %.0f | %.0f |
-              | Spark / one LocalTrainer thread (%.0f ex/s) | %.2f | %.2f |
-
               """,
               java.time.LocalDate.now(),
               environment.commit(),
               master,
+              cores,
               epochs,
               epochs == 1 ? "" : "s",
               batch,
@@ -150,85 +271,147 @@ public final class DistributedTrainingBenchmark {
               threadsPerTask == 1 ? "" : "s",
               kernel,
               environment.describe(),
+              loadStart,
               load,
+              Math.max(loadStart, load) > 3 ? " (**loaded**: other jobs shared the 2 cores)" : "",
               partitions,
               floor.jobs(),
               floor.medianMs(),
               floor.p10Ms(),
-              floor.p90Ms(),
-              100 * synchronous.testAccuracy(),
-              100 * delayed.testAccuracy(),
-              synchronous.iterations(),
-              delayed.iterations(),
-              synchronous.wallMs(),
-              delayed.wallMs(),
-              synchronous.waitMs(),
-              delayed.waitMs(),
-              synchronous.stepMs(),
-              delayed.stepMs(),
-              synchronous.broadcastMs(),
-              delayed.broadcastMs(),
-              synchronous.computeMs(),
-              delayed.computeMs(),
-              synchronous.aggregateMs(),
-              delayed.aggregateMs(),
-              100 * synchronous.overheadShare(synchronous.computeMs()),
-              100 * delayed.overheadShare(synchronous.computeMs()),
-              examplesPerSecond(synchronous),
-              examplesPerSecond(delayed),
-              localExamplesPerSecond,
-              examplesPerSecond(synchronous) / localExamplesPerSecond,
-              examplesPerSecond(delayed) / localExamplesPerSecond));
-      double accuracyGap = 100 * (synchronous.testAccuracy() - delayed.testAccuracy());
-      b.append("| target (issue 12) | measured | target | measured / target |\n")
-          .append("|---|---:|---:|---:|\n")
-          .append(
-              row(
-                  "polyak beyond the floor, synchronous (median iteration − compute − floor)",
-                  addedBeyondFloorMs(),
-                  " ms",
-                  "≤ 3 ms",
-                  addedBeyondFloorMs() / 3))
-          .append(
-              row(
-                  "Spark overhead, delayed",
-                  100 * delayed.overheadShare(synchronous.computeMs()),
-                  " %",
-                  "≤ 15 %",
-                  100 * delayed.overheadShare(synchronous.computeMs()) / 15))
-          .append(
-              row(
-                  "Spark / LocalTrainer ex/s, synchronous",
-                  examplesPerSecond(synchronous) / localExamplesPerSecond,
-                  "×",
-                  "≥ 1.3×",
-                  examplesPerSecond(synchronous) / localExamplesPerSecond / 1.3))
-          .append(
-              row(
-                  "Spark / LocalTrainer ex/s, delayed",
-                  examplesPerSecond(delayed) / localExamplesPerSecond,
-                  "×",
-                  "≥ 1.7×",
-                  examplesPerSecond(delayed) / localExamplesPerSecond / 1.7))
-          .append(
-              row(
-                  "test accuracy, synchronous − delayed"
-                      + (epochs < 10 ? " (short run: not the default job's)" : ""),
-                  accuracyGap,
-                  " points",
-                  "≤ 0.3 points",
-                  accuracyGap / 0.3));
+              floor.p90Ms()));
+      b.append("| figure |");
+      for (PrecisionRuns r : runs) {
+        b.append(" ").append(r.precision()).append(" synchronous | ");
+        b.append(r.precision()).append(" delayed (gradient_delay = 1) |");
+      }
+      b.append("\n|---|").append("---:|---:|".repeat(runs.size())).append('\n');
+      row(b, "test accuracy", "%.2f %%", r -> 100 * r.testAccuracy());
+      row(b, "iterations", "%.0f", r -> r.iterations());
+      row(b, "iteration (wall, end to end; mean)", "%.1f ms", ModeRun::wallMs);
+      row(b, "driver waiting for the gradient (median)", "%.1f ms", ModeRun::waitMs);
+      row(b, "driver step (median)", "%.1f ms", ModeRun::stepMs);
+      row(b, "gradient job: broadcast (median)", "%.1f ms", ModeRun::broadcastMs);
+      row(
+          b,
+          "gradient job: executor compute (slowest task; delayed: jobs overlap; median)",
+          "%.1f ms",
+          ModeRun::computeMs);
+      row(b, "gradient job: scheduling + result + sum (median)", "%.1f ms", ModeRun::aggregateMs);
+      b.append("| Spark overhead (iteration − synchronous compute) / iteration |");
+      for (PrecisionRuns r : runs) {
+        b.append(
+            f(
+                " %.0f %% | %.0f %% |",
+                100 * r.synchronous().overheadShare(r.synchronous().computeMs()),
+                100 * r.delayedOverhead()));
+      }
+      b.append('\n');
+      row(b, "examples/s (batch / mean iteration)", "%.0f", ModeRun::examplesPerSecond);
+      b.append("| Spark / one LocalTrainer thread (same kernel and precision) |");
+      for (PrecisionRuns r : runs) {
+        b.append(
+            f(
+                " %.2f (%.0f ex/s) | %.2f |",
+                r.speedup(r.synchronous()), r.localExamplesPerSecond(), r.speedup(r.delayed())));
+      }
+      b.append('\n');
+      b.append("| training efficiency (6·P·ex/s ÷ 1-thread GEMM × cores) |");
+      for (PrecisionRuns r : runs) {
+        b.append(
+            f(
+                " %.1f %% (GEMM %.1f GFLOP/s) | %.1f %% |",
+                100 * r.efficiency(r.synchronous(), parameters, cores),
+                r.gemmGflops(),
+                100 * r.efficiency(r.delayed(), parameters, cores)));
+      }
+      b.append('\n');
+      b.append("| cached training blocks (Spark storage, memory) |");
+      for (PrecisionRuns r : runs) {
+        b.append(f(" %.1f MiB | |", r.cacheBytes() / 1048576.0));
+      }
+      b.append("\n\n");
       b.append(
-          "\nFor the two ≤ targets a ratio ≤ 1 meets the target; for the two ≥ targets a ratio ≥ 1"
-              + " does.\n");
+          f(
+              "Synchronous at batch %d (%d iterations, mean iteration after %d warm-up): ",
+              runs.get(0).largeBatch().batch(), runs.get(0).largeBatch().iterations(), WARM_UP));
+      List<String> large = new ArrayList<>();
+      for (PrecisionRuns r : runs) {
+        ModeRun l = r.largeBatch();
+        large.add(
+            f(
+                "%s %.1f ms (compute %.1f, broadcast %.1f, scheduling + result + sum %.1f, step"
+                    + " %.1f), %.0f ex/s, efficiency %.1f %%",
+                r.precision(),
+                l.wallMs(),
+                l.computeMs(),
+                l.broadcastMs(),
+                l.aggregateMs(),
+                l.stepMs(),
+                l.examplesPerSecond(),
+                100 * r.efficiency(l, parameters, cores)));
+      }
+      b.append(String.join("; ", large)).append(".\n\n");
+      b.append(
+              "| target (issue 12) | measured float32 | measured float64 | target | met? (float32 /"
+                  + " float64) |\n")
+          .append("|---|---:|---:|---:|---|\n");
+      for (Target t : targets()) {
+        b.append(t.markdownRow()).append('\n');
+      }
+      b.append(
+          "\nTraining efficiency: P = "
+              + parameters
+              + " parameters, 6 FLOP per example-parameter, against the one-thread GEMM"
+              + " GFLOP/s of the same kernel and precision at "
+              + GEMM_BATCH
+              + " rows (the network's three products per layer) × "
+              + cores
+              + " cores.\n");
       return b.toString();
     }
 
-    private static String row(
-        String name, double measured, String unit, String target, double ratio) {
-      return String.format(
-          Locale.ROOT, "| %s | %.2f%s | %s | %.2f |%n", name, measured, unit, target, ratio);
+    private void row(
+        StringBuilder b, String name, String format, ToDoubleFunction<ModeRun> figure) {
+      b.append("| ").append(name).append(" |");
+      for (PrecisionRuns r : runs) {
+        b.append(' ').append(f(format, figure.applyAsDouble(r.synchronous()))).append(" |");
+        b.append(' ').append(f(format, figure.applyAsDouble(r.delayed()))).append(" |");
+      }
+      b.append('\n');
     }
+  }
+
+  /**
+   * A target with its float32 and float64 measurements (NaN: one figure for both) and its bound.
+   */
+  record Target(
+      String name, double float32, double float64, double bound, boolean atLeast, String unit) {
+    /** "yes", "no" or "—" for {@code measured}. */
+    String met(double measured) {
+      if (!Double.isFinite(measured)) {
+        return "—";
+      }
+      return (atLeast ? measured >= bound : measured <= bound) ? "yes" : "**no**";
+    }
+
+    String markdownRow() {
+      return f(
+          "| %s | %s | %s | %s %s | %s |",
+          name,
+          value(float32),
+          Double.isFinite(float64) ? value(float64) : "(both)",
+          atLeast ? "≥" : "≤",
+          value(bound),
+          Double.isFinite(float64) ? met(float32) + " / " + met(float64) : met(float32));
+    }
+
+    private String value(double v) {
+      return unit.equals("×") ? f("%.2f×", v) : f("%.2f%s", v, unit);
+    }
+  }
+
+  static String f(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
   }
 
   /**
@@ -247,6 +430,7 @@ public final class DistributedTrainingBenchmark {
       PrintStream out)
       throws IOException {
     int runEpochs = quick ? 1 : epochs;
+    double loadStart = Environment.loadAverage();
     List<String> overrides =
         new ArrayList<>(List.of("training.epochs=" + runEpochs, "checkpoint.every=0"));
     overrides.addAll(PolyakBench.BEST_OPTIMIZER);
@@ -254,25 +438,71 @@ public final class DistributedTrainingBenchmark {
     PolyakConfig config = ConfigLoader.load(null, overrides);
     Result result;
     try (SparkSession spark = Sessions.create("polyak bench distributed", master)) {
-      PreparedData data = PreparedData.load(spark, config, null);
-      int threads = ThreadLayout.threadsPerTask(spark.sparkContext(), config);
-      out.printf(
-          "layout: %d partition%s x %d thread%s per task; dense kernel %s%n",
-          data.train().partitions(),
-          data.train().partitions() == 1 ? "" : "s",
-          threads,
-          threads == 1 ? "" : "s",
-          DenseKernels.describe());
+      int cores = spark.sparkContext().defaultParallelism();
       // half the empty jobs before the training runs, half after: a load that changes during
       // the run then weighs on the floor as on the runs
       int half = quick ? 20 : 50;
-      double[] before = emptyJobs(data.train().blocks(), half);
       // a fresh directory per bench run: an earlier run's files are never replaced
       Path runDir = outputDir.resolve(polyak.spark.run.RunProvenance.newRunId());
       out.printf("training runs under %s%n", runDir);
-      ModeRun sync = train(spark, data, overrides, "synchronous", 0, runDir, out);
-      ModeRun delayed = train(spark, data, overrides, "delayed", 1, runDir, out);
-      Floor floor = floor(before, emptyJobs(data.train().blocks(), half));
+      double[] before = null;
+      double[] after = null;
+      int partitions = 0;
+      int threads = 0;
+      List<PrecisionRuns> runs = new ArrayList<>();
+      List<Precision> order = List.of(Precision.FLOAT32, Precision.FLOAT64);
+      for (Precision p : order) {
+        List<String> inP = new ArrayList<>(overrides);
+        inP.add("training.precision=" + p.text());
+        PolyakConfig pc = ConfigLoader.load(null, inP);
+        PreparedData data = PreparedData.load(spark, pc, null);
+        partitions = data.train().partitions();
+        threads = ThreadLayout.threadsPerTask(spark.sparkContext(), pc);
+        long cache = BlockStorage.of(data.train().blocks()).memoryBytes();
+        out.printf(
+            Locale.ROOT,
+            "%s: layout %d task%s x %d thread%s per task; dense kernel %s; cached training blocks"
+                + " %.1f MiB%n",
+            p,
+            partitions,
+            partitions == 1 ? "" : "s",
+            threads,
+            threads == 1 ? "" : "s",
+            DenseKernels.describe(),
+            cache / 1048576.0);
+        if (p == order.get(0)) {
+          before = emptyJobs(data.train().blocks(), half);
+        }
+        ModeRun sync = train(spark, data, inP, "synchronous", 0, runDir.resolve(p.text()), out);
+        ModeRun delayed = train(spark, data, inP, "delayed", 1, runDir.resolve(p.text()), out);
+        List<String> large = new ArrayList<>(inP);
+        // small test sets: at most the training rows
+        large.add("training.batch_size=" + Math.min(LARGE_BATCH, data.train().rows()));
+        large.add("training.epochs=" + (quick ? 1 : 2));
+        ModeRun largeBatch =
+            train(spark, data, large, "large-batch", 0, runDir.resolve(p.text()), out);
+        if (p == order.get(order.size() - 1)) {
+          after = emptyJobs(data.train().blocks(), half);
+        }
+        data.train().unpersist();
+        if (data.test() != null) {
+          data.test().unpersist();
+        }
+        double local = localExamplesPerSecond(pc, quick ? 15 : 30, p);
+        double gflops =
+            KernelBenchmark.gemmGflops(
+                DenseKernels.chosen().factory().get(), pc.network(), GEMM_BATCH, 15, p);
+        out.printf(
+            Locale.ROOT,
+            "%s: LocalTrainer, one thread: %.0f examples/s; GEMM %.2f GFLOP/s (1 thread, %d"
+                + " rows)%n",
+            p,
+            local,
+            gflops,
+            GEMM_BATCH);
+        runs.add(new PrecisionRuns(p, cache, sync, delayed, largeBatch, local, gflops));
+      }
+      Floor floor = floor(before, after);
       out.printf(
           Locale.ROOT,
           "empty-job floor: median %.1f ms (p10 %.1f, p90 %.1f) over %d jobs%n",
@@ -280,22 +510,21 @@ public final class DistributedTrainingBenchmark {
           floor.p10Ms(),
           floor.p90Ms(),
           floor.jobs());
-      double local = localExamplesPerSecond(config, quick ? 15 : 30);
-      out.printf(Locale.ROOT, "LocalTrainer, one thread: %.0f examples/s%n%n", local);
       result =
           new Result(
               Environment.probe(),
               master,
+              cores,
               runEpochs,
               config.training().batchSize(),
-              data.train().partitions(),
+              partitions,
               threads,
               DenseKernels.name(),
+              polyak.nn.Network.build(config.network()).parameterCount(),
+              loadStart,
               Environment.loadAverage(),
               floor,
-              sync,
-              delayed,
-              local);
+              runs);
     }
     out.print(result.markdown());
     if (markdown != null) {
@@ -372,6 +601,7 @@ public final class DistributedTrainingBenchmark {
     ModeRun run =
         new ModeRun(
             name,
+            config.training().batchSize(),
             metrics.size(),
             outcome.testAccuracy(),
             Arrays.stream(wall).average().orElse(Double.NaN),
@@ -382,7 +612,8 @@ public final class DistributedTrainingBenchmark {
             step);
     out.printf(
         Locale.ROOT,
-        "%s: %d iterations, test accuracy %.2f %%, mean iteration %.1f ms%n",
+        "%s %s: %d iterations, test accuracy %.2f %%, mean iteration %.1f ms%n",
+        config.precision(),
         name,
         run.iterations(),
         100 * run.testAccuracy(),
@@ -390,16 +621,23 @@ public final class DistributedTrainingBenchmark {
     return run;
   }
 
-  /** LocalTrainer (one thread, the same kernel) on the same training rows, after 5 iterations. */
-  private static double localExamplesPerSecond(PolyakConfig config, int iterations)
-      throws IOException {
+  /**
+   * LocalTrainer (one thread, the same kernel and precision) on the same training rows (float32
+   * rows in float32), after 5 iterations.
+   */
+  private static double localExamplesPerSecond(
+      PolyakConfig config, int iterations, Precision precision) throws IOException {
     Dataset raw = FashionMnist.train();
     Dataset train =
         config.scaling() == polyak.spark.config.Scaling.STANDARDIZE
             ? polyak.data.Standardizer.fit(raw).apply(raw)
             : PixelScaling.INSTANCE.apply(raw);
+    if (precision == Precision.FLOAT32) {
+      train = train.toFloat32();
+    }
     List<Double> ms = new ArrayList<>();
     new LocalTrainer(config.network(), config.training().withMaxIterations(iterations))
+        .inPrecision(precision)
         .train(
             train,
             null,

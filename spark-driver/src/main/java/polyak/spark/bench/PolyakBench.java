@@ -15,6 +15,7 @@ import polyak.data.PixelScaling;
 import polyak.nn.kernel.DenseKernels;
 import polyak.spark.config.ConfigLoader;
 import polyak.spark.config.PolyakConfig;
+import polyak.spark.data.BlockStorage;
 import polyak.spark.data.LoadedData;
 import polyak.spark.data.TrainingData;
 
@@ -88,6 +89,9 @@ public final class PolyakBench {
 
   static final String HIDDEN_MLLIB = "sigmoid";
 
+  /** The name of polyak's best configuration trained in float64 (the others run in float32). */
+  static final String BEST_FLOAT64 = "polyak-best-float64";
+
   /**
    * polyak's best optimizer on this data, shared by the comparison and {@code polyak bench
    * distributed}.
@@ -125,7 +129,17 @@ public final class PolyakBench {
       PolyakConfig base = config(o, List.of());
       LoadedData train = load(spark, base, false, cores);
       LoadedData test = load(spark, base, true, cores);
+      // the default precision's training blocks (float32: half the cache); MLlib and the float64
+      // run read the float64 ones
+      LoadedData train32 = load(spark, base, false, cores).inFloat32();
+      long cache64 = BlockStorage.of(train.blocks()).memoryBytes();
+      long cache32 = BlockStorage.of(train32.blocks()).memoryBytes();
       out.println("data: " + train.description() + "; " + test.description());
+      out.printf(
+          Locale.ROOT,
+          "cached training blocks (Spark storage, memory): float64 %.1f MiB, float32 %.1f MiB%n",
+          cache64 / 1048576.0,
+          cache32 / 1048576.0);
 
       // GEMM speed and single-thread network speed at the per-partition batch.
       int perPartition = Math.max(1, o.batch() / cores);
@@ -142,7 +156,7 @@ public final class PolyakBench {
                 JavaSparkContext.fromSparkContext(spark.sparkContext()), tasks, o.quick() ? 3 : 9));
       }
       out.println("trivial job ms by tasks: " + trivialJobMs);
-      List<BenchReport.SweepRow> sweep = sweeps(spark, meter, o, base, train, cores, out);
+      List<BenchReport.SweepRow> sweep = sweeps(spark, meter, o, base, train32, cores, out);
       ScalingModel.Fit fit =
           ScalingModel.fit(
               BenchReport.samples(sweep),
@@ -157,10 +171,11 @@ public final class PolyakBench {
           fit.beta(),
           fit.r2());
 
-      List<PolyakRuns.Curve> curves = curves(spark, meter, o, train, test, out);
-      double bestSchedulingMs = PolyakRuns.emptyJobMs(train.blocks(), o.quick() ? 5 : 9);
+      List<PolyakRuns.Curve> curves = curves(spark, meter, o, train32, train, test, out);
+      double bestSchedulingMs = PolyakRuns.emptyJobMs(train32.blocks(), o.quick() ? 5 : 9);
       List<MllibBaseline.Fit> mllib = mllibFits(spark, meter, o, train, test, started, notes, out);
       train.unpersist();
+      train32.unpersist();
       test.unpersist();
       BenchReport report =
           new BenchReport(
@@ -175,7 +190,9 @@ public final class PolyakBench {
                   Environment.loadAverage(),
                   train.rows(),
                   test.rows(),
-                  (System.nanoTime() - started) / 1e9),
+                  (System.nanoTime() - started) / 1e9,
+                  cache64,
+                  cache32),
               perPartition,
               kernels,
               trivialJobMs,
@@ -193,8 +210,9 @@ public final class PolyakBench {
   }
 
   /**
-   * Short timed runs: batch at the default network and `cores` partitions; partitions at the
-   * default batch; parameters at the default batch and `cores` partitions.
+   * Short timed runs in the default precision (float32, on float32 blocks): batch at the default
+   * network and `cores` partitions; partitions at the default batch; parameters at the default
+   * batch and `cores` partitions.
    */
   private static List<BenchReport.SweepRow> sweeps(
       SparkSession spark,
@@ -208,7 +226,7 @@ public final class PolyakBench {
     byK.put(cores, train);
     for (int k : o.sweepPartitions()) {
       if (!byK.containsKey(k)) {
-        byK.put(k, load(spark, base, false, k));
+        byK.put(k, load(spark, base, false, k).inFloat32());
       }
     }
     List<BenchReport.SweepRow> rows = new ArrayList<>();
@@ -241,12 +259,17 @@ public final class PolyakBench {
     return rows;
   }
 
-  /** Training curves: polyak with MLlib's topology (sigmoid), then polyak's best configuration. */
+  /**
+   * Training curves in the default precision (float32, on {@code train32}): polyak with MLlib's
+   * topology (sigmoid), then polyak's best configuration; then the best configuration in float64
+   * (on {@code train64}).
+   */
   private static List<PolyakRuns.Curve> curves(
       SparkSession spark,
       TaskMeter meter,
       Options o,
-      LoadedData train,
+      LoadedData train32,
+      LoadedData train64,
       LoadedData test,
       PrintStream out) {
     List<String> common = new ArrayList<>(BEST_OPTIMIZER);
@@ -263,9 +286,9 @@ public final class PolyakBench {
             spark,
             meter,
             "polyak-sigmoid",
-            "784-256-128-10 sigmoid, " + schedule,
+            "784-256-128-10 sigmoid, " + schedule + ", float32",
             config(o, sig),
-            train,
+            train32,
             test));
     List<String> best = new ArrayList<>(common);
     best.add(layers(256, 128, "relu"));
@@ -274,9 +297,20 @@ public final class PolyakBench {
             spark,
             meter,
             "polyak-best",
-            "784-256-128-10 ReLU, " + schedule,
+            "784-256-128-10 ReLU, " + schedule + ", float32",
             config(o, best),
-            train,
+            train32,
+            test));
+    List<String> best64 = new ArrayList<>(best);
+    best64.add("training.precision=float64");
+    curves.add(
+        PolyakRuns.curve(
+            spark,
+            meter,
+            BEST_FLOAT64,
+            "784-256-128-10 ReLU, " + schedule + ", float64",
+            config(o, best64),
+            train64,
             test));
     for (PolyakRuns.Curve c : curves) {
       out.printf(

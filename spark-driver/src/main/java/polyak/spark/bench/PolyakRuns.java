@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import polyak.data.Dataset;
 import polyak.nn.Network;
+import polyak.nn.Precision;
 import polyak.spark.config.PolyakConfig;
 import polyak.spark.data.LoadedData;
 import polyak.spark.train.SparkGradientSource;
@@ -53,7 +54,8 @@ final class PolyakRuns {
       double trainSeconds,
       long examples,
       long gradientTaskMs,
-      String stopReason) {
+      String stopReason,
+      Precision precision) {
     double examplesPerSecond() {
       return examples / trainSeconds;
     }
@@ -97,7 +99,8 @@ final class PolyakRuns {
       LoadedData test) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     SparkTrainer trainer =
-        new SparkTrainer(sc, config.network(), config.training(), config.aggregationDepth());
+        new SparkTrainer(sc, config.network(), config.training(), config.aggregationDepth())
+            .inPrecision(config.precision());
     SparkGradientSource source =
         trainer.source(train.blocks(), train.partitionRows(), test == null ? null : test.blocks());
     TrainingState state = trainer.initialState(source);
@@ -144,7 +147,8 @@ final class PolyakRuns {
         clock[0],
         examples[0],
         totals.gradientRunMs,
-        result.stopReason());
+        result.stopReason(),
+        config.precision());
   }
 
   /**

@@ -27,16 +27,24 @@ class DistributedTrainingBenchmarkTest {
     List<Path> first = runDirs(output);
     assertEquals(1, first.size());
     long firstModel =
-        Files.getLastModifiedTime(first.get(0).resolve("synchronous/model.polyak")).toMillis();
+        Files.getLastModifiedTime(first.get(0).resolve("float32/synchronous/model.polyak"))
+            .toMillis();
     DistributedTrainingBenchmark.run(1, true, output, "local[2]", SMALL, null, quiet);
     List<Path> both = runDirs(output);
     assertEquals(2, both.size());
     assertTrue(both.contains(first.get(0)));
     assertEquals(
         firstModel,
-        Files.getLastModifiedTime(first.get(0).resolve("synchronous/model.polyak")).toMillis());
+        Files.getLastModifiedTime(first.get(0).resolve("float32/synchronous/model.polyak"))
+            .toMillis());
     for (Path run : both) {
-      assertTrue(Files.exists(run.resolve("delayed/model.polyak")), run.toString());
+      for (String precision : List.of("float32", "float64")) {
+        for (String mode : List.of("synchronous", "delayed", "large-batch")) {
+          assertTrue(
+              Files.exists(run.resolve(precision).resolve(mode).resolve("model.polyak")),
+              run + " " + precision + " " + mode);
+        }
+      }
     }
   }
 
