@@ -1,6 +1,5 @@
 package polyak.spark.train;
 
-import com.esotericsoftware.kryo.Kryo;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -63,7 +62,7 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
   private final SparkGradientSource.ShardGradient shard;
   private final int connectMs;
   private final int replyMs;
-  private final Kryo kryo = TaskWire.kryo();
+  private final TaskWire.Codec codec = new TaskWire.Codec();
 
   private List<List<Dataset>> validationBlocks;
   private ServerSocket server;
@@ -170,15 +169,14 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
     long start = System.nanoTime();
     double[] p = new double[params.length];
     precision.round(params, p);
-    byte[] model = TaskWire.bytes(kryo, new ModelBroadcast(p, normState.clone(), precision));
+    codec.encode(new ModelBroadcast(p, normState, precision));
     int partition = 0;
     try {
       for (; partition < partitions; partition++) {
         DataOutputStream out = outs[partition];
         out.writeByte(TaskWire.GRADIENT);
         out.writeLong(t);
-        out.writeInt(model.length);
-        out.write(model);
+        codec.write(out);
         out.flush();
       }
     } catch (IOException e) {
@@ -204,7 +202,7 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
       if (kind != TaskWire.GRADIENT) {
         throw fail(partition, t, "unexpected message " + kind);
       }
-      PartialGradient g = TaskWire.value(kryo, TaskWire.readFrame(in), PartialGradient.class);
+      PartialGradient g = codec.read(in, PartialGradient.class);
       if (g.partition() != partition) {
         throw fail(partition, t, "it sent partition " + g.partition() + "'s gradient");
       }
@@ -364,7 +362,7 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
 
   /** Marks this source failed, stops the tasks and names the partition, iteration and cause. */
   private IllegalStateException fail(int partition, long t, String what) {
-    shutDown();
+    closeConnections(); // the tasks see their sockets close and end
     failure =
         "spark.long_lived_tasks: the gradient task of partition "
             + partition
@@ -374,6 +372,7 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
             + what
             + "; the tasks' Spark job: "
             + jobOutcome();
+    shutDown();
     return new IllegalStateException(failure);
   }
 
@@ -402,15 +401,19 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
 
   /** Closes the sockets and the server; cancels the job unless it has ended. */
   private void shutDown() {
+    closeConnections();
+    if (job != null && !job.isDone()) {
+      job.cancel(true);
+    }
+  }
+
+  private void closeConnections() {
     if (sockets != null) {
       for (Socket s : sockets) {
         closeQuietly(s);
       }
     }
     closeQuietly(server);
-    if (job != null && !job.isDone()) {
-      job.cancel(true);
-    }
   }
 
   private static void closeQuietly(java.io.Closeable c) {

@@ -1,6 +1,5 @@
 package polyak.spark.train;
 
-import com.esotericsoftware.kryo.Kryo;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -58,7 +57,7 @@ final class LongLivedTask implements Function2<Integer, Iterator<Dataset>, Itera
   public Iterator<Integer> call(Integer partition, Iterator<Dataset> blocks) throws IOException {
     Dataset block = blocks.hasNext() ? blocks.next() : null;
     TaskContext context = TaskContext.get();
-    Kryo kryo = TaskWire.kryo();
+    TaskWire.Codec codec = new TaskWire.Codec();
     int iterations = 0;
     try (Socket socket = new Socket()) {
       socket.setTcpNoDelay(true);
@@ -88,7 +87,7 @@ final class LongLivedTask implements Function2<Integer, Iterator<Dataset>, Itera
           context.killTaskIfInterrupted(); // the job was cancelled or failed elsewhere
         }
         long t = in.readLong();
-        ModelBroadcast model = TaskWire.value(kryo, TaskWire.readFrame(in), ModelBroadcast.class);
+        ModelBroadcast model = codec.read(in, ModelBroadcast.class);
         PartialGradient g;
         try {
           g = shard.partial(partition, block, t, model);
@@ -98,10 +97,9 @@ final class LongLivedTask implements Function2<Integer, Iterator<Dataset>, Itera
           out.flush();
           throw e;
         }
-        byte[] bytes = TaskWire.bytes(kryo, g);
+        codec.encode(g);
         out.writeByte(TaskWire.GRADIENT);
-        out.writeInt(bytes.length);
-        out.write(bytes);
+        codec.write(out);
         out.flush();
         iterations++;
       }

@@ -3,7 +3,10 @@ package polyak.spark.train;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.io.UnsafeInput;
+import com.esotericsoftware.kryo.io.UnsafeOutput;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
@@ -29,33 +32,48 @@ final class TaskWire {
 
   private TaskWire() {}
 
-  /** A Kryo for one side of one connection (Kryo instances are not thread-safe). */
-  static Kryo kryo() {
-    Kryo kryo = new Kryo();
-    TrainKryo.register(kryo);
-    return kryo;
-  }
+  /**
+   * One side's Kryo frames, with buffers kept across iterations (Kryo instances are not
+   * thread-safe: one codec per thread). Unsafe Kryo streams copy the vectors' float and double
+   * arrays in bulk; both sides use them, so the bytes are the same JVM layout on either side (a
+   * cluster of one byte order).
+   */
+  static final class Codec {
+    private final Kryo kryo = new Kryo();
+    private final Output out = new UnsafeOutput(1 << 16, -1);
+    private final Input in = new UnsafeInput(1);
+    private byte[] frame = new byte[1 << 16];
 
-  /** {@code value} in Kryo's bytes. */
-  static byte[] bytes(Kryo kryo, Object value) {
-    Output out = new Output(1 << 16, -1);
-    kryo.writeObject(out, value);
-    return out.toBytes();
-  }
-
-  static <T> T value(Kryo kryo, byte[] bytes, Class<T> type) {
-    return kryo.readObject(new Input(bytes), type);
-  }
-
-  /** Reads a length-prefixed frame. */
-  static byte[] readFrame(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    if (n < 0) {
-      throw new IOException("bad frame length " + n);
+    Codec() {
+      TrainKryo.register(kryo);
     }
-    byte[] b = new byte[n];
-    in.readFully(b);
-    return b;
+
+    /** Encodes {@code value} as the frame {@link #write} sends (until the next encode). */
+    Codec encode(Object value) {
+      out.setPosition(0);
+      kryo.writeObject(out, value);
+      return this;
+    }
+
+    /** Writes the encoded frame: its length, then its bytes. */
+    void write(DataOutputStream stream) throws IOException {
+      stream.writeInt(out.position());
+      stream.write(out.getBuffer(), 0, out.position());
+    }
+
+    /** Reads a frame {@link #write} wrote and decodes it. */
+    <T> T read(DataInputStream stream, Class<T> type) throws IOException {
+      int n = stream.readInt();
+      if (n < 0) {
+        throw new IOException("bad frame length " + n);
+      }
+      if (frame.length < n) {
+        frame = new byte[n];
+      }
+      stream.readFully(frame, 0, n);
+      in.setBuffer(frame, 0, n);
+      return kryo.readObject(in, type);
+    }
   }
 
   /**
