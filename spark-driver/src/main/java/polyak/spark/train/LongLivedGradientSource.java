@@ -209,6 +209,8 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
       return g;
     } catch (IOException e) {
       throw fail(partition, t, e);
+    } catch (com.esotericsoftware.kryo.KryoException e) {
+      throw fail(partition, t, "its gradient could not be read (" + e.getMessage() + ")");
     }
   }
 

@@ -387,6 +387,39 @@ class TrainJobTest {
     assertEquals((Long.parseLong(s.group(1)) + 3) / 4, Long.parseLong(l.group(1)));
   }
 
+  /**
+   * spark.long_lived_tasks = true through TrainJob: the same parameters, model, checkpoints and
+   * validation as the per-iteration jobs, with one Spark job for all the gradients (none per
+   * iteration) and validation on the driver; the startup says so.
+   */
+  @Test
+  void longLivedTasksEndAtTheSameBitsWithOneGradientJob() throws Exception {
+    TrainJob.Outcome a = uninterrupted(ADAM);
+    PolyakConfig config = load("long-lived", ADAM, "spark.long_lived_tasks=true");
+    TrainJob.Outcome[] b = new TrainJob.Outcome[1];
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    List<String> jobs =
+        jobDescriptions(
+            () -> {
+              try (PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+                b[0] = TrainJob.run(spark, config, null, List.of(), out, false);
+              }
+            });
+    assertSameEnd(a, b[0], checkpointsOf(a), checkpointsOf(b[0]));
+    assertEquals(a.result().evaluations(), b[0].result().evaluations());
+    assertEquals(
+        1,
+        jobs.stream().filter(d -> d.startsWith("polyak long-lived gradient tasks")).count(),
+        jobs::toString);
+    assertTrue(jobs.stream().noneMatch(d -> d.startsWith("polyak iteration")), jobs::toString);
+    // the gradient tasks' job is the last one: validation (steps 10 and 20) needed no Spark job
+    assertTrue(
+        jobs.get(jobs.size() - 1).startsWith("polyak long-lived gradient tasks"), jobs::toString);
+    assertTrue(
+        console.toString(StandardCharsets.UTF_8).contains("long-lived tasks: one barrier job"),
+        console::toString);
+  }
+
   static String console(PolyakConfig c) throws IOException {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8)) {
