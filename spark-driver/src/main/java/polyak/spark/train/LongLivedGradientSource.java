@@ -285,6 +285,7 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
     if (job != null) {
       return;
     }
+    refuseTooFewLocalSlots();
     if (validation != null) {
       validationBlocks(); // while the slots are free
     }
@@ -351,6 +352,31 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
       failure = message;
       shutDown();
       throw new IllegalStateException(message, e);
+    }
+  }
+
+  /**
+   * On a local master the task slots are fixed, so a barrier job that needs more is refused now
+   * (Spark itself re-checks for minutes, waiting for executors that cannot come). On a cluster
+   * executors may still be registering: Spark's check and the connect timeout decide there.
+   */
+  private void refuseTooFewLocalSlots() {
+    if (!sc.sc().isLocal()) {
+      return;
+    }
+    int slots =
+        sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile());
+    if (partitions > slots) {
+      failure =
+          "spark.long_lived_tasks: the training data has "
+              + partitions
+              + " partitions but the local master has "
+              + slots
+              + " task slots; the long-lived tasks run all at once, one slot each (set"
+              + " data.partitions <= "
+              + slots
+              + ")";
+      throw new IllegalStateException(failure);
     }
   }
 
