@@ -127,6 +127,7 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
             precision);
     this.connectMs = connectMs;
     this.replyMs = replyMs;
+    refuseTooFewLocalSlots();
   }
 
   /** With 2 minutes for the tasks to connect and 10 for one iteration's gradients. */
@@ -285,7 +286,6 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
     if (job != null) {
       return;
     }
-    refuseTooFewLocalSlots();
     if (validation != null) {
       validationBlocks(); // while the slots are free
     }
@@ -356,9 +356,10 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
   }
 
   /**
-   * On a local master the task slots are fixed, so a barrier job that needs more is refused now
-   * (Spark itself re-checks for minutes, waiting for executors that cannot come). On a cluster
-   * executors may still be registering: Spark's check and the connect timeout decide there.
+   * On a local master the task slots are fixed, so a barrier job that needs more is refused before
+   * the run starts (Spark itself re-checks for minutes, waiting for executors that cannot come). On
+   * a cluster executors may still be registering: Spark's check and the connect timeout decide
+   * there.
    */
   private void refuseTooFewLocalSlots() {
     if (!sc.sc().isLocal()) {
@@ -367,7 +368,7 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
     int slots =
         sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile());
     if (partitions > slots) {
-      failure =
+      throw new IllegalArgumentException(
           "spark.long_lived_tasks: the training data has "
               + partitions
               + " partitions but the local master has "
@@ -375,8 +376,7 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
               + " task slots; the long-lived tasks run all at once, one slot each (set"
               + " data.partitions <= "
               + slots
-              + ")";
-      throw new IllegalStateException(failure);
+              + ")");
     }
   }
 

@@ -206,23 +206,22 @@ class LongLivedTasksEqualLocalTest {
     assertEquals(m, again.getMessage());
   }
 
-  /** More partitions than the local master's slots: refused at once; the error says why. */
+  /**
+   * More partitions than the local master's slots: refused when the source is made (before the run
+   * writes anything), as bad input; the error says why.
+   */
   @Test
-  void tooFewSlotsFailsWithOneClearLine() {
+  void tooFewSlotsIsRefusedWithOneClearLine() {
     Dataset[] blocks = DistributedEqualsLocalTest.split(DistributedEqualsLocalTest.data(), 5);
     TrainingConfig config = ThreadedTasksEqualLocalTest.config();
-    LongLivedGradientSource source =
-        trainer(config, 1, Precision.FLOAT64)
-            .longLivedSource(rdd(blocks), DistributedEqualsLocalTest.sizes(blocks), null);
-    IllegalStateException e =
-        assertTimeoutPreemptively(
-            Duration.ofSeconds(60),
+    JavaRDD<Dataset> training = rdd(blocks);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
             () ->
-                assertThrows(
-                    IllegalStateException.class,
-                    () -> longLived(source, config, TrainingListener.NONE)));
+                trainer(config, 1, Precision.FLOAT64)
+                    .longLivedSource(training, DistributedEqualsLocalTest.sizes(blocks), null));
     String m = e.getMessage();
-    assertTrue(m.startsWith("spark.long_lived_tasks: "), m);
     assertTrue(
         m.startsWith(
             "spark.long_lived_tasks: the training data has 5 partitions but the local master has 4"
