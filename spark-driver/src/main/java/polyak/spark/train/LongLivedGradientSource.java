@@ -50,6 +50,7 @@ import scala.Tuple2;
  */
 public final class LongLivedGradientSource implements GradientSource, AutoCloseable {
   static final int POLL_MS = 100;
+  private static final String JOB_DESCRIPTION = "spark.job.description";
 
   private final JavaSparkContext sc;
   private final JavaRDD<Dataset> training;
@@ -251,9 +252,14 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
 
   private List<List<Dataset>> validationBlocks() {
     if (validationBlocks == null) {
+      String description = sc.getLocalProperty(JOB_DESCRIPTION);
       sc.setJobDescription("polyak validation data to the driver (long-lived tasks)");
-      List<Tuple2<Integer, Dataset>> tagged =
-          PartitionTask.map(validation, LongLivedGradientSource::tagged, true).collect();
+      List<Tuple2<Integer, Dataset>> tagged;
+      try {
+        tagged = PartitionTask.map(validation, LongLivedGradientSource::tagged, true).collect();
+      } finally {
+        sc.setLocalProperty(JOB_DESCRIPTION, description);
+      }
       List<List<Dataset>> blocks = new ArrayList<>();
       for (Tuple2<Integer, Dataset> block : tagged) {
         while (blocks.size() <= block._1()) {
@@ -301,8 +307,13 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
       server.setSoTimeout(POLL_MS);
       LongLivedTask task =
           new LongLivedTask(host, server.getLocalPort(), shard, connectMs, 3_600_000L, replyMs);
+      String description = sc.getLocalProperty(JOB_DESCRIPTION);
       sc.setJobDescription("polyak long-lived gradient tasks (" + partitions + " partitions)");
-      job = PartitionTask.mapBarrier(training, task).collectAsync();
+      try {
+        job = PartitionTask.mapBarrier(training, task).collectAsync();
+      } finally {
+        sc.setLocalProperty(JOB_DESCRIPTION, description); // later jobs are not these tasks
+      }
       long deadline = System.nanoTime() + connectMs * 1_000_000L;
       while (connected < partitions) {
         if (job.isDone()) {
