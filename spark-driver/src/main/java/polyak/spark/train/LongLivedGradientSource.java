@@ -341,7 +341,7 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
           continue;
         }
         s.setTcpNoDelay(true);
-        s.setSoTimeout(replyMs);
+        s.setSoTimeout(connectMs); // for the partition index
         DataInputStream in =
             new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
         int p = in.readInt();
