@@ -233,6 +233,27 @@ public final class ConfigLoader {
       throw new ConfigError(
           "spark.local_steps: local steps cannot be combined with training.gradient_delay = 1");
     }
+    boolean longLivedTasks = c.getBoolean("spark.long_lived_tasks");
+    if (longLivedTasks) {
+      String unsupported =
+          localSteps > 1
+              ? "spark.local_steps > 1"
+              : training.gradientDelay() > 0
+                  ? "training.gradient_delay = 1"
+                  : aggregationMode == Aggregation.Mode.TREE
+                          || aggregationMode == Aggregation.Mode.SHARDED
+                      ? "spark.aggregation = " + aggregationName
+                      : distillation.active()
+                          ? "distillation"
+                          : training.optimizer().kind().fullBatch()
+                              ? "the full-batch optimizer lbfgs"
+                              : null;
+      if (unsupported != null) {
+        throw new ConfigError(
+            "spark.long_lived_tasks: long-lived gradient tasks cannot be combined with "
+                + unsupported);
+      }
+    }
     if (localSteps > 1 && threadsPerTask == 0) {
       threadsPerTask = 1; // local steps run one thread per task: one task per core
     }
@@ -276,7 +297,8 @@ public final class ConfigLoader {
         aggregation,
         localSteps,
         localRate == 0 ? training.learningRate().initial() : localRate,
-        localSteps > 1 ? Precision.FLOAT64 : precision(c));
+        localSteps > 1 ? Precision.FLOAT64 : precision(c),
+        longLivedTasks);
   }
 
   private static Precision precision(Config c) {

@@ -29,6 +29,9 @@ import polyak.train.TrainingConfig;
  * @param localRate the executors' SGD rate
  * @param precision the number format of the training steps (training.precision; see {@link
  *     Precision}); float64 with local steps
+ * @param longLivedTasks gradients from one barrier job of long-lived tasks over sockets instead of
+ *     one Spark job per iteration (spark.long_lived_tasks; see {@code
+ *     polyak.spark.train.LongLivedGradientSource})
  */
 public record PolyakConfig(
     DataSource train,
@@ -50,7 +53,8 @@ public record PolyakConfig(
     polyak.spark.train.Aggregation aggregation,
     int localSteps,
     double localRate,
-    Precision precision) {
+    Precision precision,
+    boolean longLivedTasks) {
 
   /** The training data. */
   public DataSource train() {

@@ -52,7 +52,8 @@ public final class RunDirectory {
         c.aggregation(),
         c.localSteps(),
         c.localRate(),
-        c.precision());
+        c.precision(),
+        c.longLivedTasks());
   }
 
   /**

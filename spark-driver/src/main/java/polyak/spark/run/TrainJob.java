@@ -235,17 +235,26 @@ public final class TrainJob {
             data.train().blocks(),
             data.train().partitionRows(),
             data.test() == null ? null : data.test().blocks());
-    polyak.train.GradientSource loopSource =
-        config.localSteps() == 1
-            ? SparkTrainer.loopSource(source, config.training())
-            : new polyak.spark.train.LocalStepsGradientSource(
-                source,
-                polyak.nn.Network.build(config.network()),
-                config.training().seed(),
+    polyak.spark.train.LongLivedGradientSource longLived =
+        config.longLivedTasks()
+            ? trainer.longLivedSource(
+                data.train().blocks(),
                 data.train().partitionRows(),
-                config.training().batchSize(),
-                config.localSteps(),
-                config.localRate());
+                data.test() == null ? null : data.test().blocks())
+            : null;
+    polyak.train.GradientSource loopSource =
+        longLived != null
+            ? longLived
+            : config.localSteps() == 1
+                ? SparkTrainer.loopSource(source, config.training())
+                : new polyak.spark.train.LocalStepsGradientSource(
+                    source,
+                    polyak.nn.Network.build(config.network()),
+                    config.training().seed(),
+                    data.train().partitionRows(),
+                    config.training().batchSize(),
+                    config.localSteps(),
+                    config.localRate());
     TrainingState state =
         TrainingState.initial(
             polyak.nn.Network.build(config.network()),
@@ -278,6 +287,11 @@ public final class TrainJob {
             ? "; gradients one step delayed (training.gradient_delay = 1"
                 + (config.training().gradientPrediction() ? ", at predicted parameters)" : ")")
             : "");
+    if (longLived != null) {
+      console.println(
+          "long-lived tasks: one barrier job for the whole run, θ and gradients over sockets;"
+              + " validation on the driver");
+    }
     if (config.localSteps() > 1) {
       console.printf(
           "local steps: %d SGD steps of rate %s per executor between synchronisations%n",
@@ -372,6 +386,9 @@ public final class TrainJob {
         throw new IOException(
             e.getMessage() + TroubleCleanup.afterTrouble(checkpoints, e.firstSuspectStep()), e);
       } finally {
+        if (longLived != null) {
+          longLived.close();
+        }
         source.close();
       }
     }

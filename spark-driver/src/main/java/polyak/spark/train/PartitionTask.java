@@ -38,6 +38,18 @@ final class PartitionTask<T, R>
         tag);
   }
 
+  /**
+   * {@link #map} in a barrier stage: Spark starts all of the RDD's tasks at once or refuses the job
+   * (too few free task slots).
+   */
+  static <T, R> JavaRDD<R> mapBarrier(
+      JavaRDD<T> rdd, Function2<Integer, Iterator<T>, Iterator<R>> task) {
+    @SuppressWarnings("unchecked")
+    ClassTag<R> tag = (ClassTag<R>) (ClassTag<?>) ClassTag$.MODULE$.AnyRef();
+    return JavaRDD.fromRDD(
+        rdd.rdd().barrier().mapPartitionsWithIndex(new PartitionTask<>(task), false, tag), tag);
+  }
+
   @Override
   public scala.collection.Iterator<R> apply(Object index, scala.collection.Iterator<T> rows) {
     try {

@@ -284,6 +284,19 @@ public final class SparkGradientSource implements GradientSource {
     }
     List<PartialGradient> ordered =
         aggregation.mode() == Aggregation.Mode.DIRECT ? partials.collect() : groupSums(partials);
+    return addInOrder(ordered, gradientSum, normStatsSum, start, broadcastDone);
+  }
+
+  /**
+   * Adds {@code ordered} (partition or group results, in that order) into the sums, timed from
+   * {@code start} with the model sent at {@code broadcastDone}.
+   */
+  static GradientResult addInOrder(
+      List<PartialGradient> ordered,
+      double[] gradientSum,
+      double[] normStatsSum,
+      long start,
+      long broadcastDone) {
     BatchResult total = BatchResult.EMPTY;
     long maxCompute = 0;
     ShareNorms shares = new ShareNorms();
@@ -446,6 +459,16 @@ public final class SparkGradientSource implements GradientSource {
     @Override
     public Iterator<PartialGradient> call(Integer partition, Iterator<Dataset> blocks) {
       StragglerDrill.stallFirstAttempt(partition);
+      return List.of(partial(partition, blocks.hasNext() ? blocks.next() : null, t, model.value()))
+          .iterator();
+    }
+
+    /**
+     * Partition {@code partition}'s gradient sum for iteration {@code t} at {@code m} over its
+     * block (null: none): what a per-iteration task returns, and what a long-lived task ({@link
+     * LongLivedGradientSource}) sends each iteration.
+     */
+    PartialGradient partial(int partition, Dataset block, long t, ModelBroadcast m) {
       long start = System.nanoTime();
       Network network = ExecutorNetworks.network(specText, kernel, precision);
       MinibatchSampler sampler = new MinibatchSampler(seed, partitionRows, batchSize);
@@ -453,8 +476,7 @@ public final class SparkGradientSource implements GradientSource {
       double[] stats = new double[network.stateSize()];
       BatchResult result = BatchResult.EMPTY;
       int share = sampler.share(partition);
-      if (allRows && blocks.hasNext()) {
-        Dataset block = blocks.next();
+      if (allRows && block != null) {
         ThreadSlices slices = new ThreadSlices(threads, gradient.length, stats.length);
         long passSeed = sampler.passSeed(0);
         for (int from = 0; from < block.rows(); from += Inference.CHUNK) {
@@ -466,13 +488,12 @@ public final class SparkGradientSource implements GradientSource {
                       n,
                       (k, f, count, grad, sliceStats) ->
                           sliceGradient(
-                              k, block, null, chunk + f, count, passSeed, grad, sliceStats),
+                              k, m, block, null, chunk + f, count, passSeed, grad, sliceStats),
                       threads == 1 ? null : SliceThreads.pool(),
                       gradient,
                       stats));
         }
-      } else if (blocks.hasNext() && share > 0) {
-        Dataset block = blocks.next();
+      } else if (block != null && share > 0) {
         int[] perm =
             ExecutorNetworks.permutation(
                 sampler, seed, partition, partitionRows[partition], sampler.epochOf(t));
@@ -484,23 +505,21 @@ public final class SparkGradientSource implements GradientSource {
                 .gradient(
                     share,
                     (k, from, count, grad, sliceStats) ->
-                        sliceGradient(k, block, rows, from, count, passSeed, grad, sliceStats),
+                        sliceGradient(k, m, block, rows, from, count, passSeed, grad, sliceStats),
                     threads == 1 ? null : SliceThreads.pool(),
                     gradient,
                     stats);
       }
       precision.round(gradient);
-      return List.of(
-              new PartialGradient(
-                  partition,
-                  gradient,
-                  stats,
-                  result.lossSum(),
-                  result.correct(),
-                  result.count(),
-                  System.nanoTime() - start,
-                  precision))
-          .iterator();
+      return new PartialGradient(
+          partition,
+          gradient,
+          stats,
+          result.lossSum(),
+          result.correct(),
+          result.count(),
+          System.nanoTime() - start,
+          precision);
     }
 
     /**
@@ -509,6 +528,7 @@ public final class SparkGradientSource implements GradientSource {
      */
     private BatchResult sliceGradient(
         int k,
+        ModelBroadcast m,
         Dataset block,
         int[] rows,
         int from,
@@ -517,7 +537,6 @@ public final class SparkGradientSource implements GradientSource {
         double[] grad,
         double[] sliceStats) {
       Network network = ExecutorNetworks.network(specText, kernel, precision);
-      ModelBroadcast m = model.value();
       if (teacher != null) {
         return new Distillation(
                 ExecutorNetworks.network(teacher.specText(), kernel),

@@ -108,6 +108,24 @@ public final class SparkTrainer {
   }
 
   /**
+   * The long-lived-tasks gradient source over {@code training} (spark.long_lived_tasks): one
+   * barrier job for the whole run instead of one job per iteration, same bits.
+   */
+  public LongLivedGradientSource longLivedSource(
+      JavaRDD<Dataset> training, int[] partitionRows, JavaRDD<Dataset> validation) {
+    return new LongLivedGradientSource(
+        sc,
+        Network.build(spec, precision),
+        training,
+        partitionRows,
+        validation,
+        config.seed(),
+        config.batchSize(),
+        config.adversarial(),
+        threadsPerTask);
+  }
+
+  /**
    * What the training loop reads gradients from: in the delayed-gradient mode each Spark job runs
    * behind a driver thread, so it overlaps the driver's step, evaluation and checkpoints.
    */

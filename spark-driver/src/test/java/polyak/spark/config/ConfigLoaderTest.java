@@ -1,6 +1,7 @@
 package polyak.spark.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -230,6 +231,9 @@ class ConfigLoaderTest {
     assertEquals(4, local.localSteps());
     assertEquals(1, local.threadsPerTask());
     assertEquals(plain.training().learningRate().initial(), local.localRate());
+    // long-lived gradient tasks: off by default
+    assertFalse(plain.longLivedTasks());
+    assertTrue(ConfigLoader.load(EXAMPLE, List.of("spark.long_lived_tasks=true")).longLivedTasks());
     // provenance's aggregation_depth says whether the tree's other order of additions was used
     assertEquals(
         2, ConfigLoader.load(EXAMPLE, List.of("spark.aggregation=tree")).aggregationDepth());
@@ -264,6 +268,12 @@ class ConfigLoaderTest {
         "spark.local_rate=-1            | spark.local_rate",
         "spark.local_steps=4 adversarial.fgsm_epsilon=0.1 | spark.local_steps",
         "spark.local_steps=4 training.gradient_delay=1 | spark.local_steps",
+        "spark.long_lived_tasks=true training.gradient_delay=1 | spark.long_lived_tasks",
+        "spark.long_lived_tasks=true spark.local_steps=4 | spark.long_lived_tasks",
+        "spark.long_lived_tasks=true spark.aggregation=tree | spark.long_lived_tasks",
+        "spark.long_lived_tasks=true spark.aggregation=sharded | spark.long_lived_tasks",
+        "spark.long_lived_tasks=true optimizer.name=lbfgs | spark.long_lived_tasks",
+        "spark.long_lived_tasks=true distillation.teacher=t.polyak | spark.long_lived_tasks",
         "learning_rate.initial=-0.1     | learning_rate.initial",
         "learning_rate.schedule=linear  | learning_rate.schedule",
         "evaluation.patience=-1         | evaluation.patience",

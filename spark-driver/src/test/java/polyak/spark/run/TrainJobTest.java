@@ -387,6 +387,67 @@ class TrainJobTest {
     assertEquals((Long.parseLong(s.group(1)) + 3) / 4, Long.parseLong(l.group(1)));
   }
 
+  /**
+   * spark.long_lived_tasks = true through TrainJob: the same parameters, model, checkpoints and
+   * validation as the per-iteration jobs, with one Spark job for all the gradients (none per
+   * iteration) and validation on the driver; the startup says so.
+   */
+  @Test
+  void longLivedTasksEndAtTheSameBitsWithOneGradientJob() throws Exception {
+    TrainJob.Outcome a = uninterrupted(ADAM);
+    PolyakConfig config = load("long-lived", ADAM, "spark.long_lived_tasks=true");
+    TrainJob.Outcome[] b = new TrainJob.Outcome[1];
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    // job descriptions stick to the thread: label this run's own jobs until TrainJob labels them
+    spark.sparkContext().setJobDescription("long-lived test run");
+    List<String> jobs =
+        jobDescriptions(
+            () -> {
+              try (PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8)) {
+                b[0] = TrainJob.run(spark, config, null, List.of(), out, false);
+              }
+            });
+    assertSameEnd(a, b[0], checkpointsOf(a), checkpointsOf(b[0]));
+    assertEquals(a.result().evaluations(), b[0].result().evaluations());
+    spark.sparkContext().setJobDescription(null);
+    // loading the data, the validation blocks to the driver once, then the gradient tasks' job as
+    // the last one: no job per iteration, and validation (steps 10 and 20) needed none
+    assertEquals(
+        List.of(
+            "polyak validation data to the driver (long-lived tasks)",
+            "polyak long-lived gradient tasks (2 partitions)"),
+        jobs.subList(jobs.size() - 2, jobs.size()),
+        jobs::toString);
+    assertTrue(
+        jobs.subList(0, jobs.size() - 2).stream().allMatch(d -> d.equals("long-lived test run")),
+        jobs::toString);
+    assertTrue(
+        console.toString(StandardCharsets.UTF_8).contains("long-lived tasks: one barrier job"),
+        console::toString);
+  }
+
+  /**
+   * Long-lived tasks stopped after 10 iterations and resumed from the checkpoint (a new barrier
+   * job) end where the uninterrupted per-iteration run ends.
+   */
+  @Test
+  void longLivedTasksStoppedAndResumedEqualTheUninterruptedRun() throws Exception {
+    TrainJob.Outcome a = uninterrupted(ADAM);
+    TrainJob.Outcome stopped =
+        run(
+            load(
+                "long-lived-stopped",
+                ADAM,
+                "spark.long_lived_tasks=true",
+                "training.max_iterations=10"),
+            null);
+    assertEquals(10, stopped.result().state().step());
+    String ckpts = work.resolve("long-lived-stopped/checkpoints").toString();
+    TrainJob.Outcome b = run(null, ckpts, "training.max_iterations=20");
+    assertEquals(10, b.resumedFrom());
+    assertSameEnd(a, b, checkpointsOf(a), ckpts);
+  }
+
   static String console(PolyakConfig c) throws IOException {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8)) {
