@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -61,6 +63,13 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
   private final int partitions;
   private final MinibatchSampler sampler;
   private final SparkGradientSource.ShardGradient shard;
+
+  /** What {@link #announcedPartition} returns for a connection without the run's secret. */
+  static final int STRANGER = -1;
+
+  /** Bytes of the per-run secret a task shows before it is accepted. */
+  static final int TOKEN_BYTES = 16;
+
   private final int connectMs;
   private final int replyMs;
   private final TaskWire.Codec codec = new TaskWire.Codec();
@@ -305,8 +314,13 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
       server = new ServerSocket();
       server.bind(new InetSocketAddress(InetAddress.getByName(bind), 0), partitions);
       server.setSoTimeout(POLL_MS);
+      // a per-run secret, shipped to the tasks inside their closure (Spark's own, authenticated
+      // when spark.authenticate is on): connections that cannot show it are dropped unread
+      byte[] token = new byte[TOKEN_BYTES];
+      new SecureRandom().nextBytes(token);
       LongLivedTask task =
-          new LongLivedTask(host, server.getLocalPort(), shard, connectMs, 3_600_000L, replyMs);
+          new LongLivedTask(
+              host, server.getLocalPort(), token, shard, connectMs, 3_600_000L, replyMs);
       String description = sc.getLocalProperty(JOB_DESCRIPTION);
       sc.setJobDescription("polyak long-lived gradient tasks (" + partitions + " partitions)");
       try {
@@ -344,7 +358,11 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
         s.setSoTimeout(connectMs); // for the partition index
         DataInputStream in =
             new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
-        int p = in.readInt();
+        int p = announcedPartition(in, token);
+        if (p == STRANGER) {
+          s.close(); // not one of this run's tasks: dropped, the run goes on
+          continue;
+        }
         if (p < 0 || p >= partitions || sockets[p] != null) {
           s.close();
           throw new IllegalStateException(
@@ -487,5 +505,19 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
       failure = "spark.long_lived_tasks: the gradient source is closed";
       shutDown();
     }
+  }
+
+  /**
+   * The partition a connecting task announces after showing {@code token}, or {@link #STRANGER}
+   * when it shows anything else or closes first.
+   */
+  static int announcedPartition(DataInputStream in, byte[] token) throws IOException {
+    byte[] shown = new byte[token.length];
+    try {
+      in.readFully(shown);
+    } catch (java.io.EOFException e) {
+      return STRANGER;
+    }
+    return MessageDigest.isEqual(token, shown) ? in.readInt() : STRANGER;
   }
 }

@@ -27,12 +27,14 @@ final class LongLivedTask implements Function2<Integer, Iterator<Dataset>, Itera
 
   private final String host;
   private final int port;
+  private final byte[] token;
   private final SparkGradientSource.ShardGradient shard;
   private final int connectMs;
   private final long idleMs;
   private final int readMs;
 
   /**
+   * @param token the driver's per-run secret, shown first on connecting
    * @param shard the gradient computation (its broadcast and iteration unused)
    * @param idleMs the longest wait for the driver's next command (the driver's step, evaluation and
    *     checkpoints happen in between)
@@ -41,12 +43,14 @@ final class LongLivedTask implements Function2<Integer, Iterator<Dataset>, Itera
   LongLivedTask(
       String host,
       int port,
+      byte[] token,
       SparkGradientSource.ShardGradient shard,
       int connectMs,
       long idleMs,
       int readMs) {
     this.host = host;
     this.port = port;
+    this.token = token.clone();
     this.shard = shard;
     this.connectMs = connectMs;
     this.idleMs = idleMs;
@@ -66,6 +70,7 @@ final class LongLivedTask implements Function2<Integer, Iterator<Dataset>, Itera
           new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
       DataOutputStream out =
           new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+      out.write(token);
       out.writeInt(partition);
       out.flush();
       while (true) {
