@@ -70,6 +70,7 @@ public record BenchReport(
       double polyakSigmoidSeconds,
       double polyakBestSeconds,
       double polyakBestFloat64Seconds,
+      double polyakBestLongLivedSeconds,
       double mllibSeconds,
       double mllibLowerBoundSeconds) {
     /** MLlib ÷ polyak-best (float32, the default). */
@@ -80,6 +81,11 @@ public record BenchReport(
     /** MLlib ÷ polyak-best in float64. */
     public double speedupFloat64() {
       return mllibSeconds / polyakBestFloat64Seconds;
+    }
+
+    /** MLlib ÷ polyak-best with long-lived tasks (float32). */
+    public double speedupLongLived() {
+      return mllibSeconds / polyakBestLongLivedSeconds;
     }
   }
 
@@ -165,6 +171,7 @@ public record BenchReport(
               curve("polyak-sigmoid").secondsTo(a),
               curve("polyak-best").secondsTo(a),
               curve(PolyakBench.BEST_FLOAT64).secondsTo(a),
+              curve(PolyakBench.BEST_LONG_LIVED).secondsTo(a),
               t,
               lower));
     }
@@ -212,8 +219,13 @@ public record BenchReport(
 
   /** The same for polyak-best in {@code p}, against the GEMM limit of {@code p}. */
   public double trainingEfficiency(Precision p) {
-    PolyakRuns.Curve c = best(p);
-    return efficiency(c.parameters(), c.examplesPerSecond(), gemmGflops(p), setup.cores());
+    return trainingEfficiency(best(p));
+  }
+
+  /** The same for run {@code c}, against the GEMM limit of its precision. */
+  double trainingEfficiency(PolyakRuns.Curve c) {
+    return efficiency(
+        c.parameters(), c.examplesPerSecond(), gemmGflops(c.precision()), setup.cores());
   }
 
   /** 6·P·examples/s ÷ (GEMM GFLOP/s × cores). */
@@ -239,8 +251,13 @@ public record BenchReport(
 
   /** polyak-best's examples/s in {@code p} ÷ MLlib's (its longest fit). */
   public double examplesPerSecondRatio(Precision p) {
+    return examplesPerSecondRatio(best(p));
+  }
+
+  /** Run {@code c}'s examples/s ÷ MLlib's (its longest fit). */
+  double examplesPerSecondRatio(PolyakRuns.Curve c) {
     MllibBaseline.Fit f = mllibLongest();
-    return f == null ? Double.NaN : best(p).examplesPerSecond() / f.examplesPerSecond();
+    return f == null ? Double.NaN : c.examplesPerSecond() / f.examplesPerSecond();
   }
 
   /** polyak's examples per task-second ÷ MLlib's, same topology (sigmoid), same meter. */
@@ -310,6 +327,12 @@ public record BenchReport(
             true,
             "×"),
         new Target(
+            "speed-up to MLlib's best test accuracy, float32, long-lived tasks",
+            best.speedupLongLived(),
+            30,
+            true,
+            "×"),
+        new Target(
             "examples/s, polyak-best ÷ MLlib (longest fit), float32",
             examplesPerSecondRatio(Precision.FLOAT32),
             1,
@@ -318,6 +341,12 @@ public record BenchReport(
         new Target(
             "examples/s, polyak-best ÷ MLlib (longest fit), float64",
             examplesPerSecondRatio(Precision.FLOAT64),
+            1,
+            true,
+            "×"),
+        new Target(
+            "examples/s, polyak-best with long-lived tasks ÷ MLlib (longest fit), float32",
+            examplesPerSecondRatio(curve(PolyakBench.BEST_LONG_LIVED)),
             1,
             true,
             "×"),
@@ -343,6 +372,23 @@ public record BenchReport(
             0.70,
             true,
             ""),
+        new Target(
+            "training efficiency, synchronous batch "
+                + curve(PolyakBench.BEST_LONG_LIVED).batch()
+                + ", long-lived tasks (÷ float32 GEMM × cores), float32",
+            trainingEfficiency(curve(PolyakBench.BEST_LONG_LIVED)),
+            0.70,
+            true,
+            ""),
+        new Target(
+            "final test accuracy, long-lived tasks vs per-iteration jobs (absolute; same bits: 0)",
+            100
+                * Math.abs(
+                    curve(PolyakBench.BEST_LONG_LIVED).finalAccuracy()
+                        - best(Precision.FLOAT32).finalAccuracy()),
+            0,
+            false,
+            " points"),
         new Target(
             "final test accuracy gap, float32 vs float64 (absolute; polyak-best, "
                 + options.epochs()
@@ -496,18 +542,19 @@ public record BenchReport(
     }
     m.append(
         "\nTime to accuracy (s). MLlib: the first of its fits that reaches it (it needs more than the lower "
-            + "bound, the previous fit's time); speed-up = MLlib ÷ polyak-best (float32; float64 in the last column).\n\n"
-            + "| accuracy | polyak-sigmoid | polyak-best | polyak-best-float64 | MLlib | MLlib lower bound | speed-up | speed-up vs lower bound | speed-up, float64 |\n"
-            + "|---|---|---|---|---|---|---|---|---|\n");
+            + "bound, the previous fit's time); speed-up = MLlib ÷ polyak-best (float32; float64 and long-lived tasks in the last columns).\n\n"
+            + "| accuracy | polyak-sigmoid | polyak-best | polyak-best-float64 | polyak-best-long-lived | MLlib | MLlib lower bound | speed-up | speed-up vs lower bound | speed-up, float64 | speed-up, long-lived |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Reach r : reaches()) {
       m.append(
           f(
-              "| %s (%.4f) | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+              "| %s (%.4f) | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
               r.label(),
               r.accuracy(),
               sec(r.polyakSigmoidSeconds()),
               sec(r.polyakBestSeconds()),
               sec(r.polyakBestFloat64Seconds()),
+              sec(r.polyakBestLongLivedSeconds()),
               sec(r.mllibSeconds()),
               sec(r.mllibLowerBoundSeconds()),
               num(r.speedup(), "×"),
@@ -516,7 +563,8 @@ public record BenchReport(
                       ? r.mllibLowerBoundSeconds() / r.polyakBestSeconds()
                       : Double.NaN,
                   "×"),
-              num(r.speedupFloat64(), "×")));
+              num(r.speedupFloat64(), "×"),
+              num(r.speedupLongLived(), "×")));
     }
     MllibBaseline.Fit longest = mllibLongest();
     if (longest != null) {
@@ -900,6 +948,8 @@ public record BenchReport(
           r.polyakBestSeconds(),
           "polyak_best_float64_s",
           r.polyakBestFloat64Seconds(),
+          "polyak_best_long_lived_s",
+          r.polyakBestLongLivedSeconds(),
           "mllib_s",
           r.mllibSeconds(),
           "mllib_lower_bound_s",

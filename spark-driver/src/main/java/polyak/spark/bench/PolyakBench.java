@@ -93,6 +93,12 @@ public final class PolyakBench {
   static final String BEST_FLOAT64 = "polyak-best-float64";
 
   /**
+   * The name of polyak's best configuration in float32 with long-lived gradient tasks
+   * (spark.long_lived_tasks: one barrier job for the run, same bits as polyak-best).
+   */
+  static final String BEST_LONG_LIVED = "polyak-best-long-lived";
+
+  /**
    * polyak's best optimizer on this data, shared by the comparison and {@code polyak bench
    * distributed}.
    */
@@ -261,8 +267,8 @@ public final class PolyakBench {
 
   /**
    * Training curves in the default precision (float32, on {@code train32}): polyak with MLlib's
-   * topology (sigmoid), then polyak's best configuration; then the best configuration in float64
-   * (on {@code train64}).
+   * topology (sigmoid), then polyak's best configuration, per-iteration jobs and long-lived tasks;
+   * then the best configuration in float64 (on {@code train64}).
    */
   private static List<PolyakRuns.Curve> curves(
       SparkSession spark,
@@ -299,6 +305,17 @@ public final class PolyakBench {
             "polyak-best",
             "784-256-128-10 ReLU, " + schedule + ", float32",
             config(o, best),
+            train32,
+            test));
+    List<String> longLived = new ArrayList<>(best);
+    longLived.add("spark.long_lived_tasks=true");
+    curves.add(
+        PolyakRuns.curve(
+            spark,
+            meter,
+            BEST_LONG_LIVED,
+            "784-256-128-10 ReLU, " + schedule + ", float32, long-lived tasks",
+            config(o, longLived),
             train32,
             test));
     List<String> best64 = new ArrayList<>(best);

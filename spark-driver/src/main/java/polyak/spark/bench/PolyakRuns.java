@@ -11,9 +11,11 @@ import polyak.nn.Network;
 import polyak.nn.Precision;
 import polyak.spark.config.PolyakConfig;
 import polyak.spark.data.LoadedData;
+import polyak.spark.train.LongLivedGradientSource;
 import polyak.spark.train.SparkGradientSource;
 import polyak.spark.train.SparkTrainer;
 import polyak.train.EvaluationReport;
+import polyak.train.GradientSource;
 import polyak.train.GradientTiming;
 import polyak.train.StepReport;
 import polyak.train.TrainResult;
@@ -101,9 +103,20 @@ final class PolyakRuns {
     SparkTrainer trainer =
         new SparkTrainer(sc, config.network(), config.training(), config.aggregationDepth())
             .inPrecision(config.precision());
-    SparkGradientSource source =
-        trainer.source(train.blocks(), train.partitionRows(), test == null ? null : test.blocks());
-    TrainingState state = trainer.initialState(source);
+    // spark.long_lived_tasks: one barrier job of long-lived tasks instead of a job per iteration
+    JavaRDD<Dataset> validation = test == null ? null : test.blocks();
+    LongLivedGradientSource longLived =
+        config.longLivedTasks()
+            ? trainer.longLivedSource(train.blocks(), train.partitionRows(), validation)
+            : null;
+    SparkGradientSource perJob =
+        longLived == null
+            ? trainer.source(train.blocks(), train.partitionRows(), validation)
+            : null;
+    GradientSource source = longLived != null ? longLived : perJob;
+    TrainingState state =
+        TrainingState.initial(
+            Network.build(config.network()), config.training(), source.iterationsPerEpoch());
     List<Point> points = new ArrayList<>();
     List<Phase> phases = new ArrayList<>();
     long[] examples = {0};
@@ -133,7 +146,11 @@ final class PolyakRuns {
       resumed[0] = System.nanoTime();
       result = TrainingLoop.run(state, source, listener);
     } finally {
-      source.close();
+      if (longLived != null) {
+        longLived.close();
+      } else {
+        perJob.close();
+      }
     }
     TaskMeter.Totals totals = meter.totals(spark.sparkContext(), name);
     return new Curve(

@@ -69,7 +69,11 @@ final class TaskMeter extends SparkListener {
     String l = label;
     String description =
         e.properties() == null ? null : e.properties().getProperty("spark.job.description");
-    boolean gradient = description != null && description.startsWith("polyak iteration");
+    // spark.long_lived_tasks: one barrier job whose tasks compute every iteration's gradients
+    boolean gradient =
+        description != null
+            && (description.startsWith("polyak iteration")
+                || description.startsWith("polyak long-lived gradient tasks"));
     for (StageInfo s : CollectionConverters.asJava(e.stageInfos())) {
       gradient |= s.name().startsWith("treeAggregate");
     }

@@ -27,6 +27,7 @@ class DistributedTrainingTargetsTest {
             Precision.FLOAT32,
             180L << 20,
             run(1024, 0.880, 20, 8),
+            run(1024, 0.880, 12, 8),
             run(1024, 0.879, 10, 16),
             run(4096, 0.5, 50, 40),
             51_200,
@@ -36,6 +37,7 @@ class DistributedTrainingTargetsTest {
             Precision.FLOAT64,
             359L << 20,
             run(1024, 0.884, 32, 16),
+            run(1024, 0.883, 20, 16),
             run(1024, 0.870, 16, 30),
             run(4096, 0.5, 100, 80),
             25_600,
@@ -76,6 +78,20 @@ class DistributedTrainingTargetsTest {
     assertEquals(1.0, target(r, "Spark / one LocalTrainer thread, ex/s, sync").float32(), 1e-9);
     assertEquals(2.0, target(r, "Spark / one LocalTrainer thread, ex/s, delayed").float32(), 1e-9);
     assertEquals(2.5, target(r, "Spark / one LocalTrainer thread, ex/s, delayed").float64(), 1e-9);
+    // long-lived tasks: their own row, the synchronous rows untouched
+    Target longLived = target(r, "Spark / one LocalTrainer thread, ex/s, long-lived");
+    assertEquals(1024 / 0.012 / 51_200, longLived.float32(), 1e-9);
+    assertEquals(2.0, longLived.float64(), 1e-9);
+    assertEquals(1.3, longLived.bound(), 0);
+    assertEquals("yes", longLived.met(longLived.float32()));
+    double longLived32 = 100 * 6.0 * P * (1024 / 0.012) / (100e9 * 2);
+    assertEquals(
+        longLived32, target(r, "training efficiency, long-lived synchronous").float32(), 1e-9);
+    Target sameBits = target(r, "test accuracy, long-lived − synchronous");
+    assertEquals(0, sameBits.float32(), 0);
+    assertEquals("yes", sameBits.met(sameBits.float32()));
+    assertEquals(0.1, sameBits.float64(), 1e-9);
+    assertEquals("**no**", sameBits.met(sameBits.float64()));
     // efficiency against the same precision's GEMM limit × cores
     double delayed32 = 100 * 6.0 * P * (1024 / 0.010) / (100e9 * 2);
     assertEquals(delayed32, target(r, "training efficiency, delayed").float32(), 1e-9);
@@ -95,8 +111,17 @@ class DistributedTrainingTargetsTest {
   void markdownShowsBothPrecisionsTheLayoutAndTheTargetsTable() {
     String md = result().markdown();
     assertTrue(md.contains("layout: 1 task × 2 threads per task"), md);
-    assertTrue(md.contains("| float32 synchronous | float32 delayed"), md);
-    assertTrue(md.contains("| float64 synchronous | float64 delayed"), md);
+    assertTrue(
+        md.contains(
+            "| float32 synchronous | float32 synchronous, long-lived tasks | float32 delayed"),
+        md);
+    assertTrue(
+        md.contains(
+            "| float64 synchronous | float64 synchronous, long-lived tasks | float64 delayed"),
+        md);
+    // iteration row: synchronous, long-lived, delayed per precision
+    assertTrue(
+        md.contains("| iteration (wall, end to end; mean) | 20.0 ms | 12.0 ms | 10.0 ms |"), md);
     assertTrue(md.contains("| target (issue 12) | measured float32 | measured float64 |"), md);
     assertTrue(md.contains("| ≤ 0.30 points | **no** |"), md);
     assertTrue(md.contains("median 10.0 ms (p10 5.0, p90 20.0)"), md);

@@ -98,7 +98,10 @@ class PolyakBenchTest {
     assertTrue(r.computeRatio() > 0);
     assertTrue(r.sparkOverhead() > 0 && r.sparkOverhead() < 1, "overhead " + r.sparkOverhead());
     for (BenchReport.Target t : r.targets()) {
-      if (t.name().contains("float32 vs float64")) {
+      if (t.name().contains("long-lived tasks vs per-iteration jobs")) {
+        // same bits as polyak-best: the same final accuracy
+        assertEquals(0, t.measured(), 0, t.toString());
+      } else if (t.name().contains("float32 vs float64")) {
         // a difference of accuracies, in points: may be 0
         assertTrue(t.measured() >= 0 && t.measured() <= 100, t.toString());
       } else {
@@ -117,6 +120,15 @@ class PolyakBenchTest {
         "float32 / float64 cache " + r.setup().cacheRatio());
     assertEquals(Precision.FLOAT32, r.curve("polyak-best").precision());
     assertEquals(Precision.FLOAT64, r.curve(PolyakBench.BEST_FLOAT64).precision());
+    // long-lived tasks: the same bits as polyak-best, every evaluation
+    PolyakRuns.Curve longLived = r.curve(PolyakBench.BEST_LONG_LIVED);
+    assertEquals(Precision.FLOAT32, longLived.precision());
+    assertEquals(r.curve("polyak-best").points().size(), longLived.points().size());
+    for (int i = 0; i < longLived.points().size(); i++) {
+      assertEquals(
+          r.curve("polyak-best").points().get(i).loss(), longLived.points().get(i).loss(), 0);
+    }
+    assertTrue(text.contains("| " + PolyakBench.BEST_LONG_LIVED + " |"), "long-lived run row");
     assertTrue(r.float32Speedup() > 0, "float32 speed-up " + r.float32Speedup());
     for (BenchReport.Reach reach : r.reaches()) {
       if (Double.isFinite(reach.speedup())) {
