@@ -60,14 +60,21 @@ public record PreparedData(LoadedData train, LoadedData test, Preprocessor prepr
   public static PreparedData of(PolyakConfig config, LoadedData train, LoadedData test) {
     SparseInputChecks.check(config, train);
     SparseInputChecks.check(config, test);
+    // the training blocks end in float32 for a float32 run, cast in the last pass over them
+    // (validation runs in float64 on the blocks as they are)
+    boolean float32 = config.precision() == Precision.FLOAT32;
+    boolean pcaNext = config.pca().components() > 0;
+    boolean cast = false;
     Preprocessor pre = fit(config, train);
     if (pre != null) {
-      train = train.preprocessed(pre);
+      cast = float32 && !pcaNext; // PCA fits on float64 rows
+      train = train.preprocessed(pre, cast);
       test = test == null ? null : test.preprocessed(pre);
     }
-    if (config.pca().components() > 0) {
+    if (pcaNext) {
       Pca pca = PcaFit.fit(train, config.pca().components(), config.pca().whiten());
-      train = train.preprocessed(pca);
+      cast = float32;
+      train = train.preprocessed(pca, cast);
       test = test == null ? null : test.preprocessed(pca);
       pre = PreprocessorChain.of(pre, pca);
     }
@@ -75,8 +82,8 @@ public record PreparedData(LoadedData train, LoadedData test, Preprocessor prepr
     if (test != null) {
       test.checkCompatible(config.network());
     }
-    if (config.precision() == Precision.FLOAT32) {
-      train = train.inFloat32(); // validation runs in float64, on the blocks as they were
+    if (float32 && !cast) {
+      train = train.inFloat32();
     }
     return new PreparedData(train, test, pre);
   }
