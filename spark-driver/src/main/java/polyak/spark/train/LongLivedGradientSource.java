@@ -101,18 +101,7 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
       int threadsPerTask,
       int connectMs,
       int replyMs) {
-    if (threadsPerTask < 1) {
-      throw new IllegalArgumentException(
-          "threads per task must be at least 1, got " + threadsPerTask);
-    }
-    if (training.getNumPartitions() != partitionRows.length) {
-      throw new IllegalArgumentException(
-          "training data has "
-              + training.getNumPartitions()
-              + " partitions but "
-              + partitionRows.length
-              + " partition sizes were given");
-    }
+    SparkGradientSource.checkLayout(training, partitionRows, threadsPerTask);
     this.sc = sc;
     this.training = training;
     this.validation = validation;

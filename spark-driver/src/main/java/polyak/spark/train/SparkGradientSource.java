@@ -133,19 +133,8 @@ public final class SparkGradientSource implements GradientSource {
       AdversarialSpec adversarial,
       Teacher teacher,
       int threadsPerTask) {
-    if (threadsPerTask < 1) {
-      throw new IllegalArgumentException(
-          "threads per task must be at least 1, got " + threadsPerTask);
-    }
+    checkLayout(training, partitionRows, threadsPerTask);
     this.threadsPerTask = threadsPerTask;
-    if (training.getNumPartitions() != partitionRows.length) {
-      throw new IllegalArgumentException(
-          "training data has "
-              + training.getNumPartitions()
-              + " partitions but "
-              + partitionRows.length
-              + " partition sizes were given");
-    }
     this.sc = sc;
     this.training = training;
     this.validation = validation;
@@ -166,6 +155,22 @@ public final class SparkGradientSource implements GradientSource {
                 teacher.alpha(),
                 teacher.temperature());
     this.sampler = new MinibatchSampler(seed, partitionRows, batchSize);
+  }
+
+  /** Refuses a block RDD whose partitions do not match their sizes, or fewer than 1 thread. */
+  static void checkLayout(JavaRDD<Dataset> training, int[] partitionRows, int threadsPerTask) {
+    if (threadsPerTask < 1) {
+      throw new IllegalArgumentException(
+          "threads per task must be at least 1, got " + threadsPerTask);
+    }
+    if (training.getNumPartitions() != partitionRows.length) {
+      throw new IllegalArgumentException(
+          "training data has "
+              + training.getNumPartitions()
+              + " partitions but "
+              + partitionRows.length
+              + " partition sizes were given");
+    }
   }
 
   /** The aggregation this source uses (AUTO resolved). */
