@@ -167,9 +167,7 @@ public final class LongLivedGradientSource implements GradientSource, AutoClosea
       throw fail(0, t, "the job ended before this iteration");
     }
     long start = System.nanoTime();
-    double[] p = new double[params.length];
-    precision.round(params, p);
-    codec.encode(new ModelBroadcast(p, normState, precision));
+    codec.encode(ModelBroadcast.rounded(params, normState, precision));
     int partition = 0;
     try {
       for (; partition < partitions; partition++) {

@@ -9,6 +9,16 @@ import polyak.nn.Precision;
  */
 public record ModelBroadcast(double[] params, double[] normState, Precision precision) {
 
+  /**
+   * What a gradient computation receives: copies of θ rounded to {@code precision} and of the
+   * running statistics.
+   */
+  static ModelBroadcast rounded(double[] params, double[] normState, Precision precision) {
+    double[] p = new double[params.length];
+    precision.round(params, p);
+    return new ModelBroadcast(p, normState.clone(), precision);
+  }
+
   /** Parameters in float64. */
   public ModelBroadcast(double[] params, double[] normState) {
     this(params, normState, Precision.FLOAT64);

@@ -193,7 +193,8 @@ public final class SparkGradientSource implements GradientSource {
     long start = System.nanoTime();
     // one broadcast per job, destroyed when its results are in: in the delayed-gradient mode two
     // gradient jobs (and a validation job) run at once, from different driver threads
-    Broadcast<ModelBroadcast> b = sc.broadcast(gradientModel(params, normState));
+    Broadcast<ModelBroadcast> b =
+        sc.broadcast(ModelBroadcast.rounded(params, normState, precision));
     long broadcastDone = System.nanoTime();
     long epoch = sampler.epochOf(t);
     sc.setJobDescription("polyak iteration " + (t + 1) + " / epoch " + (epoch + 1));
@@ -247,7 +248,8 @@ public final class SparkGradientSource implements GradientSource {
   public BatchResult fullGradient(
       double[] params, double[] normState, double[] gradientSum, double[] normStatsSum) {
     long start = System.nanoTime();
-    Broadcast<ModelBroadcast> b = replaceCurrent(gradientModel(params, normState));
+    Broadcast<ModelBroadcast> b =
+        replaceCurrent(ModelBroadcast.rounded(params, normState, precision));
     long broadcastDone = System.nanoTime();
     sc.setJobDescription("polyak full-batch gradient");
     return collect(
@@ -400,13 +402,6 @@ public final class SparkGradientSource implements GradientSource {
     if (teacher != null) {
       teacher.model().destroy();
     }
-  }
-
-  /** What a gradient job broadcasts: θ rounded to this source's precision (a copy either way). */
-  private ModelBroadcast gradientModel(double[] params, double[] normState) {
-    double[] p = new double[params.length];
-    precision.round(params, p);
-    return new ModelBroadcast(p, normState.clone(), precision);
   }
 
   /** Broadcasts {@code model} as the source's current broadcast, destroying the previous one. */
